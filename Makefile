@@ -1,0 +1,88 @@
+# valuehub: `make run` to try it, `make test` to check it. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+PORT ?= 8000
+OUTPUT ?= output
+DATA_DIR ?= var
+export POLLSERVER_DATA_DIR ?= $(DATA_DIR)
+export POLLSERVER_SITE_DIR ?= $(OUTPUT)
+PELICAN := $(BIN)/pelican content -o $(OUTPUT) --fatal errors
+
+.PHONY: help install install-test html serve devserver publish clean run test lint bench lock chromium
+
+help:
+	@echo "make run       build the site and serve it with pollserver on http://127.0.0.1:$(PORT)"
+	@echo "make test      install test dependencies (and Chromium) and run the whole suite"
+	@echo "make html      build the site into $(OUTPUT)/ (pelican + pagefind)"
+	@echo "make serve     serve $(OUTPUT)/ with pollserver (no rebuild)"
+	@echo "make devserver rebuild on change and serve"
+	@echo "make publish   production build with publishconf.py"
+	@echo "make bench     run the benchmarks in bench/ (ratios against same-run baselines)"
+	@echo "make clean     remove $(OUTPUT)/ and caches (keeps $(DATA_DIR)/, the votes)"
+
+$(VENV)/.installed: requirements.txt constraints.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -r requirements.txt
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
+	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -r requirements-test.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+# Closed polls and finished jams are baked into the pages from the store's current results.
+html: install
+	$(BIN)/pollserver results --out $(DATA_DIR)/results.json
+	$(PELICAN) -s pelicanconf.py
+	$(PY) -m pagefind --site $(OUTPUT) --silent
+
+publish: install
+	$(BIN)/pollserver results --out $(DATA_DIR)/results.json
+	$(PELICAN) -s publishconf.py
+	$(PY) -m pagefind --site $(OUTPUT) --silent
+	$(BIN)/pollserver sync --manifest $(OUTPUT)/engage/manifest.json
+
+serve: install
+	$(BIN)/pollserver sync --manifest $(OUTPUT)/engage/manifest.json
+	$(BIN)/pollserver serve --host 127.0.0.1 --port $(PORT)
+
+run: html serve
+
+devserver: install
+	$(BIN)/pollserver results --out $(DATA_DIR)/results.json
+	$(PELICAN) -s pelicanconf.py
+	$(PY) -m pagefind --site $(OUTPUT) --silent
+	$(BIN)/pollserver sync --manifest $(OUTPUT)/engage/manifest.json
+	$(BIN)/pollserver serve --host 127.0.0.1 --port $(PORT) & \
+	  trap "kill $$!" EXIT; \
+	  $(PELICAN) -s pelicanconf.py --autoreload
+
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); \
+	else echo "Browser tests need Debian's chromium: run 'sudo apt-get install -y chromium' (they are skipped until then)."; fi
+
+node_modules/axe-core/axe.min.js:
+	npm install --no-save --no-audit --no-fund --silent axe-core@4.14.1 || echo "axe-core not installed: accessibility checks will skip"
+
+test: install-test chromium node_modules/axe-core/axe.min.js
+	$(BIN)/ruff check .
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+lint: install-test
+	$(BIN)/ruff check .
+
+bench: install-test
+	$(PY) bench/run.py
+
+lock:
+	$(PY) -m pip freeze --exclude-editable | sed '1i # The lock: every package pinned. Regenerate with make lock.' > constraints.txt
+
+clean:
+	rm -rf $(OUTPUT) cache __pycache__ .pytest_cache

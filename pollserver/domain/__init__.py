@@ -1,0 +1,1 @@
+"""Pure rules of valuehub: specs, votes, phases, NPS. Standard library only."""

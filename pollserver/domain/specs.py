@@ -1,0 +1,321 @@
+"""Specs for polls, jams and surveys: the validated form of an editor's Markdown block.
+
+One parser serves both the build (plugins/engage reports ``file:line`` errors) and
+``pollserver sync`` (which re-checks the manifest), so the two can never disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+__all__ = [
+    "DEFAULT_SURVEY_QUESTION",
+    "JamSpec",
+    "Option",
+    "PollSpec",
+    "ReviewLink",
+    "Spec",
+    "SpecError",
+    "SurveySpec",
+    "parse_datetime",
+    "parse_spec",
+    "slugify_key",
+    "spec_from_manifest",
+    "spec_to_manifest",
+]
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+RESULTS_VISIBILITY = ("always", "after-vote", "after-close")
+MODERATION = ("pre", "post")
+DEFAULT_SURVEY_QUESTION = "How likely are you to recommend us to a friend?"
+MAX_OPTIONS = 12
+
+
+class SpecError(ValueError):
+    """A block is malformed; the message is written for the editor."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer of a poll: a stable ``key`` for votes and the ``label`` readers see."""
+
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ReviewLink:
+    """A public review site where every survey respondent is invited to review."""
+
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class PollSpec:
+    """A poll as the editor wrote it."""
+
+    id: str
+    question: str
+    options: tuple[Option, ...]
+    max_choices: int = 1
+    opens: datetime | None = None
+    closes: datetime | None = None
+    results: str = "after-vote"
+    changeable: bool = False
+    reward: str | None = None
+    kind: str = field(default="poll", init=False)
+
+    def option_keys(self) -> tuple[str, ...]:
+        """Return the option keys in the editor's order."""
+        return tuple(o.key for o in self.options)
+
+
+@dataclass(frozen=True)
+class JamSpec:
+    """An idea jam or challenge: submit phase, vote phase, then closed with winners."""
+
+    id: str
+    title: str
+    prompt: str = ""
+    submit_from: datetime | None = None
+    vote_from: datetime | None = None
+    closes: datetime | None = None
+    votes_per_person: int = 3
+    moderation: str = "post"
+    reward: str | None = None
+    max_winners: int = 3
+    kind: str = field(default="jam", init=False)
+
+
+@dataclass(frozen=True)
+class SurveySpec:
+    """A promoter (NPS) survey with the same review invitation for every score."""
+
+    id: str
+    question: str = DEFAULT_SURVEY_QUESTION
+    followups: dict[str, str] = field(default_factory=dict)
+    review_links: tuple[ReviewLink, ...] = ()
+    share_text: str = ""
+    support_url: str = "/category/support.html"
+    reward: str | None = None
+    opens: datetime | None = None
+    closes: datetime | None = None
+    kind: str = field(default="survey", init=False)
+
+
+Spec = PollSpec | JamSpec | SurveySpec
+
+_KEYS = {
+    "poll": {"id", "question", "options", "max_choices", "opens", "closes", "results",
+             "changeable", "reward"},
+    "jam": {"id", "title", "prompt", "submit_from", "vote_from", "closes", "votes_per_person",
+            "moderation", "reward", "max_winners"},
+    "survey": {"id", "question", "followups", "review_links", "share_text", "support_url",
+               "reward", "opens", "closes"},
+}
+FOLLOWUP_CATEGORIES = ("promoter", "passive", "detractor")
+
+
+def slugify_key(label: str) -> str:
+    """Turn an option label into a vote key: ``"Saturday morning"`` -> ``"saturday-morning"``."""
+    key = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+    return key[:64] or "option"
+
+
+def parse_datetime(value: Any, name: str) -> datetime | None:
+    """Read a YAML date, datetime or ISO string as an aware UTC datetime."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, date):
+        dt = datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        try:
+            dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise SpecError(
+                f"{name} must be a date like 2026-12-31T23:59:00Z, not {value!r}"
+            ) from None
+    else:
+        raise SpecError(f"{name} must be a date like 2026-12-31T23:59:00Z, not {value!r}")
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+
+
+def _text(data: dict[str, Any], name: str, *, required: bool, limit: int = 500) -> str:
+    value = data.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise SpecError(f"missing {name}")
+        return ""
+    if not isinstance(value, str | int | float):
+        raise SpecError(f"{name} must be text")
+    text = str(value).strip()
+    if len(text) > limit:
+        raise SpecError(f"{name} must be at most {limit} characters")
+    return text
+
+
+def _int(data: dict[str, Any], name: str, default: int, low: int, high: int) -> int:
+    value = data.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise SpecError(f"{name} must be a whole number from {low} to {high}")
+    return value
+
+
+def _bool(data: dict[str, Any], name: str) -> bool:
+    value = data.get(name, False)
+    if not isinstance(value, bool):
+        raise SpecError(f"{name} must be true or false")
+    return value
+
+
+def _pool(data: dict[str, Any]) -> str | None:
+    value = data.get("reward")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not ID_RE.match(value):
+        raise SpecError("reward must be a pool name of lowercase letters, digits and dashes")
+    return value
+
+
+def _options(raw: Any) -> tuple[Option, ...]:
+    if not isinstance(raw, list):
+        raise SpecError(f"options must be a list of 2-{MAX_OPTIONS} entries")
+    if not 2 <= len(raw) <= MAX_OPTIONS:
+        raise SpecError(f"options must have 2-{MAX_OPTIONS} entries")
+    options: list[Option] = []
+    for entry in raw:
+        if isinstance(entry, dict) and set(entry) <= {"key", "label"} and "label" in entry:
+            label = str(entry["label"]).strip()
+            key = str(entry.get("key") or slugify_key(label))
+        elif isinstance(entry, str | int | float) and not isinstance(entry, bool):
+            label = str(entry).strip()
+            key = slugify_key(label)
+        else:
+            raise SpecError(f"option {entry!r} must be text or {{key, label}}")
+        if not label:
+            raise SpecError("options must not be empty")
+        if not ID_RE.match(key):
+            raise SpecError(f"option key {key!r} must be lowercase letters, digits and dashes")
+        if any(o.key == key or o.label.lower() == label.lower() for o in options):
+            raise SpecError(f"duplicate option {label!r}")
+        options.append(Option(key=key, label=label))
+    return tuple(options)
+
+
+def _check_common(kind: str, data: Any) -> str:
+    if not isinstance(data, dict):
+        raise SpecError(f"a {kind} block must be YAML key: value lines")
+    unknown = sorted(set(map(str, data)) - _KEYS[kind])
+    if unknown:
+        raise SpecError(
+            f"unknown key {unknown[0]!r} (allowed: {', '.join(sorted(_KEYS[kind]))})"
+        )
+    item_id = data.get("id")
+    if not isinstance(item_id, str) or not ID_RE.match(item_id):
+        raise SpecError("id must be lowercase letters, digits and dashes (at most 64)")
+    return item_id
+
+
+def _parse_poll(data: dict[str, Any], item_id: str) -> PollSpec:
+    question = _text(data, "question", required=True)
+    options = _options(data.get("options"))
+    max_choices = _int(data, "max_choices", 1, 1, len(options))
+    opens = parse_datetime(data.get("opens"), "opens")
+    closes = parse_datetime(data.get("closes"), "closes")
+    if opens and closes and closes <= opens:
+        raise SpecError("closes must be after opens")
+    results = data.get("results", "after-vote")
+    if results not in RESULTS_VISIBILITY:
+        raise SpecError(f"results must be one of {', '.join(RESULTS_VISIBILITY)}")
+    return PollSpec(id=item_id, question=question, options=options, max_choices=max_choices,
+                    opens=opens, closes=closes, results=results,
+                    changeable=_bool(data, "changeable"), reward=_pool(data))
+
+
+def _parse_jam(data: dict[str, Any], item_id: str) -> JamSpec:
+    submit_from = parse_datetime(data.get("submit_from"), "submit_from")
+    vote_from = parse_datetime(data.get("vote_from"), "vote_from")
+    closes = parse_datetime(data.get("closes"), "closes")
+    if submit_from and vote_from and vote_from < submit_from:
+        raise SpecError("vote_from must not be before submit_from")
+    for start, name in ((submit_from, "submit_from"), (vote_from, "vote_from")):
+        if start and closes and closes <= start:
+            raise SpecError(f"closes must be after {name}")
+    moderation = data.get("moderation", "post")
+    if moderation not in MODERATION:
+        raise SpecError("moderation must be pre or post")
+    return JamSpec(id=item_id, title=_text(data, "title", required=True),
+                   prompt=_text(data, "prompt", required=False, limit=2000),
+                   submit_from=submit_from, vote_from=vote_from, closes=closes,
+                   votes_per_person=_int(data, "votes_per_person", 3, 0, 100),
+                   moderation=moderation, reward=_pool(data),
+                   max_winners=_int(data, "max_winners", 3, 1, 20))
+
+
+def _parse_survey(data: dict[str, Any], item_id: str) -> SurveySpec:
+    followups = data.get("followups") or {}
+    if not isinstance(followups, dict) or not set(followups) <= set(FOLLOWUP_CATEGORIES):
+        raise SpecError("followups must map promoter/passive/detractor to a question")
+    links: list[ReviewLink] = []
+    for entry in data.get("review_links") or []:
+        if not isinstance(entry, dict) or set(entry) != {"name", "url"}:
+            raise SpecError("each review link needs exactly name and url")
+        url = str(entry["url"]).strip()
+        if not url.startswith(("https://", "http://")):
+            raise SpecError(f"review link {entry['name']!r} needs an http(s) URL")
+        links.append(ReviewLink(name=str(entry["name"]).strip(), url=url))
+    opens = parse_datetime(data.get("opens"), "opens")
+    closes = parse_datetime(data.get("closes"), "closes")
+    if opens and closes and closes <= opens:
+        raise SpecError("closes must be after opens")
+    return SurveySpec(
+        id=item_id,
+        question=_text(data, "question", required=False) or DEFAULT_SURVEY_QUESTION,
+        followups={str(k): str(v) for k, v in followups.items()},
+        review_links=tuple(links),
+        share_text=_text(data, "share_text", required=False),
+        support_url=_text(data, "support_url", required=False) or "/category/support.html",
+        reward=_pool(data), opens=opens, closes=closes,
+    )
+
+
+_PARSERS = {"poll": _parse_poll, "jam": _parse_jam, "survey": _parse_survey}
+
+
+def parse_spec(kind: str, data: Any) -> Spec:
+    """Validate a block's YAML mapping; raise :class:`SpecError` with an editor's message."""
+    if kind not in _PARSERS:
+        raise SpecError(f"unknown block kind {kind!r}")
+    item_id = _check_common(kind, data)
+    return _PARSERS[kind](data, item_id)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def spec_to_manifest(spec: Spec) -> dict[str, Any]:
+    """Return the spec as the JSON-ready dict the manifest and the store keep."""
+    data = _jsonable(asdict(spec))
+    data.pop("kind", None)
+    return data
+
+
+def spec_from_manifest(kind: str, data: dict[str, Any]) -> Spec:
+    """Rebuild a spec from a manifest entry (extra manifest fields like url are ignored)."""
+    fields = {k: v for k, v in data.items() if k in _KEYS[kind]}
+    if kind == "poll":
+        fields["options"] = [dict(o) if isinstance(o, dict) else o for o in fields["options"]]
+    return parse_spec(kind, fields)
