@@ -1,0 +1,206 @@
+"""The ``Store`` interface every backend implements (memory, TinyDB, PostgreSQL).
+
+Each method is one atomic step: it either happens completely and durably (for the durable
+backends, before it returns) or raises and changes nothing. Uniqueness rules (one vote per
+item and voter, vote budgets, one reward code per voter and pool) are enforced here, inside
+the store, so parallel requests can never count twice.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport, Tally
+
+__all__ = ["Store"]
+
+
+class Store(ABC):
+    """Persistent state of pollserver."""
+
+    #: Name reported by ``/api/health``.
+    backend: str = "abstract"
+
+    # -- items -------------------------------------------------------------------------
+
+    @abstractmethod
+    def sync_items(self, items: Sequence[Item]) -> SyncReport:
+        """Upsert the manifest's items; archive (never delete) items no longer listed.
+
+        Votes, ideas and answers are never touched. An archived item that reappears is
+        unarchived.
+        """
+
+    @abstractmethod
+    def get_item(self, kind: str, item_id: str) -> Item | None:
+        """Return the item, archived or not, or ``None``."""
+
+    @abstractmethod
+    def list_items(self, kind: str | None = None) -> list[Item]:
+        """Return every item (archived included), ordered by kind then id."""
+
+    @abstractmethod
+    def set_closed_at(self, kind: str, item_id: str, closed_at: datetime | None) -> None:
+        """Close an item early (or reopen with ``None``); raises ``NotFound``."""
+
+    # -- polls -------------------------------------------------------------------------
+
+    @abstractmethod
+    def record_vote(
+        self, poll_id: str, voter_id: str, choices: Sequence[str], *, replace: bool, at: datetime
+    ) -> tuple[str, ...] | None:
+        """Store a voter's choices and update the tally in the same step.
+
+        Returns the previous choices when ``replace`` allowed a change of mind. Raises
+        ``AlreadyVoted`` when the voter already voted and ``replace`` is false.
+        """
+
+    @abstractmethod
+    def tally(self, poll_id: str) -> Tally:
+        """Return the current counts (kept incrementally, never recounted per read)."""
+
+    @abstractmethod
+    def vote_of(self, poll_id: str, voter_id: str) -> tuple[str, ...] | None:
+        """Return the voter's choices, or ``None``."""
+
+    @abstractmethod
+    def withdraw_vote(self, poll_id: str, voter_id: str) -> bool:
+        """Remove a voter's vote (data erasure); return whether there was one."""
+
+    # -- jams --------------------------------------------------------------------------
+
+    @abstractmethod
+    def add_idea(
+        self,
+        jam_id: str,
+        *,
+        title: str,
+        body: str,
+        author: str | None,
+        voter_id: str | None,
+        moderation: str,
+        at: datetime,
+    ) -> Idea:
+        """Store a new idea and return it with its generated id."""
+
+    @abstractmethod
+    def get_idea(self, idea_id: str) -> Idea | None:
+        """Return the idea with its vote count, or ``None``."""
+
+    @abstractmethod
+    def list_ideas(self, jam_id: str) -> list[Idea]:
+        """Return every idea of a jam (any moderation state), oldest first."""
+
+    @abstractmethod
+    def vote_idea(
+        self, jam_id: str, idea_id: str, voter_id: str, *, budget: int, at: datetime
+    ) -> None:
+        """Give an idea the voter's vote.
+
+        Raises ``AlreadyVoted`` for a second vote on the same idea and ``NoVotesLeft`` when the
+        voter already holds ``budget`` votes in this jam (``budget`` 0 means unlimited). The
+        check and the write are one step, so parallel votes never overspend.
+        """
+
+    @abstractmethod
+    def unvote_idea(self, jam_id: str, idea_id: str, voter_id: str) -> bool:
+        """Take the voter's vote back; return whether there was one."""
+
+    @abstractmethod
+    def idea_votes_of(self, jam_id: str, voter_id: str) -> set[str]:
+        """Return the ids of the ideas this voter voted for in the jam."""
+
+    @abstractmethod
+    def update_idea(self, idea_id: str, **changes: Any) -> Idea:
+        """Change moderation, status, winner, title, body or author; raises ``NotFound``."""
+
+    @abstractmethod
+    def merge_ideas(self, source_id: str, target_id: str) -> Idea:
+        """Merge ``source`` into ``target``: votes move, a voter who backed both counts once.
+
+        The source becomes status ``merged`` with ``merged_into`` set; returns the target.
+        """
+
+    # -- surveys -----------------------------------------------------------------------
+
+    @abstractmethod
+    def add_response(
+        self,
+        survey_id: str,
+        *,
+        voter_id: str | None,
+        score: int,
+        category: str,
+        comment: str,
+        consent_to_quote: bool,
+        at: datetime,
+    ) -> SurveyResponse:
+        """Store one answer; raises ``AlreadyVoted`` if this voter answered already."""
+
+    @abstractmethod
+    def list_responses(self, survey_id: str) -> list[SurveyResponse]:
+        """Return the survey's answers, oldest first."""
+
+    # -- rewards -----------------------------------------------------------------------
+
+    @abstractmethod
+    def add_codes(self, pool: str, codes: Iterable[str]) -> int:
+        """Add codes to a pool, skipping ones it already holds; return how many were new."""
+
+    @abstractmethod
+    def claim_code(self, pool: str, voter_id: str, *, at: datetime) -> str | None:
+        """Hand the voter one unused code, or the one they already have; ``None`` if empty."""
+
+    @abstractmethod
+    def code_of(self, pool: str, voter_id: str) -> str | None:
+        """Return the code this voter holds from the pool, if any."""
+
+    @abstractmethod
+    def pool_stats(self) -> dict[str, tuple[int, int]]:
+        """Return ``{pool: (codes in pool, codes claimed)}``."""
+
+    @abstractmethod
+    def revoke_codes(self, pool: str) -> int:
+        """Remove the pool's unclaimed codes; return how many were removed."""
+
+    # -- editors -----------------------------------------------------------------------
+
+    @abstractmethod
+    def put_admin(self, username: str, password_hash: str) -> None:
+        """Create an editor account or replace its password hash."""
+
+    @abstractmethod
+    def get_admin(self, username: str) -> str | None:
+        """Return the editor's password hash, or ``None``."""
+
+    @abstractmethod
+    def add_audit(self, entry: AuditEntry) -> None:
+        """Append an editor action to the audit log."""
+
+    @abstractmethod
+    def list_audit(self, limit: int = 500) -> list[AuditEntry]:
+        """Return the newest audit entries first."""
+
+    # -- voters ------------------------------------------------------------------------
+
+    @abstractmethod
+    def voter_data(self, voter_id: str) -> dict[str, Any]:
+        """Return everything stored about one voter id (for ``GET /api/me``).
+
+        Keys: ``votes`` ``{poll: [choices]}``, ``idea_votes`` ``{jam: [idea ids]}``,
+        ``ideas`` (list of dicts), ``responses`` (list of dicts), ``rewards`` ``{pool: code}``.
+        """
+
+    @abstractmethod
+    def erase_voter(self, voter_id: str, *, withdraw_polls: Iterable[str],
+                    withdraw_jams: Iterable[str]) -> dict[str, int]:
+        """Forget a voter: withdraw their votes in the given open polls and jams, anonymise
+        their ideas and answers, and unlink the voter id from what stays. Returns counts."""
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    def close(self) -> None:  # noqa: B027 - optional hook, like TinyDB's Storage.close
+        """Flush and release resources; the store is unusable afterwards."""

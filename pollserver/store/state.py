@@ -1,0 +1,259 @@
+"""The in-memory state machine behind the memory and TinyDB stores.
+
+Every change is a plain JSON-able *operation* (``{"op": "vote", ...}``) applied by
+:meth:`State.apply`. Applying checks the rules first and mutates only if they hold, so an
+operation either happens completely or raises. Operations are deterministic (ids come from
+counters in the state, times from the operation), which is what lets the TinyDB store journal
+them and replay the journal after a crash to the very same state.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from pollserver.domain.errors import AlreadyVoted, BadRequest, Conflict, NotFound, NoVotesLeft
+from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport
+
+__all__ = ["State"]
+
+_IDEA_FIELDS = {"moderation", "status", "winner", "title", "body", "author"}
+
+
+def _ts(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+class State:
+    """Everything pollserver knows, indexed for O(1) votes and reads."""
+
+    def __init__(self) -> None:
+        self.items: dict[tuple[str, str], Item] = {}
+        self.votes: dict[str, dict[str, tuple[str, ...]]] = defaultdict(dict)
+        self.counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self.ideas: dict[str, Idea] = {}
+        self.jam_ideas: dict[str, list[str]] = defaultdict(list)
+        self.idea_voters: dict[str, set[str]] = defaultdict(set)
+        self.voter_ideas: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.responses: dict[str, list[SurveyResponse]] = defaultdict(list)
+        self.pools: dict[str, list[str]] = defaultdict(list)
+        self.claims: dict[str, dict[str, str]] = defaultdict(dict)
+        self.next_free: dict[str, int] = defaultdict(int)
+        self.admins: dict[str, str] = {}
+        self.audit: list[AuditEntry] = []
+        self.seq = 0
+
+    # -- applying ----------------------------------------------------------------------
+
+    def apply(self, op: dict[str, Any]) -> Any:
+        """Apply one operation and return its result; raise a DomainError and change nothing
+        when a rule does not hold."""
+        handler = getattr(self, "_op_" + op["op"].replace("-", "_"), None)
+        if handler is None:
+            raise BadRequest(f"unknown operation {op['op']!r}")
+        return handler(op)
+
+    def _op_sync(self, op: dict[str, Any]) -> SyncReport:
+        report = SyncReport()
+        seen = set()
+        for raw in op["items"]:
+            key = (raw["kind"], raw["id"])
+            seen.add(key)
+            new = Item(kind=raw["kind"], id=raw["id"], spec=raw["spec"], source=raw["source"],
+                       url=raw["url"], archived=False)
+            old = self.items.get(key)
+            label = f"{raw['kind']}:{raw['id']}"
+            if old is None:
+                report.created.append(label)
+                self.items[key] = new
+            elif (old.spec, old.source, old.url, old.archived) != (
+                    new.spec, new.source, new.url, False):
+                report.updated.append(label)
+                self.items[key] = replace(new, closed_at=old.closed_at)
+            else:
+                report.unchanged.append(label)
+        for key, item in list(self.items.items()):
+            if key not in seen and not item.archived:
+                self.items[key] = replace(item, archived=True)
+                report.archived.append(f"{key[0]}:{key[1]}")
+        return report
+
+    def _op_close(self, op: dict[str, Any]) -> None:
+        item = self._item(op["kind"], op["id"])
+        self.items[(item.kind, item.id)] = replace(item, closed_at=_ts(op["closed_at"]))
+
+    def _op_vote(self, op: dict[str, Any]) -> tuple[str, ...] | None:
+        poll, voter, choices = op["poll"], op["voter"], tuple(op["choices"])
+        previous = self.votes[poll].get(voter)
+        if previous is not None and not op["replace"]:
+            raise AlreadyVoted("You have already voted in this poll.")
+        counts = self.counts[poll]
+        for key in previous or ():
+            counts[key] -= 1
+        for key in choices:
+            counts[key] += 1
+        self.votes[poll][voter] = choices
+        return previous
+
+    def _op_withdraw(self, op: dict[str, Any]) -> bool:
+        previous = self.votes[op["poll"]].pop(op["voter"], None)
+        for key in previous or ():
+            self.counts[op["poll"]][key] -= 1
+        return previous is not None
+
+    def _op_idea(self, op: dict[str, Any]) -> Idea:
+        self.seq += 1
+        idea = Idea(id=str(self.seq), jam_id=op["jam"], title=op["title"], body=op["body"],
+                    author=op["author"], voter_id=op["voter"], created_at=_ts(op["at"]),
+                    moderation=op["moderation"])
+        self.ideas[idea.id] = idea
+        self.jam_ideas[idea.jam_id].append(idea.id)
+        return idea
+
+    def _op_idea_vote(self, op: dict[str, Any]) -> None:
+        idea = self._idea(op["idea"], op["jam"])
+        if idea.moderation != "published" or idea.status == "merged":
+            raise Conflict("This idea is not open for votes.")
+        mine = self.voter_ideas[(idea.jam_id, op["voter"])]
+        if idea.id in mine:
+            raise AlreadyVoted("You have already voted for this idea.")
+        if op["budget"] and len(mine) >= op["budget"]:
+            raise NoVotesLeft(f"You have used all {op['budget']} of your votes in this jam.")
+        mine.add(idea.id)
+        self.idea_voters[idea.id].add(op["voter"])
+
+    def _op_idea_unvote(self, op: dict[str, Any]) -> bool:
+        idea = self._idea(op["idea"], op["jam"])
+        mine = self.voter_ideas[(idea.jam_id, op["voter"])]
+        if idea.id not in mine:
+            return False
+        mine.discard(idea.id)
+        self.idea_voters[idea.id].discard(op["voter"])
+        return True
+
+    def _op_idea_update(self, op: dict[str, Any]) -> Idea:
+        idea = self._idea(op["idea"])
+        changes = op["changes"]
+        unknown = set(changes) - _IDEA_FIELDS
+        if unknown:
+            raise BadRequest(f"cannot change {sorted(unknown)[0]!r} of an idea")
+        self.ideas[idea.id] = replace(idea, **changes)
+        return self.idea(idea.id)
+
+    def _op_merge(self, op: dict[str, Any]) -> Idea:
+        source, target = self._idea(op["source"]), self._idea(op["target"])
+        if source.id == target.id or source.jam_id != target.jam_id:
+            raise BadRequest("an idea can only be merged into another idea of the same jam")
+        if target.status == "merged":
+            raise BadRequest("cannot merge into an idea that was itself merged")
+        for voter in self.idea_voters.pop(source.id, set()):
+            mine = self.voter_ideas[(source.jam_id, voter)]
+            mine.discard(source.id)
+            # A voter who backed both keeps one vote (on the target) and gets the other back.
+            if target.id not in mine:
+                mine.add(target.id)
+                self.idea_voters[target.id].add(voter)
+        self.ideas[source.id] = replace(source, status="merged", merged_into=target.id,
+                                        winner=False)
+        return self.idea(target.id)
+
+    def _op_response(self, op: dict[str, Any]) -> SurveyResponse:
+        answers = self.responses[op["survey"]]
+        if op["voter"] and any(r.voter_id == op["voter"] for r in answers):
+            raise AlreadyVoted("You have already answered this survey.")
+        self.seq += 1
+        response = SurveyResponse(
+            id=str(self.seq), survey_id=op["survey"], voter_id=op["voter"], score=op["score"],
+            category=op["category"], comment=op["comment"],
+            consent_to_quote=op["consent"], created_at=_ts(op["at"]))
+        answers.append(response)
+        return response
+
+    def _op_codes(self, op: dict[str, Any]) -> int:
+        pool = self.pools[op["pool"]]
+        known = set(pool)
+        fresh = [c for c in dict.fromkeys(op["codes"]) if c and c not in known]
+        pool.extend(fresh)
+        return len(fresh)
+
+    def _op_claim(self, op: dict[str, Any]) -> str | None:
+        claims = self.claims[op["pool"]]
+        if op["voter"] in claims:
+            return claims[op["voter"]]
+        pool, index = self.pools[op["pool"]], self.next_free[op["pool"]]
+        if index >= len(pool):
+            return None
+        claims[op["voter"]] = pool[index]
+        self.next_free[op["pool"]] = index + 1
+        return pool[index]
+
+    def _op_revoke(self, op: dict[str, Any]) -> int:
+        pool, index = self.pools[op["pool"]], self.next_free[op["pool"]]
+        removed = len(pool) - index
+        del pool[index:]
+        return removed
+
+    def _op_admin(self, op: dict[str, Any]) -> None:
+        self.admins[op["username"]] = op["hash"]
+
+    def _op_audit(self, op: dict[str, Any]) -> None:
+        self.audit.append(AuditEntry(at=_ts(op["at"]), actor=op["actor"], action=op["action"],
+                                     target=op["target"], details=op["details"]))
+
+    def _op_erase(self, op: dict[str, Any]) -> dict[str, int]:
+        voter = op["voter"]
+        counts = {"votes": 0, "idea_votes": 0, "ideas": 0, "responses": 0}
+        for poll in op["polls"]:
+            counts["votes"] += self._op_withdraw({"poll": poll, "voter": voter})
+        for jam in op["jams"]:
+            for idea_id in list(self.voter_ideas.get((jam, voter), ())):
+                counts["idea_votes"] += self._op_idea_unvote(
+                    {"jam": jam, "idea": idea_id, "voter": voter})
+        for idea in list(self.ideas.values()):
+            if idea.voter_id == voter:
+                self.ideas[idea.id] = replace(idea, voter_id=None, author=None)
+                counts["ideas"] += 1
+        for answers in self.responses.values():
+            for i, answer in enumerate(answers):
+                if answer.voter_id == voter:
+                    answers[i] = replace(answer, voter_id=None, comment="",
+                                         consent_to_quote=False)
+                    counts["responses"] += 1
+        return counts
+
+    # -- reading -----------------------------------------------------------------------
+
+    def _item(self, kind: str, item_id: str) -> Item:
+        item = self.items.get((kind, item_id))
+        if item is None:
+            raise NotFound(f"No {kind} called {item_id!r}.")
+        return item
+
+    def _idea(self, idea_id: str, jam_id: str | None = None) -> Idea:
+        idea = self.ideas.get(str(idea_id))
+        if idea is None or (jam_id is not None and idea.jam_id != jam_id):
+            raise NotFound(f"No idea {idea_id!r} in this jam.")
+        return idea
+
+    def idea(self, idea_id: str) -> Idea:
+        """Return the idea with its current vote count."""
+        idea = self._idea(idea_id)
+        return replace(idea, votes=len(self.idea_voters.get(idea.id, ())))
+
+    def voter_data(self, voter: str) -> dict[str, Any]:
+        """Collect what is stored about one voter."""
+        return {
+            "votes": {p: list(v[voter]) for p, v in self.votes.items() if voter in v},
+            "idea_votes": {jam: sorted(ids, key=int) for (jam, who), ids in
+                           self.voter_ideas.items() if who == voter and ids},
+            "ideas": [{"id": i.id, "jam": i.jam_id, "title": i.title, "body": i.body,
+                       "author": i.author, "created_at": i.created_at.isoformat()}
+                      for i in self.ideas.values() if i.voter_id == voter],
+            "responses": [{"survey": r.survey_id, "score": r.score, "comment": r.comment,
+                           "created_at": r.created_at.isoformat()}
+                          for answers in self.responses.values() for r in answers
+                          if r.voter_id == voter],
+            "rewards": {pool: c[voter] for pool, c in self.claims.items() if voter in c},
+        }
