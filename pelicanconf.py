@@ -1,0 +1,60 @@
+"""Development settings for the Tallowmere Coffee hub (the valuehub sample site)."""
+
+AUTHOR = "Tallowmere Coffee"
+SITENAME = "Tallowmere Coffee Hub"
+SITE_TAGLINE = "Fresh roasts, honest offers and a say in what we roast next."
+SITEURL = "http://127.0.0.1:8000"
+RELATIVE_URLS = False
+
+PATH = "content"
+ARTICLE_PATHS = ["news", "support", "events", "offers"]
+PAGE_PATHS = ["pages"]
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+DEFAULT_DATE_FORMAT = "%-d %B %Y"
+DEFAULT_PAGINATION = False
+SUMMARY_MAX_LENGTH = 40
+
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["hub"]
+
+# Each channel is a category named after its folder; the theme reads titles and blurbs here.
+USE_FOLDER_AS_CATEGORY = True
+CHANNELS = {
+    "news": ("News", "What changed at the roastery and why it matters to you."),
+    "support": ("Support", "Brewing help, grinder fixes and answers, no ticket needed."),
+    "events": ("Events", "Cuppings, workshops and Q&As: meet us and each other."),
+    "offers": ("Offers", "Real discounts with real deadlines, and early access for members."),
+}
+
+ARTICLE_URL = "{category}/{slug}.html"
+ARTICLE_SAVE_AS = "{category}/{slug}.html"
+CATEGORY_URL = "{slug}/"
+CATEGORY_SAVE_AS = "{slug}/index.html"
+PAGE_URL = "pages/{slug}.html"
+PAGE_SAVE_AS = "pages/{slug}.html"
+TAG_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+DIRECT_TEMPLATES = ["index", "archives", "sitemap", "robots", "notfound"]
+ARCHIVES_SAVE_AS = "archives.html"
+SITEMAP_SAVE_AS = "sitemap.xml"
+ROBOTS_SAVE_AS = "robots.txt"
+NOTFOUND_SAVE_AS = "404.html"
+
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_RSS = "feeds/all.rss.xml"
+CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
+CATEGORY_FEED_RSS = "feeds/{slug}.rss.xml"
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+FEED_DOMAIN = SITEURL
+
+STATIC_PATHS = ["images"]
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CACHE_PATH = "cache"
+
+# The hub plugin compares offer expiry dates with this instant; None means "now" at build time.
+HUB_NOW = None
