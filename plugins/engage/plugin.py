@@ -1,0 +1,157 @@
+"""Connect the engage Markdown extension, the results baking and the manifest to Pelican.
+
+* ``initialized``: add :class:`EngageExtension` to a copy of ``settings["MARKDOWN"]`` (never
+  Pelican's ``DEFAULT_CONFIG``), in non-strict mode: a broken block becomes an error box that
+  carries its message, because Pelican would only log and skip an article that raises.
+* ``all_generators_finalized``: every article and page is known, whether converted now or loaded
+  from the content cache. Read the blocks back from their HTML, report mistakes as
+  ``engage: content/x.md:12: poll 'id': reason``, render each block again for this build time
+  and these results, and write ``engage/manifest.json`` and the closed polls' CSV files.
+
+Nothing is kept between signals or runs: each build starts from the settings and the HTML.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pelican import signals
+from pelican.contents import Content
+
+from pollserver.domain.specs import PollSpec, SpecError, parse_datetime
+
+from .harvest import Found, rewrite_blocks
+from .manifest import Entry, build_manifest, duplicate_ids, write_manifest
+from .markdown_ext import EngageExtension
+from .render import render_block, window_state
+from .results import ResultsError, load_results, poll_rows, write_poll_csv
+
+log = logging.getLogger(__name__)
+
+DEFAULT_RESULTS = "var/results.json"
+PUBLISHED = ("articles", "translations", "hidden_articles", "hidden_translations",
+             "pages", "hidden_pages")
+DRAFTS = ("drafts", "drafts_translations", "draft_pages", "draft_translations")
+
+
+def build_now(settings) -> datetime:
+    """Return the build instant: ENGAGE_NOW (or the hub's HUB_NOW) if set, else now."""
+    value = settings.get("ENGAGE_NOW") or settings.get("HUB_NOW")
+    try:
+        return parse_datetime(value, "ENGAGE_NOW") or datetime.now(UTC)
+    except SpecError as exc:
+        raise SystemExit(f"engage: {exc}") from None
+
+
+def add_extension(pelican) -> None:
+    """Add the Markdown extension to this Pelican's own copy of the MARKDOWN setting."""
+    settings = pelican.settings
+    markdown = dict(settings.get("MARKDOWN") or {})
+    extensions = [e for e in markdown.get("extensions", []) if not isinstance(e, EngageExtension)]
+    extensions.append(EngageExtension(strict=False, now=build_now(settings)))
+    markdown["extensions"] = extensions
+    settings["MARKDOWN"] = markdown
+
+
+def source_name(content, content_path: str) -> str:
+    """Return the file as an editor sees it, for example ``content/news/x.md``."""
+    base = Path(content_path)
+    try:
+        return f"{base.name}/{Path(content.source_path).relative_to(base).as_posix()}"
+    except ValueError:
+        return str(content.source_path)
+
+
+def report(problems: list[str]) -> None:
+    """Log each problem as an error; stop the build if Pelican made errors fatal."""
+    fatal = False
+    for problem in problems:
+        try:
+            log.error("engage: %s", problem)
+        except RuntimeError:  # FatalLogger under --fatal errors; list them all first
+            fatal = True
+    if fatal:
+        raise SystemExit(1)
+
+
+def _forget_rendered(touched: set[int]) -> None:
+    """Drop memoized content/summary of pages whose HTML we changed.
+
+    Pelican memoizes ``get_content``/``get_summary`` per object; if another plugin read them
+    before us, the page would be written from the stale copy.
+    """
+    for method in (Content.get_content, Content.get_summary):
+        for key in [k for k in method.cache if k and id(k[0]) in touched]:
+            del method.cache[key]
+
+
+def process(generators) -> None:
+    """Re-render every block for this build, report mistakes, write the manifest and CSVs."""
+    generator = next((g for g in generators if hasattr(g, "settings")), None)
+    if generator is None:
+        return
+    settings = generator.settings
+    now = build_now(settings)
+    problems: list[str] = []
+    try:
+        results = load_results(settings.get("ENGAGE_RESULTS", DEFAULT_RESULTS))
+    except ResultsError as exc:
+        problems.append(str(exc))
+        results = None
+    entries: list[Entry] = []
+    touched: set[int] = set()
+    seen: set[int] = set()
+    for gen in generators:
+        for name in PUBLISHED + DRAFTS:
+            for content in getattr(gen, name, None) or ():
+                if id(content) in seen or not hasattr(content, "_content"):
+                    continue
+                seen.add(id(content))
+                path = source_name(content, settings["PATH"])
+                url = "/" + content.url.lstrip("/")
+
+                def render(found: Found, path=path, url=url, publish=name in PUBLISHED):
+                    if found.error is not None:
+                        problems.append(f"{path}:{found.line}: {found.error}")
+                        return None
+                    if publish:
+                        entries.append(Entry(found.spec, path, found.line, url))
+                    return render_block(found.spec, found.line, now=now, results=results)
+
+                html, _found = rewrite_blocks(content._content or "", render)
+                if html != content._content:
+                    content._content = html
+                    touched.add(id(content))
+    if touched:
+        _forget_rendered(touched)
+    problems.extend(duplicate_ids(entries))
+    if problems:
+        report(problems)
+    output = Path(generator.output_path) / "engage"
+    write_manifest(output / "manifest.json", build_manifest(entries))
+    _write_csvs(output / "polls", entries, now, results)
+
+
+def _write_csvs(folder: Path, entries: list[Entry], now: datetime, results) -> None:
+    """Write one CSV per closed poll with results; remove CSVs of polls no longer closed."""
+    written = set()
+    for entry in entries:
+        spec = entry.spec
+        if not isinstance(spec, PollSpec) or window_state(spec.opens, spec.closes, now) != "closed":
+            continue
+        table = poll_rows(spec, results)
+        if table is not None:
+            write_poll_csv(folder / f"{spec.id}.csv", table)
+            written.add(f"{spec.id}.csv")
+    if folder.is_dir():
+        for stale in folder.glob("*.csv"):
+            if stale.name not in written:
+                stale.unlink()
+
+
+def register() -> None:
+    """Connect engage to Pelican."""
+    signals.initialized.connect(add_extension)
+    signals.all_generators_finalized.connect(process)

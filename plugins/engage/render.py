@@ -1,0 +1,110 @@
+"""Render a validated spec as server-rendered HTML that works with JavaScript off.
+
+Each block is wrapped in ``<!-- engage:begin -->`` ... ``<!-- engage:end -->`` and carries its
+manifest entry in a ``data-engage-spec`` attribute. The plugin reads both back from the
+article's HTML after Pelican's content cache, so it can re-render the parts that depend on the
+build time (open, closed, jam phase) and on the results of the day.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from pollserver.domain.specs import JamSpec, PollSpec, Spec, SurveySpec, spec_to_manifest
+
+from .results import jam_outcome, poll_rows
+
+__all__ = ["BEGIN", "END", "render_block", "render_error"]
+
+BEGIN = "<!-- engage:begin -->"
+END = "<!-- engage:end -->"
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def long_date(value: datetime) -> str:
+    """Format a date the way the site does: ``31 December 2026``."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def iso(value: datetime) -> str:
+    """Format an instant for a ``<time datetime>`` attribute."""
+    return value.isoformat().replace("+00:00", "Z")
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """Return the Jinja environment for the block templates (autoescaped)."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters["long_date"] = long_date
+    env.filters["iso"] = iso
+    return env
+
+
+def window_state(opens: datetime | None, closes: datetime | None, now: datetime) -> str:
+    """Return ``upcoming``, ``open`` or ``closed`` for a poll or survey at ``now``."""
+    if closes is not None and now >= closes:
+        return "closed"
+    if opens is not None and now < opens:
+        return "upcoming"
+    return "open"
+
+
+def jam_phase(spec: JamSpec, now: datetime) -> str:
+    """Return the jam's phase at build time: ``submit``, ``vote`` or ``closed``."""
+    if spec.closes is not None and now >= spec.closes:
+        return "closed"
+    if spec.vote_from is not None and now >= spec.vote_from:
+        return "vote"
+    return "submit"
+
+
+def payload(spec: Spec, line: int) -> str:
+    """Return the JSON kept in ``data-engage-spec`` (the manifest entry and the fence line)."""
+    entry = {"kind": spec.kind, "line": line, "spec": spec_to_manifest(spec)}
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+
+
+def _context(spec: Spec, now: datetime, results: dict[str, Any] | None) -> dict[str, Any]:
+    if isinstance(spec, PollSpec):
+        state = window_state(spec.opens, spec.closes, now)
+        rows = poll_rows(spec, results) if state == "closed" else None
+        return {"state": state, "rows": rows}
+    if isinstance(spec, JamSpec):
+        phase = jam_phase(spec, now)
+        outcome = jam_outcome(spec, results) if phase == "closed" else None
+        paragraphs = [p.strip() for p in spec.prompt.split("\n\n") if p.strip()]
+        return {"phase": phase, "outcome": outcome, "paragraphs": paragraphs,
+                "not_started": spec.submit_from is not None and now < spec.submit_from}
+    if isinstance(spec, SurveySpec):
+        return {"state": window_state(spec.opens, spec.closes, now)}
+    raise TypeError(f"not a spec: {spec!r}")
+
+
+def render_block(spec: Spec, line: int, *, now: datetime,
+                 results: dict[str, Any] | None = None) -> str:
+    """Render one block at build time ``now`` with the results known so far."""
+    template = environment().get_template(f"engage/{spec.kind}.html")
+    html = template.render(s=spec, payload=payload(spec, line), now=now,
+                           **_context(spec, now, results))
+    return f"{BEGIN}\n{html.strip()}\n{END}"
+
+
+def render_error(kind: str, line: int, item_id: str, message: str) -> str:
+    """Render a visible placeholder for a broken block; the plugin reports it as a build error."""
+    data = json.dumps({"kind": kind, "line": line, "id": item_id, "message": message},
+                      ensure_ascii=False, separators=(",", ":"))
+    html = environment().get_template("engage/error.html").render(
+        kind=kind, message=message, payload=data)
+    return f"{BEGIN}\n{html.strip()}\n{END}"
