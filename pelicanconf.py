@@ -58,3 +58,15 @@ CACHE_PATH = "cache"
 
 # The hub plugin compares offer expiry dates with this instant; None means "now" at build time.
 HUB_NOW = None
+
+# The site is served with `style-src 'self'`: tables must say align="right", not style="...".
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.codehilite": {"css_class": "highlight"},
+        "markdown.extensions.extra": {
+            "tables": {"use_align_attribute": True},
+        },
+        "markdown.extensions.meta": {},
+    },
+    "output_format": "html5",
+}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
 
@@ -31,12 +32,14 @@ def event_calendar(article, siteurl: str, domain: str) -> bytes:
     if summary:
         event.add("description", _plain(str(summary)))
     cal.add_component(event)
+    # A TZID needs a matching VTIMEZONE, or strict clients (Outlook) fall back to UTC.
+    cal.add_missing_timezones()
     return cal.to_ical()
 
 
 def write_event_calendars(events, output_path: str, siteurl: str) -> None:
     """Write `<event>.ics` into the output directory for every event."""
-    domain = siteurl.split("://", 1)[-1].split("/", 1)[0] or "localhost"
+    domain = urlsplit(siteurl).hostname or "localhost"
     for article in events:
         target = Path(output_path) / ics_url(article)
         target.parent.mkdir(parents=True, exist_ok=True)
