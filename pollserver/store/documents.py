@@ -8,6 +8,7 @@ that could disagree with the facts.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse
 from pollserver.store.state import State
 
-__all__ = ["from_tables", "to_tables"]
+__all__ = ["from_tables", "iter_tables", "to_tables"]
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -26,29 +27,35 @@ def _rows(docs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {str(i): doc for i, doc in enumerate(docs, 1)}
 
 
+def iter_tables(state: State, meta: dict[str, Any]
+                ) -> Iterator[tuple[str, Iterable[dict[str, Any]]]]:
+    """Yield ``(table, rows)`` lazily, so a snapshot can be streamed without a second copy
+    of the state in memory; ``meta`` becomes the single ``_meta`` doc."""
+    yield "_meta", [dict(meta, seq=state.seq)]
+    yield "items", (dict(asdict(i), closed_at=_iso(i.closed_at)) for i in state.items.values())
+    yield "votes", ({"poll": p, "voter": v, "choices": list(c)}
+                    for p, by_voter in state.votes.items() for v, c in by_voter.items())
+    yield "ideas", (dict(asdict(i), created_at=_iso(i.created_at), votes=0)
+                    for i in state.ideas.values())
+    yield "idea_votes", ({"jam": jam, "voter": voter, "idea": idea}
+                         for (jam, voter), ids in state.voter_ideas.items()
+                         for idea in sorted(ids))
+    yield "responses", (dict(asdict(r), created_at=_iso(r.created_at))
+                        for answers in state.responses.values() for r in answers)
+    yield "codes", _code_rows(state)
+    yield "admins", ({"username": u, "hash": h} for u, h in state.admins.items())
+    yield "audit", (dict(asdict(a), at=_iso(a.at)) for a in state.audit)
+
+
+def _code_rows(state: State) -> Iterator[dict[str, Any]]:
+    for pool, pool_codes in state.pools.items():
+        owners = {code: voter for voter, code in state.claims.get(pool, {}).items()}
+        yield from ({"pool": pool, "code": c, "voter": owners.get(c)} for c in pool_codes)
+
+
 def to_tables(state: State, meta: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
     """Return the state as TinyDB tables; ``meta`` is stored as the single ``_meta`` doc."""
-    items = [dict(asdict(i), closed_at=_iso(i.closed_at)) for i in state.items.values()]
-    votes = [{"poll": p, "voter": v, "choices": list(c)}
-             for p, by_voter in state.votes.items() for v, c in by_voter.items()]
-    ideas = [dict(asdict(i), created_at=_iso(i.created_at), votes=0)
-             for i in state.ideas.values()]
-    idea_votes = [{"jam": jam, "voter": voter, "idea": idea}
-                  for (jam, voter), ids in state.voter_ideas.items() for idea in sorted(ids)]
-    responses = [dict(asdict(r), created_at=_iso(r.created_at))
-                 for answers in state.responses.values() for r in answers]
-    codes = []
-    for pool, pool_codes in state.pools.items():
-        owners = {code: voter for voter, code in state.claims[pool].items()}
-        codes.extend({"pool": pool, "code": c, "voter": owners.get(c)} for c in pool_codes)
-    admins = [{"username": u, "hash": h} for u, h in state.admins.items()]
-    audit = [dict(asdict(a), at=_iso(a.at)) for a in state.audit]
-    return {
-        "_meta": {"1": dict(meta, seq=state.seq)},
-        "items": _rows(items), "votes": _rows(votes), "ideas": _rows(ideas),
-        "idea_votes": _rows(idea_votes), "responses": _rows(responses),
-        "codes": _rows(codes), "admins": _rows(admins), "audit": _rows(audit),
-    }
+    return {name: _rows(list(rows)) for name, rows in iter_tables(state, meta)}
 
 
 def from_tables(tables: dict[str, dict[str, dict[str, Any]]]) -> tuple[State, dict[str, Any]]:
