@@ -1,0 +1,54 @@
+"""pollserver: the live part of valuehub (polls, idea jams, surveys) behind a static site."""
+
+from __future__ import annotations
+
+import atexit
+import logging
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from pollserver.config import Settings
+
+__all__ = ["create_app"]
+
+#: Largest request body accepted (ideas are the biggest: 120 + 2,000 characters).
+MAX_BODY = 16 * 1024
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Create and configure the pollserver application."""
+    from pollserver import identity, limits, security, site
+    from pollserver.api import bp as api_bp
+    from pollserver.api import errors
+    from pollserver.store import open_store
+
+    settings = settings or Settings.from_env()
+    logging.basicConfig(level=settings.log_level)
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.resolved_secret_key(),
+        MAX_CONTENT_LENGTH=MAX_BODY,
+        MAX_FORM_MEMORY_SIZE=MAX_BODY,
+        JSON_SORT_KEYS=False,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    app.json.sort_keys = False
+    if settings.trusted_proxies > 0:
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+    app.extensions["pollserver.settings"] = settings
+    store = open_store(settings)
+    app.extensions["pollserver.store"] = store
+    atexit.register(store.close)
+
+    identity.init_app(app)
+    security.init_app(app)
+    limits.init_app(app, settings)
+    errors.init_app(app)
+    app.register_blueprint(api_bp)
+    site.init_app(app)
+    return app
+

@@ -1,0 +1,75 @@
+"""The one place errors become ``{"error": {"code", "message"}}`` JSON for /api."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from pollserver.domain.errors import DomainError
+
+__all__ = ["error_response", "init_app"]
+
+log = logging.getLogger("pollserver")
+
+HTTP_CODES = {
+    400: "bad_request",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+}
+
+
+def error_response(status: int, code: str, message: str, **extra: object) -> Response:
+    """Build the JSON error body every API error uses."""
+    body: dict[str, object] = {"code": code, "message": message}
+    body.update({k: v for k, v in extra.items() if v is not None})
+    response = jsonify({"error": body})
+    response.status_code = status
+    return response
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/api"
+
+
+def _domain_error(error: DomainError) -> Response:
+    response = error_response(error.status, error.code, error.message, field=error.field)
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def _http_error(error: HTTPException) -> Response | HTTPException:
+    if not _wants_json():
+        return error
+    status = error.code or 500
+    message = {
+        404: "There is nothing at this address.",
+        405: f"{request.method} is not allowed here.",
+        413: "The request body is too large.",
+        415: "Send JSON (application/json) or a form (application/x-www-form-urlencoded).",
+    }.get(status, error.description or "The request could not be handled.")
+    response = error_response(status, HTTP_CODES.get(status, "error"), message)
+    if status == 405 and getattr(error, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
+def _unexpected(error: Exception) -> Response | tuple[str, int]:
+    log.exception("unexpected error on %s %s", request.method, request.path)
+    if _wants_json():
+        return error_response(500, "internal_error", "Something went wrong on our side.")
+    return "Something went wrong on our side.", 500
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers so no error escapes as an HTML page under /api."""
+    app.register_error_handler(DomainError, _domain_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)

@@ -1,0 +1,91 @@
+"""Guards for state-changing API views: origin check, body parsing, form-post replies.
+
+The same URL serves ``fetch`` (JSON in, JSON out) and a plain HTML form with JavaScript off
+(form in, 303 back to the article out), so every view is written once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Response, current_app, g, jsonify, redirect, request
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import UnsupportedMediaType
+
+from pollserver import flash
+from pollserver.api.items import get_store
+from pollserver.domain.errors import BadRequest, DomainError
+from pollserver.security import check_same_origin
+
+__all__ = ["is_form", "reply", "state_changing"]
+
+JSON_TYPES = {"application/json"}
+FORM_TYPES = {"application/x-www-form-urlencoded"}
+
+
+def is_form() -> bool:
+    """Tell whether the current request is a no-JS form post."""
+    return bool(g.get("is_form"))
+
+
+def _body() -> dict[str, Any] | MultiDict[str, str]:
+    mimetype = request.mimetype
+    if request.method == "DELETE" and not request.content_length:
+        g.is_form = False
+        return {}
+    if mimetype in JSON_TYPES:
+        g.is_form = False
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict):
+            raise BadRequest("The request body must be a JSON object.")
+        return data
+    if mimetype in FORM_TYPES:
+        g.is_form = True
+        return request.form
+    raise UnsupportedMediaType()
+
+
+def _back_to(kind: str, item_id: str, anchor: str | None = None) -> str:
+    item = get_store().get_item(kind, item_id)
+    url = item.url if item and item.url.startswith("/") else "/"
+    return f"{url}#{anchor or f'{kind}-{item_id}'}"
+
+
+def reply(kind: str, item_id: str, payload: dict[str, Any], *, status: int = 200,
+          message: str, anchor: str | None = None) -> Response:
+    """Answer JSON to fetch, or 303 back to the article with a flash message to a form."""
+    if is_form():
+        response = redirect(_back_to(kind, item_id, anchor), code=303)
+        return flash.store(response, kind, item_id, ok=True, message=message)
+    response = jsonify(payload)
+    response.status_code = status
+    return response
+
+
+def state_changing(
+    kind: str, limit: str
+) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
+    """Check the origin, parse the body into ``body=``, apply the ``limit`` group's rate
+    limits, and turn errors into a 303 with a message for form posts."""
+
+    def decorate(view: Callable[..., Response]) -> Callable[..., Response]:
+        @wraps(view)
+        def wrapped(**kwargs: Any) -> Response:
+            check_same_origin()
+            body = _body()
+            try:
+                current_app.extensions["pollserver.limits"].check(limit)
+                return view(body=body, **kwargs)
+            except DomainError as error:
+                if not is_form() or error.status in (403, 415):
+                    raise
+                item_id = kwargs.get(f"{kind}_id", "")
+                response = redirect(_back_to(kind, item_id), code=303)
+                return flash.store(response, kind, item_id, ok=False, message=error.message,
+                                   code=error.code)
+
+        return wrapped
+
+    return decorate

@@ -1,0 +1,133 @@
+"""The ``pollserver`` command: serve, sync, results, codes, create-admin."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from pollserver.config import Settings
+
+__all__ = ["main"]
+
+
+def _store():
+    from pollserver.store import open_store
+
+    return open_store(Settings.from_env())
+
+
+@click.group(help="pollserver: the live part of valuehub (polls, idea jams, surveys).")
+def main() -> None:
+    """Group the subcommands."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), type=int,
+              show_default="$PORT or 8000")
+@click.option("--workers", default=1, show_default=True,
+              help="processes; the embedded store serialises writers across them")
+@click.option("--threads", default=8, show_default=True)
+def serve(host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the site and the API with gunicorn (one process, threads, by default)."""
+    Settings.from_env().resolved_secret_key()  # create the key before workers race for it
+    args = [
+        sys.executable, "-m", "gunicorn", "pollserver.wsgi:app",
+        "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
+        "--worker-class", "gthread", "--no-control-socket", "--graceful-timeout", "5",
+        # The access log never shows raw client addresses (see the privacy rules).
+        "--access-logfile", "-", "--access-logformat", '"%(r)s" %(s)s %(b)s %(M)sms',
+    ]
+    click.echo(f"valuehub: serving http://{host}:{port}/ (Ctrl-C to stop)")
+    os.execv(sys.executable, args)
+
+
+@main.command()
+@click.option("--manifest", type=click.Path(path_type=Path),
+              default=Path("output/engage/manifest.json"), show_default=True)
+def sync(manifest: Path) -> None:
+    """Load the build manifest: create new items, update wording, archive removed ones."""
+    from pollserver.sync import SyncError, load_manifest, sync_manifest
+
+    store = _store()
+    try:
+        report = sync_manifest(store, load_manifest(manifest))
+    except SyncError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        store.close()
+    click.echo(f"sync: {len(report.created)} created, {len(report.updated)} updated, "
+               f"{len(report.archived)} archived, {len(report.unchanged)} unchanged")
+
+
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path), default=Path("var/results.json"),
+              show_default=True)
+def results(out: Path) -> None:
+    """Write current results for the build to bake into closed polls and jams."""
+    from pollserver.sync import results_snapshot
+
+    store = _store()
+    try:
+        data = results_snapshot(store)
+    finally:
+        store.close()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+    tmp.replace(out)
+    click.echo(f"results: {len(data['polls'])} polls, {len(data['jams'])} jams -> {out}")
+
+
+@main.group()
+def codes() -> None:
+    """Reward code pools."""
+
+
+@codes.command("load")
+@click.argument("pool")
+@click.argument("file", type=click.File("r"))
+def codes_load(pool: str, file) -> None:
+    """Add the codes in FILE (one per line) to POOL."""
+    from pollserver.domain.specs import ID_RE
+
+    if not ID_RE.match(pool):
+        raise click.ClickException("pool names are lowercase letters, digits and dashes")
+    lines = [line.strip() for line in file if line.strip() and not line.startswith("#")]
+    store = _store()
+    try:
+        added = store.add_codes(pool, lines)
+        total, claimed = store.pool_stats().get(pool, (0, 0))
+    finally:
+        store.close()
+    click.echo(f"{pool}: {added} new codes; {total - claimed} of {total} unclaimed")
+
+
+@codes.command("stats")
+def codes_stats() -> None:
+    """Show every pool with its unclaimed and claimed counts."""
+    store = _store()
+    try:
+        for pool, (total, claimed) in store.pool_stats().items():
+            click.echo(f"{pool}: {total - claimed} left, {claimed} claimed, {total} in all")
+    finally:
+        store.close()
+
+
+@codes.command("revoke")
+@click.argument("pool")
+def codes_revoke(pool: str) -> None:
+    """Remove POOL's unclaimed codes (claimed codes stay with their voters)."""
+    store = _store()
+    try:
+        click.echo(f"{pool}: {store.revoke_codes(pool)} unclaimed codes removed")
+    finally:
+        store.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,25 @@
+"""Voter identity without accounts: random ids and keyed hashes of IP addresses."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import date
+
+__all__ = ["hash_ip", "new_voter_id"]
+
+
+def new_voter_id() -> str:
+    """Return a random, unguessable voter id (128 bits)."""
+    return secrets.token_urlsafe(16)
+
+
+def hash_ip(secret: str, ip: str, day: date) -> str:
+    """Return a keyed hash of an IP address with a key that changes every day.
+
+    Abuse limits only need to tell addresses apart for a short while; a daily key means the
+    stored or logged value cannot be linked across days or reversed by hashing all IPv4s.
+    """
+    day_key = hmac.new(secret.encode(), f"ip-key:{day.isoformat()}".encode(), hashlib.sha256)
+    return hmac.new(day_key.digest(), ip.encode(), hashlib.sha256).hexdigest()[:24]

@@ -1,0 +1,87 @@
+"""Who is asking: the voter id from a signed cookie, and a keyed hash of the client IP.
+
+There are no accounts. A random voter id lives in a signed, HttpOnly cookie; it is also the
+voter's receipt for ``/api/me``. The cookie is only set when a voter first changes something,
+so merely reading the site sets no cookie.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Flask, Response, current_app, g, request
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from pollserver.domain.voters import hash_ip, new_voter_id
+
+__all__ = ["client_ip_hash", "current_voter", "ensure_voter", "init_app", "is_https"]
+
+COOKIE_SECURE = "__Host-vh_voter"
+COOKIE_PLAIN = "vh_voter"
+COOKIE_MAX_AGE = 400 * 24 * 3600  # the longest lifetime browsers accept
+
+
+def is_https() -> bool:
+    """Tell whether this request reached us over HTTPS (directly or via a trusted proxy)."""
+    mode = current_app.extensions["pollserver.settings"].https
+    return mode == "on" or (mode == "auto" and request.scheme == "https")
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="vh-voter")
+
+
+def current_voter() -> str | None:
+    """Return the voter id from the cookie, or ``None`` for a first-time visitor."""
+    if "voter_id" not in g:
+        raw = request.cookies.get(COOKIE_SECURE) or request.cookies.get(COOKIE_PLAIN)
+        voter = None
+        if raw:
+            try:
+                voter = _serializer().loads(raw)
+            except BadSignature:
+                voter = None
+        g.voter_id = voter if isinstance(voter, str) else None
+    return g.voter_id
+
+
+def ensure_voter() -> str:
+    """Return the voter id, minting one (and setting the cookie on the response) if needed."""
+    voter = current_voter()
+    if voter is None:
+        voter = new_voter_id()
+        g.voter_id = voter
+        g.set_voter_cookie = True
+    return voter
+
+
+def forget_voter() -> None:
+    """Drop the voter cookie on this response (after the voter erased their data)."""
+    g.clear_voter_cookie = True
+
+
+def client_ip_hash() -> str:
+    """Return today's keyed hash of the client IP; the raw address is never kept."""
+    ip = request.remote_addr or "unknown"
+    return hash_ip(current_app.config["SECRET_KEY"], ip, datetime.now(UTC).date())
+
+
+def _set_cookie(response: Response) -> Response:
+    secure = is_https()
+    if g.get("clear_voter_cookie"):
+        for name in (COOKIE_SECURE, COOKIE_PLAIN):
+            if name in request.cookies:
+                response.delete_cookie(name, path="/", secure=name == COOKIE_SECURE,
+                                       httponly=True, samesite="Lax")
+    elif g.get("set_voter_cookie"):
+        response.set_cookie(
+            COOKIE_SECURE if secure else COOKIE_PLAIN,
+            _serializer().dumps(g.voter_id),
+            max_age=COOKIE_MAX_AGE, path="/", secure=secure, httponly=True, samesite="Lax",
+        )
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Set the voter cookie on responses that minted a voter id."""
+    app.after_request(_set_cookie)

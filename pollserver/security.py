@@ -1,0 +1,75 @@
+"""Request guards and response headers that keep the static site and API safe.
+
+A static page cannot carry a per-visitor CSRF token, so for the public API the same-origin
+check on ``Origin`` (or ``Sec-Fetch-Site``) *is* the CSRF defence: a cross-site form or fetch
+always carries a foreign Origin or ``Sec-Fetch-Site: cross-site``.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, request
+
+from pollserver.domain.errors import Forbidden
+from pollserver.identity import is_https
+
+__all__ = ["CSP", "check_same_origin", "init_app"]
+
+CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",  # pagefind's search runs as WebAssembly
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class ForbiddenOrigin(Forbidden):
+    """A state-changing request did not come from our own pages."""
+
+    code = "forbidden_origin"
+
+
+def _own_origins() -> set[str]:
+    origins = {request.host_url.rstrip("/")}
+    public = current_app.extensions["pollserver.settings"].public_origin
+    if public:
+        origins.add(public)
+    return origins
+
+
+def check_same_origin() -> None:
+    """Raise ``ForbiddenOrigin`` unless a state-changing request is same-origin."""
+    if request.method not in UNSAFE_METHODS:
+        return
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        if origin.rstrip("/") in _own_origins():
+            return
+        raise ForbiddenOrigin("Cross-site requests are not accepted.")
+    if request.headers.get("Sec-Fetch-Site") == "same-origin":
+        return
+    raise ForbiddenOrigin("Requests that change something must come from this site's pages.")
+
+
+def _headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if is_https():
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Add the security headers to every response."""
+    app.after_request(_headers)

@@ -1,0 +1,105 @@
+"""Serve the built static site from ``POLLSERVER_SITE_DIR`` (the embedded, one-process setup).
+
+HTML is revalidated on every visit (``no-cache`` plus ETag) so a rebuild shows at once;
+files whose names carry a content hash are cached for a year. When a no-JS form post left an
+outcome cookie, the page's status slot (``<!-- engage-status poll ID -->``) is filled in with
+the message and live results, and that one response is marked ``no-store``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from flask import Blueprint, Flask, Response, abort, current_app, send_file
+from werkzeug.routing import BaseConverter
+from werkzeug.security import safe_join
+
+from pollserver import flash
+
+__all__ = ["init_app"]
+
+HASHED = re.compile(r"[._-][0-9a-f]{8,}\.[a-z0-9]+$|\.pf_[a-z]+$|/fragment/|/index/")
+STATUS_SLOT = re.compile(r"<!-- engage-status (poll|jam|survey) ([a-z0-9-]{1,64}) -->")
+
+
+class SitePath(BaseConverter):
+    """Match any path except the server's own prefixes, so /api/... 404s and 405s stay JSON."""
+
+    regex = r"(?!(?:api|admin)(?:/|$)).*"
+    part_isolating = False
+    weight = 500
+
+
+bp = Blueprint("site", __name__)
+
+
+def _site_dir() -> Path:
+    site_dir = current_app.extensions["pollserver.settings"].site_dir
+    if not site_dir or not Path(site_dir).is_dir():
+        abort(404)
+    return Path(site_dir)
+
+
+def _resolve(path: str) -> Path | None:
+    root = _site_dir()
+    joined = safe_join(str(root), path) if path else str(root)
+    if joined is None:
+        return None
+    target = Path(joined)
+    if target.is_dir():
+        target = target / "index.html"
+    if not target.is_file() and not target.suffix and target.with_suffix(".html").is_file():
+        target = target.with_suffix(".html")
+    return target if target.is_file() else None
+
+
+def _cache_control(response: Response, path: str) -> Response:
+    if path.endswith(".html") or response.mimetype == "text/html":
+        response.headers["Cache-Control"] = "no-cache"
+    elif HASHED.search("/" + path):
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    else:
+        response.headers["Cache-Control"] = "public, max-age=300, must-revalidate"
+    return response
+
+
+def _with_outcome(target: Path, outcome: dict) -> Response:
+    from pollserver.status import render_status
+
+    html = target.read_text(encoding="utf-8")
+
+    def fill(match: re.Match[str]) -> str:
+        if (match.group(1), match.group(2)) != (outcome.get("k"), outcome.get("i")):
+            return match.group(0)
+        return render_status(match.group(1), match.group(2), outcome)
+
+    response = Response(STATUS_SLOT.sub(fill, html), mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    return flash.clear(response)
+
+
+@bp.route("/", defaults={"path": ""}, methods=["GET", "HEAD"])
+@bp.route("/<site:path>", methods=["GET", "HEAD"])
+def page(path: str) -> Response:
+    """Serve one file of the built site, or the site's own 404 page."""
+    target = _resolve(path)
+    if target is None:
+        not_found = _site_dir() / "404.html"
+        if not not_found.is_file():
+            abort(404)
+        response = send_file(not_found, mimetype="text/html", conditional=False)
+        response.status_code = 404
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+    outcome = flash.read() if target.suffix == ".html" else None
+    if outcome:
+        return _with_outcome(target, outcome)
+    response = send_file(target, conditional=True, etag=True, max_age=None)
+    return _cache_control(response, str(target.relative_to(_site_dir())))
+
+
+def init_app(app: Flask) -> None:
+    """Register the site routes last, after every server route."""
+    app.url_map.converters["site"] = SitePath
+    app.register_blueprint(bp)

@@ -1,0 +1,41 @@
+"""Render the outcome of a no-JS form post into a static page's status slot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template
+
+from pollserver.domain.errors import DomainError
+
+__all__ = ["render_status"]
+
+
+def _poll_rows(view: dict[str, Any]) -> list[dict[str, Any]]:
+    results = view["results"]
+    if not results:
+        return []
+    total = sum(results["counts"].values()) or 1
+    mine = set(view["my_vote"] or ())
+    return [{"label": o["label"], "count": results["counts"][o["key"]],
+             "pct": round(100 * results["counts"][o["key"]] / total),
+             "mine": o["key"] in mine} for o in view["options"]]
+
+
+def render_status(kind: str, item_id: str, outcome: dict[str, Any]) -> str:
+    """Return the HTML for the slot: the message, and for polls the results if visible."""
+    context: dict[str, Any] = {"ok": bool(outcome.get("ok")), "message": outcome.get("m", ""),
+                               "kind": kind, "rows": [], "view": None}
+    if kind == "poll":
+        from pollserver.api.items import load
+        from pollserver.api.polls import poll_view
+        from pollserver.identity import current_voter
+
+        try:
+            item, spec = load("poll", item_id)
+        except DomainError:
+            pass
+        else:
+            view = poll_view(item, spec, current_voter())
+            context.update(view=view, rows=_poll_rows(view))
+    return render_template("engage/status.html", **context)

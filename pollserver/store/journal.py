@@ -1,0 +1,135 @@
+"""The append-only journal of the TinyDB store: one JSON line per operation.
+
+A line is ``{"n": 17, "op": {...}}\\n``: ``n`` numbers operations across the whole life of
+the data dir (it keeps counting across journal generations), so a reader can skip lines a
+snapshot already covers and never applies a line twice.
+
+Only *complete* lines count. A crash in the middle of an append leaves a torn tail (no final
+newline, or half a JSON document); readers stop before it and the next writer truncates it
+away before appending, so a torn tail is never fatal. A complete line that does not decode
+(disk damage) is skipped with a warning rather than ending the replay, so one bad line cannot
+hide the acknowledged operations after it.
+
+This module only moves bytes; locking (who may append, when) lives in ``tinydb.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Journal", "encode", "fsync_dir", "journal_path"]
+
+log = logging.getLogger(__name__)
+
+#: Read the journal in chunks this big, so replaying a long journal needs little memory.
+CHUNK = 4 * 1024 * 1024
+
+
+def journal_path(data_dir: Path, generation: int) -> Path:
+    """Return the journal file of one generation (a snapshot starts a new generation)."""
+    return data_dir / f"journal-{generation}.jsonl"
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename, create or unlink inside ``path`` durable."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def encode(n: int, op_json: str) -> bytes:
+    """Return the journal line of operation number ``n`` (``op_json`` is already JSON)."""
+    return b'{"n": %d, "op": %s}\n' % (n, op_json.encode())
+
+
+def _intern(op: dict[str, Any]) -> dict[str, Any]:
+    # Every vote names the same few option keys; share one string per key instead of one per
+    # vote (about 60 bytes a vote at 100k votes).
+    if op.get("op") == "vote":
+        op["choices"] = [sys.intern(c) for c in op["choices"]]
+    return op
+
+
+def decode_op(op_json: str | bytes) -> dict[str, Any]:
+    """Parse an operation the way replay will see it (lists, not tuples; shared keys)."""
+    return _intern(json.loads(op_json))
+
+
+class Journal:
+    """One open journal file: read complete lines from an offset, append, truncate."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        except OSError:
+            # A read-only data dir still serves reads; appends will fail (StoreUnavailable).
+            self.fd = os.open(path, os.O_RDONLY)
+        # The directory entry of a new journal must be durable before the first
+        # acknowledged line lands in it, or a power cut could lose the whole file.
+        try:
+            fsync_dir(path.parent)
+        except OSError as exc:
+            log.warning("could not fsync %s: %s", path.parent, exc)
+
+    def size(self) -> int:
+        """Return the file size in bytes (one ``fstat``, the cheap "anything new?" check)."""
+        return os.fstat(self.fd).st_size
+
+    def unlinked(self) -> bool:
+        """Return whether the file was removed (rotated away) since it was opened."""
+        return os.fstat(self.fd).st_nlink == 0
+
+    def read_from(self, offset: int) -> Iterator[tuple[int, int, dict[str, Any] | None]]:
+        """Yield ``(end_offset, n, op)`` for each complete line after ``offset``.
+
+        ``op`` is ``None`` for a complete line that does not decode (it is skipped). The
+        torn tail after the last newline is not yielded.
+        """
+        size = self.size()
+        pending = b""
+        while offset + len(pending) < size:
+            chunk = os.pread(self.fd, min(CHUNK, size - offset - len(pending)),
+                             offset + len(pending))
+            if not chunk:
+                break
+            pending += chunk
+            cut = pending.rfind(b"\n") + 1
+            for line in pending[:cut].splitlines(keepends=True):
+                offset += len(line)
+                try:
+                    doc = json.loads(line)
+                    yield offset, int(doc["n"]), _intern(doc["op"])
+                except (ValueError, KeyError, TypeError, AttributeError):
+                    log.warning("%s: skipping an unreadable line ending at byte %d",
+                                self.path, offset)
+                    yield offset, -1, None
+            pending = pending[cut:]
+
+    def append(self, data: bytes) -> None:
+        """Write ``data`` at the end and fsync; raise ``OSError`` on any failure.
+
+        A failed call may leave part of ``data`` behind: the caller truncates it away.
+        """
+        view = memoryview(data)
+        while view:
+            written = os.write(self.fd, view)
+            view = view[written:]
+        os.fsync(self.fd)
+
+    def truncate(self, offset: int) -> None:
+        """Cut the file back to ``offset`` (drop a torn tail or a failed batch) and fsync."""
+        os.ftruncate(self.fd, offset)
+        os.fsync(self.fd)
+
+    def close(self) -> None:
+        """Close the file descriptor."""
+        os.close(self.fd)

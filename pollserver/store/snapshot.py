@@ -1,0 +1,145 @@
+"""Snapshots of the TinyDB store: a plain TinyDB JSON file, written atomically and streamed.
+
+The file is an ordinary TinyDB database (``TinyDB(path)`` opens it and reads every table),
+laid out one document per line::
+
+    {
+    "_meta": {
+    "1": {"generation": 3, "base": 2, "n": 15000, "seq": 41}
+    },
+    "votes": {
+    "1": {"poll": "p", "voter": "v1", "choices": ["a"]},
+    ...
+    }
+    }
+
+The layout is still valid JSON, but it lets us write a snapshot row by row and read it back
+table by table, so neither direction holds a second full copy of 100k votes in memory (a
+``json.load`` of the whole file costs three times the state itself). Files in any other
+layout, e.g. written by TinyDB itself, are read with ``json.load``.
+
+Writes are atomic: temp file in the same directory, flush, fsync, ``os.replace``, fsync the
+directory. A crash leaves either the old snapshot or the new one, plus a stray temp file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, cast
+
+from pollserver.store.documents import from_tables, iter_tables
+from pollserver.store.journal import fsync_dir
+from pollserver.store.state import State
+
+__all__ = ["FileId", "file_id", "load", "read_meta", "write"]
+
+#: What identifies one version of the snapshot file: (inode, mtime_ns, size).
+FileId = tuple[int, int, int]
+
+
+def file_id(path: Path) -> FileId | None:
+    """Return the identity of the current snapshot file (a rename changes it), or ``None``."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
+
+
+def _lines(tables: Iterable[tuple[str, Iterable[dict[str, Any]]]]) -> Iterator[str]:
+    yield "{\n"
+    first = True
+    for name, rows in tables:
+        yield ("" if first else "},\n") + json.dumps(name) + ": {\n"
+        first = False
+        sep = ""
+        for i, row in enumerate(rows, 1):
+            yield f'{sep}"{i}": {json.dumps(row, separators=(",", ":"))}'
+            sep = ",\n"
+        if sep:
+            yield "\n"
+    yield ("}\n" if not first else "") + "}\n"
+
+
+def write(path: Path, state: State, meta: dict[str, Any]) -> None:
+    """Write ``state`` with ``meta`` to ``path`` atomically (temp, fsync, rename, fsync dir)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            buffer: list[str] = []
+            for line in _lines(iter_tables(state, meta)):
+                buffer.append(line)
+                if len(buffer) >= 2048:
+                    fh.write("".join(buffer))
+                    buffer.clear()
+            fh.write("".join(buffer))
+            fh.flush()
+            os.fsync(fh.fileno())  # the data is on disk before the name points at it
+        os.replace(tmp, path)
+        fsync_dir(path.parent)  # ... and the rename itself survives a power cut
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def read_meta(path: Path) -> dict[str, Any]:
+    """Return the ``_meta`` doc (generation, base, n, seq) reading only the file's head."""
+    with open(path, "rb") as fh:
+        head = fh.read(65536).split(b"\n", 3)
+    if len(head) > 3 and head[0] == b"{" and head[1] == b'"_meta": {':
+        return json.loads(head[2].split(b": ", 1)[1].rstrip(b","))
+    with open(path, encoding="utf-8") as fh:
+        return dict(json.load(fh).get("_meta", {}).get("1", {}))
+
+
+class _Table:
+    """The rows of one table, read from their byte range of the file when iterated."""
+
+    def __init__(self, path: Path, start: int, end: int) -> None:
+        self.path, self.start, self.end = path, start, end
+
+    def values(self) -> Iterator[dict[str, Any]]:
+        with open(self.path, "rb") as fh:
+            fh.seek(self.start)
+            pos = self.start
+            while pos < self.end:
+                line = fh.readline()
+                pos += len(line)
+                yield json.loads(line.split(b": ", 1)[1].rstrip().rstrip(b","))
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return next((row for i, row in enumerate(self.values(), 1) if str(i) == key), default)
+
+
+def _index(path: Path) -> dict[str, _Table] | None:
+    """Map table names to their row byte ranges, or ``None`` if the layout is not ours."""
+    tables: dict[str, _Table] = {}
+    with open(path, "rb") as fh:
+        if fh.readline() != b"{\n":
+            return None
+        pos = 3
+        name = None
+        for line in fh:
+            if name is None:
+                if line in (b"}\n", b""):
+                    break
+                if not line.endswith(b": {\n"):
+                    return None
+                name, start = json.loads(line[:-4]), pos + len(line)
+            elif line in (b"}\n", b"},\n"):
+                tables[name] = _Table(path, start, pos)
+                name = None
+            pos += len(line)
+    return tables
+
+
+def load(path: Path) -> tuple[State, dict[str, Any]]:
+    """Rebuild the state from a snapshot file; return it with the meta doc."""
+    tables: Any = _index(path)
+    if tables is None:
+        with open(path, encoding="utf-8") as fh:
+            tables = json.load(fh)
+    return from_tables(cast(dict[str, dict[str, dict[str, Any]]], tables))

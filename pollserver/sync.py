@@ -1,0 +1,84 @@
+"""Load the build manifest into the store: create, update wording, archive; never lose votes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pollserver.domain.records import Item, SyncReport
+from pollserver.domain.specs import SpecError, spec_from_manifest, spec_to_manifest
+from pollserver.store.base import Store
+
+__all__ = ["SyncError", "load_manifest", "sync_manifest"]
+
+KINDS = {"polls": "poll", "jams": "jam", "surveys": "survey"}
+
+
+class SyncError(Exception):
+    """The manifest cannot be applied; the message says what to fix."""
+
+
+def load_manifest(path: Path) -> list[Item]:
+    """Read and re-validate ``manifest.json`` into items."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SyncError(f"{path}: no manifest; build the site first (make html)") from None
+    except json.JSONDecodeError as error:
+        raise SyncError(f"{path}: not valid JSON ({error})") from None
+    if not isinstance(data, dict) or data.get("version") != 1:
+        raise SyncError(f"{path}: expected a version 1 manifest")
+    items = []
+    for plural, kind in KINDS.items():
+        for entry in data.get(plural, []):
+            source = entry.get("source", str(path))
+            try:
+                spec = spec_from_manifest(kind, entry)
+            except (SpecError, KeyError, TypeError) as error:
+                raise SyncError(f"{source}: {kind} {entry.get('id', '?')!r}: {error}") from None
+            items.append(Item(kind=kind, id=spec.id, spec=spec_to_manifest(spec),
+                              source=source, url=str(entry.get("url", ""))))
+    return items
+
+
+def _removed_options_with_votes(store: Store, new: Item) -> list[str]:
+    old = store.get_item("poll", new.id)
+    if old is None:
+        return []
+    old_keys = {o["key"] for o in old.spec.get("options", [])}
+    new_keys = {o["key"] for o in new.spec.get("options", [])}
+    counts = store.tally(new.id).counts
+    return sorted(k for k in old_keys - new_keys if counts.get(k))
+
+
+def sync_manifest(store: Store, items: list[Item]) -> SyncReport:
+    """Apply the items; refuse (changing nothing) to drop a poll option that has votes."""
+    problems: list[str] = []
+    for item in items:
+        if item.kind == "poll":
+            for key in _removed_options_with_votes(store, item):
+                n = store.tally(item.id).counts[key]
+                problems.append(f"{item.source}: poll {item.id!r}: option {key!r} has {n} "
+                                f"vote{'s' if n != 1 else ''} and cannot be removed; keep it "
+                                "or close the poll and start a new one")
+    if problems:
+        raise SyncError("\n".join(problems))
+    return store.sync_items(items)
+
+
+def results_snapshot(store: Store) -> dict[str, Any]:
+    """Return the results file the build bakes into closed polls and finished jams."""
+    polls = {}
+    for item in store.list_items("poll"):
+        tally = store.tally(item.id)
+        polls[item.id] = {"total": tally.total, "counts": dict(tally.counts)}
+    jams = {}
+    for item in store.list_items("jam"):
+        ideas = [i for i in store.list_ideas(item.id)
+                 if i.moderation == "published" and i.status != "merged"]
+        ideas.sort(key=lambda i: (-i.votes, int(i.id) if i.id.isdigit() else 0))
+        rows = [{"id": i.id, "title": i.title, "author": i.author, "votes": i.votes,
+                 "status": i.status, "winner": i.winner} for i in ideas]
+        jams[item.id] = {"winners": [r for r in rows if r["winner"]], "ideas": rows}
+    return {"version": 1, "polls": polls, "jams": jams}

@@ -1,0 +1,114 @@
+"""Shared fixtures: settings in a temp dir, the app, a client, and voter actions."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from pollserver import create_app
+from pollserver.config import Settings
+from pollserver.domain.records import Item
+from pollserver.domain.specs import parse_spec, spec_to_manifest
+
+ORIGIN = "http://localhost"
+
+
+def need_service(name: str, reason: str) -> None:
+    """Skip a test whose service is down, except under CI where that is a failure."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{name} is required under CI: {reason}")
+    pytest.skip(f"{name} not available: {reason}")
+
+
+def make_item(kind: str, url: str = "/news/article.html", **block: Any) -> Item:
+    """Build a synced item from block fields, as the manifest would carry it."""
+    spec = parse_spec(kind, block)
+    return Item(kind=kind, id=spec.id, spec=spec_to_manifest(spec),
+                source="content/test.md:1", url=url)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings for a throwaway data dir with rate limits off (tests turn them on)."""
+    return Settings(data_dir=tmp_path / "var", site_dir=None, rate_limits="off",
+                    secret_key="test-secret", extra={"store": "memory"})
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[Flask]:
+    """The pollserver app on the chosen settings."""
+    app = create_app(settings)
+    yield app
+    app.extensions["pollserver.store"].close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client (one voter: it keeps its cookies)."""
+    return app.test_client()
+
+
+@pytest.fixture
+def store(app: Flask):
+    """The app's store, for arranging state directly."""
+    return app.extensions["pollserver.store"]
+
+
+class Clock:
+    """A settable clock for phase tests."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock(app: Flask) -> Clock:
+    """Freeze the app's clock; set ``clock.now`` to move time."""
+    clock = Clock()
+    app.extensions["pollserver.clock"] = clock
+    return clock
+
+
+class VoterActions:
+    """What a reader's browser does, JSON or no-JS form, always from our own origin."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def vote(self, poll_id: str, *choices: str, **kwargs: Any):
+        return self.client.post(f"/api/polls/{poll_id}/vote", json={"choices": list(choices)},
+                                headers={"Origin": ORIGIN}, **kwargs)
+
+    def vote_form(self, poll_id: str, *choices: str):
+        return self.client.post(f"/api/polls/{poll_id}/vote",
+                                data={"choices": list(choices)}, headers={"Origin": ORIGIN})
+
+    def post(self, path: str, json: Any = None, **kwargs: Any):
+        headers = {"Origin": ORIGIN, **kwargs.pop("headers", {})}
+        return self.client.post(path, json=json, headers=headers, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any):
+        headers = {"Origin": ORIGIN, **kwargs.pop("headers", {})}
+        return self.client.delete(path, headers=headers, **kwargs)
+
+
+@pytest.fixture
+def voter(client: FlaskClient) -> VoterActions:
+    """Actions for one voter."""
+    return VoterActions(client)
+
+
+@pytest.fixture
+def new_voter(app: Flask):
+    """Make a fresh voter (a new cookie jar) each call."""
+    return lambda: VoterActions(app.test_client())
