@@ -18,7 +18,7 @@ MAX_BODY = 16 * 1024
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Create and configure the pollserver application."""
-    from pollserver import identity, limits, security, site
+    from pollserver import identity, limits, public, security, site
     from pollserver.api import bp as api_bp
     from pollserver.api import errors
     from pollserver.store import open_store
@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     limits.init_app(app, settings)
     errors.init_app(app)
     app.register_blueprint(api_bp)
+    public.init_app(app)
     site.init_app(app)
     return app
 

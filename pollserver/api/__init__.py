@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
+
 from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-# Import the views for their route registrations (they need ``bp`` defined first).
-from pollserver.api import health, polls  # noqa: E402,F401
+#: Resource modules; each registers its routes on ``bp`` when imported.
+MODULES = [
+    "health",
+    "polls",
+]
+
+for _name in MODULES:
+    importlib.import_module(f"pollserver.api.{_name}")

@@ -120,7 +120,7 @@ def _index(path: Path) -> dict[str, _Table] | None:
     with open(path, "rb") as fh:
         if fh.readline() != b"{\n":
             return None
-        pos = 3
+        pos = 2
         name = None
         for line in fh:
             if name is None:
