@@ -27,6 +27,7 @@ CREATE TABLE poll_votes (
     voted_at timestamptz,
     PRIMARY KEY (poll_id, voter_id)
 );
+CREATE INDEX poll_votes_voter ON poll_votes (voter_id);   -- GET/DELETE /api/me
 
 -- Tallies, split into a few shards per poll so parallel voters do not queue on one row lock;
 -- a tally is the sum over the shards. ``poll_totals`` counts voters, ``poll_counts`` options.

@@ -1,0 +1,199 @@
+"""The PostgreSQL store: the scale-out backend for several processes and hosts.
+
+Selected by ``POLLSERVER_DATABASE_URL=postgresql://...``. Connections come from one
+``psycopg_pool.ConnectionPool`` per process and run in autocommit mode, so a step that is one
+statement (a first vote, an answer) costs one round trip, and steps of several statements open
+an explicit transaction. The SQL lives in ``pollserver/store/pg/``, one module per noun; the
+schema in ``pollserver/store/migrations/``. Rules are enforced by the database (unique keys,
+row locks), never by a read in Python followed by a write, so any number of processes can
+write at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+
+import psycopg
+from psycopg import errors
+from psycopg_pool import ConnectionPool
+
+from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport, Tally
+from pollserver.store.base import Store
+from pollserver.store.pg import editors, jams, polls, rewards, surveys, voters
+from pollserver.store.pg import items as item_rows
+from pollserver.store.pg import schema as migrations
+
+__all__ = ["PostgresStore"]
+
+T = TypeVar("T")
+
+#: How often a step is retried after PostgreSQL broke a deadlock by aborting it. Lock orders
+#: are fixed, so this only covers rare cross-jam merges and erasures meeting each other.
+RETRIES = 5
+
+
+class PostgresStore(Store):
+    """Keep pollserver's state in PostgreSQL (optionally in one named schema)."""
+
+    backend = "postgres"
+
+    def __init__(self, url: str, *, schema: str | None = None, min_size: int = 1,
+                 max_size: int = 10, auto_upgrade: bool = True, timeout: float = 30.0) -> None:
+        """Open the pool; with ``auto_upgrade`` also migrate, as the app does at start.
+
+        ``schema`` confines every table to that PostgreSQL schema (created on upgrade), which
+        is how tests run in parallel against one database without seeing each other's data.
+        """
+        self.url = url
+        self.schema = schema_name = schema
+        # Sessions run in UTC so timestamps come back the same on every host.
+        options = "-c TimeZone=UTC"
+        if schema_name is not None:
+            options += f" -c search_path={migrations.valid_schema_name(schema_name)}"
+        self.options = options
+        self.pool = ConnectionPool(
+            url, min_size=min_size, max_size=max_size, timeout=timeout, open=True,
+            name="pollserver", kwargs={"autocommit": True, "options": options})
+        if auto_upgrade:
+            try:
+                self.upgrade()
+            except BaseException:
+                self.pool.close()
+                raise
+
+    def upgrade(self) -> list[int]:
+        """Apply pending schema migrations; return their versions (``[]`` when current)."""
+        # A dedicated connection: the migration lock is per session, and it changes settings.
+        with psycopg.connect(self.url, autocommit=True, options=self.options) as conn:
+            return migrations.upgrade(conn, self.schema)
+
+    def schema_version(self) -> int:
+        """Return the database's schema version (0 before the first upgrade)."""
+        return self._run(migrations.current_version)
+
+    def _run(self, step: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run one store step on a pooled connection, retrying if chosen as a deadlock victim."""
+        for attempt in range(RETRIES):
+            try:
+                with self.pool.connection() as conn:
+                    return step(conn, *args, **kwargs)
+            except (errors.DeadlockDetected, errors.SerializationFailure):
+                if attempt == RETRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.pool.close()
+
+    # -- items -------------------------------------------------------------------------
+
+    def sync_items(self, items: Sequence[Item]) -> SyncReport:
+        return self._run(item_rows.sync_items, items)
+
+    def get_item(self, kind: str, item_id: str) -> Item | None:
+        return self._run(item_rows.get_item, kind, item_id)
+
+    def list_items(self, kind: str | None = None) -> list[Item]:
+        return self._run(item_rows.list_items, kind)
+
+    def set_closed_at(self, kind: str, item_id: str, closed_at: datetime | None) -> None:
+        self._run(item_rows.set_closed_at, kind, item_id, closed_at)
+
+    # -- polls -------------------------------------------------------------------------
+
+    def record_vote(self, poll_id: str, voter_id: str, choices: Sequence[str], *,
+                    replace: bool, at: datetime) -> tuple[str, ...] | None:
+        return self._run(polls.record_vote, poll_id, voter_id, choices, replace=replace, at=at)
+
+    def tally(self, poll_id: str) -> Tally:
+        return self._run(polls.tally, poll_id)
+
+    def vote_of(self, poll_id: str, voter_id: str) -> tuple[str, ...] | None:
+        return self._run(polls.vote_of, poll_id, voter_id)
+
+    def withdraw_vote(self, poll_id: str, voter_id: str) -> bool:
+        return self._run(polls.withdraw_vote, poll_id, voter_id)
+
+    # -- jams --------------------------------------------------------------------------
+
+    def add_idea(self, jam_id: str, *, title: str, body: str, author: str | None,
+                 voter_id: str | None, moderation: str, at: datetime) -> Idea:
+        return self._run(jams.add_idea, jam_id, title=title, body=body, author=author,
+                         voter_id=voter_id, moderation=moderation, at=at)
+
+    def get_idea(self, idea_id: str) -> Idea | None:
+        return self._run(jams.get_idea, idea_id)
+
+    def list_ideas(self, jam_id: str) -> list[Idea]:
+        return self._run(jams.list_ideas, jam_id)
+
+    def vote_idea(self, jam_id: str, idea_id: str, voter_id: str, *, budget: int,
+                  at: datetime) -> None:
+        self._run(jams.vote_idea, jam_id, idea_id, voter_id, budget=budget, at=at)
+
+    def unvote_idea(self, jam_id: str, idea_id: str, voter_id: str) -> bool:
+        return self._run(jams.unvote_idea, jam_id, idea_id, voter_id)
+
+    def idea_votes_of(self, jam_id: str, voter_id: str) -> set[str]:
+        return self._run(jams.idea_votes_of, jam_id, voter_id)
+
+    def update_idea(self, idea_id: str, **changes: Any) -> Idea:
+        return self._run(jams.update_idea, idea_id, changes)
+
+    def merge_ideas(self, source_id: str, target_id: str) -> Idea:
+        return self._run(jams.merge_ideas, source_id, target_id)
+
+    # -- surveys -----------------------------------------------------------------------
+
+    def add_response(self, survey_id: str, *, voter_id: str | None, score: int, category: str,
+                     comment: str, consent_to_quote: bool, at: datetime) -> SurveyResponse:
+        return self._run(surveys.add_response, survey_id, voter_id=voter_id, score=score,
+                         category=category, comment=comment,
+                         consent_to_quote=consent_to_quote, at=at)
+
+    def list_responses(self, survey_id: str) -> list[SurveyResponse]:
+        return self._run(surveys.list_responses, survey_id)
+
+    # -- rewards -----------------------------------------------------------------------
+
+    def add_codes(self, pool: str, codes: Iterable[str]) -> int:
+        return self._run(rewards.add_codes, pool, list(codes))
+
+    def claim_code(self, pool: str, voter_id: str, *, at: datetime) -> str | None:
+        return self._run(rewards.claim_code, pool, voter_id, at=at)
+
+    def code_of(self, pool: str, voter_id: str) -> str | None:
+        return self._run(rewards.code_of, pool, voter_id)
+
+    def pool_stats(self) -> dict[str, tuple[int, int]]:
+        return self._run(rewards.pool_stats)
+
+    def revoke_codes(self, pool: str) -> int:
+        return self._run(rewards.revoke_codes, pool)
+
+    # -- editors -----------------------------------------------------------------------
+
+    def put_admin(self, username: str, password_hash: str) -> None:
+        self._run(editors.put_admin, username, password_hash)
+
+    def get_admin(self, username: str) -> str | None:
+        return self._run(editors.get_admin, username)
+
+    def add_audit(self, entry: AuditEntry) -> None:
+        self._run(editors.add_audit, entry)
+
+    def list_audit(self, limit: int = 500) -> list[AuditEntry]:
+        return self._run(editors.list_audit, limit)
+
+    # -- voters ------------------------------------------------------------------------
+
+    def voter_data(self, voter_id: str) -> dict[str, Any]:
+        return self._run(voters.voter_data, voter_id)
+
+    def erase_voter(self, voter_id: str, *, withdraw_polls: Iterable[str],
+                    withdraw_jams: Iterable[str]) -> dict[str, int]:
+        return self._run(voters.erase_voter, voter_id, withdraw_polls=list(withdraw_polls),
+                         withdraw_jams=list(withdraw_jams))
