@@ -12,6 +12,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 MODULES = [
     "health",
     "polls",
+    "me",
 ]
 
 for _name in MODULES:

@@ -1,0 +1,41 @@
+"""``/me``: a page (linked from the footer) to download or erase your data without JS."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, redirect, render_template, request
+
+from pollserver import flash, privacy
+from pollserver.identity import current_voter, forget_voter
+from pollserver.public import bp
+from pollserver.security import check_same_origin
+
+
+@bp.get("/me")
+def me_page() -> str:
+    """Show what is stored about this browser's voter id, with download and erase buttons."""
+    voter = current_voter()
+    data = privacy.export(voter) if voter else None
+    outcome = flash.read()
+    body = render_template("public/me.html", data=data, outcome=outcome,
+                           pretty=json.dumps(data, indent=2) if data else "")
+    response = Response(body, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    return flash.clear(response) if outcome else response
+
+
+@bp.post("/me/erase")
+def me_erase() -> Response:
+    """Erase this voter's data (the no-JS form behind the page's button)."""
+    check_same_origin()
+    voter = current_voter()
+    if voter is not None and request.form.get("confirm") == "yes":
+        counts = privacy.erase(voter)
+        forget_voter()
+        message = (f"Done. We withdrew {counts['votes'] + counts['idea_votes']} votes and "
+                   f"anonymised {counts['ideas'] + counts['responses']} ideas and answers.")
+        ok = True
+    else:
+        ok, message = False, "Nothing was erased. Tick the box to confirm."
+    return flash.store(redirect("/me", code=303), "me", "me", ok=ok, message=message)
