@@ -9,7 +9,7 @@ OUTPUT ?= output
 DATA_DIR ?= var
 export POLLSERVER_DATA_DIR ?= $(DATA_DIR)
 export POLLSERVER_SITE_DIR ?= $(OUTPUT)
-PELICAN := $(BIN)/pelican content -o $(OUTPUT) --fatal errors
+PELICAN := $(BIN)/pelican content -o $(OUTPUT) --fatal errors -e ENGAGE_RESULTS='"$(DATA_DIR)/results.json"'
 
 .PHONY: help install install-test html serve devserver publish clean run test lint bench lock chromium
 
@@ -26,7 +26,9 @@ help:
 $(VENV)/.installed: requirements.txt constraints.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -r requirements.txt
-	$(PY) -m pip install -q --disable-pip-version-check --no-deps -e .
+	@# setuptools' editable-install chatter goes to a log; it is shown only if pip fails.
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps -e . >$(VENV)/install.log 2>&1 \
+	  || { cat $(VENV)/install.log; exit 1; }
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
@@ -73,7 +75,9 @@ node_modules/axe-core/axe.min.js:
 
 test: install-test chromium node_modules/axe-core/axe.min.js
 	$(BIN)/ruff check .
-	$(BIN)/pytest -n 2 --dist loadgroup
+	@# pytest exits 5 when it collected nothing: that must fail CI, not pass it silently.
+	$(BIN)/pytest -n 2 --dist loadgroup; rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; fi; exit $$rc
 
 lint: install-test
 	$(BIN)/ruff check .
