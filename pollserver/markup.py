@@ -1,0 +1,31 @@
+"""Readers' idea text as safe HTML: a small Markdown subset, cleaned by nh3.
+
+Raw HTML a reader types is escaped *before* Markdown runs, so it shows as text; nh3 then
+keeps only a short allowlist of tags, so nothing Markdown makes can carry script either.
+"""
+
+from __future__ import annotations
+
+import html
+from functools import lru_cache
+
+import markdown
+import nh3
+
+__all__ = ["idea_html"]
+
+TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "code", "a"}
+ATTRIBUTES = {"a": {"href"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+@lru_cache(maxsize=8192)
+def idea_html(text: str) -> str:
+    """Return an idea body as sanitised HTML (cached: jam pages repeat the same bodies)."""
+    if not text:
+        return ""
+    source = html.escape(text, quote=False)
+    rendered = markdown.markdown(source, extensions=["nl2br", "sane_lists"],
+                                 output_format="html")
+    return nh3.clean(rendered, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
+                     link_rel="nofollow ugc noopener noreferrer")
