@@ -13,6 +13,7 @@ MODULES = [
     "health",
     "polls",
     "me",
+    "jams",
 ]
 
 for _name in MODULES:
