@@ -18,7 +18,7 @@ MAX_BODY = 16 * 1024
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Create and configure the pollserver application."""
-    from pollserver import identity, limits, public, security, site
+    from pollserver import admin, identity, limits, public, security, site
     from pollserver.api import bp as api_bp
     from pollserver.api import errors
     from pollserver.store import open_store
@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(api_bp)
     public.init_app(app)
+    admin.init_app(app)
     site.init_app(app)
     return app
 

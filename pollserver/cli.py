@@ -129,5 +129,32 @@ def codes_revoke(pool: str) -> None:
         store.close()
 
 
+@main.command("create-admin")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True,
+              help="read the password from the first line of stdin (for scripts)")
+def create_admin(username: str, password_stdin: bool) -> None:
+    """Create an editor account (or set a new password); there is no default password."""
+    from pollserver.admin.passwords import PasswordTooShort, hash_password
+    from pollserver.domain.specs import ID_RE
+
+    if not ID_RE.match(username):
+        raise click.ClickException("usernames are lowercase letters, digits and dashes")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        password_hash = hash_password(password)
+    except PasswordTooShort as error:
+        raise click.ClickException(str(error)) from None
+    store = _store()
+    try:
+        store.put_admin(username, password_hash)
+    finally:
+        store.close()
+    click.echo(f"editor {username!r} can now sign in at /admin/login")
+
+
 if __name__ == "__main__":
     main()

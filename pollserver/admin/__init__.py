@@ -1,0 +1,42 @@
+"""The editor UI under ``/admin``: login, dashboard, moderation, answers, rewards, exports.
+
+One blueprint; each module registers its routes on ``bp`` when imported (listed in
+``MODULES``), and the admin CSS is served from the blueprint's own static folder.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("admin", __name__, url_prefix="/admin", static_folder="static",
+               static_url_path="/static")
+
+#: Page modules; each registers its routes on ``bp`` when imported.
+MODULES = [
+    "auth",
+    "dashboard",
+]
+
+#: The editor menu: (endpoint, label); entries whose module is not loaded are skipped.
+NAV = [
+    ("admin.dashboard", "Dashboard"),
+    ("admin.answers", "Survey answers"),
+    ("admin.rewards", "Reward pools"),
+    ("admin.exports", "Exports"),
+    ("admin.audit_log", "Audit log"),
+]
+
+
+def init_app(app: Flask) -> None:
+    """Import the page modules, set up editor sessions and register the blueprint."""
+    from pollserver.admin import auth
+
+    for name in MODULES:
+        importlib.import_module(f"pollserver.admin.{name}")
+    auth.init_sessions(app)
+    app.register_blueprint(bp)
+    app.jinja_env.globals["admin_nav"] = lambda: [
+        (endpoint, label) for endpoint, label in NAV if endpoint in app.view_functions]
+    app.jinja_env.globals["admin_endpoints"] = app.view_functions

@@ -1,0 +1,216 @@
+"""Editor sign-in: sessions, the ``editor_required`` guard, CSRF tokens, login and logout.
+
+Editors are the only accounts in valuehub. Their session lives in Flask's signed cookie
+(HttpOnly, SameSite=Strict, Secure over HTTPS) and ends 8 hours after login. Every admin
+form and every editor JSON call carries a per-session CSRF token (form field ``csrf_token``
+or header ``X-CSRF-Token``); SameSite alone is not trusted because older browsers ignore it.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, current_app, redirect, render_template, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
+
+from pollserver.admin import bp
+from pollserver.admin.audit import record
+from pollserver.admin.passwords import needs_rehash, verify
+from pollserver.api.items import get_store
+from pollserver.domain.errors import DomainError, Forbidden
+from pollserver.identity import is_https
+from pollserver.limits import RateLimited
+
+__all__ = ["CsrfFailed", "Unauthorized", "check_csrf", "csrf_token", "current_editor",
+           "editor_required", "init_sessions"]
+
+LIFETIME = timedelta(hours=8)
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+#: Largest form (in characters) kept across a re-login; bigger ones are dropped, not cut.
+KEEP_LIMIT = 2500
+LOGIN_FAILED = "That username and password do not match an editor account."
+
+
+class Unauthorized(DomainError):
+    """No editor is signed in (or the session has expired)."""
+
+    code = "unauthorized"
+    status = 401
+
+
+class CsrfFailed(Forbidden):
+    """A state-changing editor request did not carry this session's CSRF token."""
+
+    code = "csrf_failed"
+
+
+class _EditorSessions(SecureCookieSessionInterface):
+    """Signed-cookie sessions whose Secure flag follows the request (or POLLSERVER_HTTPS)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return is_https()
+
+
+def init_sessions(app: Flask) -> None:
+    """Configure the editor session cookie and expose ``csrf_token()`` to templates."""
+    app.config.update(
+        SESSION_COOKIE_NAME="vh_editor",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        PERMANENT_SESSION_LIFETIME=LIFETIME,
+    )
+    app.session_interface = _EditorSessions()
+    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.jinja_env.globals["current_editor"] = current_editor
+
+
+def csrf_token() -> str:
+    """Return this session's CSRF token, creating it on first use."""
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    return session["csrf"]
+
+
+def check_csrf() -> None:
+    """Raise :class:`CsrfFailed` unless the request carries this session's token."""
+    expected = session.get("csrf")
+    sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token") or ""
+    if not expected or not hmac.compare_digest(str(expected), str(sent)):
+        raise CsrfFailed("The form had expired or did not come from this site; "
+                         "reload the page and try again.")
+
+
+def current_editor() -> str | None:
+    """Return the signed-in editor's username, or ``None`` (no session, or it expired)."""
+    name = session.get("editor")
+    since = session.get("since", 0)
+    if not isinstance(name, str) or time.time() - float(since) > LIFETIME.total_seconds():
+        return None
+    return name
+
+
+def _is_api() -> bool:
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
+def safe_next(target: str | None, default: str = "/admin/") -> str:
+    """Return ``target`` if it is a path on this site, else ``default`` (no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    parts = urlsplit(target)
+    return default if parts.scheme or parts.netloc else target
+
+
+def _came_from() -> str:
+    """Return where an expired form post should land after login: the page it was on."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path.startswith("/admin"):
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return "/admin/"
+
+
+def _keep_form() -> None:
+    """Remember an expired session's form post so the editor can send it again."""
+    data = [(k, v) for k, v in request.form.items(multi=True) if k != "csrf_token"]
+    if sum(len(k) + len(v) for k, v in data) <= KEEP_LIMIT:
+        session["kept"] = {"path": request.path, "data": data}
+
+
+def editor_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Let only a signed-in editor through; check the CSRF token on state changes.
+
+    Under ``/api`` a missing editor is a 401 JSON error; on ``/admin`` pages it is a
+    redirect to the login page that keeps ``next`` (and a posted form, to resend).
+    """
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if current_editor() is None:
+            if _is_api():
+                raise Unauthorized("Sign in as an editor at /admin/login first.")
+            target = request.full_path.rstrip("?")
+            if request.method in UNSAFE_METHODS:
+                _keep_form()
+                target = _came_from()
+            return redirect(url_for("admin.login", next=target))
+        if request.method in UNSAFE_METHODS:
+            check_csrf()
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.errorhandler(CsrfFailed)
+def _csrf_failed(error: CsrfFailed) -> tuple[str, int]:
+    return render_template("admin/error.html", title="Request refused", code=error.code,
+                           message=error.message), 403
+
+
+def _login_page(status: int = 200, error: str | None = None, **extra: Any) -> Response:
+    body = render_template("admin/login.html", error=error,
+                           next=safe_next(request.values.get("next")),
+                           username=request.form.get("username", ""))
+    response = current_app.make_response((body, status))
+    response.headers.update(extra.get("headers", {}))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Response:
+    """Show the login form; on POST check the password (rate-limited per client IP)."""
+    if request.method == "GET":
+        return _login_page()
+    check_csrf()
+    try:
+        current_app.extensions["pollserver.limits"].check("login")
+    except RateLimited as error:
+        return _login_page(429, error.message,
+                           headers={"Retry-After": str(error.retry_after)})
+    username = request.form.get("username", "").strip()[:64]
+    password = request.form.get("password", "")[:1024]
+    store = get_store()
+    stored = store.get_admin(username) if username else None
+    if not verify(stored, password):
+        return _login_page(401, LOGIN_FAILED)
+    if stored and needs_rehash(stored):
+        from pollserver.admin.passwords import hash_password
+
+        store.put_admin(username, hash_password(password))
+    kept = session.get("kept")
+    session.clear()  # a fresh session (and CSRF token) at every login: no fixation
+    session.permanent = True
+    session.update(editor=username, since=time.time())
+    if kept:
+        session["kept"] = kept
+    record("login", "editor:" + username)
+    if kept:
+        return redirect(url_for("admin.resume", next=request.form.get("next")))
+    return redirect(safe_next(request.form.get("next")))
+
+
+@bp.get("/resume")
+@editor_required
+def resume() -> Response | str:
+    """Offer to send again a form that was posted while the session had expired."""
+    kept = session.pop("kept", None)
+    if not kept:
+        return redirect(safe_next(request.args.get("next")))
+    return render_template("admin/resume.html", kept=kept,
+                           back=safe_next(request.args.get("next")))
+
+
+@bp.post("/logout")
+@editor_required
+def logout() -> Response:
+    """End the editor's session (a POST with the CSRF token, so no link can log you out)."""
+    record("logout", "editor:" + (current_editor() or ""))
+    session.clear()
+    return redirect(url_for("admin.login"))

@@ -1,0 +1,45 @@
+"""Collect the dashboard's numbers: counts per poll, jam and survey (no rendering here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pollserver.api.items import get_store, now
+from pollserver.domain.polls import phase
+from pollserver.domain.records import Item
+from pollserver.domain.specs import parse_datetime
+
+__all__ = ["item_state", "overview"]
+
+
+def item_state(item: Item) -> str:
+    """Return ``not-open``, ``open`` or ``closed`` for any kind of item."""
+    spec = item.spec
+    opens = parse_datetime(spec.get("opens") or spec.get("submit_from"), "opens")
+    closes = parse_datetime(spec.get("closes"), "closes")
+    return phase(opens, closes, item.closed_at, now(), archived=item.archived)
+
+
+def overview() -> dict[str, Any]:
+    """Return ``polls``, ``jams`` and ``surveys`` rows for the dashboard."""
+    store = get_store()
+    polls, jams, surveys = [], [], []
+    for item in store.list_items():
+        row: dict[str, Any] = {"item": item, "state": item_state(item)}
+        if item.kind == "poll":
+            tally = store.tally(item.id)
+            row["total"] = tally.total
+            row["bars"] = [(o["label"], tally.counts.get(o["key"], 0))
+                           for o in item.spec.get("options", [])]
+            polls.append(row)
+        elif item.kind == "jam":
+            ideas = store.list_ideas(item.id)
+            row["ideas"] = len(ideas)
+            row["pending"] = sum(1 for i in ideas if i.moderation == "pending")
+            row["votes"] = sum(i.votes for i in ideas)
+            row["winners"] = sum(1 for i in ideas if i.winner)
+            jams.append(row)
+        elif item.kind == "survey":
+            row["responses"] = store.list_responses(item.id)
+            surveys.append(row)
+    return {"polls": polls, "jams": jams, "surveys": surveys}
