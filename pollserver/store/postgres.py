@@ -21,7 +21,7 @@ from psycopg_pool import ConnectionPool
 
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport, Tally
 from pollserver.store.base import Store
-from pollserver.store.pg import editors, jams, polls, rewards, surveys, voters
+from pollserver.store.pg import editors, jams, polls, rewards, surveys, transfer, voters
 from pollserver.store.pg import items as item_rows
 from pollserver.store.pg import schema as migrations
 
@@ -87,6 +87,18 @@ class PostgresStore(Store):
     def close(self) -> None:
         """Close every pooled connection."""
         self.pool.close()
+
+    def import_tables(self, tables: dict[str, dict[str, dict[str, Any]]]) -> dict[str, int]:
+        """Load snapshot tables (``documents.to_tables`` format) into this empty store.
+
+        Not part of the ``Store`` interface: only ``pollserver migrate`` needs it, and only a
+        migration target has to offer it.
+        """
+        return self._run(transfer.import_tables, tables)
+
+    def export_tables(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """Return everything as snapshot tables, so this store can be a migration source."""
+        return self._run(transfer.export_tables)
 
     # -- items -------------------------------------------------------------------------
 
