@@ -1,0 +1,96 @@
+"""The ``store`` fixture, run on every backend (TinyDB's ``params=`` habit), and ``reopen``.
+
+PostgreSQL tests each get their own schema in the test database, so they can run in parallel
+(``-n 2``) and leave nothing behind.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from pollserver.store.base import Store
+from tests.conftest import need_service
+
+BACKENDS = ("memory", "tinydb", "postgres")
+DATABASE_URL = os.environ.get("POLLSERVER_TEST_DATABASE_URL",
+                              "postgresql://postgres@127.0.0.1:5432/test")
+
+
+class Backend:
+    """Open (and reopen) stores of one kind on one data dir or schema; close them all after."""
+
+    def __init__(self, name: str, tmp_path: Path) -> None:
+        self.name = name
+        self.data_dir = tmp_path / "var"
+        self.schema = f"test_{uuid.uuid4().hex[:16]}"
+        self.opened: list[Store] = []
+
+    @property
+    def durable(self) -> bool:
+        return self.name != "memory"
+
+    def open(self) -> Store:
+        """Open a store on this backend's data (the same data every call)."""
+        if self.name == "memory":
+            from pollserver.store.memory import MemoryStore
+
+            store: Store = MemoryStore()
+        elif self.name == "tinydb":
+            from pollserver.store.tinydb import TinyDBStore
+
+            store = TinyDBStore(self.data_dir, snapshot_every=50)
+        else:
+            store = self._open_postgres()
+        self.opened.append(store)
+        return store
+
+    def _open_postgres(self) -> Store:
+        postgres = pytest.importorskip("pollserver.store.postgres")
+        import psycopg
+
+        try:
+            return postgres.PostgresStore(DATABASE_URL, schema=self.schema, timeout=5)
+        except psycopg.OperationalError as exc:
+            need_service("PostgreSQL", f"{DATABASE_URL} does not answer ({exc})")
+            raise
+
+    def reopen(self, store: Store) -> Store:
+        """Close ``store`` and open the same data again, as a restarted server would."""
+        store.close()
+        return self.open()
+
+    def close_all(self) -> None:
+        for store in self.opened:
+            store.close()
+        if self.name == "postgres" and self.opened:
+            import psycopg
+
+            with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+                conn.execute(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE")
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    """One backend per parameter; every store it opened is closed afterwards."""
+    opener = Backend(request.param, tmp_path)
+    yield opener
+    opener.close_all()
+
+
+@pytest.fixture
+def store(backend: Backend) -> Store:
+    """A fresh, empty store of each backend."""
+    return backend.open()
+
+
+@pytest.fixture
+def reopen(backend: Backend) -> Callable[[Store], Store]:
+    """``reopen(store)`` closes it and opens the same data again (durable backends only)."""
+    if not backend.durable:
+        pytest.skip(f"{backend.name} keeps nothing across a restart")
+    return backend.reopen
