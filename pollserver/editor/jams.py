@@ -1,0 +1,141 @@
+"""Jam moderation and outcomes: approve, reject, hide, set status, merge, winners, close.
+
+Every function takes the store, the acting editor's name and the time, changes one thing,
+records an :class:`AuditEntry` (actor, action, target, details) and returns the result.
+Targets read ``idea:ID`` or ``jam:ID``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pollserver.domain import jams
+from pollserver.domain.errors import BadRequest, NotFound
+from pollserver.domain.records import IDEA_STATUSES, AuditEntry, Idea
+from pollserver.domain.specs import JamSpec, spec_from_manifest
+from pollserver.store.base import Store
+
+__all__ = [
+    "SETTABLE_STATUSES",
+    "approve",
+    "close_early",
+    "hide",
+    "merge",
+    "pick_winners",
+    "reject",
+    "reopen",
+    "set_status",
+]
+
+#: Statuses an editor picks directly; ``merged`` only ever comes from :func:`merge`.
+SETTABLE_STATUSES = tuple(s for s in IDEA_STATUSES if s != "merged")
+
+
+def _spec(store: Store, jam_id: str) -> JamSpec:
+    item = store.get_item("jam", jam_id)
+    if item is None:
+        raise NotFound(f"There is no jam called {jam_id[:64]!r}.")
+    spec = spec_from_manifest("jam", item.spec)
+    assert isinstance(spec, JamSpec)
+    return spec
+
+
+def _idea(store: Store, idea_id: str, jam_id: str | None = None) -> Idea:
+    idea = store.get_idea(str(idea_id))
+    if idea is None or (jam_id is not None and idea.jam_id != jam_id):
+        raise NotFound(f"There is no idea {str(idea_id)[:20]!r}"
+                       f"{' in this jam' if jam_id else ''}.")
+    return idea
+
+
+def _log(store: Store, actor: str, action: str, target: str, at: datetime,
+         **details: object) -> None:
+    store.add_audit(AuditEntry(at=at, actor=actor, action=action, target=target,
+                               details=details))
+
+
+def _moderate(store: Store, actor: str, idea_id: str, state: str, action: str,
+              at: datetime, jam_id: str | None) -> Idea:
+    idea = _idea(store, idea_id, jam_id)
+    updated = store.update_idea(idea.id, moderation=state)
+    _log(store, actor, action, f"idea:{idea.id}", at, jam=idea.jam_id,
+         before=idea.moderation, title=idea.title)
+    return updated
+
+
+def approve(store: Store, actor: str, idea_id: str, *, at: datetime,
+            jam_id: str | None = None) -> Idea:
+    """Publish an idea; its author (if they have a voter id) gets the jam's reward code."""
+    idea = _moderate(store, actor, idea_id, "published", "idea.approve", at, jam_id)
+    pool = _spec(store, idea.jam_id).reward
+    if pool and idea.voter_id:
+        store.claim_code(pool, idea.voter_id, at=at)
+    return idea
+
+
+def reject(store: Store, actor: str, idea_id: str, *, at: datetime,
+           jam_id: str | None = None) -> Idea:
+    """Refuse a pending idea: it is never shown."""
+    return _moderate(store, actor, idea_id, "rejected", "idea.reject", at, jam_id)
+
+
+def hide(store: Store, actor: str, idea_id: str, *, at: datetime,
+         jam_id: str | None = None) -> Idea:
+    """Take a published idea off the site (``approve`` brings it back)."""
+    return _moderate(store, actor, idea_id, "hidden", "idea.hide", at, jam_id)
+
+
+def set_status(store: Store, actor: str, idea_id: str, status: str, *, at: datetime,
+               jam_id: str | None = None) -> Idea:
+    """Set where an idea stands: open, planned, in-progress, done or declined."""
+    if status not in SETTABLE_STATUSES:
+        raise BadRequest(f"status must be one of {', '.join(SETTABLE_STATUSES)}.",
+                         field="status")
+    idea = _idea(store, idea_id, jam_id)
+    if idea.status == "merged":
+        raise BadRequest("A merged idea keeps its status; change the idea it was merged into.",
+                         field="status")
+    updated = store.update_idea(idea.id, status=status)
+    _log(store, actor, "idea.status", f"idea:{idea.id}", at, jam=idea.jam_id,
+         before=idea.status, after=status)
+    return updated
+
+
+def merge(store: Store, actor: str, source_id: str, target_id: str, *, at: datetime,
+          jam_id: str | None = None) -> Idea:
+    """Merge idea ``source`` into ``target``: votes move, a voter who backed both counts once."""
+    source = _idea(store, source_id, jam_id)
+    target = _idea(store, target_id, jam_id)
+    moved = source.votes
+    result = store.merge_ideas(source.id, target.id)
+    _log(store, actor, "idea.merge", f"idea:{source.id}", at, jam=source.jam_id,
+         into=target.id, votes_before=target.votes, votes_moved=moved, votes_after=result.votes)
+    return result
+
+
+def pick_winners(store: Store, actor: str, jam_id: str, idea_ids: list[str], *,
+                 at: datetime) -> list[Idea]:
+    """Make exactly these ideas (at most the jam's ``max_winners``) the winners."""
+    spec = _spec(store, jam_id)
+    ideas = {i.id: i for i in store.list_ideas(jam_id)}
+    chosen = jams.check_winners(spec, ideas, idea_ids)
+    for idea in ideas.values():
+        should = idea.id in chosen
+        if idea.winner != should:
+            store.update_idea(idea.id, winner=should)
+    _log(store, actor, "jam.winners", f"jam:{jam_id}", at, winners=chosen)
+    return [store.get_idea(i) for i in chosen]  # type: ignore[misc]
+
+
+def close_early(store: Store, actor: str, jam_id: str, *, at: datetime) -> None:
+    """Close the jam now, before its ``closes`` date."""
+    _spec(store, jam_id)
+    store.set_closed_at("jam", jam_id, at)
+    _log(store, actor, "jam.close", f"jam:{jam_id}", at)
+
+
+def reopen(store: Store, actor: str, jam_id: str, *, at: datetime) -> None:
+    """Undo an early close (the jam's own dates apply again)."""
+    _spec(store, jam_id)
+    store.set_closed_at("jam", jam_id, None)
+    _log(store, actor, "jam.reopen", f"jam:{jam_id}", at)
