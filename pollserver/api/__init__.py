@@ -14,6 +14,8 @@ MODULES = [
     "polls",
     "me",
     "jams",
+    "editor",
+    "surveys",
 ]
 
 for _name in MODULES:
