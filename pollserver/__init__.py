@@ -18,8 +18,7 @@ MAX_BODY = 16 * 1024
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Create and configure the pollserver application."""
-    from pollserver import admin, identity, limits, public, security, site
-    from pollserver.api import bp as api_bp
+    from pollserver import admin, api, identity, limits, public, security, site
     from pollserver.api import errors
     from pollserver.store import open_store
 
@@ -48,7 +47,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     security.init_app(app)
     limits.init_app(app, settings)
     errors.init_app(app)
-    app.register_blueprint(api_bp)
+    api.init_app(app)
     public.init_app(app)
     admin.init_app(app)
     site.init_app(app)
