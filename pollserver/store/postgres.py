@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import psycopg
 from psycopg import errors
+from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool
 
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport, Tally
@@ -48,8 +49,10 @@ class PostgresStore(Store):
         """
         self.url = url
         self.schema = schema_name = schema
-        # Sessions run in UTC so timestamps come back the same on every host.
-        options = "-c TimeZone=UTC"
+        # Sessions run in UTC so timestamps come back the same on every host. Options given in
+        # the URL (``?options=-csearch_path%3Dhub``) are kept, and ours are added after them.
+        given = conninfo_to_dict(url).get("options")
+        options = f"{given} -c TimeZone=UTC" if given else "-c TimeZone=UTC"
         if schema_name is not None:
             options += f" -c search_path={migrations.valid_schema_name(schema_name)}"
         self.options = options
