@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from pollserver.config import Settings
+from pollserver.domain.errors import DomainError
 
 __all__ = ["main"]
 
@@ -154,6 +155,58 @@ def create_admin(username: str, password_stdin: bool) -> None:
     finally:
         store.close()
     click.echo(f"editor {username!r} can now sign in at /admin/login")
+
+
+@main.command()
+@click.option("--from", "source", required=True, metavar="DIR|URL",
+              help="the embedded store's data dir (var/) or a postgresql:// URL")
+@click.option("--to", "target", required=True, metavar="URL",
+              help="postgresql:// URL of an empty database (migrated first)")
+def migrate(source: str, target: str) -> None:
+    """Copy everything into PostgreSQL and check that every tally came out identical."""
+    from pollserver.store.migrate import MigrationError
+    from pollserver.store.migrate import migrate as copy_store
+    from pollserver.store.postgres import PostgresStore
+    from pollserver.store.tinydb import TinyDBStore
+
+    if not target.startswith(("postgresql://", "postgres://")):
+        raise click.ClickException("--to must be a postgresql:// URL")
+    src = (PostgresStore(source) if source.startswith(("postgresql://", "postgres://"))
+           else TinyDBStore(Path(source)))
+    try:
+        dst = PostgresStore(target)
+        try:
+            counts = copy_store(src, dst)
+        except (MigrationError, DomainError) as error:
+            raise click.ClickException(str(error)) from None
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    click.echo("migrate: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+
+
+@main.group()
+def db() -> None:
+    """PostgreSQL schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply pending schema migrations to $POLLSERVER_DATABASE_URL (safe to repeat)."""
+    from pollserver.store.postgres import PostgresStore
+
+    url = Settings.from_env().database_url
+    if not url:
+        raise click.ClickException("set POLLSERVER_DATABASE_URL=postgresql://...")
+    store = PostgresStore(url, auto_upgrade=False, min_size=0, max_size=1)
+    try:
+        applied = store.upgrade()
+        version = store.schema_version()
+    finally:
+        store.close()
+    click.echo(f"db: schema version {version}"
+               + (f" (applied {', '.join(map(str, applied))})" if applied else " (up to date)"))
 
 
 if __name__ == "__main__":
