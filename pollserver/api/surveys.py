@@ -1,0 +1,101 @@
+"""Survey endpoints: read a promoter survey and answer it (JSON or no-JS form)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify, request
+
+from pollserver.api import bp
+from pollserver.api.guards import reply, state_changing
+from pollserver.api.items import get_store, load, now
+from pollserver.api.polls import reward_view
+from pollserver.domain.errors import PollClosed, PollNotOpen
+from pollserver.domain.polls import phase
+from pollserver.domain.records import Item, SurveyResponse
+from pollserver.domain.specs import SurveySpec
+from pollserver.domain.surveys import category_of, clean_comment, invite, parse_consent, parse_score
+from pollserver.identity import current_voter, ensure_voter
+
+THANKS = {
+    "promoter": "Thank you! We are glad you would recommend us.",
+    "passive": "Thank you for your answer.",
+    "detractor": "Thank you for telling us; we are sorry we fell short.",
+}
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def _response_of(survey_id: str, voter: str | None) -> SurveyResponse | None:
+    if not voter:
+        return None
+    return next((r for r in get_store().list_responses(survey_id) if r.voter_id == voter), None)
+
+
+def _page_url(item: Item) -> str:
+    """Return the absolute address of the survey's article, for share links."""
+    path = item.url if item.url.startswith("/") else "/"
+    return request.host_url.rstrip("/") + path
+
+
+def survey_view(item: Item, spec: SurveySpec, voter: str | None) -> dict[str, Any]:
+    """Build the survey's public JSON with the voter's own answer (or ``None``)."""
+    state = phase(spec.opens, spec.closes, item.closed_at, now(), archived=item.archived)
+    mine = _response_of(spec.id, voter)
+    return {
+        "id": spec.id,
+        "question": spec.question,
+        "followups": dict(spec.followups),
+        "review_links": [{"name": link.name, "url": link.url} for link in spec.review_links],
+        "opens": _iso(spec.opens),
+        "closes": _iso(spec.closes),
+        "open": state == "open",
+        "state": state,
+        "my_response": None if mine is None else {
+            "score": mine.score, "category": mine.category, "comment": mine.comment,
+            "consent_to_quote": mine.consent_to_quote, "created_at": _iso(mine.created_at)},
+        "reward": reward_view(spec.reward, voter, took_part=mine is not None),
+        "url": item.url or None,
+    }
+
+
+@bp.get("/surveys/<survey_id>")
+def get_survey(survey_id: str) -> Response:
+    """Return the survey's question, follow-ups, review links and the voter's answer."""
+    item, spec = load("survey", survey_id)
+    return jsonify(survey_view(item, spec, current_voter()))
+
+
+@bp.post("/surveys/<survey_id>/responses")
+@state_changing("survey", limit="answer")
+def answer(survey_id: str, body: Any) -> Response:
+    """Record one answer per voter and return the same review invitation for every score."""
+    item, spec = load("survey", survey_id)
+    at = now()
+    state = phase(spec.opens, spec.closes, item.closed_at, at, archived=item.archived)
+    if state == "not-open":
+        raise PollNotOpen("This survey has not opened yet.")
+    if state == "closed":
+        raise PollClosed("This survey has closed.")
+    score = parse_score(body.get("score"))
+    comment = clean_comment(body.get("comment"))
+    consent = parse_consent(body.get("consent_to_quote"))
+    category = category_of(score)
+    voter = ensure_voter()
+    store = get_store()
+    store.add_response(spec.id, voter_id=voter, score=score, category=category,
+                       comment=comment, consent_to_quote=consent, at=at)
+    if spec.reward:
+        # Everyone who answers is thanked alike: the reward never depends on the score,
+        # and nothing is ever given for leaving a review.
+        store.claim_code(spec.reward, voter, at=at)
+    payload = {
+        "category": category,
+        "invite": invite(spec, category, comment=comment, consent_to_quote=consent,
+                         page_url=_page_url(item)),
+        "reward": reward_view(spec.reward, voter, took_part=True),
+    }
+    return reply("survey", spec.id, payload, status=201, message=THANKS[category],
+                 anchor=f"survey-{spec.id}-thanks")
