@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -14,8 +14,18 @@ MODULES = [
     "polls",
     "me",
     "jams",
+    "editor",
     "surveys",
 ]
 
-for _name in MODULES:
-    importlib.import_module(f"pollserver.api.{_name}")
+
+
+def init_app(app: Flask) -> None:
+    """Import the resource modules (for their routes) and register the blueprint.
+
+    Importing here rather than at package import keeps ``pollserver.api.items`` importable
+    from the admin package without dragging in every view (and an import cycle with it).
+    """
+    for name in MODULES:
+        importlib.import_module(f"pollserver.api.{name}")
+    app.register_blueprint(bp)
