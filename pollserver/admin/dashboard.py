@@ -6,11 +6,25 @@ from flask import render_template
 
 from pollserver.admin import bp
 from pollserver.admin.auth import editor_required
+from pollserver.admin.charts import bar_chart, trend_chart
 from pollserver.admin.overview import overview
+from pollserver.api.items import now
+from pollserver.domain.surveys import nps, trend
 
 
 @bp.get("/")
 @editor_required
 def dashboard() -> str:
     """Show every item with its live counts, a bar chart per poll and the NPS trend."""
-    return render_template("admin/dashboard.html", title="Dashboard", **overview())
+    data = overview()
+    for row in data["polls"]:
+        row["chart"] = bar_chart(f"chart-poll-{row['item'].id}",
+                                 f"Results: {row['item'].spec.get('question', '')}", row["bars"])
+    today = now().date()
+    for row in data["surveys"]:
+        answers = [(r.created_at, r.score) for r in row["responses"]]
+        row["nps"] = nps(s for _, s in answers).as_dict()
+        row["chart"] = trend_chart(f"chart-nps-{row['item'].id}",
+                                   "NPS, rolling 30 days, over the last 30 days",
+                                   trend(answers, today))
+    return render_template("admin/dashboard.html", title="Dashboard", **data)
