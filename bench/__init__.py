@@ -1,0 +1,1 @@
+"""valuehub benchmarks: see ``bench/run.py``."""

@@ -1,0 +1,55 @@
+"""The ceiling: bare Flask endpoints on the same Flask, gunicorn and settings as pollserver.
+
+- ``POST /vote``: parse a JSON body, answer a small JSON object.
+- ``GET /poll``: answer a small JSON object (a poll-sized document).
+- ``GET /payload``: ``jsonify`` the document in ``BENCH_PAYLOAD_FILE`` on every request, so a
+  big pollserver response is compared with bare Flask serialising the same JSON.
+- ``GET /health``: readiness.
+
+Run with ``gunicorn bench.baseline_app:app``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from flask import Flask, jsonify, request
+
+app = Flask(__name__)
+app.json.sort_keys = False
+
+_PAYLOAD_FILE = os.environ.get("BENCH_PAYLOAD_FILE")
+if _PAYLOAD_FILE:
+    with open(_PAYLOAD_FILE, encoding="utf-8") as fh:
+        PAYLOAD = json.load(fh)
+else:
+    PAYLOAD = {"ok": True}
+
+POLL = {
+    "id": "bench-poll",
+    "question": "Which option?",
+    "options": [{"key": k, "label": k.upper()} for k in "abcd"],
+    "results": {"total": 100000, "counts": {k: 25000 for k in "abcd"}},
+}
+
+
+@app.post("/vote")
+def vote():  # noqa: ANN201 - a bare Flask view on purpose
+    data = request.get_json()
+    return jsonify({"ok": True, "choices": data["choices"], **POLL})
+
+
+@app.get("/poll")
+def poll():  # noqa: ANN201
+    return jsonify(POLL)
+
+
+@app.get("/payload")
+def payload():  # noqa: ANN201
+    return jsonify(PAYLOAD)
+
+
+@app.get("/health")
+def health():  # noqa: ANN201
+    return jsonify({"status": "ok"})
