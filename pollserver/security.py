@@ -12,7 +12,7 @@ from flask import Flask, Response, current_app, request
 from pollserver.domain.errors import Forbidden
 from pollserver.identity import is_https
 
-__all__ = ["CSP", "check_same_origin", "init_app"]
+__all__ = ["CSP", "check_same_origin", "init_app", "is_cross_site"]
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -55,6 +55,18 @@ def check_same_origin() -> None:
     if request.headers.get("Sec-Fetch-Site") == "same-origin":
         return
     raise ForbiddenOrigin("Requests that change something must come from this site's pages.")
+
+
+def is_cross_site() -> bool:
+    """Tell whether the browser says this request came from another site.
+
+    Unlike :func:`check_same_origin` a request with neither header (an old browser, a
+    script) is not counted as cross-site; callers with a second defence (a CSRF token) use it.
+    """
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        return origin.rstrip("/") not in _own_origins()
+    return request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none")
 
 
 def _headers(response: Response) -> Response:

@@ -27,6 +27,7 @@ from pollserver.api.items import get_store
 from pollserver.domain.errors import DomainError, Forbidden
 from pollserver.identity import is_https
 from pollserver.limits import RateLimited
+from pollserver.security import is_cross_site
 
 __all__ = ["CsrfFailed", "Unauthorized", "check_csrf", "csrf_token", "current_editor",
            "editor_required", "init_sessions"]
@@ -137,6 +138,9 @@ def editor_required(view: Callable[..., Any]) -> Callable[..., Any]:
                 raise Unauthorized("Sign in as an editor at /admin/login first.")
             target = request.full_path.rstrip("?")
             if request.method in UNSAFE_METHODS:
+                # A cross-site form must not plant a post for the editor to resend later.
+                if is_cross_site():
+                    raise CsrfFailed("This form did not come from this site.")
                 _keep_form()
                 target = _came_from()
             return redirect(url_for("admin.login", next=target))
