@@ -20,4 +20,4 @@ def init_app(app: Flask) -> None:
 
 
 #: One module per page family; each registers its routes on ``bp`` when imported.
-MODULES: list[str] = ["me"]
+MODULES: list[str] = ["me", "jams"]
