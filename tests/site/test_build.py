@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from icalendar import Calendar
-from sitebuild import build_site
+from sitebuild import ROOT, build_site
 
 CHANNELS = ["news", "support", "events", "offers"]
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -199,3 +199,14 @@ def test_broken_metadata_fails_the_build_with_a_clear_message(content_copy, tmp_
     assert built.returncode != 0
     assert f"content/{folder}/x.md: {reason}" in output
     assert "Traceback" not in output
+
+
+def test_a_cached_rebuild_gives_the_same_pages(site, tmp_path):
+    # The site fixture's cache is warm now; articles come back from Pelican's cache and must
+    # still be checked and classified, not lose their offer and event state.
+    cache = site.parent / "cache"
+    assert any(cache.iterdir())
+    rebuilt = build_site(ROOT / "content", tmp_path / "out", cache)
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+    for path in ("index.html", "offers/index.html", "events/index.html", EXPIRED_OFFER):
+        assert html(tmp_path / "out", path) == html(site, path), path
