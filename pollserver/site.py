@@ -55,6 +55,7 @@ def _resolve(path: str) -> Path | None:
 
 
 def _cache_control(response: Response, path: str) -> Response:
+    response.headers.pop("Content-Disposition", None)  # pages are shown, never downloaded
     if path.endswith(".html") or response.mimetype == "text/html":
         response.headers["Cache-Control"] = "no-cache"
     elif HASHED.search("/" + path):

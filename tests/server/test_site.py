@@ -1,0 +1,125 @@
+"""pollserver as the embedded web server: static files, cache headers, security headers,
+and the outcome of a no-JS vote written into the article's status slot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pollserver import create_app
+from pollserver.config import Settings
+from tests.conftest import ORIGIN, make_item
+
+ARTICLE = """<!doctype html><html><body><main>
+<form method="post" action="/api/polls/day/vote" id="poll-day">
+<div class="engage-status" role="status"><!-- engage-status poll day --></div>
+</form></main></body></html>"""
+
+
+@pytest.fixture
+def site_app(tmp_path: Path):
+    site = tmp_path / "output"
+    (site / "news").mkdir(parents=True)
+    (site / "theme" / "css").mkdir(parents=True)
+    (site / "index.html").write_text("<!doctype html><title>Home</title>")
+    (site / "404.html").write_text("<!doctype html><title>Not found</title>")
+    (site / "news" / "day.html").write_text(ARTICLE)
+    (site / "theme" / "css" / "main.css").write_text("body{}")
+    (site / "theme" / "css" / "main.3f2a9c1b7d.css").write_text("body{}")
+    app = create_app(Settings(data_dir=tmp_path / "var", site_dir=site, rate_limits="off",
+                              secret_key="k", extra={"store": "memory"}))
+    app.extensions["pollserver.store"].sync_items([make_item(
+        "poll", url="/news/day.html", id="day", question="Which day?",
+        options=["Monday", "Saturday"])])
+    yield app
+    app.extensions["pollserver.store"].close()
+
+
+def test_health_reports_store(site_app):
+    body = site_app.test_client().get("/api/health").get_json()
+    assert body == {"status": "ok", "store": "memory"}
+
+
+def test_default_store_is_tinydb(tmp_path):
+    app = create_app(Settings(data_dir=tmp_path, site_dir=None, secret_key="k"))
+    try:
+        assert app.test_client().get("/api/health").get_json()["store"] == "tinydb"
+    finally:
+        app.extensions["pollserver.store"].close()
+
+
+@pytest.mark.parametrize("path", ["/api/nope", "/api/polls/day/nope", "/api/"])
+def test_unknown_api_path_is_json_404(site_app, path):
+    response = site_app.test_client().get(path, buffered=True)
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_html_is_revalidated_and_has_security_headers(site_app):
+    response = site_app.test_client().get("/", buffered=True)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-cache"
+    assert response.headers["ETag"]
+    csp = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Disposition" not in response.headers
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "Strict-Transport-Security" not in response.headers
+
+
+def test_revalidation_answers_304(site_app):
+    client = site_app.test_client()
+    etag = client.get("/news/day.html", buffered=True).headers["ETag"]
+    again = client.get("/news/day.html", headers={"If-None-Match": etag}, buffered=True)
+    assert again.status_code == 304
+
+
+def test_hashed_assets_are_immutable_and_others_revalidate(site_app):
+    client = site_app.test_client()
+    hashed = client.get("/theme/css/main.3f2a9c1b7d.css", buffered=True)
+    assert "immutable" in hashed.headers["Cache-Control"]
+    plain = client.get("/theme/css/main.css", buffered=True)
+    assert "immutable" not in plain.headers["Cache-Control"]
+    assert "must-revalidate" in plain.headers["Cache-Control"]
+
+
+def test_directory_and_missing_pages(site_app):
+    client = site_app.test_client()
+    assert client.get("/news/day", buffered=True).status_code == 200
+    missing = client.get("/no/such/page.html", buffered=True)
+    assert missing.status_code == 404 and b"Not found" in missing.data
+    assert client.get("/../secret", buffered=True).status_code == 404
+
+
+def test_no_js_vote_outcome_is_shown_once_in_the_article(site_app):
+    client = site_app.test_client()
+    response = client.post("/api/polls/day/vote", data={"choices": "saturday"},
+                           headers={"Origin": ORIGIN})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/news/day.html#poll-day"
+    page = client.get("/news/day.html", buffered=True)
+    html = page.get_data(as_text=True)
+    assert "Thanks, your vote counted." in html
+    assert "<table" in html and "Saturday" in html and "your choice" in html
+    assert page.headers["Cache-Control"] == "no-store"
+    again = client.get("/news/day.html", buffered=True).get_data(as_text=True)
+    assert "Thanks, your vote counted." not in again
+
+
+def test_no_js_error_outcome_is_shown(site_app):
+    client = site_app.test_client()
+    client.post("/api/polls/day/vote", data={"choices": "saturday"}, headers={"Origin": ORIGIN})
+    client.get("/news/day.html", buffered=True)
+    client.post("/api/polls/day/vote", data={"choices": "monday"}, headers={"Origin": ORIGIN})
+    html = client.get("/news/day.html", buffered=True).get_data(as_text=True)
+    assert "already voted" in html
+    assert site_app.extensions["pollserver.store"].tally("day").counts == {"saturday": 1}
+
+
+def test_forged_flash_cookie_is_ignored(site_app):
+    client = site_app.test_client()
+    client.set_cookie("vh_flash", "forged.value")
+    html = client.get("/news/day.html", buffered=True).get_data(as_text=True)
+    assert "<!-- engage-status poll day -->" in html
