@@ -1,0 +1,101 @@
+"""``pollserver sync`` and ``results``: manifest in, store updated, never a vote lost."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pollserver.cli import main
+from pollserver.domain.specs import parse_spec, spec_to_manifest
+from pollserver.store.memory import MemoryStore
+from pollserver.sync import SyncError, load_manifest, results_snapshot, sync_manifest
+
+NOW = datetime(2026, 11, 23, tzinfo=UTC)
+
+
+def manifest(tmp_path: Path, *polls: dict) -> Path:
+    entries = [dict(spec_to_manifest(parse_spec("poll", p)), source=f"content/a.md:{i}",
+                    url="/news/a.html") for i, p in enumerate(polls, 1)]
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps({"version": 1, "polls": entries, "jams": [], "surveys": []}))
+    return path
+
+
+def test_sync_creates_updates_and_archives(tmp_path):
+    store = MemoryStore()
+    first = manifest(tmp_path, {"id": "a", "question": "Q?", "options": ["X", "Y"]},
+                     {"id": "b", "question": "Q?", "options": ["X", "Y"]})
+    report = sync_manifest(store, load_manifest(first))
+    assert report.created == ["poll:a", "poll:b"]
+    store.record_vote("b", "v1", ["x"], replace=False, at=NOW)
+    second = manifest(tmp_path, {"id": "a", "question": "New wording?", "options": ["X", "Y"]})
+    report = sync_manifest(store, load_manifest(second))
+    assert report.updated == ["poll:a"] and report.archived == ["poll:b"]
+    assert store.get_item("poll", "a").spec["question"] == "New wording?"
+    assert store.get_item("poll", "b").archived
+    assert store.tally("b").total == 1  # archived, never deleted
+
+
+def test_sync_refuses_to_drop_an_option_with_votes(tmp_path):
+    store = MemoryStore()
+    sync_manifest(store, load_manifest(manifest(
+        tmp_path, {"id": "a", "question": "Q?", "options": ["X", "Y", "Z"]})))
+    store.record_vote("a", "v1", ["y"], replace=False, at=NOW)
+    with pytest.raises(SyncError, match="option 'y' has 1 vote and cannot be removed"):
+        sync_manifest(store, load_manifest(manifest(
+            tmp_path, {"id": "a", "question": "Q?", "options": ["X", "Z"]})))
+    assert [o["key"] for o in store.get_item("poll", "a").spec["options"]] == ["x", "y", "z"]
+    # An option nobody chose may go.
+    sync_manifest(store, load_manifest(manifest(
+        tmp_path, {"id": "a", "question": "Q?", "options": ["X", "Y"]})))
+    assert store.tally("a").total == 1
+
+
+def test_bad_manifest_entry_names_its_source(tmp_path):
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps({"version": 1, "polls": [
+        {"id": "a", "question": "Q?", "options": ["X"], "source": "content/x.md:7"}]}))
+    with pytest.raises(SyncError, match=r"content/x.md:7: poll 'a': options must have 2-12"):
+        load_manifest(path)
+
+
+def test_results_snapshot_counts_polls_and_jam_winners():
+    store = MemoryStore()
+    store.record_vote("a", "v1", ["x"], replace=False, at=NOW)
+    idea = store.add_idea("j", title="Oat milk", body="", author="Ana", voter_id="v1",
+                          moderation="published", at=NOW)
+    store.update_idea(idea.id, winner=True)
+    from pollserver.domain.records import Item
+
+    store.sync_items([Item("poll", "a", {}, "", ""), Item("jam", "j", {}, "", "")])
+    data = results_snapshot(store)
+    assert data["polls"]["a"] == {"total": 1, "counts": {"x": 1}}
+    assert data["jams"]["j"]["winners"][0]["title"] == "Oat milk"
+
+
+def test_cli_sync_results_and_codes(tmp_path, monkeypatch):
+    monkeypatch.setenv("POLLSERVER_DATA_DIR", str(tmp_path / "var"))
+    runner = CliRunner()
+    path = manifest(tmp_path, {"id": "a", "question": "Q?", "options": ["X", "Y"]})
+    result = runner.invoke(main, ["sync", "--manifest", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "1 created" in result.output
+    codes = tmp_path / "codes.txt"
+    codes.write_text("AAA\nBBB\n\nAAA\n")
+    result = runner.invoke(main, ["codes", "load", "winter", str(codes)])
+    assert "2 new codes" in result.output
+    out = tmp_path / "results.json"
+    result = runner.invoke(main, ["results", "--out", str(out)])
+    assert result.exit_code == 0 and json.loads(out.read_text())["polls"]["a"]["total"] == 0
+
+
+def test_cli_sync_without_manifest_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("POLLSERVER_DATA_DIR", str(tmp_path / "var"))
+    result = CliRunner().invoke(main, ["sync", "--manifest", str(tmp_path / "none.json")])
+    assert result.exit_code != 0
+    assert "build the site first" in result.output
+    assert "Traceback" not in result.output
