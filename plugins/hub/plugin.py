@@ -14,6 +14,7 @@ from pelican import signals
 from .checks import check_article
 from .dates import MetadataError, parse_moment
 from .events import classify_events
+from .frontmatter import scan
 from .ics import ics_url, write_event_calendars
 from .offers import classify_offers
 from .report import report_problems, source_name
@@ -67,6 +68,16 @@ def on_articles_read(generator) -> None:
     generator.context["hub_build_time"] = now
 
 
+def on_articles_init(generator) -> None:
+    """Report malformed Pelican dates in articles before Pelican's reader trips over them."""
+    report_problems(scan(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES"))
+
+
+def on_pages_init(generator) -> None:
+    """Report malformed Pelican dates in pages before Pelican's reader trips over them."""
+    report_problems(scan(generator, "PAGE_PATHS", "PAGE_EXCLUDES"))
+
+
 def on_articles_written(generator, writer) -> None:
     """Write the .ics files once the article pages exist (after any output cleaning)."""
     events = _in_channel(generator.articles, "events")
@@ -75,5 +86,7 @@ def on_articles_written(generator, writer) -> None:
 
 def register() -> None:
     """Connect the hub to Pelican."""
+    signals.article_generator_init.connect(on_articles_init)
+    signals.page_generator_init.connect(on_pages_init)
     signals.article_generator_finalized.connect(on_articles_read)
     signals.article_writer_finalized.connect(on_articles_written)

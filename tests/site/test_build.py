@@ -178,6 +178,8 @@ def test_no_third_party_assets(site):
 
 
 BROKEN = {
+    "malformed-date": ("news", "Title: Bad\nDate: 2026-13-45\n\nText.\n",
+                       "date: '2026-13-45' is not a date"),
     "missing-expiry": ("offers", "Title: Bad\nDate: 2026-11-01\nCode: NOPE\n\nText.\n",
                        "missing required metadata: expires"),
     "malformed-expiry": ("offers", "Title: Bad\nDate: 2026-11-01\nExpires: 2026-13-45\n\nText.\n",
