@@ -166,7 +166,7 @@
       body.appendChild(el("tr", { className: top > 0 && n === top ? "engage-leading" : null }, [
         label,
         el("td", { className: "engage-num", text: String(n) }),
-        el("td", { className: "engage-share" }, [
+        el("td", { className: "engage-share-cell" }, [
           el("span", { className: "engage-pct", text: Math.round(percent) + "%" }), " ", bar(percent)
         ])
       ]));
@@ -303,6 +303,7 @@
     if (!list) return; /* closed at build time: winners are baked in */
     var sort = "top";
     var jam = null;
+    root.setAttribute("data-engage-built-phase", root.getAttribute("data-engage-phase"));
     var lastSimilar = "";
 
     function canVote(data) {
@@ -321,7 +322,7 @@
     function ideaItem(idea, data) {
       var badges = el("p", { className: "engage-idea-meta" }, [
         el("span", { className: "engage-idea-author", text: idea.author ? "by " + idea.author : "Anonymous" }),
-        " ",
+        " · ",
         el("span", { className: "engage-idea-votes", text: plural(idea.votes, "vote", "votes") })
       ]);
       if (STATUS_LABELS[idea.status]) {
@@ -357,7 +358,10 @@
       jam = data;
       root.setAttribute("data-engage-phase", data.phase);
       if (form) form.hidden = !canSubmit(data);
-      if (phaseText && data.phase === "closed") phaseText.textContent = "This jam has closed.";
+      if (phaseText && data.phase !== root.getAttribute("data-engage-built-phase")) {
+        phaseText.textContent = data.phase === "closed" ? "This jam has closed."
+          : data.phase === "vote" ? "Voting is open now." : "Sharing ideas now.";
+      }
       clear(list);
       var ideas = data.ideas || [];
       var header = el("div", { className: "engage-ideas-head" }, [
