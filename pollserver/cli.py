@@ -209,5 +209,32 @@ def db_upgrade() -> None:
                + (f" (applied {', '.join(map(str, applied))})" if applied else " (up to date)"))
 
 
+@main.command()
+@click.option("--what", type=click.Choice(["polls", "jams", "surveys", "audit", "open-data"]),
+              required=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
+              show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="file to write (default: stdout)")
+def export(what: str, fmt: str, out: Path | None) -> None:
+    """Export poll tallies, jam ideas, survey answers or the audit log (no voter ids)."""
+    from datetime import UTC, datetime
+
+    from pollserver.admin.exports import FIELDS, build, open_data, to_csv, to_json
+
+    store = _store()
+    try:
+        at = datetime.now(UTC)
+        rows = open_data(store, at) if what == "open-data" else build(store, what, at)
+    finally:
+        store.close()
+    text = to_csv(rows, FIELDS[what]) if fmt == "csv" else to_json(rows) + "\n"
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"export: {len(rows)} {what} rows -> {out}", err=True)
+
+
 if __name__ == "__main__":
     main()

@@ -17,6 +17,10 @@ bp = Blueprint("admin", __name__, url_prefix="/admin", static_folder="static",
 MODULES = [
     "auth",
     "dashboard",
+    "answers",
+    "rewards",
+    "downloads",
+    "moderation",
 ]
 
 #: The editor menu: (endpoint, label); entries whose module is not loaded are skipped.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 import pytest
@@ -39,10 +40,16 @@ class EditorActions:
         return self.post("/admin/logout")
 
 
+@cache
+def password_hash() -> str:
+    """Hash :data:`PASSWORD` once per run: argon2 is slow on purpose."""
+    return hash_password(PASSWORD)
+
+
 @pytest.fixture
 def editor_account(store) -> str:
     """Create the editor ``editor`` with a real argon2 hash of :data:`PASSWORD`."""
-    store.put_admin("editor", hash_password(PASSWORD))
+    store.put_admin("editor", password_hash())
     return "editor"
 
 

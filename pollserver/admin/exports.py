@@ -1,0 +1,125 @@
+"""Export builders for editors and the CLI: poll tallies, jam ideas, survey answers, audit.
+
+They take the store (no request needed) and return plain rows. Nothing identifying a
+reader is ever exported: no voter ids, no IP hashes, no answer ids.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime
+from typing import Any
+
+from pollserver.domain.polls import phase
+from pollserver.domain.specs import parse_datetime
+from pollserver.store.base import Store
+
+__all__ = ["FIELDS", "WHAT", "build", "open_data", "to_csv", "to_json"]
+
+FIELDS = {
+    "polls": ["poll_id", "question", "option_key", "option_label", "votes", "voters",
+              "state", "closes"],
+    "jams": ["jam_id", "jam_title", "idea_id", "title", "author", "votes", "status",
+             "moderation", "winner", "merged_into", "created_at"],
+    "surveys": ["survey_id", "created_at", "score", "category", "comment", "consent_to_quote"],
+    "audit": ["at", "actor", "action", "target", "details"],
+    "open-data": ["poll_id", "question", "option", "votes", "share_percent", "voters",
+                  "closed"],
+}
+WHAT = ("polls", "jams", "surveys", "audit")
+#: A spreadsheet runs a cell starting with these as a formula (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def _state(item: Any, now: datetime) -> tuple[str, datetime | None]:
+    spec = item.spec
+    closes = parse_datetime(spec.get("closes"), "closes")
+    state = phase(parse_datetime(spec.get("opens"), "opens"), closes, item.closed_at, now,
+                  archived=item.archived)
+    return state, item.closed_at or closes
+
+
+def _polls(store: Store, now: datetime) -> list[dict[str, Any]]:
+    rows = []
+    for item in store.list_items("poll"):
+        tally = store.tally(item.id)
+        state, closes = _state(item, now)
+        for option in item.spec.get("options", []):
+            rows.append({"poll_id": item.id, "question": item.spec.get("question", ""),
+                         "option_key": option["key"], "option_label": option["label"],
+                         "votes": tally.counts.get(option["key"], 0), "voters": tally.total,
+                         "state": state, "closes": _iso(closes)})
+    return rows
+
+
+def _jams(store: Store, now: datetime) -> list[dict[str, Any]]:
+    rows = []
+    for item in store.list_items("jam"):
+        for idea in store.list_ideas(item.id):
+            rows.append({"jam_id": item.id, "jam_title": item.spec.get("title", ""),
+                         "idea_id": idea.id, "title": idea.title, "author": idea.author or "",
+                         "votes": idea.votes, "status": idea.status,
+                         "moderation": idea.moderation, "winner": idea.winner,
+                         "merged_into": idea.merged_into or "",
+                         "created_at": _iso(idea.created_at)})
+    return rows
+
+
+def _surveys(store: Store, now: datetime) -> list[dict[str, Any]]:
+    return [{"survey_id": item.id, "created_at": _iso(r.created_at), "score": r.score,
+             "category": r.category, "comment": r.comment,
+             "consent_to_quote": r.consent_to_quote}
+            for item in store.list_items("survey") for r in store.list_responses(item.id)]
+
+
+def _audit(store: Store, now: datetime) -> list[dict[str, Any]]:
+    return [{"at": _iso(e.at), "actor": e.actor, "action": e.action, "target": e.target,
+             "details": e.details} for e in reversed(store.list_audit(limit=100_000))]
+
+
+def build(store: Store, what: str, now: datetime) -> list[dict[str, Any]]:
+    """Return the rows of one export: ``polls``, ``jams``, ``surveys`` or ``audit``."""
+    builders = {"polls": _polls, "jams": _jams, "surveys": _surveys, "audit": _audit}
+    return builders[what](store, now)
+
+
+def open_data(store: Store, now: datetime) -> list[dict[str, Any]]:
+    """Return final results of closed polls only (open polls would leak live tallies)."""
+    rows = []
+    for row in _polls(store, now):
+        if row["state"] != "closed":
+            continue
+        share = round(100 * row["votes"] / row["voters"], 1) if row["voters"] else 0.0
+        rows.append({"poll_id": row["poll_id"], "question": row["question"],
+                     "option": row["option_label"], "votes": row["votes"],
+                     "share_percent": share, "voters": row["voters"], "closed": row["closes"]})
+    return rows
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        value = json.dumps(value, sort_keys=True)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def to_csv(rows: list[dict[str, Any]], fields: list[str]) -> str:
+    """Return the rows as CSV text with a header; formula-like cells are defused."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _cell(row.get(k)) for k in fields})
+    return out.getvalue()
+
+
+def to_json(rows: list[dict[str, Any]]) -> str:
+    """Return the rows as a JSON array."""
+    return json.dumps(rows, indent=1, ensure_ascii=False)

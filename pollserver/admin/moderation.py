@@ -1,0 +1,114 @@
+"""Jam moderation screens: approve, reject, hide, set status, merge, pick winners, close.
+
+The work (and its audit entry) is done by :mod:`pollserver.editor.jams`, the same functions
+the editor JSON API calls; these views only read forms and show the outcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Response, redirect, render_template, request, url_for
+
+from pollserver.admin import bp
+from pollserver.admin.auth import current_editor, editor_required
+from pollserver.admin.overview import item_state
+from pollserver.api.items import get_store, load, now
+from pollserver.domain.errors import DomainError
+from pollserver.editor import jams as actions
+
+MODERATION_ACTIONS: dict[str, Callable[..., object]] = {
+    "approve": actions.approve, "reject": actions.reject, "hide": actions.hide,
+}
+DONE = {"approve": "published", "reject": "rejected", "hide": "hidden"}
+
+
+def _page(jam_id: str, status: int = 200, error: str = "", field: str | None = None
+          ) -> tuple[str, int]:
+    item, spec = load("jam", jam_id)
+    ideas = get_store().list_ideas(jam_id)
+    order = {"pending": 0, "published": 1, "hidden": 2, "rejected": 3}
+    ideas.sort(key=lambda i: (order.get(i.moderation, 9), -i.votes, i.created_at))
+    return render_template(
+        "admin/jam.html", title=f"Moderate: {spec.title}", item=item, spec=spec,
+        state=item_state(item), ideas=ideas, statuses=actions.SETTABLE_STATUSES,
+        error=error, error_field=field, notice=request.args.get("notice", "")[:200],
+    ), status
+
+
+def _done(jam_id: str, notice: str) -> Response:
+    return redirect(url_for("admin.jam", jam_id=jam_id, notice=notice), code=303)
+
+
+def _run(jam_id: str, work: Callable[[], str]) -> Response | tuple[str, int]:
+    """Run one editor action; on a rule error show the page again with the reason."""
+    try:
+        return _done(jam_id, work())
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        return _page(jam_id, error.status, error.message, error.field)
+
+
+@bp.get("/jams/<jam_id>")
+@editor_required
+def jam(jam_id: str) -> tuple[str, int]:
+    """Show a jam's ideas, waiting ones first, with every moderation action."""
+    return _page(jam_id)
+
+
+@bp.post("/jams/<jam_id>/ideas/<idea_id>/<any(approve, reject, hide):action>")
+@editor_required
+def moderate(jam_id: str, idea_id: str, action: str) -> Response | tuple[str, int]:
+    """Approve, reject or hide one idea."""
+    def work() -> str:
+        idea = MODERATION_ACTIONS[action](get_store(), current_editor(), idea_id, at=now(),
+                                          jam_id=jam_id)
+        return f"“{idea.title}” is now {DONE[action]}."
+    return _run(jam_id, work)
+
+
+@bp.post("/jams/<jam_id>/ideas/<idea_id>/status")
+@editor_required
+def idea_status(jam_id: str, idea_id: str) -> Response | tuple[str, int]:
+    """Set where an idea stands (open, planned, in-progress, done, declined)."""
+    def work() -> str:
+        idea = actions.set_status(get_store(), current_editor(), idea_id,
+                                  request.form.get("status", ""), at=now(), jam_id=jam_id)
+        return f"“{idea.title}” is now {idea.status}."
+    return _run(jam_id, work)
+
+
+@bp.post("/jams/<jam_id>/ideas/<idea_id>/merge")
+@editor_required
+def idea_merge(jam_id: str, idea_id: str) -> Response | tuple[str, int]:
+    """Merge this idea into another one of the same jam."""
+    def work() -> str:
+        target = actions.merge(get_store(), current_editor(), idea_id,
+                               request.form.get("into", ""), at=now(), jam_id=jam_id)
+        return f"Merged into “{target.title}” ({target.votes} votes)."
+    return _run(jam_id, work)
+
+
+@bp.post("/jams/<jam_id>/winners")
+@editor_required
+def winners(jam_id: str) -> Response | tuple[str, int]:
+    """Make exactly the ticked ideas the winners."""
+    def work() -> str:
+        chosen = actions.pick_winners(get_store(), current_editor(), jam_id,
+                                      request.form.getlist("winner"), at=now())
+        return f"{len(chosen)} winner{'s' if len(chosen) != 1 else ''} picked."
+    return _run(jam_id, work)
+
+
+@bp.post("/jams/<jam_id>/<any(close, reopen):action>")
+@editor_required
+def close_or_reopen(jam_id: str, action: str) -> Response | tuple[str, int]:
+    """Close the jam now, or undo an early close."""
+    def work() -> str:
+        if action == "close":
+            actions.close_early(get_store(), current_editor(), jam_id, at=now())
+            return "The jam is closed."
+        actions.reopen(get_store(), current_editor(), jam_id, at=now())
+        return "The early close was undone; the jam's own dates apply."
+    return _run(jam_id, work)
