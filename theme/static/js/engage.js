@@ -12,7 +12,7 @@
   var SVG = "http://www.w3.org/2000/svg";
   var STATUS_LABELS = {
     open: "", planned: "Planned", "in-progress": "In progress", done: "Done",
-    declined: "Declined", merged: "Merged"
+    declined: "Declined", merged: "Merged", pending: "Awaiting review"
   };
   var STOPWORDS = ("a about add all also an and any are as at be but by can could do for from " +
     "get have how i if in into is it its let make me more my new no not of on or our please " +
@@ -326,8 +326,10 @@
         el("span", { className: "engage-idea-votes", text: plural(idea.votes, "vote", "votes") })
       ]);
       if (STATUS_LABELS[idea.status]) {
+        var badge = STATUS_LABELS[idea.status];
+        if (idea.status === "merged" && idea.merged_into_title) badge += " into " + idea.merged_into_title;
         badges.appendChild(document.createTextNode(" "));
-        badges.appendChild(el("span", { className: "engage-badge engage-badge-" + idea.status, text: STATUS_LABELS[idea.status] }));
+        badges.appendChild(el("span", { className: "engage-badge engage-badge-" + idea.status, text: badge }));
       }
       if (idea.winner) {
         badges.appendChild(document.createTextNode(" "));
@@ -514,7 +516,7 @@
       }));
     }
 
-    function showThanks(data) {
+    function showThanks(data, focus) {
       if (!thanks) return;
       var invite = data.invite || {};
       var reviews = thanks.querySelector(".engage-review-links");
@@ -543,8 +545,22 @@
       var reward = rewardNode(data.reward);
       if (reward) thanks.appendChild(reward);
       thanks.classList.add("is-revealed");
-      thanks.focus();
+      if (focus !== false) thanks.focus();
     }
+
+    /* Already answered, or closed since the build: say so instead of offering the form. */
+    api("GET", "/api/surveys/" + encodeURIComponent(id)).then(function (result) {
+      var data = result.ok && result.data;
+      if (!data) return;
+      if (data.my_response) {
+        root.hidden = true;
+        showThanks({ invite: { review_links: data.review_links }, reward: data.reward }, false);
+      } else if (data.state === "closed") {
+        root.querySelector("fieldset").disabled = true;
+        busy(button, true);
+        say(root, "This survey has closed. Thank you to everyone who answered.", "ok");
+      }
+    });
 
     root.addEventListener("submit", function (event) {
       event.preventDefault();
