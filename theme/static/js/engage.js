@@ -412,7 +412,9 @@
       if (!ideaId) return;
       var undo = target.getAttribute("aria-pressed") === "true";
       busy(target, true);
-      api(undo ? "DELETE" : "POST", base + "/ideas/" + encodeURIComponent(ideaId) + "/vote" + "?sort=" + sort)
+      /* The server takes JSON or a form post, never a bodiless POST (415). */
+      api(undo ? "DELETE" : "POST", base + "/ideas/" + encodeURIComponent(ideaId) + "/vote?sort=" + sort,
+        undo ? undefined : {})
         .then(function (result) {
           if (result.ok && result.data && result.data.ideas) {
             render(result.data, ideaId);
