@@ -24,7 +24,13 @@ from tests.conftest import need_service
 
 psycopg = pytest.importorskip("psycopg")
 
-from pollserver.domain.errors import AlreadyVoted, NoVotesLeft  # noqa: E402
+from pollserver.domain.errors import (  # noqa: E402
+    AlreadyVoted,
+    BadRequest,
+    Conflict,
+    NotFound,
+    NoVotesLeft,
+)
 from pollserver.store.pg.schema import migrations  # noqa: E402
 from pollserver.store.postgres import PostgresStore  # noqa: E402
 
@@ -188,3 +194,56 @@ def test_replace_vote_moves_the_tally(pg_store: PostgresStore) -> None:
 
 def test_store_reports_its_backend(pg_store: PostgresStore) -> None:
     assert pg_store.backend == "postgres"
+
+
+def test_counters_match_the_facts_after_a_storm(pg_store: PostgresStore) -> None:
+    """Changes of mind, withdrawals, idea votes, unvotes and merges racing on 16 threads leave
+    every kept counter equal to a recount of the rows it counts."""
+    import random
+    from concurrent.futures import ThreadPoolExecutor
+
+
+    ideas = [pg_store.add_idea("jam", title=f"i{n}", body="", author=None, voter_id=None,
+                               moderation="published", at=NOW).id for n in range(8)]
+    voters = [f"v{n}" for n in range(10)]
+
+    def storm(seed: int) -> None:
+        rnd = random.Random(seed)
+        for _ in range(60):
+            voter, roll = rnd.choice(voters), rnd.random()
+            try:
+                if roll < 0.35:
+                    pg_store.record_vote("p", voter, rnd.sample("abcd", rnd.randint(1, 3)),
+                                         replace=True, at=NOW)
+                elif roll < 0.45:
+                    pg_store.withdraw_vote("p", voter)
+                elif roll < 0.75:
+                    pg_store.vote_idea("jam", rnd.choice(ideas), voter, budget=3, at=NOW)
+                elif roll < 0.95:
+                    pg_store.unvote_idea("jam", rnd.choice(ideas), voter)
+                else:
+                    pg_store.merge_ideas(*rnd.sample(ideas, 2))
+            except (AlreadyVoted, NoVotesLeft, Conflict, NotFound, BadRequest):
+                pass  # refusals are fine; only the counters matter here
+
+    with ThreadPoolExecutor(16) as pool:
+        list(pool.map(storm, range(16)))
+
+    votes = {v: pg_store.vote_of("p", v) for v in voters}
+    recount: dict[str, int] = {}
+    for choices in votes.values():
+        for key in choices or ():
+            recount[key] = recount.get(key, 0) + 1
+    tally = pg_store.tally("p")
+    assert tally.total == sum(1 for c in votes.values() if c is not None)
+    assert tally.counts == recount
+    backed = {v: pg_store.idea_votes_of("jam", v) for v in voters}
+    assert all(len(ids) <= 3 for ids in backed.values())
+    for idea in pg_store.list_ideas("jam"):
+        assert idea.votes == sum(idea.id in ids for ids in backed.values()), idea
+        if idea.status == "merged":
+            assert idea.votes == 0
+    with pg_store.pool.connection() as conn:
+        used = dict(conn.execute("SELECT voter_id, used FROM idea_budgets WHERE jam_id = 'jam'")
+                    .fetchall())
+    assert {v: used.get(v, 0) for v in voters} == {v: len(ids) for v, ids in backed.items()}
