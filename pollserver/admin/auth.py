@@ -12,12 +12,22 @@ import hmac
 import secrets
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.sessions import SecureCookieSessionInterface
 
 from pollserver.admin import bp
@@ -209,6 +219,17 @@ def resume() -> Response | str:
         return redirect(safe_next(request.args.get("next")))
     return render_template("admin/resume.html", kept=kept,
                            back=safe_next(request.args.get("next")))
+
+
+@bp.get("/session.json")
+@editor_required
+def session_info() -> Response:
+    """Tell a signed-in editor's script who it is and which CSRF token to send."""
+    expires = float(session.get("since", 0)) + LIFETIME.total_seconds()
+    response = jsonify(editor=current_editor(), csrf_token=csrf_token(),
+                       expires_at=datetime.fromtimestamp(expires, UTC).isoformat())
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/logout")

@@ -141,3 +141,14 @@ def test_create_admin_cli(tmp_path, monkeypatch):
         assert store.get_admin("bob") is None
     finally:
         store.close()
+
+
+def test_session_json_gives_scripts_the_csrf_token(editor, client):
+    info = client.get("/admin/session.json").get_json()
+    assert info["editor"] == "editor" and info["csrf_token"] == editor.token("/admin/")
+    assert client.post("/admin/logout", headers={"X-CSRF-Token": info["csrf_token"]}
+                       ).status_code == 302
+
+
+def test_session_json_needs_login(client):
+    assert client.get("/admin/session.json").status_code == 302
