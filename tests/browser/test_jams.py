@@ -124,10 +124,6 @@ def test_js_widget_submits(page, hub_url, console_errors):
     assert console_errors == []
 
 
-# engage.js POSTs the vote with no body and no Content-Type; the API's guard only accepts
-# JSON or a form (DESIGN: anything else is 415). Fixed by sending {} from engage.js, or by
-# letting guards._body treat an empty POST like an empty DELETE.
-@pytest.mark.xfail(reason="engage.js votes with a bodiless POST, answered 415", strict=False)
 def test_js_widget_votes_and_takes_back(page, hub, hub_url):
     _, store, clock = hub
     _add_idea(store, "Refill station for tins")
