@@ -86,6 +86,12 @@ def test_promoter_and_detractor_get_the_same_review_links(browser, hub):
         "detractor", "promoter"]
 
 
+def _axe(page, script) -> list:
+    page.add_script_tag(path=str(script))
+    result = page.evaluate("async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})")
+    return [(v["id"], len(v["nodes"])) for v in result["violations"]]
+
+
 def test_editor_approves_and_picks_a_winner_seen_on_the_site(browser, hub):
     url, store = hub
     idea = store.add_idea(JAM, title="Oat milk on tap", body="Please.", author="Rae",
@@ -124,4 +130,21 @@ def test_editor_approves_and_picks_a_winner_seen_on_the_site(browser, hub):
     reader.goto(url + f"/jams/{JAM}")
     winners = reader.locator(".engage-winners")
     expect(winners).to_contain_text("Oat milk on tap")
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["/admin/", f"/admin/jams/{JAM}", "/admin/answers",
+                                  "/admin/rewards", "/admin/exports", "/admin/audit"])
+def test_admin_pages_have_no_axe_violations(browser, hub, axe_script, path):
+    url, _ = hub
+    # axe is injected as an inline script, which the CSP rightly forbids.
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    page.goto(url + "/admin/login")
+    assert _axe(page, axe_script) == []
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(url + path)
+    assert _axe(page, axe_script) == []
     context.close()
