@@ -33,11 +33,20 @@ def reward_view(pool: str | None, voter: str | None, *, took_part: bool) -> dict
     return {"pool": pool, "code": code, "status": status, "message": messages[status]}
 
 
-def poll_view(item: Item, spec: PollSpec, voter: str | None) -> dict[str, Any]:
-    """Build the poll's public JSON, applying its results-visibility rule for this voter."""
+_UNKNOWN: Any = object()
+
+
+def poll_view(item: Item, spec: PollSpec, voter: str | None,
+              mine: tuple[str, ...] | None = _UNKNOWN) -> dict[str, Any]:
+    """Build the poll's public JSON, applying its results-visibility rule for this voter.
+
+    ``mine`` is the voter's vote when the caller already knows it (the vote view just stored
+    it), which saves a store read on the hot path; by default it is looked up.
+    """
     store = get_store()
     state = phase(spec.opens, spec.closes, item.closed_at, now(), archived=item.archived)
-    mine = store.vote_of(spec.id, voter) if voter else None
+    if mine is _UNKNOWN:
+        mine = store.vote_of(spec.id, voter) if voter else None
     results = None
     if results_visible(spec.results, voted=mine is not None, closed=state == "closed"):
         tally = store.tally(spec.id)
@@ -82,5 +91,5 @@ def vote(poll_id: str, body: Any) -> Response:
     store.record_vote(spec.id, voter, choices, replace=spec.changeable, at=at)
     if spec.reward:
         store.claim_code(spec.reward, voter, at=at)
-    return reply("poll", spec.id, poll_view(item, spec, voter),
+    return reply("poll", spec.id, poll_view(item, spec, voter, tuple(choices)),
                  message="Thanks, your vote counted.")
