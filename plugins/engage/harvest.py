@@ -34,6 +34,7 @@ class Found:
     item_id: str
     spec: Spec | None = None
     error: str | None = None
+    render_key: str = ""
 
 
 def _read(block: str) -> Found | None:
@@ -47,7 +48,7 @@ def _read(block: str) -> Found | None:
             spec = spec_from_manifest(kind, entry)
         except SpecError as exc:
             return Found(kind, line, item_id, error=f"{kind} '{item_id}': {exc}")
-        return Found(kind, line, item_id, spec=spec)
+        return Found(kind, line, item_id, spec=spec, render_key=str(data.get("render", "")))
     match = ERROR_ATTR.search(block)
     if match:
         data = json.loads(html.unescape(match.group(1)))

@@ -25,7 +25,7 @@ from pollserver.domain.specs import PollSpec, SpecError, parse_datetime
 from .harvest import Found, rewrite_blocks
 from .manifest import Entry, build_manifest, duplicate_ids, write_manifest
 from .markdown_ext import EngageExtension
-from .render import render_block, window_state
+from .render import render_block, render_key, window_state
 from .results import ResultsError, load_results, poll_rows, write_poll_csv
 
 log = logging.getLogger(__name__)
@@ -118,6 +118,8 @@ def process(generators) -> None:
                         return None
                     if publish:
                         entries.append(Entry(found.spec, path, found.line, url))
+                    if found.render_key == render_key(found.spec, now, results):
+                        return None  # same state and results as when it was rendered
                     return render_block(found.spec, found.line, now=now, results=results)
 
                 html, _found = rewrite_blocks(content._content or "", render)

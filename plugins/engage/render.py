@@ -8,6 +8,7 @@ build time (open, closed, jam phase) and on the results of the day.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime
 from functools import lru_cache
@@ -20,7 +21,7 @@ from pollserver.domain.specs import JamSpec, PollSpec, Spec, SurveySpec, spec_to
 
 from .results import jam_outcome, poll_rows
 
-__all__ = ["BEGIN", "END", "render_block", "render_error"]
+__all__ = ["BEGIN", "END", "render_block", "render_error", "render_key"]
 
 BEGIN = "<!-- engage:begin -->"
 END = "<!-- engage:end -->"
@@ -46,6 +47,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        auto_reload=False,
     )
     env.filters["long_date"] = long_date
     env.filters["iso"] = iso
@@ -70,10 +72,36 @@ def jam_phase(spec: JamSpec, now: datetime) -> str:
     return "submit"
 
 
-def payload(spec: Spec, line: int) -> str:
-    """Return the JSON kept in ``data-engage-spec`` (the manifest entry and the fence line)."""
-    entry = {"kind": spec.kind, "line": line, "spec": spec_to_manifest(spec)}
-    return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+@lru_cache(maxsize=1)
+def templates_digest() -> str:
+    """Return a short hash of the block templates, so new markup re-renders cached pages."""
+    digest = hashlib.sha256()
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def render_key(spec: Spec, now: datetime, results: dict[str, Any] | None) -> str:
+    """Return what a block's HTML depends on besides its spec: templates, state, results."""
+    if isinstance(spec, JamSpec):
+        state = jam_phase(spec, now)
+        if spec.submit_from is not None and now < spec.submit_from:
+            state += "-not-started"
+    else:
+        state = window_state(spec.opens, spec.closes, now)
+    known = None
+    if state == "closed" and not isinstance(spec, SurveySpec):
+        section = "jams" if isinstance(spec, JamSpec) else "polls"
+        known = ((results or {}).get(section) or {}).get(spec.id)
+    facts = json.dumps([templates_digest(), state, known], sort_keys=True, default=str)
+    return hashlib.sha256(facts.encode()).hexdigest()[:16]
+
+
+def payload(spec: Spec, line: int, key: str, entry: dict[str, Any] | None = None) -> str:
+    """Return the JSON kept in ``data-engage-spec``: manifest entry, fence line, render key."""
+    data = {"kind": spec.kind, "line": line, "render": key,
+            "spec": entry if entry is not None else spec_to_manifest(spec)}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def _context(spec: Spec, now: datetime, results: dict[str, Any] | None) -> dict[str, Any]:
@@ -93,11 +121,15 @@ def _context(spec: Spec, now: datetime, results: dict[str, Any] | None) -> dict[
 
 
 def render_block(spec: Spec, line: int, *, now: datetime,
-                 results: dict[str, Any] | None = None) -> str:
-    """Render one block at build time ``now`` with the results known so far."""
+                 results: dict[str, Any] | None = None,
+                 entry: dict[str, Any] | None = None) -> str:
+    """Render one block at build time ``now`` with the results known so far.
+
+    ``entry`` is ``spec_to_manifest(spec)`` when the caller already has it.
+    """
     template = environment().get_template(f"engage/{spec.kind}.html")
-    html = template.render(s=spec, payload=payload(spec, line), now=now,
-                           **_context(spec, now, results))
+    data = payload(spec, line, render_key(spec, now, results), entry)
+    html = template.render(s=spec, payload=data, now=now, **_context(spec, now, results))
     return f"{BEGIN}\n{html.strip()}\n{END}"
 
 
