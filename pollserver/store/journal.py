@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Journal", "encode", "fsync_dir", "journal_path"]
+__all__ = ["Journal", "decode_op", "encode", "fsync_dir", "generations", "journal_path"]
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,12 @@ CHUNK = 4 * 1024 * 1024
 def journal_path(data_dir: Path, generation: int) -> Path:
     """Return the journal file of one generation (a snapshot starts a new generation)."""
     return data_dir / f"journal-{generation}.jsonl"
+
+
+def generations(data_dir: Path) -> list[int]:
+    """Return the generations that have a journal file in ``data_dir``."""
+    names = (p.name[len("journal-"):-len(".jsonl")] for p in data_dir.glob("journal-*.jsonl"))
+    return sorted(int(name) for name in names if name.isdigit())
 
 
 def fsync_dir(path: Path) -> None:
@@ -83,10 +89,6 @@ class Journal:
     def size(self) -> int:
         """Return the file size in bytes (one ``fstat``, the cheap "anything new?" check)."""
         return os.fstat(self.fd).st_size
-
-    def unlinked(self) -> bool:
-        """Return whether the file was removed (rotated away) since it was opened."""
-        return os.fstat(self.fd).st_nlink == 0
 
     def read_from(self, offset: int) -> Iterator[tuple[int, int, dict[str, Any] | None]]:
         """Yield ``(end_offset, n, op)`` for each complete line after ``offset``.

@@ -24,6 +24,7 @@ directory. A crash leaves either the old snapshot or the new one, plus a stray t
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -31,10 +32,17 @@ from pathlib import Path
 from typing import Any, cast
 
 from pollserver.store.documents import from_tables, iter_tables
-from pollserver.store.journal import fsync_dir
+from pollserver.store.journal import fsync_dir, generations, journal_path
 from pollserver.store.state import State
 
-__all__ = ["FileId", "file_id", "load", "read_meta", "write"]
+__all__ = ["FILENAME", "FORMAT", "FileId", "file_id", "load", "lock_fd", "read_meta", "restore",
+           "write"]
+
+#: The snapshot's name in the data dir, and the lock file every writer holds.
+FILENAME = "store.json"
+LOCKNAME = "store.lock"
+#: Version of the ``_meta`` doc.
+FORMAT = 1
 
 #: What identifies one version of the snapshot file: (inode, mtime_ns, size).
 FileId = tuple[int, int, int]
@@ -143,3 +151,33 @@ def load(path: Path) -> tuple[State, dict[str, Any]]:
         with open(path, encoding="utf-8") as fh:
             tables = json.load(fh)
     return from_tables(cast(dict[str, dict[str, dict[str, Any]]], tables))
+
+
+def lock_fd(data_dir: Path) -> int:
+    """Open the data dir's lock file (``O_RDONLY`` suffices for flock, even if read-only)."""
+    return os.open(data_dir / LOCKNAME, os.O_RDONLY | os.O_CREAT, 0o644)
+
+
+def restore(src: str | os.PathLike[str], data_dir: str | os.PathLike[str]) -> None:
+    """Make the snapshot file ``src`` (a ``TinyDBStore.backup``) the data dir's state.
+
+    It becomes a new journal generation with no ``base``, so running stores cannot mistake it
+    for a rotation they could follow: they reload on their next call.
+    """
+    src, data_dir = Path(src), Path(data_dir)
+    state, meta = load(src)  # refuse a file that does not load before touching any data
+    data_dir.mkdir(parents=True, exist_ok=True)
+    fd = lock_fd(data_dir)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        gens = generations(data_dir)
+        if (data_dir / FILENAME).exists():
+            gens.append(int(read_meta(data_dir / FILENAME).get("generation", 0)))
+        gen = max(gens, default=0) + 1
+        write(data_dir / FILENAME, state,
+              {"format": FORMAT, "generation": gen, "base": None, "n": int(meta.get("n", 0))})
+        for old in generations(data_dir):
+            if old < gen:
+                journal_path(data_dir, old).unlink(missing_ok=True)
+    finally:
+        os.close(fd)  # closing releases the flock

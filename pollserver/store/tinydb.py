@@ -1,44 +1,35 @@
 """The embedded store: the memory store's state machine, made durable with a journal.
 
-Files under ``data_dir``:
+Files in ``data_dir``: ``store.json`` (the latest snapshot, a plain TinyDB file whose ``_meta``
+doc names the journal generation that follows it and the last operation ``n`` it holds),
+``journal-<generation>.jsonl`` (one JSON line per later operation) and ``store.lock``.
 
-- ``store.json``: the latest snapshot, a plain TinyDB database file (see ``snapshot.py``).
-  Its ``_meta`` doc says which journal generation follows it and the last operation number
-  ``n`` it contains.
-- ``journal-<generation>.jsonl``: operations after the snapshot, one JSON line each.
-- ``store.lock``: the ``flock`` that serialises everything that touches the files.
+**Several processes** (gunicorn ``-w 2`` on one ``var/``) are safe because every process
+keeps its own :class:`State` and touches the files only while holding an exclusive ``flock``
+on ``store.lock``. Under it, a process first catches up (applies the lines others appended
+since its offset, or reloads if a rotation cannot be followed), then validates, applies,
+appends and fsyncs its batch. Every operation is thus checked against the complete current
+state, so uniqueness (one vote per voter, jam budgets, one code per voter) holds across
+processes as within one. Reads catch up too, but only when an fstat shows new bytes. Nothing
+ever opens the file with ``TinyDB(path)`` for writing (TinyDB rewrites the whole file without
+locking, which its docs warn breaks with several processes); ``store.json`` is only replaced
+by an atomic rename under the lock, TinyDB being merely its readable format.
 
-**Why several processes are safe** (gunicorn with ``-w 2`` sharing ``var/``): every process
-keeps its own :class:`State` and only ever changes the files while holding an exclusive
-``flock`` on ``store.lock``. Under the lock it first *catches up* (applies the journal lines
-other processes appended since its last offset, or reloads when a snapshot rotated the journal
-in a way it cannot follow), then validates and applies its batch, appends it and fsyncs.
-So every operation is checked against the complete, current state, and uniqueness rules
-(one vote per voter, jam budgets, one code per voter) hold across processes exactly as
-within one. No process ever opens the file with ``TinyDB(path)`` for writing: TinyDB
-rewrites the whole file on each write and has no locking, which is why its own docs warn
-against several processes; here the snapshot file is only ever replaced by an atomic rename
-under the lock, and TinyDB is merely a readable format.
+**Group commit**: callers queue their operation for one writer thread per process and wait on
+a future. The writer takes whatever queued up meanwhile as one batch: one write, one fsync.
+Futures resolve after the fsync, so an acknowledged operation survives ``kill -9`` and power
+loss. An operation that breaks a rule is not journaled; its caller gets the DomainError.
 
-**Group commit**: callers hand their operation to one writer thread per process and wait on
-a future. The writer drains whatever queued up while it was busy and writes it as one batch:
-one ``write`` and one ``fsync`` for all of them. A future resolves only after the fsync, so an
-acknowledged operation survives ``kill -9`` (and power loss). An operation that breaks a rule
-is not journaled; its caller gets the DomainError.
+**Disk errors** (ENOSPC, EIO, read-only): the batch was applied in memory before the write, so
+on failure the journal is cut back to its last good length and the state reloaded from disk;
+every caller in the batch gets ``StoreUnavailable`` (503). Nothing acknowledged is lost, memory
+never shows what the disk lacks, and the next batch simply tries again.
 
-**Disk errors** (ENOSPC, EIO, read-only): the batch's operations were applied to the memory
-state before the write, so on failure the journal is cut back to its last good length and
-the state is reloaded from disk, then every caller in the batch gets ``StoreUnavailable``
-(503). Nothing acknowledged is lost, memory never shows what the disk does not hold, and the
-next batch simply tries again, so the store recovers by itself when space returns.
-
-**Snapshots and rotation**, every ``snapshot_every`` operations and on close, under the lock:
-write ``store.json`` atomically with ``generation = g + 1, base = g, n = last op``; create
-``journal-<g+1>.jsonl``; delete ``journal-<g>.jsonl``. A crash between the steps leaves an old
-journal whose lines the snapshot already covers; start-up deletes it. Another process
-notices the new snapshot (its inode changed), reads the rest of the old journal through the
-descriptor it still holds, and follows into the new generation if ``base`` is its generation
-and ``n`` its last operation; otherwise it reloads snapshot + journal.
+**Rotation**, every ``snapshot_every`` operations and on close, under the lock: write
+``store.json`` atomically with ``generation g+1, base g, n``; create ``journal-<g+1>``; delete
+``journal-<g>``. After a crash between steps, start-up deletes the covered old journal. Other
+processes notice the new snapshot inode, finish the old journal through the descriptor they
+hold and follow if ``base`` and ``n`` match their position; otherwise they reload.
 """
 
 from __future__ import annotations
@@ -57,20 +48,18 @@ from typing import Any
 
 from pollserver.domain.errors import DomainError, StoreUnavailable
 from pollserver.store import snapshot
-from pollserver.store.journal import Journal, decode_op, encode, journal_path
+from pollserver.store.journal import Journal, decode_op, encode, generations, journal_path
 from pollserver.store.memory import MemoryStore
 from pollserver.store.state import State
 
 __all__ = ["TinyDBStore", "restore"]
 
+restore = snapshot.restore
+
 log = logging.getLogger(__name__)
 
-SNAPSHOT = "store.json"
-LOCK = "store.lock"
 #: Most operations one journal write (and so one fsync) carries.
 MAX_BATCH = 1000
-#: Version of the ``_meta`` doc.
-FORMAT = 1
 
 _Pending = tuple[dict[str, Any], Future]
 
@@ -78,11 +67,6 @@ _Pending = tuple[dict[str, Any], Future]
 def _unavailable(exc: OSError) -> StoreUnavailable:
     reason = exc.strerror or exc.__class__.__name__
     return StoreUnavailable(f"The store cannot save right now ({reason}); please try again.")
-
-
-def _lock_fd(data_dir: Path) -> int:
-    # O_RDONLY is enough for flock and still works when the data dir is read-only.
-    return os.open(data_dir / LOCK, os.O_RDONLY | os.O_CREAT, 0o644)
 
 
 class TinyDBStore(MemoryStore):
@@ -93,11 +77,10 @@ class TinyDBStore(MemoryStore):
     def __init__(self, data_dir: str | os.PathLike[str], *, snapshot_every: int = 5000) -> None:
         super().__init__()
         self.data_dir = Path(data_dir)
-        self.snapshot_path = self.data_dir / SNAPSHOT
+        self.snapshot_path = self.data_dir / snapshot.FILENAME
         self.snapshot_every = max(1, int(snapshot_every))
         #: Journal writes (one fsync each) and the operations they carried, for benchmarks.
-        self.journal_writes = 0
-        self.journal_ops = 0
+        self.journal_writes = self.journal_ops = 0
         self._journal: Journal | None = None
         self._gen = self._n = self._offset = self._snap_n = self._retry_at = 0
         self._snap_id: snapshot.FileId | None = None
@@ -119,7 +102,7 @@ class TinyDBStore(MemoryStore):
         self._pid = os.getpid()
         # flock belongs to the open file description, which fork shares: a child must open
         # its own, or parent and child would count as one lock holder.
-        self._lock_fd = _lock_fd(self.data_dir)
+        self._lock_fd = snapshot.lock_fd(self.data_dir)
         self._flock_mutex = threading.Lock()  # one flock holder per process at a time
         self.lock = threading.RLock()
         self._submit_lock = threading.Lock()
@@ -127,7 +110,7 @@ class TinyDBStore(MemoryStore):
         self._writer: threading.Thread | None = None
 
     def _check_process(self) -> None:
-        if self._pid != os.getpid():
+        if self._pid != os.getpid():  # forked (e.g. gunicorn --preload): start afresh
             self._setup_process()
 
     @contextmanager
@@ -144,14 +127,13 @@ class TinyDBStore(MemoryStore):
 
     def _remove_leftovers(self) -> None:
         """Delete temp files of interrupted snapshots and journals a snapshot covers."""
-        for tmp in self.data_dir.glob(f".{SNAPSHOT}.*.tmp"):
+        for tmp in self.data_dir.glob(f".{snapshot.FILENAME}.*.tmp"):
             tmp.unlink(missing_ok=True)
         if self.snapshot_path.exists():
             current = int(snapshot.read_meta(self.snapshot_path).get("generation", 0))
-            for path in self.data_dir.glob("journal-*.jsonl"):
-                gen = path.name[len("journal-"):-len(".jsonl")]
-                if gen.isdigit() and int(gen) < current:
-                    path.unlink()
+            for gen in generations(self.data_dir):
+                if gen < current:
+                    journal_path(self.data_dir, gen).unlink()
 
     def _reload(self) -> None:
         """Rebuild the state from the snapshot plus its journal."""
@@ -334,12 +316,10 @@ class TinyDBStore(MemoryStore):
         except OSError:
             try:
                 self._journal.truncate(self._offset)  # drop whatever part was written
-            except OSError as exc:
-                log.error("%s: could not cut back a failed append: %s", self._journal.path, exc)
-            try:
                 self._reload()
-            except OSError as exc:  # stays stale: the next read or write retries the reload
-                log.error("could not reload the store after a failed append: %s", exc)
+            except OSError as exc:  # stale: the next read or write reloads from disk first
+                self._stale = True
+                log.error("could not restore the store after a failed append: %s", exc)
             raise
         self._offset += len(data)
         self._n += count
@@ -349,7 +329,8 @@ class TinyDBStore(MemoryStore):
     # -- snapshots ---------------------------------------------------------------------
 
     def _meta(self, **extra: Any) -> dict[str, Any]:
-        return {"format": FORMAT, "generation": self._gen, "base": None, "n": self._n, **extra}
+        return {"format": snapshot.FORMAT, "generation": self._gen, "base": None, "n": self._n,
+                **extra}
 
     def _snapshot(self) -> None:
         """Write a snapshot covering everything and rotate to a fresh journal generation."""
@@ -385,8 +366,8 @@ class TinyDBStore(MemoryStore):
 
     @staticmethod
     def restore(src: str | os.PathLike[str], data_dir: str | os.PathLike[str]) -> None:
-        """Replace the state in ``data_dir`` with the backup file ``src`` (see :func:`restore`)."""
-        restore(src, data_dir)
+        """Replace the state in ``data_dir`` with the backup file ``src``."""
+        snapshot.restore(src, data_dir)
 
     def close(self) -> None:
         """Stop the writer, write a final snapshot and release the files."""
@@ -400,12 +381,8 @@ class TinyDBStore(MemoryStore):
                 self._queue.put(None)
         if writer is not None:
             writer.join()
-        while True:  # anything queued behind the stop marker
-            try:
-                item = self._queue.get_nowait()
-            except queue.Empty:
-                break
-            if item is not None:
+        while not self._queue.empty():  # anything queued behind the stop marker
+            if (item := self._queue.get()) is not None:
                 item[1].set_exception(StoreUnavailable("The store is closed."))
         try:
             with self._exclusive(), self.lock:
@@ -420,28 +397,3 @@ class TinyDBStore(MemoryStore):
                 self._journal = None
             os.close(self._lock_fd)
 
-
-def restore(src: str | os.PathLike[str], data_dir: str | os.PathLike[str]) -> None:
-    """Make the snapshot file ``src`` (from :meth:`TinyDBStore.backup`) the data dir's state.
-
-    Running stores notice the new snapshot generation on their next call and reload.
-    """
-    src, data_dir = Path(src), Path(data_dir)
-    state, meta = snapshot.load(src)  # refuse a file that does not load before touching data
-    data_dir.mkdir(parents=True, exist_ok=True)
-    fd = _lock_fd(data_dir)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        gens = [int(p.name[len("journal-"):-len(".jsonl")])
-                for p in data_dir.glob("journal-*.jsonl")
-                if p.name[len("journal-"):-len(".jsonl")].isdigit()]
-        if (data_dir / SNAPSHOT).exists():
-            gens.append(int(snapshot.read_meta(data_dir / SNAPSHOT).get("generation", 0)))
-        gen = max(gens, default=0) + 1
-        snapshot.write(data_dir / SNAPSHOT, state,
-                       {"format": FORMAT, "generation": gen, "base": None,
-                        "n": int(meta.get("n", 0))})
-        for old in range(min(gens, default=gen), gen):
-            journal_path(data_dir, old).unlink(missing_ok=True)
-    finally:
-        os.close(fd)  # closing releases the flock
