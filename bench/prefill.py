@@ -2,7 +2,7 @@
 
 The state is built with the store's own state machine (``State.apply``, the very code the
 TinyDB store replays its journal with), written as a snapshot with ``snapshot.write`` and
-installed with the store's public ``restore``. So the server opens exactly the files it
+installed with the store's public ``TinyDBStore.restore``. So the server opens exactly the files it
 would have after receiving those votes over HTTP, in a second instead of minutes.
 """
 
@@ -18,7 +18,7 @@ from pollserver.domain.records import Item
 from pollserver.domain.specs import parse_spec, spec_to_manifest
 from pollserver.store import snapshot
 from pollserver.store.state import State
-from pollserver.store.tinydb import FORMAT, restore
+from pollserver.store.tinydb import TinyDBStore
 
 __all__ = ["JAM_ID", "OPTIONS", "POLL_ID", "jam_item", "poll_item", "prefill_tinydb"]
 
@@ -105,9 +105,10 @@ def prefill_tinydb(data_dir: Path, *, poll_votes: int = 0, jam_ideas: int = 0,
         left -= want
     data_dir.mkdir(parents=True, exist_ok=True)
     tmp = data_dir.parent / f".{data_dir.name}-prefill.json"
-    snapshot.write(tmp, state, {"format": FORMAT, "generation": 0, "base": None, "n": ops})
+    meta = {"format": getattr(snapshot, "FORMAT", 1), "generation": 0, "base": None, "n": ops}
+    snapshot.write(tmp, state, meta)
     try:
-        restore(tmp, data_dir)
+        TinyDBStore.restore(tmp, data_dir)  # the store's public backup-restore entry point
     finally:
         tmp.unlink(missing_ok=True)
     return ops

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.benches import BENCHES  # noqa: E402
+from bench.benches import BENCHES, EMBEDDED, SCALE_OUT  # noqa: E402
 from bench.servers import gunicorn_args, stop_all  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -144,8 +144,13 @@ def main(argv: list[str] | None = None) -> int:
     info = machine()
     print(f"valuehub bench on {info.get('cpus')} CPUs ({info.get('cpu', '?')}), "
           f"load average {info.get('loadavg')}; Python {info['python']}")
-    print("gunicorn (baseline and pollserver alike): "
-          + " ".join(gunicorn_args(common.get("workers"), common.get("threads"))))
+    def settings(defaults: dict[str, int]) -> str:
+        return " ".join(gunicorn_args(common.get("workers", defaults["workers"]),
+                                      common.get("threads", defaults["threads"])))
+
+    print("gunicorn, the same for a baseline and its pollserver:")
+    print(f"  polls, jams (embedded TinyDB): {settings(EMBEDDED)}")
+    print(f"  postgres (scale-out):          {settings(SCALE_OUT)}")
     print("client: Python keep-alive load generator in this process, closed loop, "
           f"{common.get('connections', 16)} connections; rate limits off; 127.0.0.1 only")
     print()

@@ -1,0 +1,55 @@
+"""Smoke test of the benchmarks: each one runs end to end at tiny sizes.
+
+No timing assertions (the numbers of a shared machine mean nothing here); this only proves
+the scripts start their servers, drive them, read the answers and clean up.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from bench import benches
+from bench.servers import _live
+
+pytestmark = pytest.mark.slow
+
+TINY = {"seconds": 1.0, "warmup": 0.3, "rounds": 1, "connections": 4}
+
+
+def _check(result: dict, name: str) -> None:
+    assert result["name"] == name
+    assert not result.get("error")
+    if result.get("skipped"):
+        return
+    assert result["rows"]
+    for row in result["rows"]:
+        assert row["metric"] and row["value"] is not None
+        assert row.get("errors", 0) == 0, row
+    assert not _live, "a benchmark left a server running"
+
+
+def test_polls_bench_runs(tmp_path: Path) -> None:
+    result = benches.bench_polls(votes=200, logs=tmp_path, **TINY)
+    _check(result, "polls")
+    raw = result["raw"]
+    assert raw["votes_at_start"] == 200
+    # Every counted vote was stored (warm-up votes too, hence only a lower bound).
+    assert raw["votes_at_end"] >= 200 + raw["pollserver_post"]["requests"]
+    assert result["rows"][2]["value"] > 0  # RSS was read
+
+
+def test_jams_bench_runs(tmp_path: Path) -> None:
+    result = benches.bench_jams(ideas=20, votes=200, logs=tmp_path, **TINY)
+    _check(result, "jams")
+
+
+def test_postgres_bench_runs(tmp_path: Path) -> None:
+    if os.environ.get("CI") != "true" and benches.find_pgbench() is None:
+        pytest.skip("pgbench is not installed")
+    result = benches.bench_postgres(pgbench_seconds=1, logs=tmp_path, **TINY)
+    _check(result, "postgres")
+    if not result.get("skipped"):
+        assert result["raw"]["stored_votes"] >= result["raw"]["pollserver"]["requests"]
