@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -9,8 +11,14 @@ __all__ = ["MIN_LENGTH", "PasswordTooShort", "hash_password", "needs_rehash", "v
 
 MIN_LENGTH = 10
 _hasher = PasswordHasher()
-#: Verified against when the username is unknown, so both failures take the same time.
-_DUMMY_HASH = _hasher.hash("not-a-real-password-for-timing")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Return a hash to verify against when the username is unknown, so both failures take
+    the same time. Made on first use: hashing costs ~0.3 s and ~64 MB, too much for every
+    worker's start-up."""
+    return _hasher.hash("not-a-real-password-for-timing")
 
 
 class PasswordTooShort(ValueError):
@@ -27,7 +35,7 @@ def hash_password(password: str) -> str:
 def verify(stored_hash: str | None, password: str) -> bool:
     """Tell whether the password matches; an unknown user costs as much as a wrong one."""
     try:
-        return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+        return _hasher.verify(stored_hash or _dummy_hash(), password) and stored_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
