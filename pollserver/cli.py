@@ -1,4 +1,5 @@
-"""The ``pollserver`` command: serve, sync, results, codes, create-admin."""
+"""The ``pollserver`` command: serve, sync, results, codes, create-admin, export, db, migrate,
+backup, restore."""
 
 from __future__ import annotations
 
@@ -234,6 +235,37 @@ def export(what: str, fmt: str, out: Path | None) -> None:
     else:
         out.write_text(text, encoding="utf-8")
         click.echo(f"export: {len(rows)} {what} rows -> {out}", err=True)
+
+
+@main.command()
+@click.argument("dest", type=click.Path(path_type=Path))
+def backup(dest: Path) -> None:
+    """Write a consistent snapshot of the embedded store to DEST (safe while serving)."""
+    from pollserver.store.tinydb import TinyDBStore
+
+    settings = Settings.from_env()
+    if settings.database_url:
+        raise click.ClickException("backup is for the embedded store; use pg_dump for PostgreSQL")
+    store = TinyDBStore(settings.data_dir, snapshot_every=settings.snapshot_every)
+    try:
+        store.backup(dest)
+    finally:
+        store.close()
+    click.echo(f"backup: {settings.data_dir} -> {dest}")
+
+
+@main.command()
+@click.argument("src", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore(src: Path) -> None:
+    """Replace the embedded store's state with the backup SRC (stop the server first)."""
+    from pollserver.store.tinydb import TinyDBStore
+
+    settings = Settings.from_env()
+    try:
+        TinyDBStore.restore(src, settings.data_dir)
+    except (ValueError, KeyError, OSError) as error:
+        raise click.ClickException(f"{src}: not a valuehub backup ({error})") from None
+    click.echo(f"restore: {src} -> {settings.data_dir}")
 
 
 if __name__ == "__main__":

@@ -99,3 +99,32 @@ def test_cli_sync_without_manifest_is_a_clear_error(tmp_path, monkeypatch):
     assert result.exit_code != 0
     assert "build the site first" in result.output
     assert "Traceback" not in result.output
+
+
+def test_cli_backup_and_restore_round_trip(tmp_path, monkeypatch):
+    monkeypatch.setenv("POLLSERVER_DATA_DIR", str(tmp_path / "var"))
+    runner = CliRunner()
+    path = manifest(tmp_path, {"id": "a", "question": "Q?", "options": ["X", "Y"]})
+    assert runner.invoke(main, ["sync", "--manifest", str(path)]).exit_code == 0
+    from pollserver.config import Settings
+    from pollserver.store.tinydb import TinyDBStore
+
+    store = TinyDBStore(Settings.from_env().data_dir)
+    store.record_vote("a", "v1", ["x"], replace=False, at=NOW)
+    store.close()
+    result = runner.invoke(main, ["backup", str(tmp_path / "backup.json")])
+    assert result.exit_code == 0, result.output
+    store = TinyDBStore(Settings.from_env().data_dir)
+    store.record_vote("a", "v2", ["y"], replace=False, at=NOW)
+    store.close()
+    result = runner.invoke(main, ["restore", str(tmp_path / "backup.json")])
+    assert result.exit_code == 0, result.output
+    store = TinyDBStore(Settings.from_env().data_dir)
+    try:
+        assert store.tally("a").counts == {"x": 1}
+    finally:
+        store.close()
+    bad = tmp_path / "bad.json"
+    bad.write_text("{nope")
+    result = runner.invoke(main, ["restore", str(bad)])
+    assert result.exit_code != 0 and "Traceback" not in result.output
