@@ -16,6 +16,7 @@ MODULES = [
     "jams",
     "editor",
     "surveys",
+    "openapi",
 ]
 
 
