@@ -49,8 +49,11 @@ def _body() -> dict[str, Any] | MultiDict[str, str]:
 
 def _back_to(kind: str, item_id: str, anchor: str | None = None) -> str:
     item = get_store().get_item(kind, item_id)
-    url = item.url if item and item.url.startswith("/") else "/"
-    return f"{url}#{anchor or f'{kind}-{item_id}'}"
+    if item is None:
+        # Never echo the caller's id into the Location header: it may hold a CR/LF.
+        return "/"
+    url = item.url if item.url.startswith("/") else "/"
+    return f"{url}#{anchor or f'{kind}-{item.id}'}"
 
 
 def reply(kind: str, item_id: str, payload: dict[str, Any], *, status: int = 200,
