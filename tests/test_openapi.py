@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from pollserver.api.openapi import document
 
 IGNORED = {"HEAD", "OPTIONS"}
@@ -45,9 +43,14 @@ def test_document_is_served(client) -> None:
     assert response.get_json()["openapi"].startswith("3.1")
 
 
-def test_document_is_valid_openapi_3_1() -> None:
-    validator = pytest.importorskip("openapi_spec_validator")
-    validator.validate(document())
+def test_document_loads_with_every_operation_resolved() -> None:
+    # schemathesis resolves every $ref and parameter; a broken one is an Err, not an Ok.
+    import schemathesis
+    from schemathesis.core.result import Ok
+
+    results = list(schemathesis.openapi.from_dict(document()).get_all_operations())
+    assert results and all(isinstance(r, Ok) for r in results), results
+    assert len(results) == len(_documented())
 
 
 def test_path_parameters_are_declared() -> None:
