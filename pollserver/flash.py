@@ -12,6 +12,8 @@ from typing import Any
 from flask import Response, current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from pollserver.identity import is_https
+
 __all__ = ["COOKIE", "clear", "read", "store"]
 
 COOKIE = "vh_flash"
@@ -27,7 +29,7 @@ def store(response: Response, kind: str, item_id: str, *, ok: bool, message: str
     """Attach the outcome of a form post to the redirect response."""
     payload = {"k": kind, "i": item_id, "ok": ok, "m": message[:300], "c": code}
     response.set_cookie(COOKIE, _serializer().dumps(payload), max_age=MAX_AGE, path="/",
-                        httponly=True, samesite="Lax", secure=request.scheme == "https")
+                        httponly=True, samesite="Lax", secure=is_https())
     return response
 
 

@@ -1,19 +1,15 @@
-"""Browser test set-up: Debian's Chromium through pytest-playwright, and the sample site served.
-
-The site is served by the real pollserver (CSP and all) when it can be imported, else by
-http.server with the same Content-Security-Policy header, so CSP mistakes show up either way.
-"""
+"""Browser test set-up: Debian's Chromium through pytest-playwright, and the sample site
+built once and served by the real pollserver (CSP and all)."""
 
 from __future__ import annotations
 
-import functools
 import importlib.util
 import os
 import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -28,10 +24,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
 ]
-CSP = (
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
-    "img-src 'self' data:; frame-ancestors 'none'"
-)
 
 
 def missing(reason: str) -> None:
@@ -64,40 +56,36 @@ def axe_script() -> Path:
     return AXE
 
 
-class _StaticHandler(SimpleHTTPRequestHandler):
-    def end_headers(self):
-        self.send_header("Content-Security-Policy", CSP)
-        super().end_headers()
+class Hub:
+    """A running pollserver (memory store) serving the built sample site."""
 
-    def log_message(self, format, *args):  # noqa: A002 - keep the test output quiet
-        pass
-
-
-def _pollserver(base: Path, output: Path):
-    """Return a WSGI server for pollserver serving `output`, or None if it is not importable."""
-    try:
+    def __init__(self, output: Path, data_dir: Path, clock=None) -> None:
         from pollserver import create_app
         from pollserver.config import Settings
-    except ImportError:
-        return None
-    from werkzeug.serving import make_server
-
-    # The memory store: these tests look at pages, not at what survives a restart.
-    settings = Settings(
-        data_dir=base / "var", site_dir=output, rate_limits="off", extra={"store": "memory"}
-    )
-    app = create_app(settings)
-    manifest = output / "engage" / "manifest.json"
-    if manifest.exists():
         from pollserver.sync import load_manifest, sync_manifest
 
-        sync_manifest(app.extensions["pollserver.store"], load_manifest(manifest))
-    return make_server("127.0.0.1", 0, app, threaded=True)
+        # The memory store: these tests look at pages and widgets, not at restarts.
+        self.app = create_app(Settings(data_dir=data_dir, site_dir=output, rate_limits="off",
+                                       extra={"store": "memory"}))
+        self.store = self.app.extensions["pollserver.store"]
+        sync_manifest(self.store, load_manifest(output / "engage" / "manifest.json"))
+        if clock is not None:
+            self.app.extensions["pollserver.clock"] = clock
+        self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+
+    def stop(self) -> None:
+        """Stop serving and close the store."""
+        self.server.shutdown()
+        self.thread.join(timeout=10)
+        self.store.close()
 
 
 @pytest.fixture(scope="session")
-def site_url(tmp_path_factory):
-    """Build the sample site once, serve it on 127.0.0.1 and return its base URL."""
+def built_site(tmp_path_factory) -> Path:
+    """Build and index the sample site once per session; return the output directory."""
     sitebuild = _sitebuild()
     base = tmp_path_factory.mktemp("browser-site")
     output = base / "output"
@@ -105,15 +93,28 @@ def site_url(tmp_path_factory):
     assert built.returncode == 0, built.stdout + built.stderr
     indexed = sitebuild.index_site(output)
     assert indexed.returncode == 0, indexed.stdout + indexed.stderr
-    server = _pollserver(base, output)
-    if server is None:
-        handler = functools.partial(_StaticHandler, directory=str(output))
-        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    return output
+
+
+@pytest.fixture(scope="session")
+def serve_hub(built_site, tmp_path_factory):
+    """Start a pollserver with its own store on the built site: ``serve_hub(clock=None)``."""
+    hubs: list[Hub] = []
+
+    def start(clock=None) -> Hub:
+        hub = Hub(built_site, tmp_path_factory.mktemp("hub-var"), clock)
+        hubs.append(hub)
+        return hub
+
+    yield start
+    for hub in hubs:
+        hub.stop()
+
+
+@pytest.fixture(scope="session")
+def site_url(serve_hub) -> str:
+    """Serve the sample site once for the session and return its base URL."""
+    return serve_hub().url
 
 
 @pytest.fixture

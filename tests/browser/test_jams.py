@@ -6,14 +6,10 @@ between the jam's submit phase (November) and vote phase (December).
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
-
-from tests.browser.conftest import ROOT, _sitebuild
 
 pytestmark = pytest.mark.browser
 
@@ -35,28 +31,11 @@ class Clock:
 
 
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory):
-    """Build the sample site, serve it with pollserver (memory store); yield url, store, clock."""
-    from pollserver import create_app
-    from pollserver.config import Settings
-    from pollserver.sync import load_manifest, sync_manifest
-
-    base = tmp_path_factory.mktemp("jam-site")
-    output = base / "output"
-    built = _sitebuild().build_site(ROOT / "content", output, base / "cache")
-    assert built.returncode == 0, built.stdout + built.stderr
-    app = create_app(Settings(data_dir=base / "var", site_dir=output, rate_limits="off",
-                              extra={"store": "memory"}))
-    store = app.extensions["pollserver.store"]
-    sync_manifest(store, load_manifest(output / "engage" / "manifest.json"))
+def hub(serve_hub):
+    """Serve the sample site with a settable clock; yield url, store, clock."""
     clock = Clock()
-    app.extensions["pollserver.clock"] = clock
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", store, clock
-    server.shutdown()
-    thread.join(timeout=10)
+    served = serve_hub(clock)
+    return served.url, served.store, clock
 
 
 @pytest.fixture

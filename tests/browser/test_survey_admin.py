@@ -3,14 +3,10 @@ an editor signs in, approves an idea, picks it as a winner, and the site shows i
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
-
-from tests.browser.conftest import ROOT, _sitebuild
 
 pytestmark = pytest.mark.browser
 
@@ -23,29 +19,13 @@ PASSWORD = "browser test password"
 
 
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory):
-    """Build the sample site, serve it with pollserver and an editor account; yield url, store."""
-    from pollserver import create_app
+def hub(serve_hub):
+    """Serve the sample site with an editor account; yield url, store."""
     from pollserver.admin.passwords import hash_password
-    from pollserver.config import Settings
-    from pollserver.sync import load_manifest, sync_manifest
 
-    base = tmp_path_factory.mktemp("survey-admin-site")
-    output = base / "output"
-    built = _sitebuild().build_site(ROOT / "content", output, base / "cache")
-    assert built.returncode == 0, built.stdout + built.stderr
-    app = create_app(Settings(data_dir=base / "var", site_dir=output, rate_limits="off",
-                              extra={"store": "memory"}))
-    store = app.extensions["pollserver.store"]
-    sync_manifest(store, load_manifest(output / "engage" / "manifest.json"))
-    store.put_admin("editor", hash_password(PASSWORD))
-    app.extensions["pollserver.clock"] = lambda: NOW
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", store
-    server.shutdown()
-    thread.join(timeout=10)
+    served = serve_hub(lambda: NOW)
+    served.store.put_admin("editor", hash_password(PASSWORD))
+    return served.url, served.store
 
 
 def _answer(browser, url: str, score: int) -> list[str]:
