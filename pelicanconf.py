@@ -36,11 +36,13 @@ PAGE_URL = "pages/{slug}.html"
 PAGE_SAVE_AS = "pages/{slug}.html"
 TAG_SAVE_AS = ""
 AUTHOR_SAVE_AS = ""
-DIRECT_TEMPLATES = ["index", "archives", "sitemap", "robots", "notfound"]
+DIRECT_TEMPLATES = ["index", "archives", "sitemap", "robots", "notfound", "shell"]
 ARCHIVES_SAVE_AS = "archives.html"
 SITEMAP_SAVE_AS = "sitemap.xml"
 ROBOTS_SAVE_AS = "robots.txt"
 NOTFOUND_SAVE_AS = "404.html"
+# The frame pollserver renders its own pages (/jams/ID, /champions, /me) into.
+SHELL_SAVE_AS = "engage/shell.html"
 
 FEED_ALL_ATOM = "feeds/all.atom.xml"
 FEED_ALL_RSS = "feeds/all.rss.xml"

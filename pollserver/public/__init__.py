@@ -19,5 +19,13 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
+@bp.context_processor
+def _frame() -> dict[str, object]:
+    """Give every public page the site's frame (``None`` without a built site)."""
+    from pollserver.public.shell import load_shell
+
+    return {"shell": load_shell()}
+
+
 #: One module per page family; each registers its routes on ``bp`` when imported.
 MODULES: list[str] = ["me", "jams"]

@@ -44,7 +44,7 @@ def jam_page(jam_id: str) -> Response:
         abort(404)
     sort = request.args.get("sort", "top")
     sort = sort if sort in SORTS else "top"
-    jam = jam_view(item, spec, current_voter(), sort)
+    jam = jam_view(item, spec, current_voter(), sort, html=True)
     for idea in jam["ideas"]:
         idea["body_html"] = Markup(idea["body_html"])  # nh3-cleaned in pollserver.markup
     outcome = flash.read()

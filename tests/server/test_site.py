@@ -123,3 +123,19 @@ def test_forged_flash_cookie_is_ignored(site_app):
     client.set_cookie("vh_flash", "forged.value")
     html = client.get("/news/day.html", buffered=True).get_data(as_text=True)
     assert "<!-- engage-status poll day -->" in html
+
+
+def test_server_pages_use_the_sites_frame(site_app, tmp_path):
+    frame = ("<!doctype html><title><!--pollserver:title--> · Hub</title>"
+             "<nav class='site-nav'>N</nav><main><!--pollserver:main--></main><footer>F</footer>")
+    (tmp_path / "output" / "engage").mkdir()
+    (tmp_path / "output" / "engage" / "shell.html").write_text(frame)
+    html = site_app.test_client().get("/me", buffered=True).get_data(as_text=True)
+    assert html.startswith("<!doctype html><title>Your data · Hub</title>")
+    assert "class='site-nav'" in html and "<h1>Your data</h1>" in html
+    assert html.count("<!doctype") == 1
+
+
+def test_server_pages_without_a_built_site_get_a_plain_frame(app):
+    html = app.test_client().get("/me", buffered=True).get_data(as_text=True)
+    assert "<title>Your data</title>" in html and "<h1>Your data</h1>" in html

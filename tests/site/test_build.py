@@ -54,9 +54,18 @@ def test_channel_feed_parses_with_entries(site, slug, kind):
 def test_sitemap_lists_every_article_and_page(site):
     root = ET.parse(site / "sitemap.xml").getroot()
     locs = {el.text for el in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
-    built = [p for p in site.rglob("*.html") if "pagefind" not in p.parts and p.name != "404.html"]
+    # pagefind's UI, the 404 page and pollserver's page frame (engage/shell.html) are not pages.
+    built = [p for p in site.rglob("*.html")
+             if not {"pagefind", "engage"} & set(p.parts) and p.name != "404.html"]
     paths = {"/" + p.relative_to(site).as_posix().removesuffix("index.html") for p in built}
     assert {re.sub(r"^https?://[^/]+", "", loc) for loc in locs} == paths
+
+
+def test_pollserver_frame_has_the_site_chrome_and_one_content_marker(site):
+    frame = html(site, "engage/shell.html")
+    assert frame.count("<!--pollserver:main-->") == 1
+    assert "<!--pollserver:title-->" in frame and 'class="site-nav"' in frame
+    assert '<meta name="robots" content="noindex">' in frame
 
 
 def test_robots_txt_points_to_the_sitemap(site):
