@@ -38,7 +38,8 @@ def _site_dir() -> Path:
     site_dir = current_app.extensions["pollserver.settings"].site_dir
     if not site_dir or not Path(site_dir).is_dir():
         abort(404)
-    return Path(site_dir)
+    # Absolute: Flask resolves relative file paths against the package, not the cwd.
+    return Path(site_dir).absolute()
 
 
 def _resolve(path: str) -> Path | None:

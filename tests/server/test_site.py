@@ -139,3 +139,13 @@ def test_server_pages_use_the_sites_frame(site_app, tmp_path):
 def test_server_pages_without_a_built_site_get_a_plain_frame(app):
     html = app.test_client().get("/me", buffered=True).get_data(as_text=True)
     assert "<title>Your data</title>" in html and "<h1>Your data</h1>" in html
+
+
+def test_relative_site_dir_is_served_from_the_working_directory(tmp_path, monkeypatch):
+    (tmp_path / "output").mkdir()
+    (tmp_path / "output" / "index.html").write_text("<!doctype html><title>Home</title>")
+    monkeypatch.chdir(tmp_path)
+    app = create_app(Settings(data_dir=Path("var"), site_dir=Path("output"), secret_key="k",
+                              extra={"store": "memory"}))
+    response = app.test_client().get("/", buffered=True)
+    assert response.status_code == 200 and b"Home" in response.data
