@@ -11,7 +11,7 @@ export POLLSERVER_DATA_DIR ?= $(DATA_DIR)
 export POLLSERVER_SITE_DIR ?= $(OUTPUT)
 PELICAN := $(BIN)/pelican content -o $(OUTPUT) --fatal errors -e ENGAGE_RESULTS='"$(DATA_DIR)/results.json"'
 
-.PHONY: help install install-test html serve devserver publish clean run test lint bench lock chromium
+.PHONY: help install install-test html serve devserver publish clean run test lint bench lock chromium sample-codes
 
 help:
 	@echo "make run       build the site and serve it with pollserver on http://127.0.0.1:$(PORT)"
@@ -54,7 +54,11 @@ serve: install
 	$(BIN)/pollserver sync --manifest $(OUTPUT)/engage/manifest.json
 	$(BIN)/pollserver serve --host 127.0.0.1 --port $(PORT)
 
-run: html serve
+# The sample reward pools (sample/rewards/POOL.txt) are loaded for the demo; loading twice adds nothing.
+run: html sample-codes serve
+
+sample-codes: install
+	@for f in sample/rewards/*.txt; do $(BIN)/pollserver codes load "$$(basename "$$f" .txt)" "$$f"; done
 
 devserver: install
 	$(BIN)/pollserver results --out $(DATA_DIR)/results.json
