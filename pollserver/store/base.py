@@ -9,7 +9,7 @@ the store, so parallel requests can never count twice.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -112,6 +112,15 @@ class Store(ABC):
     @abstractmethod
     def idea_votes_of(self, jam_id: str, voter_id: str) -> set[str]:
         """Return the ids of the ideas this voter voted for in the jam."""
+
+    def jam_version(self, jam_id: str) -> Hashable | None:
+        """Return a cheap value that changes whenever what ``list_ideas(jam_id)`` returns (or
+        who voted for what in the jam) changes, or ``None`` when the backend cannot tell.
+
+        Optional: views cache a jam's idea list under it. A value read *before* the data it
+        labels may label newer data, never older. ``None`` (the default) means no caching.
+        """
+        return None
 
     @abstractmethod
     def update_idea(self, idea_id: str, **changes: Any) -> Idea:

@@ -111,6 +111,10 @@ class MemoryStore(Store):
         with self.reading() as state:
             return set(state.voter_ideas.get((jam_id, voter_id), ()))
 
+    def jam_version(self, jam_id: str) -> tuple[int, int, int]:
+        with self.reading() as state:
+            return state.jam_version(jam_id)
+
     def update_idea(self, idea_id: str, **changes: Any) -> Idea:
         return self.commit({"op": "idea-update", "idea": str(idea_id), "changes": changes})
 

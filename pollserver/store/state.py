@@ -9,6 +9,7 @@ them and replay the journal after a crash to the very same state.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import replace
 from datetime import datetime
@@ -20,6 +21,10 @@ from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, Sy
 __all__ = ["State"]
 
 _IDEA_FIELDS = {"moderation", "status", "winner", "title", "body", "author"}
+#: Operations that can change what a jam's idea list shows (see :meth:`State.jam_version`).
+_JAM_OPS = {"idea", "idea-vote", "idea-unvote", "idea-update", "merge", "erase"}
+#: Tells every State object apart, so a version from a replaced state never matches.
+_STATE_IDS = itertools.count(1)
 
 
 def _ts(value: str | None) -> datetime | None:
@@ -44,6 +49,10 @@ class State:
         self.admins: dict[str, str] = {}
         self.audit: list[AuditEntry] = []
         self.seq = 0
+        # Change counters behind jam_version(): one per jam, plus one for every jam at once.
+        self.state_id = next(_STATE_IDS)
+        self.jam_changes: dict[str, int] = {}
+        self.all_jam_changes = 0
 
     # -- applying ----------------------------------------------------------------------
 
@@ -53,7 +62,28 @@ class State:
         handler = getattr(self, "_op_" + op["op"].replace("-", "_"), None)
         if handler is None:
             raise BadRequest(f"unknown operation {op['op']!r}")
-        return handler(op)
+        if op["op"] not in _JAM_OPS:
+            return handler(op)
+        try:
+            return handler(op)
+        finally:  # counted even when it raised: a cache must never outlive a change
+            self._jam_changed(op)
+
+    def _jam_changed(self, op: dict[str, Any]) -> None:
+        if op["op"] == "erase":
+            self.all_jam_changes += 1
+            return
+        jam = op.get("jam")
+        if jam is None:
+            idea = self.ideas.get(str(op.get("idea", op.get("source"))))
+            if idea is None:
+                return
+            jam = idea.jam_id
+        self.jam_changes[jam] = self.jam_changes.get(jam, 0) + 1
+
+    def jam_version(self, jam_id: str) -> tuple[int, int, int]:
+        """Return a value that changes whenever the jam's ideas, votes or authors change."""
+        return (self.state_id, self.jam_changes.get(jam_id, 0), self.all_jam_changes)
 
     def _op_sync(self, op: dict[str, Any]) -> SyncReport:
         report = SyncReport()
