@@ -32,9 +32,11 @@ def load(kind: str, item_id: str) -> tuple[Item, Any]:
     """Return the item and its parsed spec, or raise ``NotFound``.
 
     Specs are parsed once per version of the item and cached on the app, because parsing on
-    every vote would be wasted work on the hot path.
+    every vote would be wasted work on the hot path. The item itself comes from
+    ``Store.recent_item``: a remote store (PostgreSQL) may reuse a copy up to a second old,
+    saving a round trip per request; changes made through this process show at once.
     """
-    item = get_store().get_item(kind, item_id)
+    item = get_store().recent_item(kind, item_id)
     if item is None:
         raise NotFound(f"There is no {_NAMES[kind]} called {item_id[:64]!r}.")
     cache: dict[tuple[str, str], tuple[dict[str, Any], Spec]] = (

@@ -10,7 +10,7 @@ from pollserver.api import bp
 from pollserver.api.guards import reply, state_changing
 from pollserver.api.items import get_store, load, now
 from pollserver.domain.polls import check_open, phase, results_visible, validate_choices
-from pollserver.domain.records import Item
+from pollserver.domain.records import Item, Tally
 from pollserver.domain.specs import PollSpec
 from pollserver.identity import current_voter, ensure_voter
 
@@ -37,19 +37,23 @@ _UNKNOWN: Any = object()
 
 
 def poll_view(item: Item, spec: PollSpec, voter: str | None,
-              mine: tuple[str, ...] | None = _UNKNOWN) -> dict[str, Any]:
+              mine: tuple[str, ...] | None = _UNKNOWN, *, tally: Tally | None = None,
+              state: str | None = None) -> dict[str, Any]:
     """Build the poll's public JSON, applying its results-visibility rule for this voter.
 
     ``mine`` is the voter's vote when the caller already knows it (the vote view just stored
-    it), which saves a store read on the hot path; by default it is looked up.
+    it), which saves a store read on the hot path; by default it is looked up. So are
+    ``tally`` (read with the vote) and ``state`` (the poll's phase).
     """
     store = get_store()
-    state = phase(spec.opens, spec.closes, item.closed_at, now(), archived=item.archived)
+    if state is None:
+        state = phase(spec.opens, spec.closes, item.closed_at, now(), archived=item.archived)
     if mine is _UNKNOWN:
         mine = store.vote_of(spec.id, voter) if voter else None
     results = None
     if results_visible(spec.results, voted=mine is not None, closed=state == "closed"):
-        tally = store.tally(spec.id)
+        if tally is None:
+            tally = store.tally(spec.id)
         results = {"total": tally.total,
                    "counts": {key: tally.counts.get(key, 0) for key in spec.option_keys()}}
     return {
@@ -88,8 +92,16 @@ def vote(poll_id: str, body: Any) -> Response:
     choices = validate_choices(spec, raw)
     voter = ensure_voter()
     store = get_store()
-    store.record_vote(spec.id, voter, choices, replace=spec.changeable, at=at)
+    state = phase(spec.opens, spec.closes, item.closed_at, at, archived=item.archived)
+    tally = None
+    if results_visible(spec.results, voted=True, closed=state == "closed"):
+        # The answer shows results: read them with the vote (one round trip on PostgreSQL).
+        _, tally = store.record_vote_and_tally(spec.id, voter, choices,
+                                               replace=spec.changeable, at=at)
+    else:
+        store.record_vote(spec.id, voter, choices, replace=spec.changeable, at=at)
     if spec.reward:
         store.claim_code(spec.reward, voter, at=at)
-    return reply("poll", spec.id, poll_view(item, spec, voter, tuple(choices)),
+    return reply("poll", spec.id, poll_view(item, spec, voter, tuple(choices), tally=tally,
+                                            state=state),
                  message="Thanks, your vote counted.")

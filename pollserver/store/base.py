@@ -38,6 +38,12 @@ class Store(ABC):
     def get_item(self, kind: str, item_id: str) -> Item | None:
         """Return the item, archived or not, or ``None``."""
 
+    def recent_item(self, kind: str, item_id: str) -> Item | None:
+        """:meth:`get_item` for the request hot path, which a remote backend may answer from a
+        short-lived per-process copy (changes made through this store show at once, other
+        processes' within about a second). Optional: the default asks :meth:`get_item`."""
+        return self.get_item(kind, item_id)
+
     @abstractmethod
     def list_items(self, kind: str | None = None) -> list[Item]:
         """Return every item (archived included), ordered by kind then id."""
@@ -57,6 +63,14 @@ class Store(ABC):
         Returns the previous choices when ``replace`` allowed a change of mind. Raises
         ``AlreadyVoted`` when the voter already voted and ``replace`` is false.
         """
+
+    def record_vote_and_tally(
+        self, poll_id: str, voter_id: str, choices: Sequence[str], *, replace: bool, at: datetime
+    ) -> tuple[tuple[str, ...] | None, Tally]:
+        """:meth:`record_vote`, then :meth:`tally`; a backend may do both in one round trip
+        (the tally then includes this vote). Optional: the default makes the two calls."""
+        previous = self.record_vote(poll_id, voter_id, choices, replace=replace, at=at)
+        return previous, self.tally(poll_id)
 
     @abstractmethod
     def tally(self, poll_id: str) -> Tally:

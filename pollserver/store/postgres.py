@@ -11,6 +11,7 @@ write at once.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
@@ -29,6 +30,10 @@ from pollserver.store.pg import schema as migrations
 __all__ = ["PostgresStore"]
 
 T = TypeVar("T")
+
+#: How long (seconds) :meth:`PostgresStore.recent_item` may reuse an item it read: an editor's
+#: early close or a sync made by another process shows on this one's hot path within this.
+ITEM_TTL = 1.0
 
 #: How often a step is retried after PostgreSQL broke a deadlock by aborting it. Lock orders
 #: are fixed, so this only covers rare cross-jam merges and erasures meeting each other.
@@ -56,6 +61,10 @@ class PostgresStore(Store):
         if schema_name is not None:
             options += f" -c search_path={migrations.valid_schema_name(schema_name)}"
         self.options = options
+        # recent_item's copies: (kind, id) -> (read at, item_writes then, item). Writes made
+        # through this store bump item_writes, which makes every older copy stale at once.
+        self._recent: dict[tuple[str, str], tuple[float, int, Item]] = {}
+        self._item_writes = 0
         self.pool = ConnectionPool(
             url, min_size=min_size, max_size=max_size, timeout=timeout, open=True,
             name="pollserver", kwargs={"autocommit": True, "options": options})
@@ -97,7 +106,10 @@ class PostgresStore(Store):
         Not part of the ``Store`` interface: only ``pollserver migrate`` needs it, and only a
         migration target has to offer it.
         """
-        return self._run(transfer.import_tables, tables)
+        try:
+            return self._run(transfer.import_tables, tables)
+        finally:
+            self._items_changed()
 
     def export_tables(self) -> dict[str, dict[str, dict[str, Any]]]:
         """Return everything as snapshot tables, so this store can be a migration source."""
@@ -105,23 +117,51 @@ class PostgresStore(Store):
 
     # -- items -------------------------------------------------------------------------
 
+    def _items_changed(self) -> None:
+        self._item_writes += 1
+        self._recent.clear()
+
     def sync_items(self, items: Sequence[Item]) -> SyncReport:
-        return self._run(item_rows.sync_items, items)
+        try:
+            return self._run(item_rows.sync_items, items)
+        finally:
+            self._items_changed()
 
     def get_item(self, kind: str, item_id: str) -> Item | None:
         return self._run(item_rows.get_item, kind, item_id)
+
+    def recent_item(self, kind: str, item_id: str) -> Item | None:
+        key = (kind, item_id)
+        now = time.monotonic()
+        hit = self._recent.get(key)
+        if hit is not None and now - hit[0] < ITEM_TTL and hit[1] == self._item_writes:
+            return hit[2]
+        writes = self._item_writes  # taken before the read: a write meanwhile makes it stale
+        item = self.get_item(kind, item_id)
+        if item is not None:  # unknown ids are not kept: anyone can ask for any id
+            self._recent[key] = (now, writes, item)
+        return item
 
     def list_items(self, kind: str | None = None) -> list[Item]:
         return self._run(item_rows.list_items, kind)
 
     def set_closed_at(self, kind: str, item_id: str, closed_at: datetime | None) -> None:
-        self._run(item_rows.set_closed_at, kind, item_id, closed_at)
+        try:
+            self._run(item_rows.set_closed_at, kind, item_id, closed_at)
+        finally:
+            self._items_changed()
 
     # -- polls -------------------------------------------------------------------------
 
     def record_vote(self, poll_id: str, voter_id: str, choices: Sequence[str], *,
                     replace: bool, at: datetime) -> tuple[str, ...] | None:
         return self._run(polls.record_vote, poll_id, voter_id, choices, replace=replace, at=at)
+
+    def record_vote_and_tally(self, poll_id: str, voter_id: str, choices: Sequence[str], *,
+                              replace: bool, at: datetime
+                              ) -> tuple[tuple[str, ...] | None, Tally]:
+        return self._run(polls.record_vote_and_tally, poll_id, voter_id, choices,
+                         replace=replace, at=at)
 
     def tally(self, poll_id: str) -> Tally:
         return self._run(polls.tally, poll_id)

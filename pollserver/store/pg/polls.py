@@ -19,7 +19,7 @@ from psycopg import Connection
 from pollserver.domain.errors import AlreadyVoted
 from pollserver.domain.records import Tally
 
-__all__ = ["SHARDS", "record_vote", "tally", "vote_of", "withdraw_vote"]
+__all__ = ["SHARDS", "record_vote", "record_vote_and_tally", "tally", "vote_of", "withdraw_vote"]
 
 #: Tally rows per poll and option. A vote holds its shard's row locks until its commit is on
 #: disk, so with few shards parallel voters queue behind each other's fsync (16 shards gave
@@ -102,6 +102,28 @@ def record_vote(conn: Connection, poll_id: str, voter_id: str, choices: Sequence
             return previous
 
 
+def record_vote_and_tally(conn: Connection, poll_id: str, voter_id: str,
+                          choices: Sequence[str], *, replace: bool,
+                          at: datetime) -> tuple[tuple[str, ...] | None, Tally]:
+    """:func:`record_vote`, then :func:`tally`, in one round trip for a first vote.
+
+    Both statements go out in one pipeline with one Sync, so they run as one implicit
+    transaction: the tally is read after the vote and its tally change, before the commit.
+    A voter who had voted already takes the ordinary path.
+    """
+    keys, ns = _deltas((), choices)
+    params = {"poll": poll_id, "voter": voter_id, "choices": list(choices), "at": at,
+              "shard": shard_of(voter_id), "keys": keys, "ns": ns}
+    with conn.pipeline():
+        inserted = conn.execute(_INSERT_VOTE, params)
+        summed = conn.execute(_TALLY, {"poll": poll_id})
+    row = inserted.fetchone()
+    if row and row[0]:
+        return None, _tally(summed.fetchall())
+    previous = record_vote(conn, poll_id, voter_id, choices, replace=replace, at=at)
+    return previous, tally(conn, poll_id)
+
+
 def withdraw_vote(conn: Connection, poll_id: str, voter_id: str) -> bool:
     """Delete a vote and take it off the tally; return whether there was one."""
     with conn.transaction():
@@ -123,11 +145,16 @@ def withdraw_vote(conn: Connection, poll_id: str, voter_id: str) -> bool:
 def tally(conn: Connection, poll_id: str) -> Tally:
     """Sum the poll's shards in one round trip; options at zero are left out, like the
     reference store."""
-    rows = conn.execute(
-        "SELECT NULL::text, coalesce(sum(n), 0) FROM poll_totals WHERE poll_id = %(poll)s"
-        " UNION ALL"
-        " SELECT choice, sum(n) FROM poll_counts WHERE poll_id = %(poll)s GROUP BY choice"
-        " HAVING sum(n) <> 0", {"poll": poll_id}).fetchall()
+    return _tally(conn.execute(_TALLY, {"poll": poll_id}).fetchall())
+
+
+_TALLY = ("SELECT NULL::text, coalesce(sum(n), 0) FROM poll_totals WHERE poll_id = %(poll)s"
+          " UNION ALL"
+          " SELECT choice, sum(n) FROM poll_counts WHERE poll_id = %(poll)s GROUP BY choice"
+          " HAVING sum(n) <> 0")
+
+
+def _tally(rows: list[tuple[str | None, int]]) -> Tally:
     total = next(int(n) for key, n in rows if key is None)
     return Tally(total=total, counts={key: int(n) for key, n in rows if key is not None})
 
