@@ -10,6 +10,10 @@ away before appending, so a torn tail is never fatal. A complete line that does 
 (disk damage) is skipped with a warning rather than ending the replay, so one bad line cannot
 hide the acknowledged operations after it.
 
+A *marker* line ``{"n": -1, "next": 4}`` carries no operation: a rotation or a restore appends
+one to a journal it is about to retire, so processes that watch that journal with a single
+``fstat`` see it grow and go look at the snapshot. Readers skip markers.
+
 This module only moves bytes; locking (who may append, when) lives in ``tinydb.py``.
 """
 
@@ -23,7 +27,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Journal", "decode_op", "encode", "fsync_dir", "generations", "journal_path"]
+__all__ = ["Journal", "decode_op", "encode", "fsync_dir", "generations", "intern_op",
+           "journal_path", "marker"]
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +61,12 @@ def encode(n: int, op_json: str) -> bytes:
     return b'{"n": %d, "op": %s}\n' % (n, op_json.encode())
 
 
-def _intern(op: dict[str, Any]) -> dict[str, Any]:
+def marker(next_generation: int) -> bytes:
+    """Return a line that tells watchers "this journal is retired; see the snapshot"."""
+    return b'{"n": -1, "next": %d}\n' % next_generation
+
+
+def intern_op(op: dict[str, Any]) -> dict[str, Any]:
     # Every vote names the same few option keys; share one string per key instead of one per
     # vote (about 60 bytes a vote at 100k votes).
     if op.get("op") == "vote":
@@ -66,7 +76,7 @@ def _intern(op: dict[str, Any]) -> dict[str, Any]:
 
 def decode_op(op_json: str | bytes) -> dict[str, Any]:
     """Parse an operation the way replay will see it (lists, not tuples; shared keys)."""
-    return _intern(json.loads(op_json))
+    return intern_op(json.loads(op_json))
 
 
 class Journal:
@@ -109,15 +119,18 @@ class Journal:
                 offset += len(line)
                 try:
                     doc = json.loads(line)
-                    yield offset, int(doc["n"]), _intern(doc["op"])
+                    if "next" in doc and "op" not in doc:  # a marker: nothing to apply
+                        yield offset, -1, None
+                        continue
+                    yield offset, int(doc["n"]), intern_op(doc["op"])
                 except (ValueError, KeyError, TypeError, AttributeError):
                     log.warning("%s: skipping an unreadable line ending at byte %d",
                                 self.path, offset)
                     yield offset, -1, None
             pending = pending[cut:]
 
-    def append(self, data: bytes) -> None:
-        """Write ``data`` at the end and fsync; raise ``OSError`` on any failure.
+    def write(self, data: bytes) -> None:
+        """Write ``data`` at the end (not yet durable: see :meth:`sync`).
 
         A failed call may leave part of ``data`` behind: the caller truncates it away.
         """
@@ -125,7 +138,26 @@ class Journal:
         while view:
             written = os.write(self.fd, view)
             view = view[written:]
+
+    def sync(self) -> None:
+        """Make everything written so far durable (``fsync``)."""
         os.fsync(self.fd)
+
+    def append(self, data: bytes) -> None:
+        """Write ``data`` at the end and fsync; raise ``OSError`` on any failure."""
+        self.write(data)
+        self.sync()
+
+    def read_bytes(self, start: int, end: int) -> bytes:
+        """Return the bytes between two offsets (whole lines, when both are line ends)."""
+        parts = []
+        while start < end:
+            chunk = os.pread(self.fd, min(CHUNK, end - start), start)
+            if not chunk:
+                break
+            parts.append(chunk)
+            start += len(chunk)
+        return b"".join(parts)
 
     def truncate(self, offset: int) -> None:
         """Cut the file back to ``offset`` (drop a torn tail or a failed batch) and fsync."""

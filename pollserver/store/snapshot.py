@@ -27,16 +27,16 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
 from pollserver.store.documents import from_tables, iter_tables
-from pollserver.store.journal import fsync_dir, generations, journal_path
+from pollserver.store.journal import fsync_dir, generations, journal_path, marker
 from pollserver.store.state import State
 
-__all__ = ["FILENAME", "FORMAT", "FileId", "file_id", "load", "lock_fd", "read_meta", "restore",
-           "write"]
+__all__ = ["FILENAME", "FORMAT", "FileId", "file_id", "install", "load", "lock_fd", "read_meta",
+           "remove_temps", "restore", "temp_path", "write", "write_temp"]
 
 #: The snapshot's name in the data dir, and the lock file every writer holds.
 FILENAME = "store.json"
@@ -72,9 +72,13 @@ def _lines(tables: Iterable[tuple[str, Iterable[dict[str, Any]]]]) -> Iterator[s
     yield ("}\n" if not first else "") + "}\n"
 
 
-def write(path: Path, state: State, meta: dict[str, Any]) -> None:
-    """Write ``state`` with ``meta`` to ``path`` atomically (temp, fsync, rename, fsync dir)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def temp_path(path: Path, pid: int | None = None) -> Path:
+    """Return the temp file a snapshot of ``path`` is written to by process ``pid``."""
+    return path.with_name(f".{path.name}.{os.getpid() if pid is None else pid}.tmp")
+
+
+def write_temp(tmp: Path, state: State, meta: dict[str, Any]) -> None:
+    """Write ``state`` with ``meta`` to ``tmp`` and fsync it (the first half of :func:`write`)."""
     try:
         with open(tmp, "w", encoding="utf-8") as fh:
             buffer: list[str] = []
@@ -86,11 +90,55 @@ def write(path: Path, state: State, meta: dict[str, Any]) -> None:
             fh.write("".join(buffer))
             fh.flush()
             os.fsync(fh.fileno())  # the data is on disk before the name points at it
-        os.replace(tmp, path)
-        fsync_dir(path.parent)  # ... and the rename itself survives a power cut
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def install(tmp: Path, path: Path) -> None:
+    """Rename a finished temp snapshot over ``path`` and make the rename durable."""
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)  # ... and the rename itself survives a power cut
+
+
+def write(path: Path, state: State, meta: dict[str, Any],
+          before_rename: Callable[[], None] | None = None) -> None:
+    """Write ``state`` with ``meta`` to ``path`` atomically (temp, fsync, rename, fsync dir).
+
+    ``before_rename`` runs between the fsync and the rename; if it raises, nothing changed.
+    """
+    tmp = temp_path(path)
+    write_temp(tmp, state, meta)
+    if before_rename is not None:
+        try:
+            before_rename()
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    install(tmp, path)
+
+
+def remove_temps(data_dir: Path) -> None:
+    """Delete temp snapshots left by processes that died (a live one may still write its)."""
+    for tmp in data_dir.glob(f".{FILENAME}.*.tmp"):
+        pid = tmp.name[len(FILENAME) + 2:-len(".tmp")]
+        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+            continue
+        tmp.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, but not ours to signal
+        return True
+    return True
 
 
 def read_meta(path: Path) -> dict[str, Any]:
@@ -153,6 +201,13 @@ def load(path: Path) -> tuple[State, dict[str, Any]]:
     return from_tables(cast(dict[str, dict[str, dict[str, Any]]], tables))
 
 
+def _retire(data_dir: Path, gen: int) -> None:
+    """Append a marker to every journal, so running stores look and reload."""
+    for old in generations(data_dir):
+        with open(journal_path(data_dir, old), "ab") as fh:
+            fh.write(marker(gen))
+
+
 def lock_fd(data_dir: Path) -> int:
     """Open the data dir's lock file (``O_RDONLY`` suffices for flock, even if read-only)."""
     return os.open(data_dir / LOCKNAME, os.O_RDONLY | os.O_CREAT, 0o644)
@@ -162,7 +217,8 @@ def restore(src: str | os.PathLike[str], data_dir: str | os.PathLike[str]) -> No
     """Make the snapshot file ``src`` (a ``TinyDBStore.backup``) the data dir's state.
 
     It becomes a new journal generation with no ``base``, so running stores cannot mistake it
-    for a rotation they could follow: they reload on their next call.
+    for a rotation they could follow: a marker appended to every old journal makes them
+    look, and they reload on their next call.
     """
     src, data_dir = Path(src), Path(data_dir)
     state, meta = load(src)  # refuse a file that does not load before touching any data
@@ -175,7 +231,8 @@ def restore(src: str | os.PathLike[str], data_dir: str | os.PathLike[str]) -> No
             gens.append(int(read_meta(data_dir / FILENAME).get("generation", 0)))
         gen = max(gens, default=0) + 1
         write(data_dir / FILENAME, state,
-              {"format": FORMAT, "generation": gen, "base": None, "n": int(meta.get("n", 0))})
+              {"format": FORMAT, "generation": gen, "base": None, "n": int(meta.get("n", 0))},
+              before_rename=lambda: _retire(data_dir, gen))
         for old in generations(data_dir):
             if old < gen:
                 journal_path(data_dir, old).unlink(missing_ok=True)

@@ -10,26 +10,36 @@ on ``store.lock``. Under it, a process first catches up (applies the lines other
 since its offset, or reloads if a rotation cannot be followed), then validates, applies,
 appends and fsyncs its batch. Every operation is thus checked against the complete current
 state, so uniqueness (one vote per voter, jam budgets, one code per voter) holds across
-processes as within one. Reads catch up too, but only when an fstat shows new bytes. Nothing
-ever opens the file with ``TinyDB(path)`` for writing (TinyDB rewrites the whole file without
-locking, which its docs warn breaks with several processes); ``store.json`` is only replaced
-by an atomic rename under the lock, TinyDB being merely its readable format.
+processes as within one. Nothing ever opens the file with ``TinyDB(path)`` for writing (TinyDB
+rewrites the whole file without locking, which its docs warn breaks with several processes);
+``store.json`` is only replaced by an atomic rename under the lock, TinyDB being merely its
+readable format.
+
+**Reads** cost one ``fstat`` of the journal: if it did not grow, nothing changed (a rotation
+or restore appends a marker line to the journal it retires, so that shows as growth too;
+the snapshot's inode is also compared once a second, in case a process died between steps).
+If it grew, the reader takes the ``flock`` to catch up, so it never reads a batch that its
+writer has not fsynced yet.
 
 **Group commit**: callers queue their operation for one writer thread per process and wait on
-a future. The writer takes whatever queued up meanwhile as one batch: one write, one fsync.
-Futures resolve after the fsync, so an acknowledged operation survives ``kill -9`` and power
-loss. An operation that breaks a rule is not journaled; its caller gets the DomainError.
+a future. The writer takes whatever queued up meanwhile as one batch. Under the ``flock`` and
+the state lock it catches up, applies the batch and writes its lines; then it releases the
+*state* lock and fsyncs with only the ``flock`` held, so reads in this process go on during
+the fsync (they may see the batch a few milliseconds before it is durable: nothing has been
+acknowledged yet) and the next batch queues up meanwhile. Futures resolve after the fsync, so
+an acknowledged operation survives ``kill -9`` and power loss. An operation that breaks a rule
+is not journaled; its caller gets the DomainError. Each op is encoded once; the op applied is
+the caller's dict itself when it is plain JSON (str, int, bool, None, lists of str), else the
+decoded line, so the live state always equals a replay.
 
-**Disk errors** (ENOSPC, EIO, read-only): the batch was applied in memory before the write, so
-on failure the journal is cut back to its last good length and the state reloaded from disk;
-every caller in the batch gets ``StoreUnavailable`` (503). Nothing acknowledged is lost, memory
-never shows what the disk lacks, and the next batch simply tries again.
+**Disk errors** (ENOSPC, EIO, read-only): on a failed write or fsync the journal is cut back
+to its last good length (still under the ``flock``, so no other process saw the lines) and the
+state reloaded from disk; every caller in the batch gets ``StoreUnavailable`` (503). Nothing
+acknowledged is lost, the next batch simply tries again.
 
-**Rotation**, every ``snapshot_every`` operations and on close, under the lock: write
-``store.json`` atomically with ``generation g+1, base g, n``; create ``journal-<g+1>``; delete
-``journal-<g>``. After a crash between steps, start-up deletes the covered old journal. Other
-processes notice the new snapshot inode, finish the old journal through the descriptor they
-hold and follow if ``base`` and ``n`` match their position; otherwise they reload.
+**Rotation**, every ``snapshot_every`` operations and on close: see ``rotation.py``. A big
+state is snapshotted by a forked child from its copy-on-write image, so requests never wait
+for it; only the rename and journal switch happen under the locks.
 """
 
 from __future__ import annotations
@@ -48,8 +58,10 @@ from typing import Any
 
 from pollserver.domain.errors import DomainError, StoreUnavailable
 from pollserver.store import snapshot
-from pollserver.store.journal import Journal, decode_op, encode, generations, journal_path
+from pollserver.store.journal import Journal, decode_op, encode, intern_op
 from pollserver.store.memory import MemoryStore
+from pollserver.store.replica import Replica
+from pollserver.store.rotation import INLINE_ROWS, Rotation
 from pollserver.store.state import State
 
 __all__ = ["TinyDBStore", "restore"]
@@ -62,6 +74,18 @@ log = logging.getLogger(__name__)
 MAX_BATCH = 1000
 
 _Pending = tuple[dict[str, Any], Future]
+_PLAIN = (str, int, bool, type(None))
+
+#: Bumped in every forked child, so a store notices a fork without a getpid per call.
+_forks = 0
+
+
+def _after_fork() -> None:
+    global _forks
+    _forks += 1
+
+
+os.register_at_fork(after_in_child=_after_fork)
 
 
 def _unavailable(exc: OSError) -> StoreUnavailable:
@@ -69,10 +93,21 @@ def _unavailable(exc: OSError) -> StoreUnavailable:
     return StoreUnavailable(f"The store cannot save right now ({reason}); please try again.")
 
 
-class TinyDBStore(MemoryStore):
+def _as_replayed(op: dict[str, Any], op_json: str) -> dict[str, Any]:
+    """Return the op as replay will see it: ``op`` itself when JSON cannot change it."""
+    for key, value in op.items():
+        if type(key) is not str or (type(value) not in _PLAIN and not (
+                type(value) is list and all(type(v) is str for v in value))):
+            return decode_op(op_json)
+    return intern_op(op)
+
+
+class TinyDBStore(Replica, Rotation, MemoryStore):
     """A :class:`MemoryStore` whose every change is journaled, fsynced and shared via files."""
 
     backend = "tinydb"
+    #: Snapshot inline below this many rows, in a forked child above (see ``rotation.py``).
+    inline_rows = INLINE_ROWS
 
     def __init__(self, data_dir: str | os.PathLike[str], *, snapshot_every: int = 5000) -> None:
         super().__init__()
@@ -84,6 +119,7 @@ class TinyDBStore(MemoryStore):
         self._journal: Journal | None = None
         self._gen = self._n = self._offset = self._snap_n = self._retry_at = 0
         self._snap_id: snapshot.FileId | None = None
+        self._snap_check_at = 0.0
         self._stale = True
         self._closed = False
         try:
@@ -99,7 +135,7 @@ class TinyDBStore(MemoryStore):
 
     def _setup_process(self) -> None:
         """Create what must not be shared with a forked parent: the flock fd, locks, writer."""
-        self._pid = os.getpid()
+        self._forked = _forks
         # flock belongs to the open file description, which fork shares: a child must open
         # its own, or parent and child would count as one lock holder.
         self._lock_fd = snapshot.lock_fd(self.data_dir)
@@ -108,9 +144,10 @@ class TinyDBStore(MemoryStore):
         self._submit_lock = threading.Lock()
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._writer: threading.Thread | None = None
+        self._child: tuple[int, threading.Thread] | None = None  # a snapshot being written
 
     def _check_process(self) -> None:
-        if self._pid != os.getpid():  # forked (e.g. gunicorn --preload): start afresh
+        if self._forked != _forks:  # forked (e.g. gunicorn --preload): start afresh
             self._setup_process()
 
     @contextmanager
@@ -123,98 +160,13 @@ class TinyDBStore(MemoryStore):
             finally:
                 fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
 
-    # -- loading and catching up (always under the exclusive lock and self.lock) ---------
-
-    def _remove_leftovers(self) -> None:
-        """Delete temp files of interrupted snapshots and journals a snapshot covers."""
-        for tmp in self.data_dir.glob(f".{snapshot.FILENAME}.*.tmp"):
-            tmp.unlink(missing_ok=True)
-        if self.snapshot_path.exists():
-            current = int(snapshot.read_meta(self.snapshot_path).get("generation", 0))
-            for gen in generations(self.data_dir):
-                if gen < current:
-                    journal_path(self.data_dir, gen).unlink()
-
-    def _reload(self) -> None:
-        """Rebuild the state from the snapshot plus its journal."""
-        self._stale = True
-        self.state = State()  # drop the old copy first: a reload must not need twice the RAM
-        if self._journal is not None:
-            self._journal.close()
-            self._journal = None
-        self._snap_id = snapshot.file_id(self.snapshot_path)
-        meta: dict[str, Any] = {}
-        if self._snap_id is not None:
-            self.state, meta = snapshot.load(self.snapshot_path)
-        self._gen = int(meta.get("generation", 0))
-        self._n = self._snap_n = int(meta.get("n", 0))
-        self._offset = 0
-        self._journal = Journal(journal_path(self.data_dir, self._gen))
-        self._read_tail()
-        self._stale = False
-
-    def _read_tail(self) -> None:
-        """Apply the complete journal lines after our offset."""
-        assert self._journal is not None
-        if self._journal.size() < self._offset:  # cut back under us: start over from disk
-            self._reload()
-            return
-        for end, n, op in self._journal.read_from(self._offset):
-            self._offset = end
-            if op is None or n <= self._n:
-                continue
-            try:
-                self.state.apply(op)
-            except DomainError as exc:  # only valid ops are journaled; never fatal anyway
-                log.warning("journal op %d no longer applies: %s", n, exc)
-            self._n = n
-
-    def _catch_up(self) -> None:
-        """Bring the state up to what the files hold, following a rotation if there was one."""
-        if self._stale or self._journal is None:
-            self._reload()
-        snap_id = snapshot.file_id(self.snapshot_path)
-        if snap_id != self._snap_id:
-            meta = snapshot.read_meta(self.snapshot_path) if snap_id else {}
-            if int(meta.get("generation", 0)) != self._gen:
-                self._read_tail()  # the rest of our generation, via the descriptor we hold
-                if meta.get("base") == self._gen and meta.get("n") == self._n:
-                    self._switch(int(meta["generation"]))
-                else:
-                    self._reload()
-                    return
-            self._snap_id, self._snap_n = snap_id, int(meta.get("n", 0))
-        self._read_tail()
-        assert self._journal is not None
-        if self._journal.size() > self._offset:
-            # Bytes after the last newline are a torn append of a crashed process (nobody
-            # else is writing: we hold the lock). Cut them so our append starts a clean line.
-            log.warning("%s: dropping a torn tail of %d bytes", self._journal.path,
-                        self._journal.size() - self._offset)
-            self._journal.truncate(self._offset)
-
-    def _switch(self, generation: int) -> None:
-        """Continue in the journal of ``generation`` from its start."""
-        new = Journal(journal_path(self.data_dir, generation))
-        if self._journal is not None:
-            self._journal.close()
-        self._journal, self._gen, self._offset = new, generation, 0
-
-    def _behind(self) -> bool:
-        """Cheaply tell whether the files changed since we last looked (fstat + stat)."""
-        journal = self._journal
-        try:
-            return (self._stale or journal is None or journal.size() != self._offset
-                    or snapshot.file_id(self.snapshot_path) != self._snap_id)
-        except OSError:
-            return True
-
     # -- the MemoryStore hooks ---------------------------------------------------------
 
     @contextmanager
     def reading(self) -> Iterator[State]:
         """Yield the state, first applying what other processes acknowledged."""
-        self._check_process()
+        if self._forked != _forks:
+            self._setup_process()
         if self._closed:
             raise StoreUnavailable("The store is closed.")
         if self._behind():
@@ -267,37 +219,44 @@ class TinyDBStore(MemoryStore):
         done: list[tuple[Future, Any]] = []
         rest: list[_Pending] = []
         try:
-            with self._exclusive(), self.lock:
-                self._catch_up()
-                lines = []
-                for i, (op, future) in enumerate(batch):
-                    try:
-                        op_json = json.dumps(op, separators=(",", ":"))
-                    except (TypeError, ValueError) as exc:
-                        future.set_exception(exc)
-                        continue
-                    try:
-                        result = self.state.apply(decode_op(op_json))
-                    except DomainError as exc:  # rules broken: not journaled, nothing changed
-                        future.set_exception(exc)
-                        continue
-                    except Exception as exc:  # a bug may have half-applied it: reload after
-                        future.set_exception(exc)
-                        self._stale = True
-                        rest = batch[i + 1:]
-                        break
-                    lines.append(encode(self._n + len(lines) + 1, op_json))
-                    done.append((future, result))
-                if lines:
-                    self._append(b"".join(lines), len(lines))
+            with self._exclusive():
+                with self.lock:
+                    self._catch_up()
+                    start, lines = self._offset, []
+                    for i, (op, future) in enumerate(batch):
+                        try:
+                            op_json = json.dumps(op, separators=(",", ":"))
+                        except (TypeError, ValueError) as exc:
+                            future.set_exception(exc)
+                            continue
+                        try:
+                            result = self.state.apply(_as_replayed(op, op_json))
+                        except DomainError as exc:  # rules broken: not journaled, no change
+                            future.set_exception(exc)
+                            continue
+                        except Exception as exc:  # a bug may have half-applied it: reload
+                            future.set_exception(exc)
+                            self._stale = True
+                            rest = batch[i + 1:]
+                            break
+                        lines.append(encode(self._n + len(lines) + 1, op_json))
+                        done.append((future, result))
+                    if lines:
+                        self._write(b"".join(lines), len(lines))
+                    if self._stale:  # keep readers out of a half-applied state until reloaded
+                        if lines:
+                            self._sync(start, len(lines))
+                        self._reload()
+                        lines = []
+                if lines:  # the state lock is free: reads go on while we wait for the disk
+                    self._sync(start, len(lines))
                 for future, result in done:
                     future.set_result(result)
                 done = []
-                if self._stale:
-                    self._reload()
-                elif (self._n - self._snap_n >= self.snapshot_every
-                      and self._n >= self._retry_at):
-                    self._snapshot()
+                if (self._n - self._snap_n >= self.snapshot_every and self._n >= self._retry_at
+                        and self._child is None):
+                    with self.lock:
+                        self._start_snapshot()
         except Exception as exc:
             error = _unavailable(exc) if isinstance(exc, OSError) else exc
             for future, _ in done:
@@ -308,49 +267,38 @@ class TinyDBStore(MemoryStore):
             return []
         return rest
 
-    def _append(self, data: bytes, count: int) -> None:
-        """Append and fsync; on failure restore memory to what the disk holds, then raise."""
+    def _write(self, data: bytes, count: int) -> None:
+        """Append the lines (not yet durable); on failure restore memory from disk, raise."""
         assert self._journal is not None
+        start = self._offset
         try:
-            self._journal.append(data)
+            self._journal.write(data)
         except OSError:
-            try:
-                self._journal.truncate(self._offset)  # drop whatever part was written
-                self._reload()
-            except OSError as exc:  # stale: the next read or write reloads from disk first
-                self._stale = True
-                log.error("could not restore the store after a failed append: %s", exc)
+            self._cut_back(start)
             raise
         self._offset += len(data)
         self._n += count
+
+    def _sync(self, start: int, count: int) -> None:
+        """fsync the lines written since ``start``; on failure cut them off again, raise."""
+        assert self._journal is not None
+        try:
+            self._journal.sync()
+        except OSError:
+            with self.lock:
+                self._cut_back(start)
+            raise
         self.journal_writes += 1
         self.journal_ops += count
 
-    # -- snapshots ---------------------------------------------------------------------
-
-    def _meta(self, **extra: Any) -> dict[str, Any]:
-        return {"format": snapshot.FORMAT, "generation": self._gen, "base": None, "n": self._n,
-                **extra}
-
-    def _snapshot(self) -> None:
-        """Write a snapshot covering everything and rotate to a fresh journal generation."""
-        old = self._gen
+    def _cut_back(self, start: int) -> None:
+        assert self._journal is not None
         try:
-            snapshot.write(self.snapshot_path, self.state,
-                           self._meta(generation=old + 1, base=old))
-        except OSError as exc:  # the journal still holds everything; try again later
-            log.error("snapshot failed, will retry after %d more ops: %s",
-                      self.snapshot_every, exc)
-            self._retry_at = self._n + self.snapshot_every
-            return
-        self._snap_id, self._snap_n = snapshot.file_id(self.snapshot_path), self._n
-        try:
-            self._switch(old + 1)
-        except OSError as exc:
-            log.error("could not start journal generation %d: %s", old + 1, exc)
-            self._stale = True  # the next operation reopens it (or reports 503)
-            return
-        journal_path(self.data_dir, old).unlink(missing_ok=True)
+            self._journal.truncate(start)  # drop whatever part was written
+            self._reload()
+        except OSError as exc:  # stale: the next read or write reloads from disk first
+            self._stale = True
+            log.error("could not restore the store after a failed append: %s", exc)
 
     def backup(self, dest: str | os.PathLike[str]) -> Path:
         """Write a consistent snapshot of the current state to ``dest`` while serving."""
@@ -370,7 +318,7 @@ class TinyDBStore(MemoryStore):
         snapshot.restore(src, data_dir)
 
     def close(self) -> None:
-        """Stop the writer, write a final snapshot and release the files."""
+        """Stop the writer and any snapshot child, write a final snapshot, release the files."""
         self._check_process()
         with self._submit_lock:
             if self._closed:
@@ -384,6 +332,12 @@ class TinyDBStore(MemoryStore):
         while not self._queue.empty():  # anything queued behind the stop marker
             if (item := self._queue.get()) is not None:
                 item[1].set_exception(StoreUnavailable("The store is closed."))
+        if (child := self._child) is not None:  # the final snapshot supersedes it
+            try:
+                os.kill(child[0], 9)
+            except OSError:
+                pass
+            child[1].join()
         try:
             with self._exclusive(), self.lock:
                 self._catch_up()
@@ -396,4 +350,3 @@ class TinyDBStore(MemoryStore):
                 self._journal.close()
                 self._journal = None
             os.close(self._lock_fd)
-

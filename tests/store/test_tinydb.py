@@ -260,11 +260,114 @@ def test_backup_while_serving_and_restore(tmp_path):
         restore(tmp_path / "var" / "store.lock", tmp_path / "bad")
 
 
+# -- the hot path: fsync outside the state lock, snapshots in a forked child -----------------
+
+
+def test_reads_go_on_while_the_writer_waits_for_fsync(tmp_path, monkeypatch):
+    store = open_store(tmp_path, snapshot_every=1000)
+    vote(store, "v0")
+    real_fsync, entered, release = os.fsync, threading.Event(), threading.Event()
+
+    def slow_fsync(fd: int) -> None:
+        if fd == store._journal.fd and not release.is_set():
+            entered.set()
+            release.wait(10)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", slow_fsync)
+    voter = threading.Thread(target=vote, args=(store, "v1"))
+    voter.start()
+    assert entered.wait(10)
+    started = time.monotonic()
+    assert store.vote_of("p", "v0") == ("a",)  # not stuck behind the fsync
+    store.tally("p")
+    assert time.monotonic() - started < 5 and voter.is_alive()  # v1: not acknowledged yet
+    release.set()
+    voter.join(10)
+    assert store.tally("p").total == 2
+    assert TinyDBStore(tmp_path).tally("p").total == 2
+
+
+def _wait_for_snapshot(store: TinyDBStore) -> None:
+    deadline = time.monotonic() + 30
+    while (child := store._child) is not None and time.monotonic() < deadline:
+        child[1].join(0.05)
+    assert store._child is None
+
+
+def test_forked_snapshot_keeps_votes_made_while_it_was_written(tmp_path, monkeypatch):
+    store = open_store(tmp_path, snapshot_every=10)
+    store.inline_rows = 0  # fork even for this tiny state
+    other = TinyDBStore(tmp_path)  # a second worker that must follow the rotation
+    real_write_temp = snapshot.write_temp
+
+    def slow_write_temp(*args, **kwargs):  # runs in the child
+        time.sleep(0.3)
+        real_write_temp(*args, **kwargs)
+
+    monkeypatch.setattr(snapshot, "write_temp", slow_write_temp)
+    for n in range(10):
+        vote(store, f"v{n}")
+    assert store._child is not None
+    for n in range(10, 15):  # while the child writes: these land in the old journal
+        vote(store, f"v{n}")
+    assert other.tally("p").total == 15
+    _wait_for_snapshot(store)
+    meta = snapshot.read_meta(tmp_path / "store.json")
+    assert meta["generation"] == 1 and meta["base"] == 0 and meta["n"] == 10  # sync + 9
+    assert [line["op"]["voter"] for line in journal_lines(tmp_path)] == [
+        f"v{n}" for n in range(9, 15)]  # copied over to the new generation
+    assert not list(tmp_path.glob(".store.json.*.tmp"))
+    vote(store, "v15")
+    assert other.tally("p").total == 16 and other.vote_of("p", "v15") == ("a",)
+    vote(other, "v16")
+    assert store.tally("p").total == 17
+    assert TinyDBStore(tmp_path).tally("p").total == 17
+    store.close()
+    other.close()
+    assert TinyDBStore(tmp_path).tally("p").total == 17
+
+
+def test_failed_forked_snapshot_keeps_serving_and_retries(tmp_path, monkeypatch):
+    store = open_store(tmp_path, snapshot_every=5)
+    store.inline_rows = 0
+    monkeypatch.setattr(snapshot, "write_temp", _enospc)  # the child inherits the fault
+    for n in range(6):
+        vote(store, f"v{n}")
+    _wait_for_snapshot(store)
+    assert not (tmp_path / "store.json").exists()
+    monkeypatch.undo()
+    for n in range(6, 16):
+        vote(store, f"v{n}")
+    _wait_for_snapshot(store)
+    assert snapshot.read_meta(tmp_path / "store.json")["n"] >= 11
+    assert TinyDBStore(tmp_path).tally("p").total == 16
+
+
+def test_crash_inside_a_rotation_before_the_rename_recovers(tmp_path):
+    store = open_store(tmp_path, snapshot_every=1000)
+    for n in range(5):
+        vote(store, f"v{n}")
+    # As if a rotation died after steps 1 and 2: the next journal exists, the old one has a
+    # marker, a temp snapshot was left behind, and store.json was never replaced.
+    (tmp_path / "journal-1.jsonl").write_bytes(b'{"n": 4, "op": {"op": "bogus"}}\n')
+    with open(tmp_path / "journal-0.jsonl", "ab") as fh:
+        fh.write(b'{"n": -1, "next": 1}\n')
+    (tmp_path / ".store.json.999999999.tmp").write_text("{")
+    assert store.tally("p").total == 5
+    vote(store, "v5")
+    again = TinyDBStore(tmp_path)
+    assert again.tally("p").total == 6
+    assert sorted(p.name for p in tmp_path.glob("*.jsonl")) == ["journal-0.jsonl"]
+    assert not list(tmp_path.glob(".store.json.*.tmp"))
+
+
 # -- several processes ----------------------------------------------------------------------
 
 
-def _worker(data_dir: str, name: str, count: int, barrier, results) -> None:
+def _worker(data_dir: str, name: str, count: int, barrier, results, inline_rows: int) -> None:
     store = TinyDBStore(data_dir, snapshot_every=40)
+    store.inline_rows = inline_rows
     barrier.wait()
     won = 0
     for n in range(count):
@@ -280,11 +383,14 @@ def _worker(data_dir: str, name: str, count: int, barrier, results) -> None:
 
 
 @pytest.mark.slow
-def test_two_processes_share_one_data_dir(tmp_path):
+@pytest.mark.parametrize("inline_rows", [TinyDBStore.inline_rows, 0],
+                         ids=["inline-snapshots", "forked-snapshots"])
+def test_two_processes_share_one_data_dir(tmp_path, inline_rows):
     open_store(tmp_path).close()
     ctx = multiprocessing.get_context("spawn")
     barrier, results = ctx.Barrier(2), ctx.Queue()
-    procs = [ctx.Process(target=_worker, args=(str(tmp_path), name, 150, barrier, results))
+    procs = [ctx.Process(target=_worker,
+                         args=(str(tmp_path), name, 150, barrier, results, inline_rows))
              for name in ("x", "y")]
     for proc in procs:
         proc.start()
