@@ -28,7 +28,7 @@ from flask import (
     session,
     url_for,
 )
-from flask.sessions import SecureCookieSessionInterface
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 
 from pollserver.admin import bp
 from pollserver.admin.audit import record
@@ -62,11 +62,31 @@ class CsrfFailed(Forbidden):
     code = "csrf_failed"
 
 
+def _reader_api(path: str) -> bool:
+    """Tell whether ``path`` is a reader's API call (``/api/...`` but not ``/api/admin...``)."""
+    return path.startswith("/api/") and not path.startswith("/api/admin")
+
+
 class _EditorSessions(SecureCookieSessionInterface):
-    """Signed-cookie sessions whose Secure flag follows the request (or POLLSERVER_HTTPS)."""
+    """Signed-cookie sessions whose Secure flag follows the request (or POLLSERVER_HTTPS).
+
+    Readers' API calls (votes, jams, surveys: the hot paths) never use the editor session, so
+    there they get an empty session that is never saved: no signing serializer is built and no
+    cookie verified per request. Every other path (``/admin``, ``/api/admin``, pages) keeps
+    Flask's ordinary session.
+    """
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return is_https()
+
+    def open_session(self, app: Flask, request: Any) -> SessionMixin | None:
+        if _reader_api(request.path):
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Any) -> None:
+        if not _reader_api(request.path):
+            super().save_session(app, session, response)
 
 
 def init_sessions(app: Flask) -> None:
