@@ -36,7 +36,8 @@ class ForbiddenOrigin(Forbidden):
 
 
 def _own_origins() -> set[str]:
-    origins = {request.host_url.rstrip("/")}
+    # scheme + host, not request.host_url: that one IRI-decodes the whole URL on every POST.
+    origins = {f"{request.scheme}://{request.host}"}
     public = current_app.extensions["pollserver.settings"].public_origin
     if public:
         origins.add(public)
