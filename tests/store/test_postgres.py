@@ -158,15 +158,17 @@ def test_parallel_idea_votes_respect_the_budget(pg_url: str, pg_schema: str,
     assert sum(r["no_votes_left"] for r in results) == 17
     assert len(pg_store.idea_votes_of("jam", "voter")) == 3
     assert sum(idea.votes for idea in pg_store.list_ideas("jam")) == 3
-    with pytest.raises(NoVotesLeft):
-        pg_store.vote_idea("jam", ideas[0], "voter", budget=3, at=NOW)
+    unvoted = next(i for i in ideas if i not in pg_store.idea_votes_of("jam", "voter"))
+    with pytest.raises(NoVotesLeft):  # an idea it did not back: the budget, not a repeat
+        pg_store.vote_idea("jam", unvoted, "voter", budget=3, at=NOW)
 
 
 def test_parallel_claims_never_share_a_code(pg_url: str, pg_schema: str,
                                             pg_store: PostgresStore) -> None:
     codes = [f"CODE-{i:03d}" for i in range(50)]
     pg_store.add_codes("pool", codes)
-    voters = [[f"w{w}-v{i}" for i in range(20)] + ["twice"] for w in range(4)]
+    # "twice" claims first in every worker, so it races itself while codes are still left.
+    voters = [["twice"] + [f"w{w}-v{i}" for i in range(20)] for w in range(4)]
     results = run_workers(pg_url, pg_schema, "claims",
                           [["pool", ",".join(group)] for group in voters])
     given = [code for r in results for voter, code in r["claims"].items()
