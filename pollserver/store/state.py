@@ -169,6 +169,10 @@ class State:
         unknown = set(changes) - _IDEA_FIELDS
         if unknown:
             raise BadRequest(f"cannot change {sorted(unknown)[0]!r} of an idea")
+        if idea.moderation == "published" and changes.get("moderation", "published") != "published":
+            # Hiding or rejecting an idea hands its votes back for the voters to spend again.
+            for voter in self.idea_voters.pop(idea.id, set()):
+                self.voter_ideas[(idea.jam_id, voter)].discard(idea.id)
         self.ideas[idea.id] = replace(idea, **changes)
         return self.idea(idea.id)
 

@@ -204,6 +204,22 @@ def test_vote_on_pending_or_merged_idea_is_a_conflict(store):
     assert store.idea_votes_of("j", "v") == set()
 
 
+@pytest.mark.parametrize("moderation", ["hidden", "rejected"])
+def test_hiding_an_idea_hands_its_votes_back(store, moderation):
+    store.sync_items([jam()])
+    hidden, other = idea(store), idea(store)
+    for voter in ("v1", "v2"):
+        store.vote_idea("j", hidden.id, voter, budget=1, at=AT)
+    assert store.update_idea(hidden.id, moderation=moderation).votes == 0
+    assert store.idea_votes_of("j", "v1") == set()
+    store.vote_idea("j", other.id, "v1", budget=1, at=AT)  # the vote is free to spend again
+    assert store.get_idea(other.id).votes == 1
+    with pytest.raises(Conflict):
+        store.vote_idea("j", hidden.id, "v2", budget=1, at=AT)
+    # Publishing it again starts from nothing; nobody's vote reappears or counts twice.
+    assert store.update_idea(hidden.id, moderation="published").votes == 0
+
+
 def test_merge_moves_votes_and_counts_a_double_backer_once(store):
     store.sync_items([jam()])
     source, target = idea(store, title="src"), idea(store, title="dst")

@@ -152,13 +152,22 @@ def update_idea(conn: Connection, idea_id: str, changes: dict[str, Any]) -> Idea
     """Change whitelisted fields of an idea and return it."""
     idea_id = str(idea_id)
     with conn.transaction():
-        found = conn.execute("SELECT 1 FROM ideas WHERE id = %s FOR UPDATE",
+        found = conn.execute("SELECT jam_id, moderation FROM ideas WHERE id = %s FOR UPDATE",
                              (idea_id,)).fetchone()
         if found is None:
             raise _not_found(idea_id)
         unknown = set(changes) - set(_CHANGEABLE)
         if unknown:
             raise BadRequest(f"cannot change {sorted(unknown)[0]!r} of an idea")
+        if found[1] == "published" and changes.get("moderation", "published") != "published":
+            # Hiding or rejecting an idea hands its votes back for the voters to spend again.
+            # Lock order as in vote_idea: the idea row first, then the budget rows.
+            voters = [row[0] for row in conn.execute(
+                "DELETE FROM idea_votes WHERE idea_id = %s RETURNING voter_id", (idea_id,))]
+            if voters:
+                conn.execute("UPDATE idea_budgets SET used = used - 1"
+                             " WHERE jam_id = %s AND voter_id = ANY(%s)", (found[0], voters))
+                conn.execute("UPDATE ideas SET votes = 0 WHERE id = %s", (idea_id,))
         if changes:
             # Column names come from the whitelist above, never from the caller's text.
             assignments = sql.SQL(", ").join(
