@@ -167,6 +167,13 @@ def test_home_page_shows_every_channel_offers_event_and_have_your_say(site):
     assert "refill-pouches" in page, "newest news article missing"
 
 
+def test_home_page_carries_the_months_quick_poll_as_a_working_form(site):
+    say = section(html(site, "index.html"), "have-your-say")
+    assert '<form method="post" action="/api/polls/decaf-choice/vote"' in say
+    assert say.count('name="choices"') == 4
+    assert "<!-- engage-status poll decaf-choice -->" in say
+
+
 def test_articles_have_plain_share_links(site):
     page = html(site, "news/refill-pouches.html")
     share = page[page.index('class="share"'):]
