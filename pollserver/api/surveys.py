@@ -10,8 +10,7 @@ from pollserver.api import bp
 from pollserver.api.guards import reply, state_changing
 from pollserver.api.items import get_store, load, now
 from pollserver.api.polls import reward_view
-from pollserver.domain.errors import PollClosed, PollNotOpen
-from pollserver.domain.polls import phase
+from pollserver.domain.polls import phase, require_open
 from pollserver.domain.records import Item, SurveyResponse
 from pollserver.domain.specs import SurveySpec
 from pollserver.domain.surveys import category_of, clean_comment, invite, parse_consent, parse_score
@@ -74,11 +73,8 @@ def answer(survey_id: str, body: Any) -> Response:
     """Record one answer per voter and return the same review invitation for every score."""
     item, spec = load("survey", survey_id)
     at = now()
-    state = phase(spec.opens, spec.closes, item.closed_at, at, archived=item.archived)
-    if state == "not-open":
-        raise PollNotOpen("This survey has not opened yet.")
-    if state == "closed":
-        raise PollClosed("This survey has closed.")
+    require_open(phase(spec.opens, spec.closes, item.closed_at, at, archived=item.archived),
+                 "survey")
     score = parse_score(body.get("score"))
     comment = clean_comment(body.get("comment"))
     consent = parse_consent(body.get("consent_to_quote"))
