@@ -9,7 +9,7 @@ from flask import Response, jsonify
 from pollserver.api import bp
 from pollserver.api.guards import reply, state_changing
 from pollserver.api.items import get_store, load, now
-from pollserver.domain.polls import check_open, phase, results_visible, validate_choices
+from pollserver.domain.polls import phase, require_open, results_visible, validate_choices
 from pollserver.domain.records import Item, Tally
 from pollserver.domain.specs import PollSpec
 from pollserver.identity import current_voter, ensure_voter
@@ -87,12 +87,12 @@ def vote(poll_id: str, body: Any) -> Response:
     """Record a vote; one per voter, changeable only when the editor allowed it."""
     item, spec = load("poll", poll_id)
     at = now()
-    check_open(spec, item.closed_at, at, archived=item.archived)
+    state = phase(spec.opens, spec.closes, item.closed_at, at, archived=item.archived)
+    require_open(state, "poll")
     raw = body.getlist("choices") if hasattr(body, "getlist") else body.get("choices")
     choices = validate_choices(spec, raw)
     voter = ensure_voter()
     store = get_store()
-    state = phase(spec.opens, spec.closes, item.closed_at, at, archived=item.archived)
     tally = None
     if results_visible(spec.results, voted=True, closed=state == "closed"):
         # The answer shows results: read them with the vote (one round trip on PostgreSQL).

@@ -8,7 +8,7 @@ from datetime import datetime
 from pollserver.domain.errors import InvalidChoice, PollClosed, PollNotOpen
 from pollserver.domain.specs import PollSpec
 
-__all__ = ["check_open", "phase", "require_open", "results_visible", "validate_choices"]
+__all__ = ["phase", "require_open", "results_visible", "validate_choices"]
 
 
 def phase(opens: datetime | None, closes: datetime | None, closed_at: datetime | None,
@@ -29,12 +29,6 @@ def require_open(state: str, noun: str) -> None:
         raise PollNotOpen(f"This {noun} has not opened yet.")
     if state == "closed":
         raise PollClosed(f"This {noun} has closed.")
-
-
-def check_open(spec: PollSpec, closed_at: datetime | None, now: datetime, *,
-               archived: bool = False) -> None:
-    """Raise ``PollNotOpen`` or ``PollClosed`` unless the poll takes votes now."""
-    require_open(phase(spec.opens, spec.closes, closed_at, now, archived=archived), "poll")
 
 
 def validate_choices(spec: PollSpec, choices: object) -> tuple[str, ...]:
