@@ -7,6 +7,7 @@ One parser serves both the build (plugins/engage reports ``file:line`` errors) a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -285,7 +286,8 @@ def _parse_survey(data: dict[str, Any], item_id: str) -> SurveySpec:
     )
 
 
-_PARSERS = {"poll": _parse_poll, "jam": _parse_jam, "survey": _parse_survey}
+_PARSERS: dict[str, Callable[[dict[str, Any], str], Spec]] = {
+    "poll": _parse_poll, "jam": _parse_jam, "survey": _parse_survey}
 
 
 def parse_spec(kind: str, data: Any) -> Spec:

@@ -102,10 +102,10 @@ def nps(scores: Iterable[int]) -> Nps:
     for score in scores:
         counts[category_of(score)] += 1
     total = sum(counts.values())
-    score = (None if total == 0 else
+    value = (None if total == 0 else
              _round_half_away(Fraction(100 * (counts["promoter"] - counts["detractor"]), total)))
     return Nps(total=total, promoters=counts["promoter"], passives=counts["passive"],
-               detractors=counts["detractor"], score=score)
+               detractors=counts["detractor"], score=value)
 
 
 @dataclass(frozen=True)

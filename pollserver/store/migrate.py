@@ -61,7 +61,7 @@ def _verify(source: Store, target: Store, tables: Tables) -> None:
         if before != after:
             raise MigrationError(f"jam {jam!r}: ideas {after} after the copy, {before} before")
     # Pools that never held a code are not facts the snapshot format carries.
-    before, after = ({pool: n for pool, n in store.pool_stats().items() if n[0]}
-                     for store in (source, target))
-    if before != after:
-        raise MigrationError(f"code pools {after} after the copy, {before} before")
+    pools_before, pools_after = ({pool: n for pool, n in store.pool_stats().items() if n[0]}
+                                 for store in (source, target))
+    if pools_before != pools_after:
+        raise MigrationError(f"code pools {pools_after} after the copy, {pools_before} before")

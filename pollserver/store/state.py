@@ -27,6 +27,11 @@ _JAM_OPS = {"idea", "idea-vote", "idea-unvote", "idea-update", "merge", "erase"}
 _STATE_IDS = itertools.count(1)
 
 
+def _at(value: str) -> datetime:
+    """Read an operation's required timestamp."""
+    return datetime.fromisoformat(value)
+
+
 def _ts(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
@@ -136,7 +141,7 @@ class State:
     def _op_idea(self, op: dict[str, Any]) -> Idea:
         self.seq += 1
         idea = Idea(id=str(self.seq), jam_id=op["jam"], title=op["title"], body=op["body"],
-                    author=op["author"], voter_id=op["voter"], created_at=_ts(op["at"]),
+                    author=op["author"], voter_id=op["voter"], created_at=_at(op["at"]),
                     moderation=op["moderation"])
         self.ideas[idea.id] = idea
         self.jam_ideas[idea.jam_id].append(idea.id)
@@ -201,7 +206,7 @@ class State:
         response = SurveyResponse(
             id=str(self.seq), survey_id=op["survey"], voter_id=op["voter"], score=op["score"],
             category=op["category"], comment=op["comment"],
-            consent_to_quote=op["consent"], created_at=_ts(op["at"]))
+            consent_to_quote=op["consent"], created_at=_at(op["at"]))
         answers.append(response)
         return response
 
@@ -233,7 +238,7 @@ class State:
         self.admins[op["username"]] = op["hash"]
 
     def _op_audit(self, op: dict[str, Any]) -> None:
-        self.audit.append(AuditEntry(at=_ts(op["at"]), actor=op["actor"], action=op["action"],
+        self.audit.append(AuditEntry(at=_at(op["at"]), actor=op["actor"], action=op["action"],
                                      target=op["target"], details=op["details"]))
 
     def _op_erase(self, op: dict[str, Any]) -> dict[str, int]:
