@@ -18,7 +18,7 @@ process finishes ``g`` through the descriptor it holds, then continues in ``g+1`
 start, skipping the lines whose ``n`` it already applied.
 
 **Background snapshots**: writing 100k votes takes about a second, far too long to hold the
-locks. For a big state the writer thread forks instead (under the locks, right after a
+locks. For a big state the batch leader forks instead (under the locks, right after a
 committed batch, so the child's copy-on-write image equals the files). The child closes every
 inherited descriptor (the listening socket, client connections, the lock file), writes
 ``.store.json.<child pid>.tmp``, fsyncs it and exits; it never renames. A waiter thread reaps

@@ -21,16 +21,20 @@ the snapshot's inode is also compared once a second, in case a process died betw
 If it grew, the reader takes the ``flock`` to catch up, so it never reads a batch that its
 writer has not fsynced yet.
 
-**Group commit**: callers queue their operation for one writer thread per process and wait on
-a future. The writer takes whatever queued up meanwhile as one batch. Under the ``flock`` and
-the state lock it catches up, applies the batch and writes its lines; then it releases the
-*state* lock and fsyncs with only the ``flock`` held, so reads in this process go on during
-the fsync (they may see the batch a few milliseconds before it is durable: nothing has been
-acknowledged yet) and the next batch queues up meanwhile. Futures resolve after the fsync, so
-an acknowledged operation survives ``kill -9`` and power loss. An operation that breaks a rule
-is not journaled; its caller gets the DomainError. Each op is encoded once; the op applied is
-the caller's dict itself when it is plain JSON (str, int, bool, None, lists of str), else the
-decoded line, so the live state always equals a replay.
+**Group commit** (leader/follower, no writer thread): a caller queues its operation; if no
+batch is being written it becomes the *leader* and writes the batch itself, else it waits as
+a *follower* on a lock of its own. The leader takes whatever queued up (its own op first) as
+one batch. Under the ``flock`` and the state lock it catches up, applies the batch and writes
+its lines; then it releases the *state* lock and fsyncs with only the ``flock`` held, so reads
+in this process go on during the fsync (they may see the batch a few milliseconds before it
+is durable: nothing has been acknowledged yet) and the next batch queues up meanwhile. After
+the fsync it wakes each follower of the batch with its result, starts a snapshot if one is
+due, and passes the lead to the oldest queued caller, which writes the next batch (whatever
+queued up during this one). So an acknowledged operation survives ``kill -9`` and power loss,
+and a caller that finds the store idle writes its op without any thread hand-off. An
+operation that breaks a rule is not journaled; its caller gets the DomainError. Each op is
+encoded once; the op applied is the caller's dict itself when it is plain JSON (str, int,
+bool, None, lists of str), else the decoded line, so the live state always equals a replay.
 
 **Disk errors** (ENOSPC, EIO, read-only): on a failed write or fsync the journal is cut back
 to its last good length (still under the ``flock``, so no other process saw the lines) and the
@@ -48,10 +52,9 @@ import fcntl
 import json
 import logging
 import os
-import queue
 import threading
+from _thread import allocate_lock
 from collections.abc import Iterator
-from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -73,7 +76,6 @@ log = logging.getLogger(__name__)
 #: Most operations one journal write (and so one fsync) carries.
 MAX_BATCH = 1000
 
-_Pending = tuple[dict[str, Any], Future]
 _PLAIN = (str, int, bool, type(None))
 
 #: Bumped in every forked child, so a store notices a fork without a getpid per call.
@@ -86,6 +88,25 @@ def _after_fork() -> None:
 
 
 os.register_at_fork(after_in_child=_after_fork)
+
+
+class _Op:
+    """One caller's operation: its outcome, and the lock its caller waits on (held until
+    released once to make the caller leader, and/or once when the outcome is set)."""
+
+    __slots__ = ("op", "result", "error", "done", "wake")
+
+    def __init__(self, op: dict[str, Any]) -> None:
+        self.op = op
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.done = False
+        self.wake = allocate_lock()
+        self.wake.acquire()
+
+    def finish(self, result: Any = None, error: BaseException | None = None) -> None:
+        self.result, self.error, self.done = result, error, True
+        self.wake.release()
 
 
 def _unavailable(exc: OSError) -> StoreUnavailable:
@@ -134,7 +155,7 @@ class TinyDBStore(Replica, Rotation, MemoryStore):
     # -- processes and locks -----------------------------------------------------------
 
     def _setup_process(self) -> None:
-        """Create what must not be shared with a forked parent: the flock fd, locks, writer."""
+        """Create what must not be shared with a forked parent: the flock fd, locks, queue."""
         self._forked = _forks
         # flock belongs to the open file description, which fork shares: a child must open
         # its own, or parent and child would count as one lock holder.
@@ -142,8 +163,9 @@ class TinyDBStore(Replica, Rotation, MemoryStore):
         self._flock_mutex = threading.Lock()  # one flock holder per process at a time
         self.lock = threading.RLock()
         self._submit_lock = threading.Lock()
-        self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
-        self._writer: threading.Thread | None = None
+        self._pending: list[_Op] = []  # queued for the next batch, oldest first
+        self._leading = False  # a caller is writing a batch (pending ops wait for it)
+        self._idle = threading.Condition(self._submit_lock)  # close() waits for the lead
         self._child: tuple[int, threading.Thread] | None = None  # a snapshot being written
 
     def _check_process(self) -> None:
@@ -179,68 +201,78 @@ class TinyDBStore(Replica, Rotation, MemoryStore):
             yield self.state
 
     def commit(self, op: dict[str, Any]) -> Any:
-        """Queue ``op`` for the writer thread; return its result once it is fsynced."""
-        self._check_process()
-        future: Future = Future()
+        """Queue ``op``, writing the batch if no one else is; return once it is fsynced."""
+        if self._forked != _forks:
+            self._setup_process()
+        item = _Op(op)
         with self._submit_lock:
             if self._closed:
                 raise StoreUnavailable("The store is closed.")
-            if self._writer is None:
-                self._writer = threading.Thread(target=self._run, name="tinydb-journal",
-                                                daemon=True)
-                self._writer.start()
-            self._queue.put((op, future))
-        return future.result()
+            self._pending.append(item)
+            lead = not self._leading
+            self._leading = True
+        if not lead:
+            item.wake.acquire()  # until our op is written or we are handed the lead
+        if not item.done:
+            self._lead()
+        if item.error is not None:
+            raise item.error
+        return item.result
 
-    # -- the writer thread -------------------------------------------------------------
+    # -- group commit: the leader writes one batch, then passes the lead on ------------
 
-    def _run(self) -> None:
-        """Write batches until ``close`` queues ``None``."""
-        stop = False
-        while not stop:
-            first = self._queue.get()
-            if first is None:
-                return
-            batch = [first]
-            while len(batch) < MAX_BATCH:
-                try:
-                    item = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if item is None:
-                    stop = True
-                    break
-                batch.append(item)
+    def _lead(self) -> None:
+        """Write what queued up (our op first) as one batch; pass the lead to the next op."""
+        with self._submit_lock:
+            batch = self._pending[:MAX_BATCH]
+            del self._pending[:MAX_BATCH]
+        try:
             while batch:
                 batch = self._write_batch(batch)
+        except BaseException:  # not even an Exception: do not leave the batch hanging
+            self._stale = True
+            for item in batch:
+                if not item.done:
+                    item.finish(error=StoreUnavailable("The store failed to save."))
+            raise
+        finally:
+            with self._submit_lock:
+                successor = self._pending[0] if self._pending else None
+                if successor is None:
+                    self._leading = False
+                    if self._closed:
+                        self._idle.notify_all()
+            if successor is not None:
+                successor.wake.release()
 
-    def _write_batch(self, batch: list[_Pending]) -> list[_Pending]:
+    def _write_batch(self, batch: list[_Op]) -> list[_Op]:
         """Apply, journal and fsync one batch; return operations left for another round."""
-        done: list[tuple[Future, Any]] = []
-        rest: list[_Pending] = []
+        done: list[tuple[_Op, Any]] = []
+        rest: list[_Op] = []
         try:
             with self._exclusive():
                 with self.lock:
                     self._catch_up()
                     start, lines = self._offset, []
-                    for i, (op, future) in enumerate(batch):
+                    for i, item in enumerate(batch):
+                        op = item.op
                         try:
                             op_json = json.dumps(op, separators=(",", ":"))
                         except (TypeError, ValueError) as exc:
-                            future.set_exception(exc)
+                            item.finish(error=exc)
                             continue
                         try:
                             result = self.state.apply(_as_replayed(op, op_json))
                         except DomainError as exc:  # rules broken: not journaled, no change
-                            future.set_exception(exc)
+                            item.finish(error=exc)
                             continue
                         except Exception as exc:  # a bug may have half-applied it: reload
-                            future.set_exception(exc)
+                            item.finish(error=exc)
                             self._stale = True
                             rest = batch[i + 1:]
                             break
                         lines.append(encode(self._n + len(lines) + 1, op_json))
-                        done.append((future, result))
+                        done.append((item, result))
                     if lines:
                         self._write(b"".join(lines), len(lines))
                     if self._stale:  # keep readers out of a half-applied state until reloaded
@@ -250,8 +282,8 @@ class TinyDBStore(Replica, Rotation, MemoryStore):
                         lines = []
                 if lines:  # the state lock is free: reads go on while we wait for the disk
                     self._sync(start, len(lines))
-                for future, result in done:
-                    future.set_result(result)
+                for item, result in done:
+                    item.finish(result)
                 done = []
                 if (self._n - self._snap_n >= self.snapshot_every and self._n >= self._retry_at
                         and self._child is None):
@@ -259,11 +291,9 @@ class TinyDBStore(Replica, Rotation, MemoryStore):
                         self._start_snapshot()
         except Exception as exc:
             error = _unavailable(exc) if isinstance(exc, OSError) else exc
-            for future, _ in done:
-                future.set_exception(error)
-            for _, future in batch:
-                if not future.done():
-                    future.set_exception(error)
+            for item in batch:
+                if not item.done:
+                    item.finish(error=error)
             return []
         return rest
 
@@ -318,20 +348,15 @@ class TinyDBStore(Replica, Rotation, MemoryStore):
         snapshot.restore(src, data_dir)
 
     def close(self) -> None:
-        """Stop the writer and any snapshot child, write a final snapshot, release the files."""
+        """Refuse new ops, let queued ones be written, stop any snapshot child, write a final
+        snapshot, release the files."""
         self._check_process()
         with self._submit_lock:
             if self._closed:
                 return
             self._closed = True
-            writer = self._writer
-            if writer is not None:
-                self._queue.put(None)
-        if writer is not None:
-            writer.join()
-        while not self._queue.empty():  # anything queued behind the stop marker
-            if (item := self._queue.get()) is not None:
-                item[1].set_exception(StoreUnavailable("The store is closed."))
+            while self._leading:  # the leaders drain what was queued before we closed
+                self._idle.wait()
         if (child := self._child) is not None:  # the final snapshot supersedes it
             try:
                 os.kill(child[0], 9)

@@ -136,7 +136,7 @@ def test_group_commit_shares_one_fsync(tmp_path, monkeypatch):
         if not first.is_set():
             first.set()
             for _ in range(1000):
-                if store._queue.qsize() >= 7:
+                if len(store._pending) >= 7:
                     break
                 time.sleep(0.005)
         real_fsync(fd)
