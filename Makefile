@@ -79,12 +79,14 @@ node_modules/axe-core/axe.min.js:
 
 test: install-test chromium node_modules/axe-core/axe.min.js
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	@# pytest exits 5 when it collected nothing: that must fail CI, not pass it silently.
 	$(BIN)/pytest -n 2 --dist loadgroup; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; fi; exit $$rc
 
 lint: install-test
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 bench: install-test
 	$(PY) bench/run.py

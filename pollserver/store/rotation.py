@@ -35,8 +35,9 @@ import os
 import signal
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pollserver.store import snapshot
 from pollserver.store.journal import Journal, journal_path, marker
@@ -125,7 +126,12 @@ class Rotation:
     _snap_id: snapshot.FileId | None
     _closed: bool
     _child: tuple[int, threading.Thread] | None
-    # and from the other classes: _exclusive(), _catch_up(), _switch()
+
+    if TYPE_CHECKING:  # provided by TinyDBStore and Replica, declared here for the checker
+        def _exclusive(self) -> AbstractContextManager[None]: ...
+        def _catch_up(self) -> None: ...
+        def _switch(self, generation: int, journal: Journal | None = None,
+                    offset: int = 0) -> None: ...
 
     def _meta(self, **extra: Any) -> dict[str, Any]:
         return {"format": snapshot.FORMAT, "generation": self._gen, "base": None, "n": self._n,
@@ -161,8 +167,11 @@ class Rotation:
                 if self._gen != gen:  # another process rotated, or a restore: not ours now
                     tmp.unlink(missing_ok=True)
                     return
-                self._rotate(n, start, lambda prepare: (prepare(),
-                                                        snapshot.install(tmp, self.snapshot_path)))
+                def install(prepare: Callable[[], None]) -> None:
+                    prepare()
+                    snapshot.install(tmp, self.snapshot_path)
+
+                self._rotate(n, start, install)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
             if not self._closed:

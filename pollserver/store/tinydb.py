@@ -253,7 +253,8 @@ class TinyDBStore(Replica, Rotation, MemoryStore):
             with self._exclusive():
                 with self.lock:
                     self._catch_up()
-                    start, lines = self._offset, []
+                    start = self._offset
+                    lines: list[bytes] = []
                     for i, item in enumerate(batch):
                         op = item.op
                         try:
