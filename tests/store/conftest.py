@@ -94,3 +94,14 @@ def reopen(backend: Backend) -> Callable[[Store], Store]:
     if not backend.durable:
         pytest.skip(f"{backend.name} keeps nothing across a restart")
     return backend.reopen
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> str:
+    """The test database URL; skip (fail under CI) when the server does not answer."""
+    psycopg = pytest.importorskip("psycopg")
+    try:
+        psycopg.connect(DATABASE_URL, connect_timeout=3).close()
+    except psycopg.OperationalError as error:
+        need_service("PostgreSQL", f"{DATABASE_URL}: {str(error).strip()}")
+    return DATABASE_URL

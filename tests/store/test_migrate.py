@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -15,7 +14,6 @@ from pollserver.domain.records import AuditEntry, Item
 from pollserver.store.base import Store
 from pollserver.store.memory import MemoryStore
 from pollserver.store.migrate import MigrationError, migrate
-from tests.conftest import need_service
 
 psycopg = pytest.importorskip("psycopg")
 
@@ -26,18 +24,6 @@ pytestmark = pytest.mark.postgres
 T0 = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 POLLS = ("delivery-day", "colour", "closed-poll", "old-poll")
 VOTERS = [f"voter-{i}" for i in range(12)]
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> str:
-    """The test database URL; skip (fail under CI) when the server does not answer."""
-    url = os.environ.get("POLLSERVER_TEST_DATABASE_URL",
-                         "postgresql://postgres@127.0.0.1:5432/test")
-    try:
-        psycopg.connect(url, connect_timeout=3).close()
-    except psycopg.OperationalError as error:
-        need_service("PostgreSQL", f"{url}: {str(error).strip()}")
-    return url
 
 
 @pytest.fixture

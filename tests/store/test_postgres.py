@@ -20,8 +20,6 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import need_service
-
 psycopg = pytest.importorskip("psycopg")
 
 from pollserver.domain.errors import (  # noqa: E402
@@ -37,19 +35,7 @@ from pollserver.store.postgres import PostgresStore  # noqa: E402
 pytestmark = pytest.mark.postgres
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> str:
-    """The test database URL; skip (fail under CI) when the server does not answer."""
-    url = os.environ.get("POLLSERVER_TEST_DATABASE_URL", DEFAULT_URL)
-    try:
-        psycopg.connect(url, connect_timeout=3).close()
-    except psycopg.OperationalError as error:
-        need_service("PostgreSQL", f"{url}: {str(error).strip()}")
-    return url
 
 
 @pytest.fixture
