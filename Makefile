@@ -11,7 +11,7 @@ export POLLSERVER_DATA_DIR ?= $(DATA_DIR)
 export POLLSERVER_SITE_DIR ?= $(OUTPUT)
 PELICAN := $(BIN)/pelican content -o $(OUTPUT) --fatal errors -e ENGAGE_RESULTS='"$(DATA_DIR)/results.json"'
 
-.PHONY: help install install-test html serve devserver publish clean run test lint bench lock chromium sample-codes
+.PHONY: help install install-test html serve devserver publish clean run test lint bench lock chromium sample-data
 
 help:
 	@echo "make run       build the site and serve it with pollserver on http://127.0.0.1:$(PORT)"
@@ -54,11 +54,16 @@ serve: install
 	$(BIN)/pollserver sync --manifest $(OUTPUT)/engage/manifest.json
 	$(BIN)/pollserver serve --host 127.0.0.1 --port $(PORT)
 
-# The sample reward pools (sample/rewards/POOL.txt) are loaded for the demo; loading twice adds nothing.
-run: html sample-codes serve
+run: html sample-data serve
 
-sample-codes: install
+# Demo data for `make run`: the sample reward codes (sample/rewards/POOL.txt) and sample ideas
+# (sample/seed.yaml, only into jams with no ideas yet). Loading twice adds nothing; after a
+# first seeding the site is rebuilt so the closed challenge shows its winners.
+sample-data: install
+	$(BIN)/pollserver sync --manifest $(OUTPUT)/engage/manifest.json
 	@for f in sample/rewards/*.txt; do $(BIN)/pollserver codes load "$$(basename "$$f" .txt)" "$$f"; done
+	@if $(BIN)/pollserver seed sample/seed.yaml | tee /dev/stderr | grep -q '^seeded'; then \
+	  $(MAKE) --no-print-directory html; fi
 
 devserver: install
 	$(BIN)/pollserver results --out $(DATA_DIR)/results.json

@@ -237,6 +237,25 @@ def export(what: str, fmt: str, out: Path | None) -> None:
         click.echo(f"export: {len(rows)} {what} rows -> {out}", err=True)
 
 
+@main.command("seed")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def seed_command(file: Path) -> None:
+    """Load sample ideas and votes (demo hub) into jams that have no ideas yet."""
+    from pollserver.seed import seed
+
+    store = _store()
+    try:
+        added = seed(store, file)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        store.close()
+    if added:
+        click.echo("seeded " + ", ".join(f"{jam}: {n} ideas" for jam, n in added.items()))
+    else:
+        click.echo("seed: every jam already has ideas; nothing added")
+
+
 @main.command()
 @click.argument("dest", type=click.Path(path_type=Path))
 def backup(dest: Path) -> None:

@@ -128,3 +128,37 @@ def test_cli_backup_and_restore_round_trip(tmp_path, monkeypatch):
     bad.write_text("{nope")
     result = runner.invoke(main, ["restore", str(bad)])
     assert result.exit_code != 0 and "Traceback" not in result.output
+
+
+def test_seed_fills_empty_jams_once_and_never_touches_used_ones(tmp_path):
+    from pollserver.seed import seed
+
+    seed_file = tmp_path / "seed.yaml"
+    seed_file.write_text(
+        "jams:\n"
+        "  done-jam:\n"
+        "    - {title: Refill pouches please, author: Marta R., votes: 5, winner: true,"
+        " status: done}\n"
+        "    - {title: Evening meetups, votes: 2}\n"
+        "  used-jam:\n"
+        "    - {title: Never added}\n")
+    store = MemoryStore()
+    store.add_idea("used-jam", title="A real reader's idea", body="", author=None,
+                   voter_id="v", moderation="published", at=NOW)
+    assert seed(store, seed_file) == {"done-jam": 2}
+    ideas = store.list_ideas("done-jam")
+    assert [(i.title, i.votes, i.winner, i.status) for i in ideas] == [
+        ("Refill pouches please", 5, True, "done"), ("Evening meetups", 2, False, "open")]
+    assert [i.title for i in store.list_ideas("used-jam")] == ["A real reader's idea"]
+    assert seed(store, seed_file) == {}
+    assert len(store.list_ideas("done-jam")) == 2
+
+
+def test_the_shipped_sample_seed_is_valid(tmp_path):
+    from pathlib import Path
+
+    from pollserver.seed import seed
+
+    sample = Path(__file__).resolve().parents[2] / "sample" / "seed.yaml"
+    added = seed(MemoryStore(), sample)
+    assert added["september-jam"] >= 2

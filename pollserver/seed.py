@@ -1,0 +1,56 @@
+"""Load the demo hub's sample ideas and votes (``sample/seed.yaml``) into an empty store.
+
+Only jams that have no ideas yet are touched, so running it again (every ``make run``) adds
+nothing and never mixes sample data into a jam real readers have used.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pollserver.store.base import Store
+
+__all__ = ["seed"]
+
+#: Idea fields an entry may set besides its vote count.
+FIELDS = {"title", "body", "author", "status", "winner", "votes"}
+
+
+def _entries(path: Path) -> dict[str, list[dict[str, Any]]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    jams = data.get("jams") or {}
+    for jam, ideas in jams.items():
+        for entry in ideas:
+            unknown = set(entry) - FIELDS
+            if unknown or "title" not in entry:
+                raise ValueError(f"{path}: jam {jam!r}: each idea needs a title and may set "
+                                 f"{', '.join(sorted(FIELDS - {'title'}))}")
+    return jams
+
+
+def seed(store: Store, path: Path) -> dict[str, int]:
+    """Add the sample ideas (and votes from made-up voters); return ideas added per jam."""
+    added: dict[str, int] = {}
+    at = datetime.now(UTC)
+    for jam, ideas in _entries(path).items():
+        if store.list_ideas(jam):
+            continue
+        for entry in ideas:
+            idea = store.add_idea(jam, title=entry["title"], body=entry.get("body", ""),
+                                  author=entry.get("author"), voter_id=None,
+                                  moderation="published", at=at)
+            voters = [f"sample-{jam}-{idea.id}-{n}" for n in range(int(entry.get("votes", 0)))]
+            # Threads let the store's group commit share fsyncs across these votes.
+            with ThreadPoolExecutor(16) as pool:
+                list(pool.map(lambda v, j=jam, i=idea.id: store.vote_idea(j, i, v, budget=0,
+                                                                          at=at), voters))
+            changes = {k: entry[k] for k in ("status", "winner") if k in entry}
+            if changes:
+                store.update_idea(idea.id, **changes)
+        added[jam] = len(ideas)
+    return added
