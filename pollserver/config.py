@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
@@ -106,6 +106,3 @@ class Settings:
             key = path.read_text().strip()
         return key
 
-    def field_names(self) -> list[str]:
-        """Return the dataclass field names (used by the docs test)."""
-        return [f.name for f in fields(self)]

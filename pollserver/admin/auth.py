@@ -37,13 +37,12 @@ from pollserver.api.items import get_store
 from pollserver.domain.errors import DomainError, Forbidden
 from pollserver.identity import is_https
 from pollserver.limits import RateLimited
-from pollserver.security import is_cross_site
+from pollserver.security import UNSAFE_METHODS, is_cross_site
 
 __all__ = ["CsrfFailed", "Unauthorized", "check_csrf", "csrf_token", "current_editor",
            "editor_required", "init_sessions"]
 
 LIFETIME = timedelta(hours=8)
-UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 #: Largest form (in characters) kept across a re-login; bigger ones are dropped, not cut.
 KEEP_LIMIT = 2500
 LOGIN_FAILED = "That username and password do not match an editor account."

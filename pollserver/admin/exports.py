@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from pollserver.domain.polls import phase
-from pollserver.domain.specs import parse_datetime
+from pollserver.domain.specs import iso_utc, parse_datetime
 from pollserver.store.base import Store
 
 __all__ = ["FIELDS", "WHAT", "build", "open_data", "to_csv", "to_json"]
@@ -33,9 +33,6 @@ WHAT = ("polls", "jams", "surveys", "audit")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
-
 
 def _state(item: Any, now: datetime) -> tuple[str, datetime | None]:
     spec = item.spec
@@ -54,7 +51,7 @@ def _polls(store: Store, now: datetime) -> list[dict[str, Any]]:
             rows.append({"poll_id": item.id, "question": item.spec.get("question", ""),
                          "option_key": option["key"], "option_label": option["label"],
                          "votes": tally.counts.get(option["key"], 0), "voters": tally.total,
-                         "state": state, "closes": _iso(closes)})
+                         "state": state, "closes": iso_utc(closes)})
     return rows
 
 
@@ -67,19 +64,19 @@ def _jams(store: Store, now: datetime) -> list[dict[str, Any]]:
                          "votes": idea.votes, "status": idea.status,
                          "moderation": idea.moderation, "winner": idea.winner,
                          "merged_into": idea.merged_into or "",
-                         "created_at": _iso(idea.created_at)})
+                         "created_at": iso_utc(idea.created_at)})
     return rows
 
 
 def _surveys(store: Store, now: datetime) -> list[dict[str, Any]]:
-    return [{"survey_id": item.id, "created_at": _iso(r.created_at), "score": r.score,
+    return [{"survey_id": item.id, "created_at": iso_utc(r.created_at), "score": r.score,
              "category": r.category, "comment": r.comment,
              "consent_to_quote": r.consent_to_quote}
             for item in store.list_items("survey") for r in store.list_responses(item.id)]
 
 
 def _audit(store: Store, now: datetime) -> list[dict[str, Any]]:
-    return [{"at": _iso(e.at), "actor": e.actor, "action": e.action, "target": e.target,
+    return [{"at": iso_utc(e.at), "actor": e.actor, "action": e.action, "target": e.target,
              "details": e.details} for e in reversed(store.list_audit(limit=100_000))]
 
 

@@ -16,12 +16,9 @@ from pollserver.api.items import get_store, load, now
 from pollserver.api.jams import jam_view
 from pollserver.domain.errors import BadRequest
 from pollserver.domain.records import Idea
+from pollserver.domain.specs import iso_utc
 from pollserver.editor import jams as actions
 from pollserver.markup import idea_html
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
 
 
 def editor_idea(idea: Idea) -> dict[str, Any]:
@@ -29,7 +26,7 @@ def editor_idea(idea: Idea) -> dict[str, Any]:
     return {"id": idea.id, "jam": idea.jam_id, "title": idea.title, "body": idea.body,
             "body_html": idea_html(idea.body), "author": idea.author, "votes": idea.votes,
             "moderation": idea.moderation, "status": idea.status, "winner": idea.winner,
-            "merged_into": idea.merged_into, "created_at": _iso(idea.created_at)}
+            "merged_into": idea.merged_into, "created_at": iso_utc(idea.created_at)}
 
 
 def _json() -> dict[str, Any]:

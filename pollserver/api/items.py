@@ -14,7 +14,6 @@ from pollserver.store.base import Store
 
 __all__ = ["get_store", "load", "now"]
 
-_NAMES = {"poll": "poll", "jam": "jam", "survey": "survey"}
 
 
 def get_store() -> Store:
@@ -38,7 +37,7 @@ def load(kind: str, item_id: str) -> tuple[Item, Any]:
     """
     item = get_store().recent_item(kind, item_id)
     if item is None:
-        raise NotFound(f"There is no {_NAMES[kind]} called {item_id[:64]!r}.")
+        raise NotFound(f"There is no {kind} called {item_id[:64]!r}.")
     cache: dict[tuple[str, str], tuple[dict[str, Any], Spec]] = (
         current_app.extensions.setdefault("pollserver.specs", {}))
     cached = cache.get((kind, item_id))

@@ -22,7 +22,7 @@ from pollserver.api.polls import reward_view
 from pollserver.domain import jams
 from pollserver.domain.errors import NotFound
 from pollserver.domain.records import Idea, Item
-from pollserver.domain.specs import JamSpec
+from pollserver.domain.specs import JamSpec, iso_utc
 from pollserver.identity import current_voter, ensure_voter
 from pollserver.markup import idea_html
 
@@ -31,9 +31,6 @@ __all__ = ["hub_champions", "jam_json", "jam_view", "safe_next"]
 #: Form field that catches bots: people never see it, so anything in it is a robot's.
 HONEYPOT = "website"
 
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
 
 
 def safe_next(value: object) -> str | None:
@@ -78,7 +75,7 @@ def _public_row(idea: Idea, titles: dict[str, str]) -> dict[str, Any]:
         "winner": idea.winner,
         "merged_into": idea.merged_into,
         "merged_into_title": titles.get(idea.merged_into or ""),
-        "created_at": _iso(idea.created_at),
+        "created_at": iso_utc(idea.created_at),
     }
 
 
@@ -182,10 +179,10 @@ def _jam_head(item: Item, spec: JamSpec, voter: str | None, sort: str, entry: _J
         "phase": state.phase,
         "submit_open": state.submit_open,
         "vote_open": state.vote_open,
-        "opens": _iso(spec.submit_from),
-        "submit_from": _iso(spec.submit_from),
-        "vote_from": _iso(spec.vote_from),
-        "closes": _iso(item.closed_at if closed_early else spec.closes),
+        "opens": iso_utc(spec.submit_from),
+        "submit_from": iso_utc(spec.submit_from),
+        "vote_from": iso_utc(spec.vote_from),
+        "closes": iso_utc(item.closed_at if closed_early else spec.closes),
         "moderation": spec.moderation,
         "votes_per_person": spec.votes_per_person,
         "my_votes_left": jams.votes_left(spec.votes_per_person, len(mine_votes)),

@@ -11,12 +11,8 @@ from pollserver.api.guards import reply, state_changing
 from pollserver.api.items import get_store, load, now
 from pollserver.domain.polls import phase, require_open, results_visible, validate_choices
 from pollserver.domain.records import Item, Tally
-from pollserver.domain.specs import PollSpec
+from pollserver.domain.specs import PollSpec, iso_utc
 from pollserver.identity import current_voter, ensure_voter
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
 
 
 def reward_view(pool: str | None, voter: str | None, *, took_part: bool) -> dict | None:
@@ -61,8 +57,8 @@ def poll_view(item: Item, spec: PollSpec, voter: str | None,
         "question": spec.question,
         "options": [{"key": o.key, "label": o.label} for o in spec.options],
         "max_choices": spec.max_choices,
-        "opens": _iso(spec.opens),
-        "closes": _iso(item.closed_at if item.closed_at and state == "closed" else spec.closes),
+        "opens": iso_utc(spec.opens),
+        "closes": iso_utc(item.closed_at if item.closed_at and state == "closed" else spec.closes),
         "open": state == "open",
         "state": state,
         "changeable": spec.changeable,

@@ -12,7 +12,7 @@ from pollserver.api.items import get_store, load, now
 from pollserver.api.polls import reward_view
 from pollserver.domain.polls import phase, require_open
 from pollserver.domain.records import Item, SurveyResponse
-from pollserver.domain.specs import SurveySpec
+from pollserver.domain.specs import SurveySpec, iso_utc
 from pollserver.domain.surveys import category_of, clean_comment, invite, parse_consent, parse_score
 from pollserver.identity import current_voter, ensure_voter
 
@@ -22,9 +22,6 @@ THANKS = {
     "detractor": "Thank you for telling us; we are sorry we fell short.",
 }
 
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
 
 
 def _response_of(survey_id: str, voter: str | None) -> SurveyResponse | None:
@@ -48,13 +45,13 @@ def survey_view(item: Item, spec: SurveySpec, voter: str | None) -> dict[str, An
         "question": spec.question,
         "followups": dict(spec.followups),
         "review_links": [{"name": link.name, "url": link.url} for link in spec.review_links],
-        "opens": _iso(spec.opens),
-        "closes": _iso(spec.closes),
+        "opens": iso_utc(spec.opens),
+        "closes": iso_utc(spec.closes),
         "open": state == "open",
         "state": state,
         "my_response": None if mine is None else {
             "score": mine.score, "category": mine.category, "comment": mine.comment,
-            "consent_to_quote": mine.consent_to_quote, "created_at": _iso(mine.created_at)},
+            "consent_to_quote": mine.consent_to_quote, "created_at": iso_utc(mine.created_at)},
         "reward": reward_view(spec.reward, voter, took_part=mine is not None),
         "url": item.url or None,
     }

@@ -21,6 +21,7 @@ __all__ = [
     "Spec",
     "SpecError",
     "SurveySpec",
+    "iso_utc",
     "parse_datetime",
     "parse_spec",
     "slugify_key",
@@ -298,9 +299,14 @@ def parse_spec(kind: str, data: Any) -> Spec:
     return _PARSERS[kind](data, item_id)
 
 
+def iso_utc(value: datetime | None) -> str | None:
+    """Format a time as the manifest and the API write it: ``2026-12-31T23:59:00Z``."""
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime):
-        return value.isoformat().replace("+00:00", "Z")
+        return iso_utc(value)
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
