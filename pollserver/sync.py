@@ -42,14 +42,15 @@ def load_manifest(path: Path) -> list[Item]:
     return items
 
 
-def _removed_options_with_votes(store: Store, new: Item) -> list[str]:
+def _removed_options_with_votes(store: Store, new: Item) -> list[tuple[str, int]]:
+    """Return ``(key, votes)`` for each option the new wording drops although it has votes."""
     old = store.get_item("poll", new.id)
     if old is None:
         return []
     old_keys = {o["key"] for o in old.spec.get("options", [])}
     new_keys = {o["key"] for o in new.spec.get("options", [])}
     counts = store.tally(new.id).counts
-    return sorted(k for k in old_keys - new_keys if counts.get(k))
+    return sorted((k, counts[k]) for k in old_keys - new_keys if counts.get(k))
 
 
 def sync_manifest(store: Store, items: list[Item]) -> SyncReport:
@@ -57,8 +58,7 @@ def sync_manifest(store: Store, items: list[Item]) -> SyncReport:
     problems: list[str] = []
     for item in items:
         if item.kind == "poll":
-            for key in _removed_options_with_votes(store, item):
-                n = store.tally(item.id).counts[key]
+            for key, n in _removed_options_with_votes(store, item):
                 problems.append(f"{item.source}: poll {item.id!r}: option {key!r} has {n} "
                                 f"vote{'s' if n != 1 else ''} and cannot be removed; keep it "
                                 "or close the poll and start a new one")
