@@ -42,8 +42,7 @@ def _site_dir() -> Path:
     return Path(site_dir).absolute()
 
 
-def _resolve(path: str) -> Path | None:
-    root = _site_dir()
+def _resolve(root: Path, path: str) -> Path | None:
     joined = safe_join(str(root), path) if path else str(root)
     if joined is None:
         return None
@@ -85,9 +84,10 @@ def _with_outcome(target: Path, outcome: dict) -> Response:
 @bp.route("/<site:path>", methods=["GET", "HEAD"])
 def page(path: str) -> Response:
     """Serve one file of the built site, or the site's own 404 page."""
-    target = _resolve(path)
+    root = _site_dir()
+    target = _resolve(root, path)
     if target is None:
-        not_found = _site_dir() / "404.html"
+        not_found = root / "404.html"
         if not not_found.is_file():
             abort(404)
         response = send_file(not_found, mimetype="text/html", conditional=False)
@@ -98,7 +98,7 @@ def page(path: str) -> Response:
     if outcome:
         return _with_outcome(target, outcome)
     response = send_file(target, conditional=True, etag=True, max_age=None)
-    return _cache_control(response, str(target.relative_to(_site_dir())))
+    return _cache_control(response, str(target.relative_to(root)))
 
 
 def init_app(app: Flask) -> None:
