@@ -22,8 +22,12 @@ def export(store: Store, voter: str) -> dict[str, Any]:
 
 
 def _open_ids(store: Store, kind: str, at: datetime) -> list[str]:
-    return [item.id for item in store.list_items(kind)
-            if phase_of(item, spec_from_manifest(kind, item.spec), at) != "closed"]
+    ids = []
+    for item in store.list_items(kind):
+        spec = spec_from_manifest(kind, item.spec)
+        if phase_of(item, spec, at) != "closed":
+            ids.append(item.id)
+    return ids
 
 
 def erase(store: Store, voter: str, *, at: datetime) -> dict[str, int]:
