@@ -11,12 +11,14 @@ export POLLSERVER_DATA_DIR ?= $(DATA_DIR)
 export POLLSERVER_SITE_DIR ?= $(OUTPUT)
 PELICAN := $(BIN)/pelican content -o $(OUTPUT) --fatal errors -e ENGAGE_RESULTS='"$(DATA_DIR)/results.json"'
 
-.PHONY: help install install-test html serve devserver publish clean run test lint bench lock chromium sample-data
+.PHONY: help install install-test html check new serve devserver publish clean run test lint bench lock chromium sample-data
 
 help:
 	@echo "make run       build the site and serve it with pollserver on http://127.0.0.1:$(PORT)"
 	@echo "make test      install test dependencies (and Chromium) and run the whole suite"
 	@echo "make html      build the site into $(OUTPUT)/ (pelican + pagefind)"
+	@echo "make check     list every content problem without writing the site (exit 1 if any)"
+	@echo "make new CHANNEL=offers TITLE=\"...\"  start an article with the channel's metadata"
 	@echo "make serve     serve $(OUTPUT)/ with pollserver (no rebuild)"
 	@echo "make devserver rebuild on change and serve"
 	@echo "make publish   production build with publishconf.py"
@@ -43,6 +45,16 @@ html: install
 	$(BIN)/pollserver results --out $(DATA_DIR)/results.json
 	$(PELICAN) -s pelicanconf.py
 	$(PY) -m pagefind --site $(OUTPUT) --silent
+
+# Every content problem at once, one `content/x.md:LINE: what (how to fix)` line each; writes
+# nothing (the build stops once all content is read). For a pre-commit hook or the editors' CI.
+check: install
+	@$(PELICAN) -s pelicanconf.py -e HUB_CHECK_ONLY=true
+
+# A new article with the channel's required metadata and a commented example block.
+new: install
+	@test -n "$(CHANNEL)" -a -n "$(TITLE)" || { echo 'usage: make new CHANNEL=offers TITLE="Winter sale"'; exit 2; }
+	@PYTHONPATH=plugins $(PY) -m hub.scaffold --content content --channel "$(CHANNEL)" --title "$(TITLE)"
 
 publish: install
 	$(BIN)/pollserver results --out $(DATA_DIR)/results.json

@@ -46,17 +46,18 @@ def _order(entry: Entry) -> tuple[str, int]:
     return entry.path, entry.line
 
 
-def duplicate_ids(entries: list[Entry]) -> list[str]:
-    """Return one message per block whose id is already used by another of its kind."""
+def duplicate_ids(entries: list[Entry]) -> list[tuple[Entry, str]]:
+    """Return (entry, message) per block whose id is already used by another of its kind."""
     first: dict[tuple[str, str], Entry] = {}
     problems = []
     for entry in sorted(entries, key=_order):
         key = (entry.spec.kind, entry.spec.id)
         if key in first:
-            problems.append(
-                f"{entry.source}: {entry.spec.kind} '{entry.spec.id}': duplicate id, "
-                f"already used at {first[key].source}"
-            )
+            problems.append((
+                entry,
+                f"{entry.spec.kind} '{entry.spec.id}': duplicate id, already used at "
+                f"{first[key].source} (give one of them another id)",
+            ))
         else:
             first[key] = entry
     return problems
