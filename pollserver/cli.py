@@ -237,6 +237,31 @@ def export(what: str, fmt: str, out: Path | None) -> None:
         click.echo(f"export: {len(rows)} {what} rows -> {out}", err=True)
 
 
+@main.command()
+@click.option("--manifest", type=click.Path(path_type=Path),
+              default=Path("output/engage/manifest.json"), show_default=True)
+@click.option("--now", "at", default=None, help="ISO 8601 instant to judge by (default: now)")
+def attention(manifest: Path, at: str | None) -> None:
+    """List what needs an editor's attention (for a cron mail); nothing printed if all is well."""
+    from datetime import UTC, datetime
+
+    from pollserver.domain.attention import collect
+    from pollserver.domain.specs import SpecError, parse_datetime
+    from pollserver.sync import manifest_content
+
+    try:
+        moment = parse_datetime(at, "--now") if at else datetime.now(UTC)
+    except SpecError as error:
+        raise click.ClickException(str(error)) from None
+    store = _store()
+    try:
+        notices = collect(store, manifest_content(manifest), moment or datetime.now(UTC))
+    finally:
+        store.close()
+    for notice in notices:
+        click.echo(notice.line())
+
+
 @main.command("seed")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def seed_command(file: Path) -> None:

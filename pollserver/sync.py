@@ -10,7 +10,7 @@ from pollserver.domain.records import Item, SyncReport
 from pollserver.domain.specs import SpecError, spec_from_manifest, spec_to_manifest
 from pollserver.store.base import Store
 
-__all__ = ["SyncError", "load_manifest", "sync_manifest"]
+__all__ = ["SyncError", "load_manifest", "manifest_content", "sync_manifest"]
 
 KINDS = {"polls": "poll", "jams": "jam", "surveys": "survey"}
 
@@ -40,6 +40,17 @@ def load_manifest(path: Path) -> list[Item]:
             items.append(Item(kind=kind, id=spec.id, spec=spec_to_manifest(spec),
                               source=source, url=str(entry.get("url", ""))))
     return items
+
+
+def manifest_content(path: Path | None) -> dict[str, Any]:
+    """Return the manifest's ``offers`` and ``channels`` (empty when there is no build yet)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path else {}
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {key: data[key] for key in ("offers", "channels") if key in data}
 
 
 def _removed_options_with_votes(store: Store, new: Item) -> list[tuple[str, int]]:

@@ -33,6 +33,7 @@ from .results import ResultsError, load_results, poll_rows, write_poll_csv
 DEFAULT_RESULTS = "var/results.json"
 PUBLISHED = ("articles", "translations", "hidden_articles", "hidden_translations",
              "pages", "hidden_pages")
+ARTICLES = ("articles", "translations")
 DRAFTS = ("drafts", "drafts_translations", "draft_pages", "draft_translations")
 
 
@@ -90,6 +91,7 @@ def process(generators) -> None:
         add(settings, path, 1, f"{message} (run pollserver results again)")
         broken, results = True, None
     entries: list[Entry] = []
+    articles: list[tuple[str, Content]] = []
     touched: set[int] = set()
     seen: set[int] = set()
     for gen in generators:
@@ -100,6 +102,8 @@ def process(generators) -> None:
                 seen.add(id(content))
                 path = source_name(content, settings["PATH"])
                 url = "/" + content.url.lstrip("/")
+                if name in ARTICLES:
+                    articles.append((path, content))
 
                 def render(found: Found, path=path, url=url, publish=name in PUBLISHED):
                     nonlocal broken
@@ -125,7 +129,7 @@ def process(generators) -> None:
     if broken or settings.get(CHECK_ONLY):
         return  # the build stops before writing; a half-right manifest must not be synced
     output = Path(generator.output_path) / "engage"
-    write_manifest(output / "manifest.json", build_manifest(entries))
+    write_manifest(output / "manifest.json", build_manifest(entries, articles))
     _write_csvs(output / "polls", entries, now, results)
 
 

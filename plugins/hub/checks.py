@@ -76,7 +76,8 @@ def past_at_publish(article, now: datetime) -> str | None:
     if ends > published:
         return None
     return (f"the event ended ({ends:%Y-%m-%d %H:%M}) before the article is published "
-            f"({published:%Y-%m-%d %H:%M}) (check starts/ends and Date, or add `Recap: yes` to a report)")
+            f"({published:%Y-%m-%d %H:%M}) (check starts/ends and Date, or add `Recap: yes` "
+            "to a report)")
 
 
 CHECKS = {"offers": check_offer, "events": check_event}

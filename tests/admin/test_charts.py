@@ -10,7 +10,9 @@ LONG = "Mountain Water Mexico: caramel, cocoa and a long finish"
 
 
 def _labels(svg: str) -> list[str]:
-    return re.findall(r'<text x="(\d+)" y="\d+">(.*?)</text>', svg)
+    """Return (x, inner SVG) of each option label (the texts left of the bars)."""
+    found = re.findall(r'<text x="(\d+)" y="\d+">(.*?)</text>', svg)
+    return [(x, text) for x, text in found if int(x) < LABEL_WIDTH]
 
 
 def test_long_label_keeps_its_start_and_the_full_wording_in_a_title():
