@@ -53,15 +53,19 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
               default=Path("output/engage/manifest.json"), show_default=True)
 def sync(manifest: Path) -> None:
     """Load the build manifest: create new items, update wording, archive removed ones."""
-    from pollserver.sync import SyncError, load_manifest, sync_manifest
+    from pollserver.sync import SyncError, empty_pools, load_manifest, sync_manifest
 
     store = _store()
     try:
-        report = sync_manifest(store, load_manifest(manifest))
+        items = load_manifest(manifest)
+        report = sync_manifest(store, items)
+        warnings = empty_pools(store, items)
     except SyncError as error:
         raise click.ClickException(str(error)) from None
     finally:
         store.close()
+    for warning in warnings:
+        click.echo(str(warning), err=True)
     click.echo(f"sync: {len(report.created)} created, {len(report.updated)} updated, "
                f"{len(report.archived)} archived, {len(report.unchanged)} unchanged")
 

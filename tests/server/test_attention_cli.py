@@ -38,3 +38,19 @@ def test_attention_prints_one_line_per_notice_at_the_given_instant(tmp_path):
                                  "--now", "2026-12-30T00:00:00Z"], env=env)
     assert later.output.splitlines() == [
         "Nothing new in news for 39 days (last on Fri 20 Nov 2026) (/news/)"]
+
+
+def test_sync_warns_about_a_reward_pool_with_no_codes(tmp_path):
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps(MANIFEST))
+    codes = tmp_path / "codes.txt"
+    codes.write_text("A1\nA2\n")
+    runner = CliRunner()
+    env = {"POLLSERVER_DATA_DIR": str(tmp_path / "var")}
+    first = runner.invoke(main, ["sync", "--manifest", str(manifest)], env=env)
+    assert first.exit_code == 0
+    assert ("content/a.md:5: warning: poll 'day': reward pool 'spring' has no codes loaded "
+            "(load them: pollserver codes load spring FILE)") in first.stderr.splitlines()
+    assert runner.invoke(main, ["codes", "load", "spring", str(codes)], env=env).exit_code == 0
+    again = runner.invoke(main, ["sync", "--manifest", str(manifest)], env=env)
+    assert again.exit_code == 0 and "warning" not in again.stderr
