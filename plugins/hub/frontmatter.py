@@ -8,6 +8,7 @@ lets the hub say `content/news/x.md: date: '2026-13-45' is not a date` instead.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from pelican.utils import get_date
@@ -42,8 +43,21 @@ def date_problems(path: Path) -> list[tuple[int, str]]:
     return problems
 
 
-def scan(generator, paths_setting: str, excludes_setting: str) -> list[tuple[str, int, str]]:
-    """Return (source, line, message) for every Markdown file of the generator with a bad date."""
+def missing_problems(path: Path, required: tuple[str, ...]) -> list[tuple[int, str]]:
+    """Return (1, message) when the header lacks a field Pelican requires (it would stop)."""
+    header = read_header(path)
+    missing = [field for field in required if not header.get(field, (0, ""))[1]]
+    if not missing:
+        return []
+    example = {"title": "Title: A clear headline", "date": "Date: YYYY-MM-DD HH:MM"}
+    return [(1, f"missing required metadata: {', '.join(missing)} (start the file with "
+                f"{' and '.join(f'`{example[f]}`' for f in missing)})")]
+
+
+def scan(generator, paths_setting: str, excludes_setting: str,
+         required: tuple[str, ...] = ()) -> list[tuple[str, int, str]]:
+    """Return (source, line, message) for every Markdown file of the generator that Pelican's
+    reader would stop on: a bad date, or a missing field in `required`."""
     base = Path(generator.path)
     found = []
     files = generator.get_files(
@@ -53,7 +67,11 @@ def scan(generator, paths_setting: str, excludes_setting: str) -> list[tuple[str
         if not name.endswith((".md", ".markdown", ".mkd", ".mdown")):
             continue
         path = base / name
-        for line, message in date_problems(path):
+        needed = required
+        dated = re.match(generator.settings.get("FILENAME_METADATA") or "^$", path.stem)
+        if dated and dated.groupdict().get("date"):
+            needed = tuple(f for f in required if f != "date")  # Pelican takes it from the name
+        for line, message in missing_problems(path, needed) + date_problems(path):
             source = f"{base.name}/{Path(os.path.relpath(path, base)).as_posix()}"
             found.append((source, line, message))
     return found

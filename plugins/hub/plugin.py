@@ -88,14 +88,15 @@ def on_articles_read(generator) -> None:
     generator.context["hub_build_time"] = now
 
 
-def _skip_unreadable(generator, paths_setting: str, excludes_setting: str) -> None:
-    """Note files with malformed Pelican dates and keep this generator from reading them.
+def _skip_unreadable(generator, paths_setting: str, excludes_setting: str,
+                     required: tuple[str, ...]) -> None:
+    """Note files Pelican cannot read (a malformed date, no title) and keep them out of the build.
 
-    Pelican's reader raises on such a date and, with errors fatal, ends the build there; the
+    Pelican's reader raises on such a file and, with errors fatal, ends the build there; the
     file is left out of this build (only this generator object is changed) so the rest of the
     content is still checked and every problem is listed together.
     """
-    found = scan(generator, paths_setting, excludes_setting)
+    found = scan(generator, paths_setting, excludes_setting, required)
     for source, line, message in found:
         add(generator.settings, source, line, message)
     if not found:
@@ -113,12 +114,13 @@ def _skip_unreadable(generator, paths_setting: str, excludes_setting: str) -> No
 
 def on_articles_init(generator) -> None:
     """Report malformed Pelican dates in articles before Pelican's reader trips over them."""
-    _skip_unreadable(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES")
+    required = ("title",) if generator.settings.get("DEFAULT_DATE") else ("title", "date")
+    _skip_unreadable(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES", required)
 
 
 def on_pages_init(generator) -> None:
     """Report malformed Pelican dates in pages before Pelican's reader trips over them."""
-    _skip_unreadable(generator, "PAGE_PATHS", "PAGE_EXCLUDES")
+    _skip_unreadable(generator, "PAGE_PATHS", "PAGE_EXCLUDES", ("title",))
 
 
 def on_all_read(generators) -> None:

@@ -34,6 +34,7 @@ options: [Monday, Saturday]
 
 BROKEN = {
     "news/bad-date.md": "Title: Bad\nDate: 2026-13-45\n\nText.\n",
+    "news/untitled.md": "Date: 2026-11-01 09:00\n\nText.\n",
     "offers/inverted.md": ("Title: Never on\nDate: 2026-11-01 09:00\nStarts: 2026-12-10\n"
                            "Expires: 2026-12-01\n\nSee [the FAQ](/support/nope.html).\n\n"
                            "![Beans](/images/no-such-beans.jpg)\n"),
@@ -55,6 +56,8 @@ EXPECTED = [
     "content/news/jam.md:12: poll 'one-option': options must have 2-12 entries",
     "content/news/second.md:6: poll 'same-id': duplicate id, already used at "
     "content/news/first.md:6 (give one of them another id)",
+    "content/news/untitled.md:1: missing required metadata: title (start the file with "
+    "`Title: A clear headline`)",
     "content/offers/inverted.md:3: starts (2026-12-10 00:00) is not before expires "
     "(2026-12-01): the offer would never be on (move starts earlier or expires later)",
     "content/offers/inverted.md:6: link to /support/nope.html: no article or page has that "
@@ -66,7 +69,7 @@ EXPECTED = [
     "content/events/over.md:3: warning: the event ended (2026-11-10 20:00) before the article "
     "is published (2026-11-20 09:00) (check starts/ends and Date, or add `Recap: yes` to a "
     "report)",
-    "8 problems in 5 files",
+    "9 problems in 6 files",
 ]
 
 
