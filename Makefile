@@ -72,11 +72,12 @@ serve: install
 run: html sample-data serve
 
 # Demo data for `make run`: the sample reward codes (sample/rewards/POOL.txt) and sample ideas
-# (sample/seed.yaml, only into jams with no ideas yet). Loading twice adds nothing; after a
+# (sample/seed.yaml, only into jams with no ideas yet). Codes first, so sync does not warn about
+# an empty pool. Loading twice adds nothing; after a
 # first seeding the site is rebuilt so the closed challenge shows its winners.
 sample-data: install
-	$(BIN)/pollserver sync --manifest $(OUTPUT)/engage/manifest.json
 	@for f in sample/rewards/*.txt; do $(BIN)/pollserver codes load "$$(basename "$$f" .txt)" "$$f"; done
+	$(BIN)/pollserver sync --manifest $(OUTPUT)/engage/manifest.json
 	@if $(BIN)/pollserver seed sample/seed.yaml | tee /dev/stderr | grep -q '^seeded'; then \
 	  $(MAKE) --no-print-directory html; fi
 
