@@ -100,6 +100,7 @@ def test_every_problem_is_listed_in_one_run_one_unwrapped_line_each(content_copy
     built = make("html", tmp_path)
     assert built.returncode != 0
     assert _problem_lines(built.stderr) == EXPECTED, built.stderr
+    assert built.stderr.splitlines()[-1].endswith("] Error 1")  # pelican's own status was 1
     # Nothing between or around them: no log time stamps, levels, logger positions, traces.
     assert "ERROR" not in built.stderr and "Traceback" not in built.stderr + built.stdout
     assert not (tmp_path / "output" / "engage" / "manifest.json").exists()
@@ -108,6 +109,7 @@ def test_every_problem_is_listed_in_one_run_one_unwrapped_line_each(content_copy
     assert checked.returncode != 0  # pelican exits 1; make says so in a last line of its own
     assert checked.stderr.splitlines()[:-1] == EXPECTED
     assert checked.stderr.splitlines()[-1].startswith("make: *** [Makefile")
+    assert checked.stderr.splitlines()[-1].endswith("] Error 1")
     assert not (tmp_path / "output" / "index.html").exists()
 
 
