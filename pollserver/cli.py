@@ -242,10 +242,10 @@ def export(what: str, fmt: str, out: Path | None) -> None:
 
 
 @main.command()
-@click.option("--manifest", type=click.Path(path_type=Path),
-              default=Path("output/engage/manifest.json"), show_default=True)
+@click.option("--manifest", type=click.Path(path_type=Path), default=None,
+              help="the build manifest  [default: $POLLSERVER_SITE_DIR/engage/manifest.json]")
 @click.option("--now", "at", default=None, help="ISO 8601 instant to judge by (default: now)")
-def attention(manifest: Path, at: str | None) -> None:
+def attention(manifest: Path | None, at: str | None) -> None:
     """List what needs an editor's attention (for a cron mail); nothing printed if all is well."""
     from datetime import UTC, datetime
 
@@ -257,6 +257,9 @@ def attention(manifest: Path, at: str | None) -> None:
         moment = parse_datetime(at, "--now") if at else datetime.now(UTC)
     except SpecError as error:
         raise click.ClickException(str(error)) from None
+    if manifest is None:
+        site_dir = Settings.from_env().site_dir
+        manifest = site_dir / "engage" / "manifest.json" if site_dir else None
     store = _store()
     try:
         notices = collect(store, manifest_content(manifest), moment or datetime.now(UTC))

@@ -54,3 +54,13 @@ def test_sync_warns_about_a_reward_pool_with_no_codes(tmp_path):
     assert runner.invoke(main, ["codes", "load", "spring", str(codes)], env=env).exit_code == 0
     again = runner.invoke(main, ["sync", "--manifest", str(manifest)], env=env)
     assert again.exit_code == 0 and "warning" not in again.stderr
+
+
+def test_attention_reads_the_manifest_of_the_served_site_by_default(tmp_path):
+    site = tmp_path / "site"
+    (site / "engage").mkdir(parents=True)
+    (site / "engage" / "manifest.json").write_text(json.dumps(MANIFEST))
+    env = {"POLLSERVER_DATA_DIR": str(tmp_path / "var"), "POLLSERVER_SITE_DIR": str(site)}
+    result = CliRunner().invoke(main, ["attention", "--now", "2026-11-23T12:00:00Z"], env=env)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Offer \u201cWinter welcome\u201d expires in 5 days")
