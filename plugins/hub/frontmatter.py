@@ -8,15 +8,19 @@ lets the hub say `content/news/x.md: date: '2026-13-45' is not a date` instead.
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 
 from pelican.utils import get_date
 
+from .relative import resolve
+
 DATE_FIELDS = ("date", "modified")
 
 
-def read_header(path: Path) -> dict[str, str]:
-    """Return the `Key: value` lines at the top of a Markdown file, keys lower-cased."""
+def read_header(path: Path, now: datetime | None = None) -> dict[str, str]:
+    """Return the `Key: value` lines at the top of a Markdown file, keys lower-cased, with
+    relative-date tokens resolved against `now` as the build resolves them."""
     header: dict[str, str] = {}
     with path.open(encoding="utf-8", errors="replace") as lines:
         for line in lines:
@@ -24,14 +28,15 @@ def read_header(path: Path) -> dict[str, str]:
                 break
             key, sep, value = line.partition(":")
             if sep and key.strip() and not key.startswith((" ", "\t")):
+                value = resolve(value, now) if now else value
                 header[key.strip().lower()] = value.strip()
     return header
 
 
-def date_problems(path: Path) -> list[str]:
+def date_problems(path: Path, now: datetime | None = None) -> list[str]:
     """Return a message for each date field in the header that Pelican could not parse."""
     problems = []
-    for field, value in read_header(path).items():
+    for field, value in read_header(path, now).items():
         if field in DATE_FIELDS and value:
             try:
                 get_date(value.replace("_", " "))
@@ -40,7 +45,8 @@ def date_problems(path: Path) -> list[str]:
     return problems
 
 
-def scan(generator, paths_setting: str, excludes_setting: str) -> list[tuple[str, str]]:
+def scan(generator, paths_setting: str, excludes_setting: str,
+         now: datetime | None = None) -> list[tuple[str, str]]:
     """Return (source, message) for every Markdown file of the generator with a bad date."""
     base = Path(generator.path)
     found = []
@@ -51,6 +57,6 @@ def scan(generator, paths_setting: str, excludes_setting: str) -> list[tuple[str
         if not name.endswith((".md", ".markdown", ".mkd", ".mdown")):
             continue
         path = base / name
-        for message in date_problems(path):
+        for message in date_problems(path, now):
             found.append((f"{base.name}/{Path(os.path.relpath(path, base)).as_posix()}", message))
     return found

@@ -17,6 +17,7 @@ from .events import classify_events
 from .frontmatter import scan
 from .ics import ics_url, write_event_calendars
 from .offers import classify_offers
+from .relative import RelativeDatesExtension, day_cache_path
 from .report import report_problems, source_name
 
 ARTICLE_LISTS = ("articles", "translations", "drafts", "drafts_translations", "hidden_articles")
@@ -26,6 +27,24 @@ def build_now(settings, zone: ZoneInfo) -> datetime:
     """Return the instant offers and events are compared with: HUB_NOW if set, else now."""
     value = settings.get("HUB_NOW")
     return parse_moment("HUB_NOW", value, zone) if value else datetime.now(zone)
+
+
+def _zone(settings) -> ZoneInfo:
+    return ZoneInfo(settings.get("TIMEZONE") or "UTC")
+
+
+def add_relative_dates(pelican) -> None:
+    """Resolve `{{ today+N }}` tokens (hub/relative.py) in this Pelican's Markdown, with the
+    content cache kept per build day so cached pages never carry another day's dates."""
+    settings = pelican.settings
+    now = build_now(settings, _zone(settings))
+    markdown = dict(settings.get("MARKDOWN") or {})
+    extensions = [e for e in markdown.get("extensions", [])
+                  if not isinstance(e, RelativeDatesExtension)]
+    markdown["extensions"] = [*extensions, RelativeDatesExtension(now)]
+    settings["MARKDOWN"] = markdown
+    if settings.get("CACHE_PATH"):
+        settings["CACHE_PATH"] = day_cache_path(settings["CACHE_PATH"], now)
 
 
 def _in_channel(articles, slug: str) -> list:
@@ -46,7 +65,7 @@ def _drop(generator, broken: set) -> None:
 def on_articles_read(generator) -> None:
     """Check channel metadata, then publish current offers and upcoming events to the context."""
     settings = generator.settings
-    zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
+    zone = _zone(settings)
     problems, broken = [], set()
     everything = [a for name in ARTICLE_LISTS for a in getattr(generator, name, [])]
     for article in everything:
@@ -70,12 +89,14 @@ def on_articles_read(generator) -> None:
 
 def on_articles_init(generator) -> None:
     """Report malformed Pelican dates in articles before Pelican's reader trips over them."""
-    report_problems(scan(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES"))
+    now = build_now(generator.settings, _zone(generator.settings))
+    report_problems(scan(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES", now))
 
 
 def on_pages_init(generator) -> None:
     """Report malformed Pelican dates in pages before Pelican's reader trips over them."""
-    report_problems(scan(generator, "PAGE_PATHS", "PAGE_EXCLUDES"))
+    now = build_now(generator.settings, _zone(generator.settings))
+    report_problems(scan(generator, "PAGE_PATHS", "PAGE_EXCLUDES", now))
 
 
 def on_articles_written(generator, writer) -> None:
@@ -86,6 +107,7 @@ def on_articles_written(generator, writer) -> None:
 
 def register() -> None:
     """Connect the hub to Pelican."""
+    signals.initialized.connect(add_relative_dates)
     signals.article_generator_init.connect(on_articles_init)
     signals.page_generator_init.connect(on_pages_init)
     signals.article_generator_finalized.connect(on_articles_read)
