@@ -14,11 +14,12 @@ export POLLSERVER_DATA_DIR ?= $(DATA_DIR)
 export POLLSERVER_SITE_DIR ?= $(OUTPUT)
 PELICAN := $(BIN)/pelican $(CONTENT) -o $(OUTPUT) --fatal errors -e ENGAGE_RESULTS='"$(DATA_DIR)/results.json"' $(PELICAN_SETTINGS)
 
-.PHONY: help install install-test html check new serve devserver rebuild publish clean run test lint bench lock chromium sample-data
+.PHONY: help install install-test html check new serve devserver rebuild publish clean run test test-dates lint bench lock chromium sample-data
 
 help:
 	@echo "make run       build the site and serve it with pollserver on http://127.0.0.1:$(PORT)"
 	@echo "make test      install test dependencies (and Chromium) and run the whole suite"
+	@echo "make test-dates run the date-sensitive tests at several instants (HUB_TEST_NOW)"
 	@echo "make html      build the site into $(OUTPUT)/ (pelican + pagefind)"
 	@echo "make check     list every content problem without writing the site (exit 1 if any)"
 	@echo "make new CHANNEL=offers TITLE=\"...\"  start an article with the channel's metadata"
@@ -110,6 +111,27 @@ test: install-test chromium node_modules/axe-core/axe.min.js
 	@# pytest exits 5 when it collected nothing: that must fail CI, not pass it silently.
 	$(BIN)/pytest -n 2 --dist loadgroup; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; fi; exit $$rc
+	$(MAKE) --no-print-directory test-dates
+
+# The date-sensitive tests (site build, offers, events, polls, surveys, jams, the browser) at
+# several instants: now, the last minute of a day and the first of the next (when offers end),
+# New Year, mid-year and a leap-year February years ahead. Each run passes its instant in
+# HUB_TEST_NOW, which the builds, the app's clock and Playwright's clock all take
+# (tests/instant.py); the selection is kept small and serial (one site build per kind per
+# instant, not one per worker) so `make test` stays quick.
+DATE_INSTANTS ?= now 2026-11-30T23:59:00Z 2026-12-01T00:00:00Z 2027-01-01T00:00:00Z \
+  2027-07-15T12:00:00Z 2030-02-28T12:00:00Z
+DATE_TESTS ?= tests/site/test_build.py tests/browser/test_site.py \
+  tests/browser/test_engage_widgets.py tests/browser/test_jams.py
+DATE_SELECT ?= (event or offer or poll or home or survey_invites or no_js_submit or expir) \
+  and not layout and not console and not accessibility and not broken_metadata \
+  and not without_a_choice and not javascript_off
+test-dates: install-test chromium node_modules/axe-core/axe.min.js
+	@set -e; for at in $(DATE_INSTANTS); do \
+	  if [ "$$at" = now ]; then at=$$(date -u +%Y-%m-%dT%H:%M:%SZ); fi; \
+	  echo "== tests at $$at"; \
+	  HUB_TEST_NOW=$$at $(BIN)/pytest -q -n 0 -p no:cacheprovider $(DATE_TESTS) -k "$(DATE_SELECT)"; \
+	done
 
 lint: install-test
 	$(BIN)/ruff check .

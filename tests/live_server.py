@@ -25,11 +25,15 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
-def free_port() -> int:
-    """Return a TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def bound_socket() -> socket.socket:
+    """Return a socket bound to a free loopback port, to hand to the server.
+
+    Probing a port, closing it and starting a server on it races with other test workers;
+    a socket that stays bound until the server has inherited it cannot be taken.
+    """
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    return sock
 
 
 def server_env(data_dir: Path, **extra: str) -> dict[str, str]:
@@ -58,13 +62,14 @@ class Gunicorn:
 
     def start(self, timeout: float = 30) -> Gunicorn:
         """Start and wait until it answers ``/api/health``."""
-        port = free_port()
-        self.base = f"http://127.0.0.1:{port}"
-        cmd = [str(BIN / "gunicorn"), "--no-control-socket", "-w", "2", "-k", "gthread",
-               "--threads", "4", "-b", f"127.0.0.1:{port}", "pollserver.wsgi:app"]
-        with open(self.log, "ab") as log:
-            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=server_env(self.data_dir, **self.env),
-                                         stdout=log, stderr=log, start_new_session=True)
+        with bound_socket() as sock:
+            self.base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+            cmd = [str(BIN / "gunicorn"), "--no-control-socket", "-w", "2", "-k", "gthread",
+                   "--threads", "4", "-b", f"fd://{sock.fileno()}", "pollserver.wsgi:app"]
+            with open(self.log, "ab") as log:
+                self.proc = subprocess.Popen(
+                    cmd, cwd=ROOT, env=server_env(self.data_dir, **self.env), stdout=log,
+                    stderr=log, start_new_session=True, pass_fds=(sock.fileno(),))
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

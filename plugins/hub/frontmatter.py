@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import datetime
 from pathlib import Path
 
 from pelican.utils import get_date
 
+from .relative import resolve
+
 DATE_FIELDS = ("date", "modified")
 
 
-def read_header(path: Path) -> dict[str, tuple[int, str]]:
+def read_header(path: Path, now: datetime | None = None) -> dict[str, tuple[int, str]]:
     """Return the `Key: value` lines at the top of a Markdown file: lower-cased key to
-    (line, value)."""
+    (line, value), with relative-date tokens resolved against `now` as the build resolves them."""
     header: dict[str, tuple[int, str]] = {}
     with path.open(encoding="utf-8", errors="replace") as lines:
         for number, line in enumerate(lines, 1):
@@ -26,14 +29,15 @@ def read_header(path: Path) -> dict[str, tuple[int, str]]:
                 break
             key, sep, value = line.partition(":")
             if sep and key.strip() and not key.startswith((" ", "\t")):
+                value = resolve(value, now) if now else value
                 header[key.strip().lower()] = (number, value.strip())
     return header
 
 
-def date_problems(path: Path) -> list[tuple[int, str]]:
+def date_problems(path: Path, now: datetime | None = None) -> list[tuple[int, str]]:
     """Return (line, message) for each date field in the header Pelican could not parse."""
     problems = []
-    for field, (line, value) in read_header(path).items():
+    for field, (line, value) in read_header(path, now).items():
         if field in DATE_FIELDS and value:
             try:
                 get_date(value.replace("_", " "))
@@ -43,9 +47,10 @@ def date_problems(path: Path) -> list[tuple[int, str]]:
     return problems
 
 
-def missing_problems(path: Path, required: tuple[str, ...]) -> list[tuple[int, str]]:
+def missing_problems(path: Path, required: tuple[str, ...],
+                     now: datetime | None = None) -> list[tuple[int, str]]:
     """Return (1, message) when the header lacks a field Pelican requires (it would stop)."""
-    header = read_header(path)
+    header = read_header(path, now)
     missing = [field for field in required if not header.get(field, (0, ""))[1]]
     if not missing:
         return []
@@ -55,7 +60,8 @@ def missing_problems(path: Path, required: tuple[str, ...]) -> list[tuple[int, s
 
 
 def scan(generator, paths_setting: str, excludes_setting: str,
-         required: tuple[str, ...] = ()) -> list[tuple[str, int, str]]:
+         required: tuple[str, ...] = (), now: datetime | None = None,
+         ) -> list[tuple[str, int, str]]:
     """Return (source, line, message) for every Markdown file of the generator that Pelican's
     reader would stop on: a bad date, or a missing field in `required`."""
     base = Path(generator.path)
@@ -71,7 +77,7 @@ def scan(generator, paths_setting: str, excludes_setting: str,
         dated = re.match(generator.settings.get("FILENAME_METADATA") or "^$", path.stem)
         if dated and dated.groupdict().get("date"):
             needed = tuple(f for f in required if f != "date")  # Pelican takes it from the name
-        for line, message in missing_problems(path, needed) + date_problems(path):
+        for line, message in missing_problems(path, needed, now) + date_problems(path, now):
             source = f"{base.name}/{Path(os.path.relpath(path, base)).as_posix()}"
             found.append((source, line, message))
     return found

@@ -19,6 +19,7 @@ from .frontmatter import scan
 from .ics import ics_url, write_event_calendars
 from .links import check_links
 from .offers import classify_offers
+from .relative import RelativeDatesExtension, day_cache_path
 from .report import add, connect, header_line, source_name
 
 ARTICLE_LISTS = ("articles", "translations", "drafts", "drafts_translations", "hidden_articles")
@@ -28,6 +29,24 @@ def build_now(settings, zone: ZoneInfo) -> datetime:
     """Return the instant offers and events are compared with: HUB_NOW if set, else now."""
     value = settings.get("HUB_NOW")
     return parse_moment("HUB_NOW", value, zone) if value else datetime.now(zone)
+
+
+def _zone(settings) -> ZoneInfo:
+    return ZoneInfo(settings.get("TIMEZONE") or "UTC")
+
+
+def add_relative_dates(pelican) -> None:
+    """Resolve `{{ today+N }}` tokens (hub/relative.py) in this Pelican's Markdown, with the
+    content cache kept per build day so cached pages never carry another day's dates."""
+    settings = pelican.settings
+    now = build_now(settings, _zone(settings))
+    markdown = dict(settings.get("MARKDOWN") or {})
+    extensions = [e for e in markdown.get("extensions", [])
+                  if not isinstance(e, RelativeDatesExtension)]
+    markdown["extensions"] = [*extensions, RelativeDatesExtension(now)]
+    settings["MARKDOWN"] = markdown
+    if settings.get("CACHE_PATH"):
+        settings["CACHE_PATH"] = day_cache_path(settings["CACHE_PATH"], now)
 
 
 def _in_channel(articles, slug: str) -> list:
@@ -59,7 +78,7 @@ def _field_of(message: str) -> str:
 def on_articles_read(generator) -> None:
     """Check channel metadata, then publish current offers and upcoming events to the context."""
     settings = generator.settings
-    zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
+    zone = _zone(settings)
     now = build_now(settings, zone)
     broken = set()
     everything = [a for name in ARTICLE_LISTS for a in getattr(generator, name, [])]
@@ -96,7 +115,8 @@ def _skip_unreadable(generator, paths_setting: str, excludes_setting: str,
     file is left out of this build (only this generator object is changed) so the rest of the
     content is still checked and every problem is listed together.
     """
-    found = scan(generator, paths_setting, excludes_setting, required)
+    now = build_now(generator.settings, _zone(generator.settings))
+    found = scan(generator, paths_setting, excludes_setting, required, now)
     for source, line, message in found:
         add(generator.settings, source, line, message)
     if not found:
@@ -139,6 +159,7 @@ def on_articles_written(generator, writer) -> None:
 def register() -> None:
     """Connect the hub to Pelican."""
     connect()
+    signals.initialized.connect(add_relative_dates)
     signals.article_generator_init.connect(on_articles_init)
     signals.page_generator_init.connect(on_pages_init)
     signals.article_generator_finalized.connect(on_articles_read)

@@ -4,17 +4,18 @@ built once and served by the real pollserver (CSP and all)."""
 from __future__ import annotations
 
 import importlib.util
-import os
 import threading
 from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
+from tests.ci import missing
+from tests.instant import TEST_NOW
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -24,13 +25,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
 ]
-
-
-def missing(reason: str) -> None:
-    """Skip on a laptop without the tool; fail in CI, where a skip would hide a gap."""
-    if IN_CI:
-        pytest.fail(reason)
-    pytest.skip(reason)
 
 
 def _sitebuild():
@@ -48,6 +42,31 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
 
 
+class ClockedBrowser:
+    """The session's browser, but every context it opens starts at the instant under test.
+
+    site.js marks offers expired with the page's own clock, so the page must not see the
+    machine's date: Playwright's clock starts at TEST_NOW and then runs on naturally.
+    """
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    def new_context(self, **kwargs):
+        context = self._browser.new_context(**kwargs)
+        context.clock.install(time=TEST_NOW)
+        return context
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
+
+
+@pytest.fixture(scope="session")
+def browser(browser):
+    """Wrap pytest-playwright's browser so no page reads the wall clock."""
+    return ClockedBrowser(browser)
+
+
 @pytest.fixture(scope="session")
 def axe_script() -> Path:
     """Return the path of axe-core, installed by `make test` (npm install axe-core@4.14.1)."""
@@ -59,7 +78,7 @@ def axe_script() -> Path:
 class Hub:
     """A running pollserver (memory store) serving the built sample site."""
 
-    def __init__(self, output: Path, data_dir: Path, clock=None) -> None:
+    def __init__(self, output: Path, data_dir: Path, clock=lambda: TEST_NOW) -> None:
         from pollserver import create_app
         from pollserver.config import Settings
         from pollserver.ops.sync import load_manifest, sync_manifest
@@ -69,8 +88,7 @@ class Hub:
                                        extra={"store": "memory"}))
         self.store = self.app.extensions["pollserver.store"]
         sync_manifest(self.store, load_manifest(output / "engage" / "manifest.json"))
-        if clock is not None:
-            self.app.extensions["pollserver.clock"] = clock
+        self.app.extensions["pollserver.clock"] = clock
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -98,10 +116,11 @@ def built_site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def serve_hub(built_site, tmp_path_factory):
-    """Start a pollserver with its own store on the built site: ``serve_hub(clock=None)``."""
+    """Start a pollserver with its own store on the built site: ``serve_hub(clock)``; the
+    clock defaults to the instant under test, never the machine's."""
     hubs: list[Hub] = []
 
-    def start(clock=None) -> Hub:
+    def start(clock=lambda: TEST_NOW) -> Hub:
         hub = Hub(built_site, tmp_path_factory.mktemp("hub-var"), clock)
         hubs.append(hub)
         return hub

@@ -3,10 +3,10 @@ an editor signs in, approves an idea, picks it as a winner, and the site shows i
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from playwright.sync_api import expect
+
+from tests.instant import TEST_NOW
 
 pytestmark = pytest.mark.browser
 
@@ -14,7 +14,7 @@ SURVEY_PAGE = "/pages/how-are-we-doing.html"
 SURVEY = "#survey-how-are-we-doing"
 THANKS = "#survey-how-are-we-doing-thanks"
 JAM = "build-next"
-NOW = datetime(2026, 12, 5, 12, tzinfo=UTC)
+NOW = TEST_NOW
 PASSWORD = "browser test password"
 
 
@@ -125,6 +125,10 @@ def test_admin_pages_have_no_axe_violations(browser, hub, axe_script, path):
     page.get_by_label("Username").fill("editor")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(url + "/admin/")  # signed in, not back on the login form
     page.goto(url + path)
+    expect(page).to_have_url(url + path)
+    expect(page.get_by_role("button", name="Sign in")).to_have_count(0)
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("Sign in")
     assert _axe(page, axe_script) == []
     context.close()

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import os
-import socket
+import re
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,11 +54,7 @@ def write_manifest(path: Path) -> Path:
     return path
 
 
-def free_port(host: str = "127.0.0.1") -> int:
-    """Return a port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
+LISTENING = re.compile(r"Listening at: http://\S+:(\d+) ")
 
 
 def server_env(data_dir: Path, **extra: str) -> dict[str, str]:
@@ -72,18 +69,20 @@ def server_env(data_dir: Path, **extra: str) -> dict[str, str]:
 class Server:
     """One ``pollserver serve`` process with its stdout and stderr captured to files."""
 
-    def __init__(self, host: str, port: int, env: dict[str, str], logs: Path) -> None:
-        self.host, self.port = host, port
-        self.url = f"http://{host}:{port}"
-        self.stdout_path = logs / f"server-{port}.out"
-        self.stderr_path = logs / f"server-{port}.err"
+    def __init__(self, host: str, env: dict[str, str], logs: Path) -> None:
+        # Port 0: the server binds a free port itself and says which (no probe-then-bind race
+        # with other test workers); wait_ready reads it from gunicorn's log.
+        self.host, self.port, self.url = host, 0, ""
+        logs = Path(tempfile.mkdtemp(prefix="server-", dir=logs))
+        self.stdout_path = logs / "server.out"
+        self.stderr_path = logs / "server.err"
         self._out: IO[bytes] = self.stdout_path.open("wb")
         self._err: IO[bytes] = self.stderr_path.open("wb")
         # The very command line of production: `pollserver serve` execs gunicorn with the
         # access-log format the privacy rules rely on.
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "pollserver.cli", "serve", "--host", host,
-             "--port", str(port), "--threads", "4"],
+             "--port", "0", "--threads", "4"],
             cwd=ROOT, env=env, stdout=self._out, stderr=self._err)
 
     def wait_ready(self, timeout: float = 30.0) -> None:
@@ -92,6 +91,14 @@ class Server:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 break
+            if not self.port:
+                found = LISTENING.search(self.logs())
+                if not found:
+                    time.sleep(0.1)
+                    continue
+                self.port = int(found.group(1))
+                shown = f"[{self.host}]" if ":" in self.host else self.host
+                self.url = f"http://{shown}:{self.port}"
             try:
                 if requests.get(self.url + "/api/health", timeout=2).ok:
                     return
@@ -125,7 +132,7 @@ def start_server(tmp_path: Path) -> Iterator:
     started: list[Server] = []
 
     def start(env: dict[str, str], host: str = "127.0.0.1") -> Server:
-        server = Server(host, free_port(host), env, tmp_path)
+        server = Server(host, env, tmp_path)
         started.append(server)
         server.wait_ready()
         return server

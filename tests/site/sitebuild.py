@@ -8,10 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.instant import TEST_NOW
+
 ROOT = Path(__file__).resolve().parents[2]
 PELICAN = Path(sys.executable).with_name("pelican")
-# Offers and events are judged against this instant, so the sample stays stable over time.
-BUILD_NOW = "2026-11-23T12:00:00+00:00"
+# Offers, events, polls and jams are judged against the instant under test (tests/instant.py).
+BUILD_NOW = TEST_NOW.isoformat()
 
 
 def build_site(

@@ -14,9 +14,13 @@ from pathlib import Path
 import pytest
 
 from pollserver.store.base import Store
+from tests.ci import require_module
 from tests.conftest import need_service
 
 BACKENDS = ("memory", "tinydb", "postgres")
+#: The backends that keep data across a restart: parametrize restart tests over these only,
+#: ``@pytest.mark.parametrize("backend", DURABLE, indirect=True)``, so no run skips.
+DURABLE = ("tinydb", "postgres")
 DATABASE_URL = os.environ.get("POLLSERVER_TEST_DATABASE_URL",
                               "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -50,7 +54,7 @@ class Backend:
         return store
 
     def _open_postgres(self) -> Store:
-        postgres = pytest.importorskip("pollserver.store.postgres")
+        postgres = require_module("pollserver.store.postgres")
         import psycopg
 
         try:
@@ -92,14 +96,14 @@ def store(backend: Backend) -> Store:
 def reopen(backend: Backend) -> Callable[[Store], Store]:
     """``reopen(store)`` closes it and opens the same data again (durable backends only)."""
     if not backend.durable:
-        pytest.skip(f"{backend.name} keeps nothing across a restart")
+        pytest.fail(f"{backend.name} keeps nothing across a restart: parametrize over DURABLE")
     return backend.reopen
 
 
 @pytest.fixture(scope="module")
 def pg_url() -> str:
     """The test database URL; skip (fail under CI) when the server does not answer."""
-    psycopg = pytest.importorskip("psycopg")
+    psycopg = require_module("psycopg")
     try:
         psycopg.connect(DATABASE_URL, connect_timeout=3).close()
     except psycopg.OperationalError as error:

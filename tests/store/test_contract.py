@@ -9,6 +9,7 @@ import pytest
 
 from pollserver.domain.errors import AlreadyVoted, BadRequest, Conflict, NotFound, NoVotesLeft
 from pollserver.domain.records import AuditEntry, Item, Tally
+from tests.store.conftest import DURABLE
 
 AT = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -374,6 +375,7 @@ def everything(store) -> dict:
     }
 
 
+@pytest.mark.parametrize("backend", DURABLE, indirect=True)
 def test_everything_survives_reopen(store, reopen):
     fill_voter(store)
     vote(store, "x1", "a", "b", poll_id="p")

@@ -86,9 +86,8 @@ class _Clock:
         return self.now
 
 
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)  # the only one with copies
 def test_postgres_item_copies_expire(backend, store: Store, monkeypatch) -> None:
-    if backend.name != "postgres":
-        pytest.skip("only PostgreSQL keeps short-lived item copies")
     from pollserver.store import postgres
 
     clock = _Clock()

@@ -14,8 +14,9 @@ from pollserver.domain.records import AuditEntry, Item
 from pollserver.store.base import Store
 from pollserver.store.memory import MemoryStore
 from pollserver.store.migrate import MigrationError, migrate
+from tests.ci import require_module
 
-psycopg = pytest.importorskip("psycopg")
+psycopg = require_module("psycopg")
 
 from pollserver.store.postgres import PostgresStore  # noqa: E402
 
@@ -47,7 +48,7 @@ def embedded(kind: str, data_dir: Path) -> Store:
     """Open the embedded store under test."""
     if kind == "memory":
         return MemoryStore()
-    tinydb = pytest.importorskip("pollserver.store.tinydb")
+    tinydb = require_module("pollserver.store.tinydb")
     return tinydb.TinyDBStore(data_dir)
 
 

@@ -20,7 +20,9 @@ from typing import Any
 
 import pytest
 
-psycopg = pytest.importorskip("psycopg")
+from tests.ci import require_module
+
+psycopg = require_module("psycopg")
 
 from pollserver.domain.errors import (  # noqa: E402
     AlreadyVoted,

@@ -293,11 +293,29 @@ def test_reads_go_on_while_the_writer_waits_for_fsync(tmp_path, monkeypatch):
     assert TinyDBStore(tmp_path).tally("p").total == 2
 
 
-def _wait_for_snapshot(store: TinyDBStore) -> None:
+def _wait_for_snapshot(data_dir: Path, covering: int) -> dict:
+    """Wait until a snapshot holding op `covering` is in place and the journal it replaces is
+    retired (the rotation the store documents), and return its meta; never look at the
+    store's internals."""
     deadline = time.monotonic() + 30
-    while (child := store._child) is not None and time.monotonic() < deadline:
-        child[1].join(0.05)
-    assert store._child is None
+    path = data_dir / "store.json"
+    while time.monotonic() < deadline:
+        if path.exists() and (meta := snapshot.read_meta(path))["n"] >= covering:
+            journals = {p.name for p in data_dir.glob("journal-*.jsonl")}
+            if journals == {f"journal-{meta['generation']}.jsonl"}:  # the old one retired
+                return meta
+        time.sleep(0.05)
+    raise AssertionError(f"no snapshot covering op {covering} within 30 s")
+
+
+def _wait_for_failure(caplog) -> None:
+    """Wait until the store reports its failed background snapshot (what an operator sees)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if any("background snapshot failed" in r.getMessage() for r in caplog.records):
+            return
+        time.sleep(0.05)
+    raise AssertionError("the failed snapshot was never reported")
 
 
 def test_forked_snapshot_keeps_votes_made_while_it_was_written(tmp_path, monkeypatch):
@@ -317,8 +335,7 @@ def test_forked_snapshot_keeps_votes_made_while_it_was_written(tmp_path, monkeyp
     for n in range(10, 15):  # while the child writes: these land in the old journal
         vote(store, f"v{n}")
     assert other.tally("p").total == 15
-    _wait_for_snapshot(store)
-    meta = snapshot.read_meta(tmp_path / "store.json")
+    meta = _wait_for_snapshot(tmp_path, covering=10)
     assert meta["generation"] == 1 and meta["base"] == 0 and meta["n"] == 10  # sync + 9
     assert [line["op"]["voter"] for line in journal_lines(tmp_path)] == [
         f"v{n}" for n in range(9, 15)]  # copied over to the new generation
@@ -333,19 +350,18 @@ def test_forked_snapshot_keeps_votes_made_while_it_was_written(tmp_path, monkeyp
     assert TinyDBStore(tmp_path).tally("p").total == 17
 
 
-def test_failed_forked_snapshot_keeps_serving_and_retries(tmp_path, monkeypatch):
+def test_failed_forked_snapshot_keeps_serving_and_retries(tmp_path, monkeypatch, caplog):
     store = open_store(tmp_path, snapshot_every=5)
     store.inline_rows = 0
     monkeypatch.setattr(snapshot, "write_temp", _enospc)  # the child inherits the fault
     for n in range(6):
         vote(store, f"v{n}")
-    _wait_for_snapshot(store)
+    _wait_for_failure(caplog)
     assert not (tmp_path / "store.json").exists()
     monkeypatch.undo()
     for n in range(6, 16):
         vote(store, f"v{n}")
-    _wait_for_snapshot(store)
-    assert snapshot.read_meta(tmp_path / "store.json")["n"] >= 11
+    assert _wait_for_snapshot(tmp_path, covering=11)["n"] >= 11
     assert TinyDBStore(tmp_path).tally("p").total == 16
 
 
