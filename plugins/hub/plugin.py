@@ -18,6 +18,7 @@ from .frontmatter import scan
 from .ics import ics_url, write_event_calendars
 from .offers import classify_offers
 from .report import report_problems, source_name
+from .tables import TableAlignExtension
 
 ARTICLE_LISTS = ("articles", "translations", "drafts", "drafts_translations", "hidden_articles")
 
@@ -68,6 +69,15 @@ def on_articles_read(generator) -> None:
     generator.context["hub_build_time"] = now
 
 
+def add_table_align(pelican) -> None:
+    """Add the table-alignment extension to this Pelican's own copy of the MARKDOWN setting."""
+    markdown = dict(pelican.settings.get("MARKDOWN") or {})
+    extensions = [e for e in markdown.get("extensions", [])
+                  if not isinstance(e, TableAlignExtension)]
+    markdown["extensions"] = [*extensions, TableAlignExtension()]
+    pelican.settings["MARKDOWN"] = markdown
+
+
 def on_articles_init(generator) -> None:
     """Report malformed Pelican dates in articles before Pelican's reader trips over them."""
     report_problems(scan(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES"))
@@ -86,6 +96,7 @@ def on_articles_written(generator, writer) -> None:
 
 def register() -> None:
     """Connect the hub to Pelican."""
+    signals.initialized.connect(add_table_align)
     signals.article_generator_init.connect(on_articles_init)
     signals.page_generator_init.connect(on_pages_init)
     signals.article_generator_finalized.connect(on_articles_read)
