@@ -11,7 +11,7 @@ export POLLSERVER_DATA_DIR ?= $(DATA_DIR)
 export POLLSERVER_SITE_DIR ?= $(OUTPUT)
 PELICAN := $(BIN)/pelican content -o $(OUTPUT) --fatal errors -e ENGAGE_RESULTS='"$(DATA_DIR)/results.json"'
 
-.PHONY: help install install-test html serve devserver publish clean run test lint bench lock chromium sample-data
+.PHONY: help install install-test html serve devserver publish clean run test lint bench lock chromium sample-data validate java
 
 help:
 	@echo "make run       build the site and serve it with pollserver on http://127.0.0.1:$(PORT)"
@@ -20,6 +20,7 @@ help:
 	@echo "make serve     serve $(OUTPUT)/ with pollserver (no rebuild)"
 	@echo "make devserver rebuild on change and serve"
 	@echo "make publish   production build with publishconf.py"
+	@echo "make validate  check every page, feed, calendar and the sitemap with outside validators"
 	@echo "make bench     run the benchmarks in bench/ (ratios against same-run baselines)"
 	@echo "make clean     remove $(OUTPUT)/ and caches (keeps $(DATA_DIR)/, the votes)"
 
@@ -86,8 +87,20 @@ test: install-test chromium node_modules/axe-core/axe.min.js
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	@# pytest exits 5 when it collected nothing: that must fail CI, not pass it silently.
+	$(MAKE) --no-print-directory validate
 	$(BIN)/pytest -n 2 --dist loadgroup; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; fi; exit $$rc
+
+# The built sample site and every page pollserver renders (reader, editor, error pages) through
+# the W3C Nu HTML checker (Java), feeds through feedparser, calendars through three readers,
+# and the sitemap against the pages: 0 errors or it fails (sitecheck/, see README).
+validate: install-test java
+	$(PY) -m sitecheck
+
+java:
+	@if command -v java >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null); \
+	else echo "make validate needs Java 17: run 'sudo apt-get install -y openjdk-17-jre-headless'"; exit 1; fi
 
 lint: install-test
 	$(BIN)/ruff check .
