@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 
 from pollserver.admin.passwords import hash_password
 
-__all__ = ["ARGS", "EXTRA", "SKIP", "Fetched", "fetch_server_pages"]
+__all__ = ["ARGS", "EXTRA", "SKIP", "Fetched", "fetch_server_pages", "route_paths"]
 
 ORIGIN = "http://localhost"
 EDITOR, PASSWORD = "sitecheck", "sitecheck editor password"
@@ -110,7 +110,7 @@ def _reader(app: Flask, manifest: dict) -> tuple[FlaskClient, list[Fetched]]:
     return client, seen
 
 
-def _route_paths(app: Flask, manifest: dict, errors: list[str]) -> list[tuple[str, str]]:
+def route_paths(app: Flask, manifest: dict, errors: list[str]) -> list[tuple[str, str]]:
     """Return (who, path) for every GET route, each argument filled with every sample."""
     paths: list[tuple[str, str]] = []
     with app.test_request_context():
@@ -149,7 +149,7 @@ def fetch_server_pages(app: Flask, manifest: dict) -> tuple[list[Fetched], list[
     editor, resumed = _editor(app)
     fetched.append(resumed)
     jam = next((j["id"] for j in manifest.get("jams", [])), "none")
-    wanted = [(who, path, 200) for who, path in _route_paths(app, manifest, errors)]
+    wanted = [(who, path, 200) for who, path in route_paths(app, manifest, errors)]
     wanted += [(who, path.format(jam=jam), status) for who, path, status in EXTRA]
     errors += [f"{f.name}: status {f.status}, expected 200" for f in fetched if f.status != 200]
     for who, path, status in wanted:
