@@ -37,6 +37,9 @@ def _by_ics(text: str) -> list[Event]:
 
 
 def _by_vobject(text: str) -> list[Event]:
+    # vobject keeps every VTIMEZONE it has read in a process-wide map by TZID, and the first
+    # one wins: forget them, so each file is read on its own, as a calendar app would.
+    vars(vobject.icalendar)["__tzidMap"].clear()
     calendar = vobject.readOne(text)
     return [(str(e.uid.value), _utc(e.dtstart.value), _utc(e.dtend.value))
             for e in calendar.contents.get("vevent", [])]
