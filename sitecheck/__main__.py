@@ -61,7 +61,7 @@ def run(work: Path, now: datetime) -> list[Result]:
     server = Result("server pages", checked=len(fetched), errors=fetch_errors,
                     detail=f"{sum(p.mimetype == 'text/html' for p in fetched)} HTML")
     html = check_html(pages)
-    html.detail = f"{built_pages} built, {len(pages) - built_pages} served"
+    html.detail = f"{built_pages} built, {len(pages) - built_pages} served; {html.detail}"
     return [
         server,
         html,
