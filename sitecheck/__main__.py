@@ -13,7 +13,7 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from .build import build
+from .build import BuildFailed, build
 from .calendars import check_calendars
 from .feeds import check_feeds
 from .nu import NuUnavailable, check_html
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             with tempfile.TemporaryDirectory(prefix="sitecheck-") as work:
                 results = run(Path(work), now)
-    except NuUnavailable as exc:
+    except (NuUnavailable, BuildFailed) as exc:
         print(f"validate: {exc}", file=sys.stderr)
         return 1
     for result in results:

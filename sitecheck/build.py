@@ -22,7 +22,7 @@ from pollserver.config import Settings
 from pollserver.seed import seed
 from pollserver.sync import load_manifest, results_snapshot, sync_manifest
 
-__all__ = ["ROOT", "Built", "build", "make_app"]
+__all__ = ["ROOT", "BuildFailed", "Built", "build", "make_app"]
 
 ROOT = Path(__file__).resolve().parents[1]
 PELICAN = Path(sys.executable).with_name("pelican")
