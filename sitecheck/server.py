@@ -28,8 +28,35 @@ TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 #: and ``admin.resume``, which only shows after a re-login (fetched in :func:`_editor`).
 SKIP = {"static", "admin.static", "site.page", "admin.export", "admin.session_info",
         "admin.resume", "sitecheck_broken"}
-#: Sample values for URL arguments, from the manifest: ``{"jam_id": "jams", ...}``.
-ARGS = {"jam_id": "jams", "poll_id": "polls", "survey_id": "surveys"}
+Samples = Callable[[Flask, dict], list[str]]
+
+
+def from_manifest(section: str) -> Samples:
+    """Return a sampler of the ids of one manifest section (``jams``, ``polls``...)."""
+    return lambda _app, manifest: [item["id"] for item in manifest.get(section, [])]
+
+
+def idea_pairs(app: Flask, manifest: dict) -> list[dict[str, str]]:
+    """Return ``{jam_id, idea_id}`` for one published idea of each jam that has one."""
+    store = app.extensions["pollserver.store"]
+    pairs = []
+    for jam in manifest.get("jams", []):
+        ideas = [i.id for i in store.list_ideas(jam["id"]) if i.moderation == "published"]
+        pairs += [{"jam_id": jam["id"], "idea_id": idea} for idea in ideas[:1]]
+    return pairs
+
+
+#: Sample values for each URL argument name; a new argument needs an entry here.
+ARGS: dict[str, Samples] = {
+    "jam_id": from_manifest("jams"),
+    "poll_id": from_manifest("polls"),
+    "survey_id": from_manifest("surveys"),
+    "idea_id": lambda app, manifest: [p["idea_id"] for p in idea_pairs(app, manifest)],
+}
+#: Arguments that must be sampled together when a route has all of them (an idea of that jam).
+LINKED: dict[frozenset[str], Callable[[Flask, dict], list[dict[str, str]]]] = {
+    frozenset({"jam_id", "idea_id"}): idea_pairs,
+}
 #: Pages routes alone do not reach: (who, path, expected status). ``who``: reader, editor,
 #: stranger (no cookies at all).
 EXTRA: list[tuple[str, str, int]] = [
@@ -126,9 +153,13 @@ def route_paths(app: Flask, manifest: dict, errors: list[str]) -> list[tuple[str
                               "add one to ARGS (or the endpoint to SKIP) in sitecheck/server.py")
                 continue
             combos: list[dict[str, str]] = [{}]
-            for arg in sorted(rule.arguments):
-                ids = [item["id"] for item in manifest.get(ARGS[arg], [])]
-                combos = [{**c, arg: value} for c in combos for value in ids]
+            alone = set(rule.arguments)
+            for group, sampler in LINKED.items():
+                if group <= alone:
+                    combos = [{**c, **pair} for c in combos for pair in sampler(app, manifest)]
+                    alone -= group
+            for arg in sorted(alone):
+                combos = [{**c, arg: value} for c in combos for value in ARGS[arg](app, manifest)]
             who = "editor" if rule.rule.startswith("/admin") else "reader"
             paths += [(who, adapter.build(rule.endpoint, values)) for values in combos]
     return paths

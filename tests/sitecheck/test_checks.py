@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
@@ -13,7 +13,7 @@ from sitecheck.feeds import check_feeds
 from sitecheck.nu import check_html
 from sitecheck.server import route_paths
 from sitecheck.sitemap import check_sitemap, public_pages
-from tests.conftest import need_service
+from tests.conftest import make_item, need_service
 
 ATOM = """<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>urn:feed</id>
@@ -116,3 +116,16 @@ def test_the_nu_checker_fails_obsolete_markup_and_passes_a_valid_page(tmp_path):
     assert result.checked == 2
     assert [e.split(":")[0] for e in result.errors] == ["/bad.html", "/bad.html"], result.errors
     assert any("“align” attribute on the “td” element is obsolete" in e for e in result.errors)
+
+
+def test_an_idea_route_gets_an_idea_of_the_same_jam(app, store):
+    store.sync_items([make_item("jam", id="j1", title="Jam one", prompt="Ideas?"),
+                      make_item("jam", id="j2", title="Jam two", prompt="Ideas?")])
+    idea = store.add_idea("j2", title="A good idea", body="", author=None, voter_id=None,
+                          moderation="published", at=datetime(2026, 11, 1, tzinfo=UTC))
+    app.add_url_rule("/jams/<jam_id>/ideas/<idea_id>", "idea", lambda jam_id, idea_id: "")
+    errors: list[str] = []
+    manifest = {"jams": [{"id": "j1"}, {"id": "j2"}]}
+    paths = route_paths(app, manifest, errors)
+    assert errors == []
+    assert [p for _who, p in paths if "/ideas/" in p] == [f"/jams/j2/ideas/{idea.id}"]
