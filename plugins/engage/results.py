@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +40,22 @@ def load_results(path: str | Path | None) -> dict[str, Any] | None:
     if not isinstance(data, dict):
         raise ResultsError(f"{path}: results must be a JSON object")
     return data
+
+
+#: Control characters (C0 but tab and newline, DEL, C1) and lone surrogates.
+UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+#: The longest reader text baked into a page; the API caps titles far below this.
+TEXT_MAX = 300
+
+
+def reader_text(value: Any) -> str:
+    """Return reader-written text as the page may show it: valid, normalised, plain text.
+
+    The templates escape it for HTML; this keeps what cannot be written at all (a lone
+    surrogate fails the build's UTF-8 output) or shown sensibly out of the page.
+    """
+    text = UNSAFE.sub("\ufffd", str(value))
+    return unicodedata.normalize("NFC", text).strip()[:TEXT_MAX]
 
 
 def _count(value: Any) -> int:
@@ -73,9 +91,8 @@ def jam_outcome(spec: JamSpec, results: dict[str, Any] | None) -> dict[str, Any]
     for item in entry["winners"]:
         if not isinstance(item, dict) or not item.get("title"):
             continue
-        author = item.get("author")
-        winners.append({"title": str(item["title"]),
-                        "author": str(author) if author else None,
+        author = reader_text(item.get("author") or "")
+        winners.append({"title": reader_text(item["title"]), "author": author or None,
                         "votes": _count(item.get("votes"))})
     ideas = entry.get("ideas")
     return {"winners": winners, "ideas": len(ideas) if isinstance(ideas, list) else None}

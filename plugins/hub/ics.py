@@ -6,8 +6,11 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
+
+from .vtimezone import rrule_timezone
 
 
 def ics_url(article) -> str:
@@ -23,8 +26,19 @@ def event_calendar(article, siteurl: str, domain: str) -> bytes:
     event = Event()
     event.add("uid", f"{article.slug}@{domain}")
     event.add("dtstamp", datetime.now(UTC).replace(microsecond=0))
-    event.add("dtstart", article.hub_starts)
-    event.add("dtend", article.hub_ends)
+    timezone = _timezone(article.hub_starts)
+    if timezone is None:
+        # No zone rule every reader understands: UTC instants, the zone name as a hint.
+        zone = article.hub_starts.tzinfo
+        if isinstance(zone, ZoneInfo) and zone.key != "UTC":
+            cal.add("x-wr-timezone", zone.key)
+        event.add("dtstart", article.hub_starts.astimezone(UTC))
+        event.add("dtend", article.hub_ends.astimezone(UTC))
+    else:
+        # A TZID needs a matching VTIMEZONE, or strict clients (Outlook) fall back to UTC.
+        cal.add_component(timezone)
+        event.add("dtstart", article.hub_starts)
+        event.add("dtend", article.hub_ends.astimezone(article.hub_starts.tzinfo))
     event.add("summary", article.title)
     event.add("location", article.hub_location)
     event.add("url", f"{siteurl}/{article.url}")
@@ -32,9 +46,15 @@ def event_calendar(article, siteurl: str, domain: str) -> bytes:
     if summary:
         event.add("description", _plain(str(summary)))
     cal.add_component(event)
-    # A TZID needs a matching VTIMEZONE, or strict clients (Outlook) fall back to UTC.
-    cal.add_missing_timezones()
     return cal.to_ical()
+
+
+def _timezone(starts: datetime):
+    """Return an RRULE-based VTIMEZONE for the event's IANA zone, or None to write UTC."""
+    zone = starts.tzinfo
+    if not isinstance(zone, ZoneInfo) or zone.key == "UTC":
+        return None
+    return rrule_timezone(zone.key, zone, starts.year)
 
 
 def write_event_calendars(events, output_path: str, siteurl: str) -> None:

@@ -21,6 +21,7 @@ from .links import check_links
 from .offers import classify_offers
 from .relative import RelativeDatesExtension, day_cache_path
 from .report import add, connect, header_line, source_name
+from .tables import TableAlignExtension
 
 ARTICLE_LISTS = ("articles", "translations", "drafts", "drafts_translations", "hidden_articles")
 
@@ -132,6 +133,15 @@ def _skip_unreadable(generator, paths_setting: str, excludes_setting: str,
     generator.get_files = get_files
 
 
+def add_table_align(pelican) -> None:
+    """Add the table-alignment extension to this Pelican's own copy of the MARKDOWN setting."""
+    markdown = dict(pelican.settings.get("MARKDOWN") or {})
+    extensions = [e for e in markdown.get("extensions", [])
+                  if not isinstance(e, TableAlignExtension)]
+    markdown["extensions"] = [*extensions, TableAlignExtension()]
+    pelican.settings["MARKDOWN"] = markdown
+
+
 def on_articles_init(generator) -> None:
     """Report malformed Pelican dates in articles before Pelican's reader trips over them."""
     required = ("title",) if generator.settings.get("DEFAULT_DATE") else ("title", "date")
@@ -160,6 +170,7 @@ def register() -> None:
     """Connect the hub to Pelican."""
     connect()
     signals.initialized.connect(add_relative_dates)
+    signals.initialized.connect(add_table_align)
     signals.article_generator_init.connect(on_articles_init)
     signals.page_generator_init.connect(on_pages_init)
     signals.article_generator_finalized.connect(on_articles_read)

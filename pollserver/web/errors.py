@@ -33,6 +33,11 @@ HTTP_CODES = {
 }
 
 
+#: What a reader's browser gets when a page fails: a small but valid HTML document.
+BROKEN_PAGE = ('<!doctype html>\n<html lang="en">\n<meta charset="utf-8">\n'
+               "<title>Something went wrong</title>\n<p>Something went wrong on our side.</p>\n")
+
+
 def error_response(status: int, code: str, message: str, **extra: object) -> Response:
     """Build the JSON error body every API error uses."""
     body: dict[str, object] = {"code": code, "message": message}
@@ -91,7 +96,7 @@ def _unexpected(error: Exception) -> Response | tuple[str, int]:
     log.exception("unexpected error on %s %s", request.method, request.path)
     if _wants_json():
         return error_response(500, "internal_error", "Something went wrong on our side.")
-    return "Something went wrong on our side.", 500
+    return BROKEN_PAGE, 500
 
 
 def init_app(app: Flask) -> None:
