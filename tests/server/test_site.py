@@ -4,7 +4,6 @@ and the outcome of a no-JS vote written into the article's status slot."""
 from __future__ import annotations
 
 import os
-
 from pathlib import Path
 
 import pytest
