@@ -159,7 +159,7 @@ class Model:
 
     def pool_stats(self) -> dict[str, tuple[int, int]]:
         return {pool: (len(held), len(self.claims.get(pool, {})))
-                for pool, held in self.pools.items()}
+                for pool, held in self.pools.items() if held}
 
     # -- voters ------------------------------------------------------------------------
 
