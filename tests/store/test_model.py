@@ -52,7 +52,7 @@ ITEMS = tuple([("poll", p) for p in POLLS] + [("jam", j) for j in JAMS]
 ERRORS = (AlreadyVoted, BadRequest, Conflict, NoVotesLeft, NotFound)
 
 #: (examples, steps per example) per ``HYPOTHESIS_PROFILE``.
-PROFILES = {"default": (25, 30), "ci": (60, 40)}
+PROFILES = {"default": (20, 30), "ci": (40, 40)}
 
 
 def _none(_: object) -> None:
