@@ -51,8 +51,10 @@ MIX = [("read-page", 30), ("read-poll", 25), ("read-jam", 25), ("vote", 7), ("id
 class Soak:
     """One soak run against one store."""
 
-    def __init__(self, store: str, minutes: float, clients: int, work: Path) -> None:
+    def __init__(self, store: str, minutes: float, clients: int, work: Path,
+                 kill_every: float = 60.0) -> None:
         self.store, self.seconds, self.clients, self.work = store, minutes * 60, clients, work
+        self.kill_every = kill_every
         self.data_dir = work / "var"
         self.ledger = Ledger()
         self.read_ms: list[float] = []
@@ -202,7 +204,7 @@ class Soak:
         time.sleep(min(10.0, self.seconds / 6))  # warm-up before the first RSS sample
         rss_start = sum(server.worker_rss_mb())
         started = time.monotonic()
-        next_kill = started + 60
+        next_kill = started + self.kill_every
         rss_end = rss_start
         while time.monotonic() - started < self.seconds:
             time.sleep(0.5)
@@ -214,7 +216,7 @@ class Soak:
                 server.stop()
                 self.kills += 1
                 server = self.start()
-                next_kill += 60
+                next_kill += self.kill_every
         rss_end = sum(server.worker_rss_mb()) if self.store != "tinydb" or not self.kills \
             else max(rss_end, sum(server.worker_rss_mb()))
         stop.set()
@@ -267,12 +269,14 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--store", choices=("tinydb", "postgres", "both"), default="both")
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--kill-every", type=float, default=60.0,
+                        help="seconds between kill -9 of the embedded store's server")
     args = parser.parse_args()
     stores = ("tinydb", "postgres") if args.store == "both" else (args.store,)
     failed = False
     for store in stores:
         with tempfile.TemporaryDirectory(prefix=f"soak-{store}-") as work:
-            result = Soak(store, args.minutes, args.clients, Path(work)).run()
+            result = Soak(store, args.minutes, args.clients, Path(work), args.kill_every).run()
         print(json.dumps(result))
         growth = result["rss_growth_pct"] or 0.0
         print(f"{store}: ledger {'exact' if result['ledger'] == 'exact' else 'MISMATCH'}; "
