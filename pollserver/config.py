@@ -40,6 +40,10 @@ SETTINGS = (
             "`on` forces Secure cookies and HSTS; `auto` follows the request scheme"),
     Setting("POLLSERVER_SNAPSHOT_EVERY", "5000",
             "journal entries between snapshots of the embedded store"),
+    Setting("POLLSERVER_SNAPSHOT_FORK_AT", "5000",
+            "state size (records) from which a forked child writes the snapshot"),
+    Setting("POLLSERVER_DB_TIMEOUT", "2",
+            "seconds to connect to PostgreSQL or wait for a pooled connection before a 503"),
     Setting("POLLSERVER_LOG_LEVEL", "INFO", "log level (access log never has raw IPs)"),
 )
 
@@ -58,6 +62,8 @@ class Settings:
     public_origin: str | None = None
     https: str = "auto"
     snapshot_every: int = 5000
+    snapshot_fork_at: int = 5000
+    db_timeout: float = 2.0
     log_level: str = "INFO"
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -81,6 +87,8 @@ class Settings:
             public_origin=(get("POLLSERVER_PUBLIC_ORIGIN") or "").rstrip("/") or None,
             https=get("POLLSERVER_HTTPS") or "auto",
             snapshot_every=int(get("POLLSERVER_SNAPSHOT_EVERY") or 5000),
+            snapshot_fork_at=int(get("POLLSERVER_SNAPSHOT_FORK_AT") or 5000),
+            db_timeout=float(get("POLLSERVER_DB_TIMEOUT") or 2),
             log_level=get("POLLSERVER_LOG_LEVEL") or "INFO",
         )
 

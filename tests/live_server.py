@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,12 +45,28 @@ def server_env(data_dir: Path, **extra: str) -> dict[str, str]:
 
 def sync_polls(data_dir: Path, *blocks: dict[str, Any]) -> None:
     """Create polls the way a deploy does: a manifest file and ``pollserver sync``."""
-    polls = [{**spec_to_manifest(parse_spec("poll", block)), "source": "content/x.md:1",
-              "url": "/x.html"} for block in blocks]
+    sync_blocks(data_dir, polls=blocks)
+
+
+def sync_blocks(data_dir: Path, polls: Sequence[dict[str, Any]] = (),
+                jams: Sequence[dict[str, Any]] = (), surveys: Sequence[dict[str, Any]] = (),
+                **env: str) -> None:
+    """Create items of every kind the way a deploy does: a manifest and ``pollserver sync``."""
+    doc: dict[str, Any] = {"version": 1}
+    for kind, plural, blocks in (("poll", "polls", polls), ("jam", "jams", jams),
+                                 ("survey", "surveys", surveys)):
+        doc[plural] = [{**spec_to_manifest(parse_spec(kind, block)),
+                        "source": "content/x.md:1", "url": "/x.html"} for block in blocks]
     manifest = data_dir.parent / "manifest.json"
-    manifest.write_text(json.dumps({"version": 1, "polls": polls, "jams": [], "surveys": []}))
-    subprocess.run([str(BIN / "pollserver"), "sync", "--manifest", str(manifest)], cwd=ROOT,
-                   env=server_env(data_dir), check=True, capture_output=True)
+    manifest.write_text(json.dumps(doc))
+    cli(data_dir, "sync", "--manifest", str(manifest), **env)
+
+
+def cli(data_dir: Path, *args: str, stdin: str = "", **env: str) -> str:
+    """Run ``pollserver ARGS`` on ``data_dir`` (or the database ``env`` names); return stdout."""
+    done = subprocess.run([str(BIN / "pollserver"), *args], cwd=ROOT, input=stdin, text=True,
+                          env=server_env(data_dir, **env), check=True, capture_output=True)
+    return done.stdout
 
 
 class Gunicorn:

@@ -89,7 +89,9 @@ class NoVotesLeft(Conflict):
 
 
 class StoreUnavailable(DomainError):
-    """The store cannot write (disk full, read-only); nothing acknowledged is lost."""
+    """The store cannot write (disk full, read-only, database down); nothing acknowledged is
+    lost. ``retry_after`` (seconds) becomes the ``Retry-After`` header."""
 
     code = "store_unavailable"
     status = 503
+    retry_after = 2

@@ -16,11 +16,13 @@ def open_store(settings: Settings) -> Store:
     if settings.database_url:
         from pollserver.store.postgres import PostgresStore
 
-        return PostgresStore(settings.database_url)
+        return PostgresStore(settings.database_url, timeout=settings.db_timeout,
+                             connect_timeout=max(1, round(settings.db_timeout)))
     if settings.extra.get("store") == "memory":
         from pollserver.store.memory import MemoryStore
 
         return MemoryStore()
     from pollserver.store.tinydb import TinyDBStore
 
-    return TinyDBStore(settings.data_dir, snapshot_every=settings.snapshot_every)
+    return TinyDBStore(settings.data_dir, snapshot_every=settings.snapshot_every,
+                       inline_rows=settings.snapshot_fork_at)

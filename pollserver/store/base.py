@@ -225,5 +225,12 @@ class Store(ABC):
 
     # -- lifecycle ---------------------------------------------------------------------
 
+    def health(self) -> str | None:
+        """Return ``None`` when the store can serve, else why not (``/api/health`` says 503).
+
+        Optional: a local store that opened is taken to be healthy.
+        """
+        return None
+
     def close(self) -> None:  # noqa: B027 - optional hook, like TinyDB's Storage.close
         """Flush and release resources; the store is unusable afterwards."""

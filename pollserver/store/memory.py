@@ -151,8 +151,9 @@ class MemoryStore(Store):
 
     def pool_stats(self) -> dict[str, tuple[int, int]]:
         with self.reading() as state:
+            # A pool with no codes at all is not listed: a snapshot keeps codes, not names.
             return {pool: (len(codes), len(state.claims.get(pool, {})))
-                    for pool, codes in sorted(state.pools.items())}
+                    for pool, codes in sorted(state.pools.items()) if codes}
 
     def revoke_codes(self, pool: str) -> int:
         return self.commit({"op": "revoke", "pool": pool})

@@ -7,10 +7,20 @@ an explicit transaction. The SQL lives in ``pollserver/store/pg/``, one module p
 schema in ``pollserver/store/migrations/``. Rules are enforced by the database (unique keys,
 row locks), never by a read in Python followed by a write, so any number of processes can
 write at once.
+
+A database outage is answered at once, not waited on: short connect and pool timeouts, and a
+circuit breaker (``store/breaker.py``) that refuses calls for a moment after a failure, so
+every call during an outage raises ``StoreUnavailable`` (503 with ``Retry-After``) within the
+timeouts and the server's threads stay free for static pages and ``/api/health``. The first
+call after the cooldown probes the database with a fresh connection; when it answers, the
+pool is replaced (the old one may be sleeping in its reconnect back-off), so service comes
+back by itself as soon as the database does.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
@@ -19,15 +29,19 @@ from typing import Any, TypeVar
 import psycopg
 from psycopg import errors
 from psycopg.conninfo import conninfo_to_dict
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
+from pollserver.domain.errors import StoreUnavailable
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport, Tally
 from pollserver.store.base import Store
+from pollserver.store.breaker import Breaker
 from pollserver.store.pg import editors, jams, polls, rewards, surveys, transfer, voters
 from pollserver.store.pg import items as item_rows
 from pollserver.store.pg import schema as migrations
 
 __all__ = ["PostgresStore"]
+
+log = logging.getLogger("pollserver.store")
 
 T = TypeVar("T")
 
@@ -39,6 +53,10 @@ ITEM_TTL = 1.0
 #: are fixed, so this only covers rare cross-jam merges and erasures meeting each other.
 RETRIES = 5
 
+#: Seconds unacknowledged data may sit on a connection before the kernel gives it up, so a
+#: database that vanishes silently (a cut cable, not a refused connection) is noticed too.
+TCP_USER_TIMEOUT_MS = 5000
+
 
 class PostgresStore(Store):
     """Keep pollserver's state in PostgreSQL (optionally in one named schema)."""
@@ -46,11 +64,14 @@ class PostgresStore(Store):
     backend = "postgres"
 
     def __init__(self, url: str, *, schema: str | None = None, min_size: int = 1,
-                 max_size: int = 10, auto_upgrade: bool = True, timeout: float = 30.0) -> None:
+                 max_size: int = 10, auto_upgrade: bool = True, timeout: float = 2.0,
+                 connect_timeout: int = 2, breaker: Breaker | None = None) -> None:
         """Open the pool; with ``auto_upgrade`` also migrate, as the app does at start.
 
         ``schema`` confines every table to that PostgreSQL schema (created on upgrade), which
         is how tests run in parallel against one database without seeing each other's data.
+        ``timeout`` is how long a call waits for a pooled connection and ``connect_timeout``
+        how long opening one may take (seconds) before the call fails with 503.
         """
         self.url = url
         self.schema = schema_name = schema
@@ -65,9 +86,13 @@ class PostgresStore(Store):
         # through this store bump item_writes, which makes every older copy stale at once.
         self._recent: dict[tuple[str, str], tuple[float, int, Item]] = {}
         self._item_writes = 0
-        self.pool = ConnectionPool(
-            url, min_size=min_size, max_size=max_size, timeout=timeout, open=True,
-            name="pollserver", kwargs={"autocommit": True, "options": options})
+        self.breaker = breaker or Breaker()
+        self._connect_kwargs: dict[str, Any] = {
+            "autocommit": True, "options": options, "connect_timeout": max(1, connect_timeout),
+            "tcp_user_timeout": TCP_USER_TIMEOUT_MS}
+        self._pool_args: dict[str, Any] = {"min_size": min_size, "max_size": max_size,
+                                           "timeout": timeout}
+        self.pool = self._new_pool()
         if auto_upgrade:
             try:
                 self.upgrade()
@@ -78,22 +103,68 @@ class PostgresStore(Store):
     def upgrade(self) -> list[int]:
         """Apply pending schema migrations; return their versions (``[]`` when current)."""
         # A dedicated connection: the migration lock is per session, and it changes settings.
-        with psycopg.connect(self.url, autocommit=True, options=self.options) as conn:
+        with psycopg.connect(self.url, **self._connect_kwargs) as conn:
             return migrations.upgrade(conn, self.schema)
+
+    def _new_pool(self) -> ConnectionPool:
+        return ConnectionPool(self.url, open=True, name="pollserver",
+                              kwargs=self._connect_kwargs, **self._pool_args)
+
+    def _unavailable(self) -> StoreUnavailable:
+        return StoreUnavailable("The database cannot be reached right now; please try again.")
+
+    def _probe(self) -> None:
+        """While the circuit is open: try one fresh connection; on success renew the pool."""
+        try:
+            with psycopg.connect(self.url, **self._connect_kwargs) as conn:
+                conn.execute("SELECT 1")
+        except psycopg.Error as exc:
+            self.breaker.failure(str(exc).strip())
+            raise self._unavailable() from exc
+        old, self.pool = self.pool, self._new_pool()
+        if self.breaker.success():
+            log.warning("PostgreSQL answers again; the store is back")
+        # The old pool may be waiting out a long reconnect back-off; close it aside.
+        threading.Thread(target=old.close, kwargs={"timeout": 1.0}, daemon=True).start()
+
+    def health(self) -> str | None:
+        try:
+            self._run(migrations.current_version)
+        except StoreUnavailable:
+            return self.breaker.last_error or "the database cannot be reached"
+        return None
 
     def schema_version(self) -> int:
         """Return the database's schema version (0 before the first upgrade)."""
         return self._run(migrations.current_version)
 
     def _run(self, step: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run one store step on a pooled connection, retrying if chosen as a deadlock victim."""
+        """Run one store step on a pooled connection, retrying if chosen as a deadlock victim.
+
+        A lost or refused connection, or no free connection within the pool timeout, opens
+        the circuit and raises ``StoreUnavailable``; so does any call while it is open.
+        """
+        if not self.breaker.allow():
+            raise self._unavailable()
+        if self.breaker.is_open:  # this caller is the one probing
+            self._probe()
         for attempt in range(RETRIES):
             try:
                 with self.pool.connection() as conn:
-                    return step(conn, *args, **kwargs)
+                    result = step(conn, *args, **kwargs)
             except (errors.DeadlockDetected, errors.SerializationFailure):
                 if attempt == RETRIES - 1:
                     raise
+                continue
+            except (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout,
+                    PoolClosed) as exc:
+                if not self.breaker.is_open:
+                    log.warning("PostgreSQL unavailable (%s); answering 503 until it is back",
+                                str(exc).strip() or type(exc).__name__)
+                self.breaker.failure(str(exc).strip() or type(exc).__name__)
+                raise self._unavailable() from exc
+            self.breaker.success()
+            return result
         raise AssertionError("unreachable")
 
     def close(self) -> None:

@@ -130,11 +130,13 @@ class TinyDBStore(Replica, Rotation, MemoryStore):
     #: Snapshot inline below this many rows, in a forked child above (see ``rotation.py``).
     inline_rows = INLINE_ROWS
 
-    def __init__(self, data_dir: str | os.PathLike[str], *, snapshot_every: int = 5000) -> None:
+    def __init__(self, data_dir: str | os.PathLike[str], *, snapshot_every: int = 5000,
+                 inline_rows: int = INLINE_ROWS) -> None:
         super().__init__()
         self.data_dir = Path(data_dir)
         self.snapshot_path = self.data_dir / snapshot.FILENAME
         self.snapshot_every = max(1, int(snapshot_every))
+        self.inline_rows = max(0, int(inline_rows))
         #: Journal writes (one fsync each) and the operations they carried, for benchmarks.
         self.journal_writes = self.journal_ops = 0
         self._journal: Journal | None = None

@@ -3,10 +3,20 @@
 Limits are grouped by what a request does (vote, idea, answer, login, me). Each group has a
 per-voter and a per-IP limit; the IP is only ever used as today's keyed hash. With Redis
 (``POLLSERVER_REDIS_URL``) the counters are shared by every process and host.
+
+Without Redis, the embedded setup (TinyDB in a data dir) keeps the counters in a small file
+in the data dir (``limit_file.py``), so the gunicorn workers sharing that ``var/`` count
+together. When Redis (or that file) cannot be used, limits fail open instead of failing the
+request: they are counted in this process's memory (looser across workers, never a 500 or a
+stall), with a warning in the log and in ``/api/health``. Short socket timeouts keep a silent
+Redis from holding a request, and a circuit breaker keeps a dead one from being asked per
+request; it is tried again every few seconds and takes over by itself when it answers.
 """
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -15,14 +25,27 @@ from typing import Any, TypeVar
 from flask import Flask, current_app
 from flask_limiter import Limiter
 from limits import parse_many
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter, RateLimiter
 
 from pollserver.config import Settings
 from pollserver.errors import RateLimited
+from pollserver.store.breaker import Breaker
 from pollserver.web.identity import client_ip_hash, current_voter
+from pollserver.web.limit_file import FILENAME as LIMITS_FILE
+from pollserver.web.limit_file import FileStorage
 
 __all__ = ["RateLimited", "init_app", "rate_limit"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+log = logging.getLogger("pollserver.limits")
+
+#: Seconds a Redis command may take before the limits fall back to memory.
+REDIS_TIMEOUT = 0.5
+
+#: Seconds between attempts to use Redis again after it failed.
+REDIS_RETRY = 5.0
 
 #: group -> (per-voter limit, per-IP limit); generous enough for a family behind one NAT.
 DEFAULT_LIMITS: dict[str, tuple[str | None, str]] = {
@@ -37,21 +60,54 @@ DEFAULT_LIMITS: dict[str, tuple[str | None, str]] = {
 class Limits:
     """Check the limits of a group against the shared limiter storage."""
 
-    def __init__(self, limiter: Limiter, table: dict[str, tuple[str | None, str]]) -> None:
+    def __init__(self, limiter: Limiter, table: dict[str, tuple[str | None, str]],
+                 shared: RateLimiter | None = None, shared_name: str = "Redis") -> None:
         self.limiter = limiter
         self.table = {group: (parse_many(voter) if voter else [], parse_many(ip))
                       for group, (voter, ip) in table.items()}
+        #: Counters shared by every process (Redis, or the data dir's file), when there are;
+        #: the per-process fallback for when they fail; when to try them again.
+        self.shared = shared
+        self.shared_name = shared_name
+        self.fallback: RateLimiter = MovingWindowRateLimiter(MemoryStorage())
+        self.breaker = Breaker(cooldown=REDIS_RETRY)
+
+    def warning(self) -> str | None:
+        """Why limits are not shared right now, or ``None`` (for ``/api/health``)."""
+        if self.shared is not None and self.breaker.is_open:
+            return (f"rate limits counted per process: {self.shared_name} unavailable "
+                    f"({self.breaker.last_error})")
+        return None
 
     def check(self, group: str) -> None:
         """Count one hit for the voter and the IP; raise :class:`RateLimited` when over."""
         if not self.limiter.enabled:
             return
         per_voter, per_ip = self.table[group]
-        strategy = self.limiter.limiter
         keys = [(item, f"ip:{client_ip_hash()}") for item in per_ip]
         voter = current_voter()
         if voter:
             keys += [(item, f"voter:{voter}") for item in per_voter]
+        if self.shared is not None and self.breaker.allow():
+            try:
+                self._hit(self.shared, group, keys)
+            except RateLimited:
+                raise
+            except Exception as exc:  # noqa: BLE001 - any storage failure fails open
+                reason = str(exc).strip() or type(exc).__name__
+                if not self.breaker.is_open:
+                    log.warning("%s unavailable (%s): rate limits are counted per process "
+                                "until it answers", self.shared_name, reason)
+                self.breaker.failure(reason)
+            else:
+                if self.breaker.success():
+                    log.warning("%s answers again: rate limits are shared again",
+                                self.shared_name)
+                return
+        self._hit(self.fallback, group, keys)
+
+    @staticmethod
+    def _hit(strategy: RateLimiter, group: str, keys: list[tuple[Any, str]]) -> None:
         for item, key in keys:
             if not strategy.hit(item, group, key):
                 reset = strategy.get_window_stats(item, group, key).reset_time
@@ -70,15 +126,36 @@ def _table(settings: Settings) -> dict[str, tuple[str | None, str]]:
 
 def init_app(app: Flask, settings: Settings) -> None:
     """Create the limiter (memory or Redis storage) and keep it in ``app.extensions``."""
+    options: dict[str, Any] = ({"socket_timeout": REDIS_TIMEOUT,
+                                "socket_connect_timeout": REDIS_TIMEOUT}
+                               if settings.redis_url else {})
     limiter = Limiter(
         key_func=client_ip_hash,
         app=app,
         storage_uri=settings.redis_url or "memory://",
+        storage_options=options,
         strategy="moving-window",
         enabled=settings.rate_limits.strip() != "off",
         headers_enabled=False,
     )
-    app.extensions["pollserver.limits"] = Limits(limiter, _table(settings))
+    shared: RateLimiter | None = None
+    name = "Redis"
+    if limiter.enabled and settings.redis_url:
+        shared = limiter.limiter
+    elif limiter.enabled and not settings.database_url \
+            and settings.extra.get("store") != "memory":
+        shared, name = _file_limiter(settings), "the limits file"
+    app.extensions["pollserver.limits"] = Limits(limiter, _table(settings), shared, name)
+
+
+def _file_limiter(settings: Settings) -> RateLimiter | None:
+    """Counters in the data dir, shared by the workers of the embedded setup."""
+    try:
+        return MovingWindowRateLimiter(FileStorage(settings.data_dir / LIMITS_FILE))
+    except (OSError, sqlite3.Error) as exc:  # a read-only data dir: count per process
+        log.warning("rate limits counted per process: cannot use %s (%s)",
+                    settings.data_dir / LIMITS_FILE, exc)
+        return None
 
 
 def rate_limit(group: str) -> Callable[[F], F]:

@@ -52,3 +52,13 @@ def test_postgres_bench_runs(tmp_path: Path) -> None:
     result = benches.bench_postgres(pgbench_seconds=1, logs=tmp_path, **TINY)
     _check(result, "postgres")
     assert result["raw"]["stored_votes"] >= result["raw"]["pollserver"]["requests"]
+
+
+def test_soak_runs_and_its_ledger_is_exact(tmp_path: Path) -> None:
+    from bench.soak import Soak
+
+    result = Soak("tinydb", minutes=0.25, clients=3, work=tmp_path, kill_every=5.0).run()
+    assert result["kills"] >= 1
+    assert result["acknowledged_writes"] > 0 and result["requests"] > 0
+    assert result["ledger"] == "exact"
+    assert not _live, "the soak left a server running"

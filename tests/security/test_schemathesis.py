@@ -2,17 +2,27 @@
 ``openapi.json`` and every response must be documented and never a server error.
 
 The server is a real WSGI server (werkzeug, in a thread) on the embedded TinyDB store, with
-rate limits off so hundreds of generated requests are judged on their content alone. Every
-call carries this server's ``Origin``, so state-changing requests get past the CSRF check
-and exercise validation, the store and the error mapping.
+rate limits off so generated requests are judged on their content alone. Every call carries
+this server's ``Origin`` (so state-changing requests pass the CSRF check) and a signed-in
+editor's session cookie with its CSRF token (so the admin operations run instead of 401).
+Random ids would almost always be 404s, so most generated path parameters are replaced by
+ids that exist: the seeded poll, jam, survey and ideas, and the editor actions. A stateful
+run follows the document's links as well (submit an idea, then vote for it, take the vote
+back, moderate it; vote, then read the poll).
 """
 
 from __future__ import annotations
 
+import random
+import re
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
+import requests
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -27,30 +37,82 @@ from werkzeug.serving import make_server
 from pollserver import create_app
 from pollserver.api.openapi import document
 from pollserver.config import Settings
+from tests.admin.conftest import PASSWORD, password_hash
 from tests.security.conftest import seed
 
 pytestmark = pytest.mark.slow
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]
+TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+#: How often a generated path parameter is swapped for a real id.
+REAL_ID_SHARE = 0.85
+
+
+@dataclass
+class Live:
+    """The running server, the editor's session and the ids that exist."""
+
+    url: str
+    token: str
+    cookies: dict[str, str]
+    ids: dict[str, list[str]] = field(default_factory=dict)
+
+    def kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for ``case.call``: origin, CSRF token and session cookie."""
+        return {"base_url": self.url, "cookies": self.cookies,
+                "headers": {"Origin": self.url, "X-CSRF-Token": self.token}}
+
+    def use_real_ids(self, case: Any, keep_numbers: bool = False) -> None:
+        """Replace most path parameters by existing ids (deterministically per case).
+
+        ``keep_numbers`` leaves numeric idea ids alone: in a stateful run they come from a
+        link (the idea just submitted), which is the point of following it.
+        """
+        params = case.path_parameters
+        if not params:
+            return
+        rng = random.Random(f"{case.operation.label}|{sorted(params.items())}")
+        for name in list(params):
+            if keep_numbers and str(params[name]).isdigit():
+                continue
+            if name in self.ids and rng.random() < REAL_ID_SHARE:
+                params[name] = rng.choice(self.ids[name])
 
 
 @pytest.fixture(scope="module")
-def live_url(tmp_path_factory) -> Iterator[str]:
-    """Serve the app on a free port in a thread; yield its base URL."""
+def live(tmp_path_factory) -> Iterator[Live]:
+    """Serve the app on a free port in a thread, seeded, with an editor signed in."""
     settings_ = Settings(data_dir=tmp_path_factory.mktemp("schemathesis") / "var",
                          site_dir=None, rate_limits="off", secret_key="schemathesis")
     app = create_app(settings_)
-    seed(app.extensions["pollserver.store"])
+    store = app.extensions["pollserver.store"]
+    ids = seed(store)
+    more = [store.add_idea("j", title=f"Seed idea {n}", body="Some *text*", author="Ann",
+                           voter_id=None, moderation=mod, at=datetime.now(UTC)).id
+            for n, mod in enumerate(["published", "pending", "published"])]
+    store.put_admin("editor", password_hash())
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        session = requests.Session()
+        page = session.get(url + "/admin/login", timeout=30).text
+        login = session.post(url + "/admin/login", headers={"Origin": url}, timeout=30,
+                             data={"username": "editor", "password": PASSWORD,
+                                   "csrf_token": TOKEN_RE.search(page).group(1)})
+        assert login.url.endswith("/admin/"), "the editor could not sign in"
+        token = TOKEN_RE.search(session.get(url + "/admin/", timeout=30).text).group(1)
+        yield Live(url, token, session.cookies.get_dict(), {
+            "poll_id": [ids["poll_id"]], "jam_id": [ids["jam_id"]],
+            "survey_id": [ids["survey_id"]], "idea_id": [ids["idea_id"], *more],
+            "action": ["approve", "reject", "hide", "status", "merge"]})
     finally:
         server.shutdown()
         thread.join()
-        app.extensions["pollserver.store"].close()
+        store.close()
 
 
 #: The document the server serves (the same static file), loaded once at collection.
@@ -58,8 +120,25 @@ schema = schemathesis.openapi.from_dict(document())
 
 
 @schema.parametrize()
-@settings(max_examples=20, deadline=None,
+@settings(max_examples=30, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
                                  HealthCheck.function_scoped_fixture])
-def test_api_conforms_to_its_document(case, live_url) -> None:
-    case.call_and_validate(base_url=live_url, headers={"Origin": live_url}, checks=CHECKS)
+def test_api_conforms_to_its_document(case, live: Live) -> None:
+    live.use_real_ids(case)
+    case.call_and_validate(checks=CHECKS, **live.kwargs())
+
+
+def test_stateful_links_conform(live: Live) -> None:
+    class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+        def before_call(self, case: Any) -> None:
+            live.use_real_ids(case, keep_numbers=True)
+
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return live.kwargs()
+
+        def validate_response(self, response: Any, case: Any, additional_checks: Any = None,
+                              **kwargs: Any) -> None:
+            case.validate_response(response, checks=CHECKS)
+
+    Workflow.run(settings=settings(max_examples=25, stateful_step_count=6, deadline=None,
+                                   suppress_health_check=list(HealthCheck)))

@@ -3,6 +3,7 @@ and the outcome of a no-JS vote written into the article's status slot."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -37,8 +38,12 @@ def site_app(tmp_path: Path):
 
 
 def test_health_reports_store(site_app):
-    body = site_app.test_client().get("/api/health").get_json()
-    assert body == {"status": "ok", "store": "memory"}
+    response = site_app.test_client().get("/api/health")
+    body = response.get_json()
+    assert body == {"status": "ok", "store": "memory", "worker": body["worker"],
+                    "warnings": []}
+    assert response.headers["X-Worker"] == body["worker"]
+    assert len(body["worker"]) == 8 and str(os.getpid()) not in body["worker"]
 
 
 def test_default_store_is_tinydb(tmp_path):

@@ -1,20 +1,23 @@
-"""Random sequences of votes, ideas, idea votes and merges: every durable store agrees with a
-tiny independent model.
+"""Random sequences of every store operation: each durable store agrees with a tiny
+independent model (``model.py``), across restarts.
 
-The model is a few dicts written from the rules in DESIGN.md and ``store/base.py``, not the
-MemoryStore, so a rule that is wrong in the shared state machine would show up here as a
-disagreement rather than being copied into the expectation. Each step is applied to the model
-and to each store; the outcome (result or error class) must match, and after every step the
-tallies, each voter's votes, the ideas' counts and statuses and each voter's idea votes must
-too. The TinyDB store is reopened now and then, so replay is checked against the model as well.
+Steps: sync (create, update, archive, unarchive), close and reopen, votes, ideas, idea votes
+and unvotes, moderation, merges, survey answers, reward codes (load, claim, revoke), erasure
+and exports. Each step is applied to the model and to each store; the outcome (result or
+error class) must match, and after every step the items, tallies, each voter's votes, the
+ideas' counts and statuses, each voter's idea votes, the answers and the code pools must too.
+The TinyDB store and the PostgreSQL store are closed and reopened now and then, so replay and
+persistence are checked against the model as well.
+
+``HYPOTHESIS_PROFILE=ci`` (set by ``.ci/run``) runs a longer profile.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import uuid
-from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,106 +36,56 @@ from hypothesis.stateful import (
 from pollserver.domain.errors import AlreadyVoted, BadRequest, Conflict, NotFound, NoVotesLeft
 from pollserver.store.base import Store
 from pollserver.store.tinydb import TinyDBStore
+from tests.conftest import make_item
 from tests.store.conftest import DATABASE_URL
+from tests.store.model import Model
 
 AT = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 POLLS = ("pa", "pb")
 JAMS = ("ja", "jb")
+SURVEYS = ("sa",)
+POOLS = ("ka", "kb")
 VOTERS = ("v0", "v1", "v2")
 OPTIONS = ("x", "y", "z")
+ITEMS = tuple([("poll", p) for p in POLLS] + [("jam", j) for j in JAMS]
+              + [("survey", s) for s in SURVEYS])
+ERRORS = (AlreadyVoted, BadRequest, Conflict, NoVotesLeft, NotFound)
+
+#: (examples, steps per example) per ``HYPOTHESIS_PROFILE``.
+PROFILES = {"default": (20, 30), "ci": (40, 40)}
 
 
 def _none(_: object) -> None:
     """Drop a step's return value (ids differ between stores and are compared elsewhere)."""
 
 
-class Model:
-    """The rules, as plainly as they can be written down."""
-
-    def __init__(self) -> None:
-        self.votes: dict[tuple[str, str], tuple[str, ...]] = {}
-        self.ideas: list[dict[str, Any]] = []  # index = model idea number
-        self.backing: dict[tuple[str, str], set[int]] = {}  # (jam, voter) -> ideas
-
-    def vote(self, poll: str, voter: str, choices: tuple[str, ...], replace: bool) -> Any:
-        previous = self.votes.get((poll, voter))
-        if previous is not None and not replace:
-            raise AlreadyVoted("again")
-        self.votes[(poll, voter)] = choices
-        return previous
-
-    def tally(self, poll: str) -> tuple[int, dict[str, int]]:
-        counts: Counter[str] = Counter()
-        total = 0
-        for (p, _), choices in self.votes.items():
-            if p == poll:
-                total += 1
-                counts.update(choices)
-        return total, dict(counts)
-
-    def add_idea(self, jam: str, moderation: str) -> int:
-        self.ideas.append({"jam": jam, "moderation": moderation, "status": "open",
-                           "merged_into": None})
-        return len(self.ideas) - 1
-
-    def mine(self, jam: str, voter: str) -> set[int]:
-        return self.backing.setdefault((jam, voter), set())
-
-    def votes_for(self, n: int) -> int:
-        return sum(n in ideas for ideas in self.backing.values())
-
-    def vote_idea(self, jam: str, n: int, voter: str, budget: int) -> None:
-        idea = self.ideas[n]
-        if idea["jam"] != jam:
-            raise NotFound("other jam")
-        if idea["moderation"] != "published" or idea["status"] == "merged":
-            raise Conflict("closed")
-        mine = self.mine(jam, voter)
-        if n in mine:
-            raise AlreadyVoted("again")
-        if budget and len(mine) >= budget:
-            raise NoVotesLeft("spent")
-        mine.add(n)
-
-    def unvote_idea(self, jam: str, n: int, voter: str) -> bool:
-        if self.ideas[n]["jam"] != jam:
-            raise NotFound("other jam")
-        mine = self.mine(jam, voter)
-        if n not in mine:
-            return False
-        mine.discard(n)
-        return True
-
-    def merge(self, source: int, target: int) -> None:
-        s, t = self.ideas[source], self.ideas[target]
-        if source == target or s["jam"] != t["jam"] or t["status"] == "merged":
-            raise BadRequest("no")
-        for (jam, _), mine in self.backing.items():
-            if jam == s["jam"] and source in mine:
-                mine.discard(source)
-                mine.add(target)  # backing both counts once
-        s.update(status="merged", merged_into=target)
-
-
 class StoreMachine(RuleBasedStateMachine):
-    """Drive the model and every store with the same steps."""
+    """Drive the model and every durable store with the same steps."""
 
-    #: Set by the test: a PostgreSQL store shared by all examples (each uses its own ids).
-    postgres: Store | None = None
+    #: Set by the test: the PostgreSQL schema all examples share (each uses its own ids).
+    postgres_schema: str | None = None
 
     def __init__(self) -> None:
         super().__init__()
         self.model = Model()
         self.tmp = Path(tempfile.mkdtemp(prefix="vh-model-"))
-        # Per-example prefix: the PostgreSQL store is shared by every example of the run.
+        # Per-example prefix: the PostgreSQL schema is shared by every example of the run.
         self.prefix = uuid.uuid4().hex[:8] + "-"
-        self.stores: dict[str, Store] = {"tinydb": TinyDBStore(self.tmp, snapshot_every=7)}
-        if self.postgres is not None:
-            self.stores["postgres"] = self.postgres
+        self.stores: dict[str, Store] = {"tinydb": self._open("tinydb")}
+        if self.postgres_schema is not None:
+            self.stores["postgres"] = self._open("postgres")
         self.ids: dict[str, list[str]] = {name: [] for name in self.stores}
 
+    def _open(self, name: str) -> Store:
+        if name == "tinydb":
+            return TinyDBStore(self.tmp, snapshot_every=7)
+        from pollserver.store.postgres import PostgresStore
+
+        return PostgresStore(DATABASE_URL, schema=self.postgres_schema, timeout=5, max_size=2)
+
     def teardown(self) -> None:
-        self.stores["tinydb"].close()
+        for store in self.stores.values():
+            store.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def _id(self, name: str) -> str:
@@ -142,17 +95,48 @@ class StoreMachine(RuleBasedStateMachine):
         """Run a step on the model and each store; the outcomes must agree."""
         try:
             expected: Any = ("ok", model_step())
-        except (AlreadyVoted, BadRequest, Conflict, NoVotesLeft, NotFound) as exc:
+        except ERRORS as exc:
             expected = ("error", type(exc).__name__)
         for name, store in self.stores.items():
             try:
                 got: Any = ("ok", step(name, store))
-            except (AlreadyVoted, BadRequest, Conflict, NoVotesLeft, NotFound) as exc:
+            except ERRORS as exc:
                 got = ("error", type(exc).__name__)
             assert got == expected, f"{name}: {got} != model {expected}"
         return expected
 
-    # -- steps -------------------------------------------------------------------------
+    def _label(self, key: tuple[str, str]) -> str:
+        return f"{key[0]}:{self._id(key[1])}"
+
+    # -- items -------------------------------------------------------------------------
+
+    @rule(listed=st.dictionaries(st.sampled_from(ITEMS), st.integers(0, 1)))
+    def sync(self, listed: dict[tuple[str, str], int]) -> None:
+        items = []
+        for (kind, item_id), variant in sorted(listed.items()):
+            block: dict[str, Any] = {"id": self._id(item_id)}
+            if kind == "poll":
+                block.update(question=f"Question {variant}?", options=["X", "Y", "Z"])
+            elif kind == "jam":
+                block.update(title=f"Jam {variant}")
+            else:
+                block.update(question=f"Would you recommend us ({variant})?")
+            items.append(make_item(kind, **block))
+        labels = {self._label(key): key for key in ITEMS}
+
+        def step(_: str, store: Store) -> Any:
+            report = store.sync_items(items)
+            return {field: {labels[x] for x in getattr(report, field) if x in labels}
+                    for field in ("created", "updated", "unchanged", "archived")}
+
+        self._all(step, lambda: self.model.sync(listed))
+
+    @rule(key=st.sampled_from(ITEMS), closed=st.sampled_from([AT, None]))
+    def close(self, key: tuple[str, str], closed: datetime | None) -> None:
+        self._all(lambda _, store: store.set_closed_at(key[0], self._id(key[1]), closed),
+                  lambda: self.model.close(key, closed))
+
+    # -- polls -------------------------------------------------------------------------
 
     @rule(poll=st.sampled_from(POLLS), voter=st.sampled_from(VOTERS),
           choices=st.lists(st.sampled_from(OPTIONS), min_size=1, max_size=2, unique=True),
@@ -165,15 +149,18 @@ class StoreMachine(RuleBasedStateMachine):
 
         self._all(step, lambda: self.model.vote(poll, voter, tuple(choices), replace))
 
-    @rule(jam=st.sampled_from(JAMS), moderation=st.sampled_from(["published", "published",
-                                                                 "pending"]))
-    def add_idea(self, jam: str, moderation: str) -> None:
+    # -- jams --------------------------------------------------------------------------
+
+    @rule(jam=st.sampled_from(JAMS), voter=st.sampled_from((None, *VOTERS)),
+          moderation=st.sampled_from(["published", "published", "pending"]))
+    def add_idea(self, jam: str, voter: str | None, moderation: str) -> None:
         def step(name: str, store: Store) -> None:
             idea = store.add_idea(self._id(jam), title="An idea", body="", author=None,
-                                  voter_id=None, moderation=moderation, at=AT)
+                                  voter_id=self._id(voter) if voter else None,
+                                  moderation=moderation, at=AT)
             self.ids[name].append(idea.id)
 
-        self._all(step, lambda: _none(self.model.add_idea(jam, moderation)))
+        self._all(step, lambda: _none(self.model.add_idea(jam, moderation, voter)))
 
     @precondition(lambda self: self.model.ideas)
     @rule(data=st.data(), voter=st.sampled_from(VOTERS), budget=st.sampled_from([0, 1, 1, 2]))
@@ -206,19 +193,86 @@ class StoreMachine(RuleBasedStateMachine):
                   lambda: self.model.merge(source, target))
 
     @precondition(lambda self: self.model.ideas)
-    @rule(data=st.data())
-    def publish(self, data: st.DataObject) -> None:
+    @rule(data=st.data(), moderation=st.sampled_from(["published", "hidden", "rejected"]))
+    def moderate(self, data: st.DataObject, moderation: str) -> None:
         n = data.draw(st.integers(0, len(self.model.ideas) - 1), label="idea")
-        self.model.ideas[n]["moderation"] = "published"
-        for name, store in self.stores.items():
-            store.update_idea(self.ids[name][n], moderation="published")
+        self._all(lambda name, store: _none(
+                      store.update_idea(self.ids[name][n], moderation=moderation)),
+                  lambda: self.model.moderate(n, moderation))
 
-    @rule()
-    def restart_tinydb(self) -> None:
-        self.stores["tinydb"].close()
-        self.stores["tinydb"] = TinyDBStore(self.tmp, snapshot_every=7)
+    # -- surveys, rewards, voters ------------------------------------------------------
+
+    @rule(survey=st.sampled_from(SURVEYS), voter=st.sampled_from((None, *VOTERS)),
+          score=st.integers(0, 10), comment=st.sampled_from(["", "Great", "Slow"]))
+    def answer(self, survey: str, voter: str | None, score: int, comment: str) -> None:
+        category = "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
+        self._all(lambda _, store: _none(store.add_response(
+                      self._id(survey), voter_id=self._id(voter) if voter else None,
+                      score=score, category=category, comment=comment,
+                      consent_to_quote=bool(comment), at=AT)),
+                  lambda: self.model.answer(survey, voter, score, comment))
+
+    @rule(pool=st.sampled_from(POOLS),
+          codes=st.lists(st.sampled_from([f"C{n}" for n in range(6)]), max_size=4))
+    def add_codes(self, pool: str, codes: list[str]) -> None:
+        mine = [self._id(pool + c) for c in codes]
+        self._all(lambda _, store: store.add_codes(self._id(pool), mine),
+                  lambda: self.model.add_codes(pool, mine))
+
+    @rule(pool=st.sampled_from(POOLS), voter=st.sampled_from(VOTERS))
+    def claim(self, pool: str, voter: str) -> None:
+        self._all(lambda _, store: store.claim_code(self._id(pool), self._id(voter), at=AT),
+                  lambda: self.model.claim(pool, voter))
+
+    @rule(pool=st.sampled_from(POOLS))
+    def revoke(self, pool: str) -> None:
+        self._all(lambda _, store: store.revoke_codes(self._id(pool)),
+                  lambda: self.model.revoke(pool))
+
+    @rule(voter=st.sampled_from(VOTERS), polls=st.sets(st.sampled_from(POLLS)),
+          jams=st.sets(st.sampled_from(JAMS)))
+    def erase(self, voter: str, polls: set[str], jams: set[str]) -> None:
+        self._all(lambda _, store: store.erase_voter(
+                      self._id(voter), withdraw_polls=[self._id(p) for p in sorted(polls)],
+                      withdraw_jams=[self._id(j) for j in sorted(jams)]),
+                  lambda: self.model.erase(voter, sorted(polls), sorted(jams)))
+
+    @rule(voter=st.sampled_from(VOTERS))
+    def export(self, voter: str) -> None:
+        model = self.model
+        expected = {
+            "votes": {self._id(p): list(c) for (p, v), c in model.votes.items() if v == voter},
+            "rewards": {self._id(pool): code for pool, claims in model.claims.items()
+                        for v, code in claims.items() if v == voter},
+            "ideas": sum(i["voter"] == voter for i in model.ideas),
+            "responses": sum(a["voter"] == voter for answers in model.responses.values()
+                             for a in answers)}
+        for name, store in self.stores.items():
+            data = store.voter_data(self._id(voter))
+            got = {"votes": data["votes"], "rewards": data["rewards"],
+                   "ideas": len(data["ideas"]), "responses": len(data["responses"])}
+            assert got == expected, f"{name}: export of {voter}"
+
+    # -- restarts ----------------------------------------------------------------------
+
+    @rule(name=st.sampled_from(["tinydb", "postgres"]))
+    def restart(self, name: str) -> None:
+        if name in self.stores:
+            self.stores[name].close()
+            self.stores[name] = self._open(name)
 
     # -- agreement ---------------------------------------------------------------------
+
+    @invariant()
+    def items_agree(self) -> None:
+        for kind, item_id in ITEMS:
+            want = self.model.items.get((kind, item_id))
+            for name, store in self.stores.items():
+                item = store.get_item(kind, self._id(item_id))
+                got = None if item is None else {"archived": item.archived,
+                                                 "closed": item.closed_at}
+                assert got == (None if want is None else {
+                    "archived": want["archived"], "closed": want["closed"]}), name
 
     @invariant()
     def polls_agree(self) -> None:
@@ -247,6 +301,9 @@ class StoreMachine(RuleBasedStateMachine):
                     want = self.model.ideas[n]
                     assert idea.votes == self.model.votes_for(n), f"{name} votes of idea {n}"
                     assert idea.status == want["status"], f"{name} status of idea {n}"
+                    assert idea.moderation == want["moderation"], f"{name} idea {n}"
+                    assert idea.voter_id == (self._id(want["voter"]) if want["voter"]
+                                             else None), f"{name} author of idea {n}"
                     merged = number.get(idea.merged_into) if idea.merged_into else None
                     assert merged == want["merged_into"], f"{name} merge of idea {n}"
                 for voter in VOTERS:
@@ -254,46 +311,59 @@ class StoreMachine(RuleBasedStateMachine):
                                                                      self._id(voter))}
                     assert mine == self.model.mine(jam, voter), f"{name} {voter} in {jam}"
 
+    @invariant()
+    def answers_and_codes_agree(self) -> None:
+        for name, store in self.stores.items():
+            for survey in SURVEYS:
+                got = [{"voter": r.voter_id, "score": r.score, "comment": r.comment}
+                       for r in store.list_responses(self._id(survey))]
+                want = [{**a, "voter": self._id(a["voter"]) if a["voter"] else None}
+                        for a in self.model.responses.get(survey, [])]
+                assert got == want, f"{name} answers of {survey}"
+            stats = {pool: counts for pool, counts in store.pool_stats().items()
+                     if pool.startswith(self.prefix)}
+            want_stats = {self._id(pool): counts
+                          for pool, counts in self.model.pool_stats().items()}
+            assert stats == want_stats, f"{name} pools"
+            for pool in POOLS:
+                for voter in VOTERS:
+                    assert store.code_of(self._id(pool), self._id(voter)) == \
+                        self.model.claims.get(pool, {}).get(voter), f"{name} code of {voter}"
 
-def _postgres() -> Store | None:
+
+@pytest.fixture
+def postgres_schema():
+    """One PostgreSQL schema for the whole run (made by a first store), or ``None`` if down."""
     try:
         import psycopg
 
         from pollserver.store.postgres import PostgresStore
     except ImportError:
-        return None
+        yield None
+        return
+    schema = f"test_model_{uuid.uuid4().hex[:12]}"
     try:
-        return PostgresStore(DATABASE_URL, schema=f"test_model_{uuid.uuid4().hex[:12]}",
-                             timeout=5)
+        PostgresStore(DATABASE_URL, schema=schema, timeout=5).close()
     except psycopg.OperationalError:
-        return None
+        yield None
+        return
+    yield schema
+    with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
-@pytest.fixture
-def postgres_store():
-    """One PostgreSQL store in its own schema for the whole run, or ``None`` if it is down."""
-    store = _postgres()
-    yield store
-    if store is not None:
-        schema = store.schema
-        store.close()
-        import psycopg
-
-        with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-
-
-def test_stores_agree_with_the_model(postgres_store, monkeypatch) -> None:
-    monkeypatch.setattr(StoreMachine, "postgres", postgres_store)
+def test_stores_agree_with_the_model(postgres_schema, monkeypatch) -> None:
+    monkeypatch.setattr(StoreMachine, "postgres_schema", postgres_schema)
+    examples, steps = PROFILES.get(os.environ.get("HYPOTHESIS_PROFILE", ""), PROFILES["default"])
     run_state_machine_as_test(StoreMachine, settings=settings(
-        max_examples=25, stateful_step_count=30, deadline=None,
+        max_examples=examples, stateful_step_count=steps, deadline=None,
         suppress_health_check=[HealthCheck.too_slow]))
 
 
 @pytest.mark.postgres
-def test_postgres_is_part_of_the_model_run(postgres_store) -> None:
+def test_postgres_is_part_of_the_model_run(postgres_schema) -> None:
     # The model test silently narrows to TinyDB when PostgreSQL is down; this makes it loud.
-    if postgres_store is None:
+    if postgres_schema is None:
         from tests.conftest import need_service
 
         need_service("PostgreSQL", f"{DATABASE_URL} does not answer")

@@ -77,10 +77,10 @@ def claim_code(conn: Connection, pool: str, voter_id: str, *, at: datetime) -> s
 
 
 def pool_stats(conn: Connection) -> dict[str, tuple[int, int]]:
-    """Return ``{pool: (codes, claimed)}`` for every pool ever named, sorted by name."""
+    """Return ``{pool: (codes, claimed)}`` for every pool holding codes, sorted by name."""
     rows = conn.execute(
         "SELECT p.pool, count(c.code), count(c.voter_id) FROM code_pools p"
-        " LEFT JOIN codes c ON c.pool = p.pool GROUP BY p.pool").fetchall()
+        " JOIN codes c ON c.pool = p.pool GROUP BY p.pool").fetchall()
     return {pool: (int(total), int(claimed)) for pool, total, claimed in sorted(rows)}
 
 
