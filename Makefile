@@ -9,6 +9,8 @@ OUTPUT ?= output
 DATA_DIR ?= var
 export POLLSERVER_DATA_DIR ?= $(DATA_DIR)
 export POLLSERVER_SITE_DIR ?= $(OUTPUT)
+# gzip and brotli copies of the text files, made once here so the server sends them as they are.
+COMPRESS := $(PY) -m plugins.assets.compress $(OUTPUT) --state cache/precompress.json
 PELICAN := $(BIN)/pelican content -o $(OUTPUT) --fatal errors -e ENGAGE_RESULTS='"$(DATA_DIR)/results.json"'
 
 .PHONY: help install install-test html serve devserver publish clean run test lint bench lock chromium sample-data
@@ -43,11 +45,13 @@ html: install
 	$(BIN)/pollserver results --out $(DATA_DIR)/results.json
 	$(PELICAN) -s pelicanconf.py
 	$(PY) -m pagefind --site $(OUTPUT) --silent
+	$(COMPRESS)
 
 publish: install
 	$(BIN)/pollserver results --out $(DATA_DIR)/results.json
 	$(PELICAN) -s publishconf.py
 	$(PY) -m pagefind --site $(OUTPUT) --silent
+	$(COMPRESS)
 	$(BIN)/pollserver sync --manifest $(OUTPUT)/engage/manifest.json
 
 serve: install
@@ -69,6 +73,7 @@ devserver: install
 	$(BIN)/pollserver results --out $(DATA_DIR)/results.json
 	$(PELICAN) -s pelicanconf.py
 	$(PY) -m pagefind --site $(OUTPUT) --silent
+	$(COMPRESS)
 	$(BIN)/pollserver sync --manifest $(OUTPUT)/engage/manifest.json
 	$(BIN)/pollserver serve --host 127.0.0.1 --port $(PORT) & \
 	  trap "kill $$!" EXIT; \

@@ -17,7 +17,7 @@ SUMMARY_MAX_LENGTH = 40
 
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["hub", "engage"]
+PLUGINS = ["hub", "engage", "assets"]
 
 # Each channel is a category named after its folder; the theme reads titles and blurbs here.
 USE_FOLDER_AS_CATEGORY = True

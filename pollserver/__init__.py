@@ -18,7 +18,7 @@ MAX_BODY = 16 * 1024
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Create and configure the pollserver application."""
-    from pollserver import admin, api, identity, limits, public, security, site
+    from pollserver import admin, api, identity, limits, public, security, site, sitefiles
     from pollserver.api import errors
     from pollserver.store import open_store
 
@@ -34,10 +34,6 @@ def create_app(settings: Settings | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
     )
     app.json.sort_keys = False
-    if settings.trusted_proxies > 0:
-        n = settings.trusted_proxies
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
-
     app.extensions["pollserver.settings"] = settings
     store = open_store(settings)
     app.extensions["pollserver.store"] = store
@@ -51,5 +47,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     public.init_app(app)
     admin.init_app(app)
     site.init_app(app)
+    sitefiles.init_app(app)
+    if settings.trusted_proxies > 0:  # outermost, so WhiteNoise sees the client's scheme too
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     return app
 
