@@ -13,7 +13,7 @@ export POLLSERVER_SITE_DIR ?= $(OUTPUT)
 COMPRESS := $(PY) -m plugins.assets.compress $(OUTPUT) --state cache/precompress.json
 PELICAN := $(BIN)/pelican content -o $(OUTPUT) --fatal errors -e ENGAGE_RESULTS='"$(DATA_DIR)/results.json"'
 
-.PHONY: help install install-test html serve devserver publish clean run test lint bench lock chromium sample-data
+.PHONY: help install install-test html serve devserver publish clean run test lint bench lock chromium wrk sample-data
 
 help:
 	@echo "make run       build the site and serve it with pollserver on http://127.0.0.1:$(PORT)"
@@ -98,7 +98,13 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-bench: install-test
+# wrk (a C load generator) drives the load: a Python client would take a core from the server.
+wrk:
+	@if command -v wrk >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null); \
+	else echo "The benchmarks need Debian's wrk: run 'sudo apt-get install -y wrk'."; exit 1; fi
+
+bench: install-test chromium wrk
 	$(PY) bench/run.py
 
 lock:
