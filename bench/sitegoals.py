@@ -47,6 +47,8 @@ CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 DEFAULT_PAGINATION = False
 MARKDOWN = {markdown!r}
+# Pages that name a hub template get the default theme's page template.
+THEME_TEMPLATES_OVERRIDES = [{overrides!r}]
 """
 HASHED_REF = re.compile(r'(?:href|src)="(/theme/(?:css|js)/[^"]+\.[0-9a-f]{10}\.(?:css|js))"')
 
@@ -96,8 +98,15 @@ def _plain_conf(work: Path, content: Path) -> Path:
         import pelicanconf
     finally:
         sys.path.remove(str(ROOT))
+    overrides = work / "plain-templates"
+    overrides.mkdir()
+    for page in content.rglob("*.md"):
+        found = re.search(r"^Template:\s*(\S+)", page.read_text(encoding="utf-8"), re.M)
+        if found:
+            (overrides / f"{found.group(1)}.html").write_text('{% extends "page.html" %}')
     conf = work / "plainconf.py"
-    conf.write_text(PLAIN_CONF.format(content=str(content), markdown=pelicanconf.MARKDOWN))
+    conf.write_text(PLAIN_CONF.format(content=str(content), markdown=pelicanconf.MARKDOWN,
+                                      overrides=str(overrides)))
     return conf
 
 

@@ -38,8 +38,10 @@ ENCODINGS = (".gz", ".br")
 def _encode(data: bytes, suffix: str, path: Path) -> bytes:
     if suffix == ".gz":
         return gzip.compress(data, compresslevel=9, mtime=0)
-    # Pages change with each build; assets are hashed and cached for a year: worth the time.
-    quality = 11 if path.suffix in (".css", ".js", ".mjs", ".svg") else 9
+    # Pages change with each build; the theme's assets are small, hashed and cached for a
+    # year: worth Brotli's slowest setting. Big bundles (Pagefind's) take seconds at 11.
+    small_asset = path.suffix in (".css", ".js", ".mjs", ".svg") and len(data) <= 64 * 1024
+    quality = 11 if small_asset else 9
     return brotli.compress(data, quality=quality)
 
 
