@@ -38,10 +38,11 @@ ENCODINGS = (".gz", ".br")
 def _encode(data: bytes, suffix: str, path: Path) -> bytes:
     if suffix == ".gz":
         return gzip.compress(data, compresslevel=9, mtime=0)
-    # Pages change with each build; the theme's assets are small, hashed and cached for a
-    # year: worth Brotli's slowest setting. Big bundles (Pagefind's) take seconds at 11.
+    # The theme's assets are small, hashed and cached for a year: worth Brotli's slowest
+    # setting (10 % smaller). Pages change with each build and big bundles (Pagefind's) take
+    # seconds at 11; quality 5 is within 1 % of 9 on a page at a twentieth of the time.
     small_asset = path.suffix in (".css", ".js", ".mjs", ".svg") and len(data) <= 64 * 1024
-    quality = 11 if small_asset else 9
+    quality = 11 if small_asset else 5
     return brotli.compress(data, quality=quality)
 
 

@@ -136,6 +136,13 @@ def cut_page(order: Sequence[str], request: PageRequest, *, token: str | None,
     in the unfiltered order, so an idea removed between two pages shifts nothing.
     """
     cursor = request.cursor
+    if cursor is None and not request.q:  # the common first page: nothing to filter
+        ids = list(order[:request.limit])
+        if len(order) <= request.limit:
+            return ids, None, len(order)
+        if token is not None:
+            keep()
+        return ids, encode_cursor(Cursor(token, request.limit, ids[-1])), len(order)
     base, start = order, 0
     if cursor is not None and kept is not None:
         base, start, token = kept, min(cursor.offset, len(kept)), cursor.order
@@ -151,7 +158,8 @@ def cut_page(order: Sequence[str], request: PageRequest, *, token: str | None,
         if shown(base[end]):
             ids.append(base[end])
         end += 1
-    total = sum(1 for i in base if shown(i))
+    # Without a search the listing is today's order (every id in it is shown).
+    total = sum(1 for i in base if shown(i)) if request.q else len(order)
     if not ids or not any(shown(i) for i in base[end:]):
         return ids, None, total
     if cursor is None and token is not None:
