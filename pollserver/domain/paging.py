@@ -136,6 +136,7 @@ def cut_page(order: Sequence[str], request: PageRequest, *, token: str | None,
     in the unfiltered order, so an idea removed between two pages shifts nothing.
     """
     cursor = request.cursor
+    ids: list[str]
     if cursor is None and not request.q:  # the common first page: nothing to filter
         ids = list(order[:request.limit])
         if len(order) <= request.limit:
@@ -152,7 +153,7 @@ def cut_page(order: Sequence[str], request: PageRequest, *, token: str | None,
             start = order.index(cursor.last) + 1
         except ValueError:
             start = min(cursor.offset, len(order))
-    ids: list[str] = []
+    ids = []
     end = start
     while end < len(base) and len(ids) < request.limit:
         if shown(base[end]):
