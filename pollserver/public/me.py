@@ -6,17 +6,19 @@ import json
 
 from flask import Response, redirect, render_template, request
 
-from pollserver import flash, privacy
-from pollserver.identity import current_voter, forget_voter
+from pollserver.actions import me
 from pollserver.public import bp
-from pollserver.security import check_same_origin
+from pollserver.web import flash
+from pollserver.web.context import get_store, now
+from pollserver.web.identity import current_voter, forget_voter
+from pollserver.web.security import check_same_origin
 
 
 @bp.get("/me")
 def me_page() -> str:
     """Show what is stored about this browser's voter id, with download and erase buttons."""
     voter = current_voter()
-    data = privacy.export(voter) if voter else None
+    data = me.export(get_store(), voter) if voter else None
     outcome = flash.read()
     body = render_template("public/me.html", data=data, outcome=outcome,
                            pretty=json.dumps(data, indent=2) if data else "")
@@ -31,7 +33,7 @@ def me_erase() -> Response:
     check_same_origin()
     voter = current_voter()
     if voter is not None and request.form.get("confirm") == "yes":
-        counts = privacy.erase(voter)
+        counts = me.erase(get_store(), voter, at=now())
         forget_voter()
         message = (f"Done. We withdrew {counts['votes'] + counts['idea_votes']} votes and "
                    f"anonymised {counts['ideas'] + counts['responses']} ideas and answers.")

@@ -12,7 +12,7 @@ import pytest
 
 from pollserver import create_app
 from pollserver.config import Settings
-from pollserver.sitefiles import SiteFiles
+from pollserver.public.sitefiles import SiteFiles
 from tests.conftest import ORIGIN, make_item
 
 PAGE = ("<!doctype html><title>Day</title><main>" + "<p>Saturday delivery.</p>" * 50

@@ -13,7 +13,7 @@ Three things WhiteNoise alone does not do, so they are added here:
   the entry when one changed, so a page is never sent with the length of its previous version;
   a file the table does not know yet is looked up once on disk and added.
 * **The no-JS outcome.** A page view that carries the outcome cookie of a form post goes on to
-  Flask (``pollserver.site``), which writes the message into the page's status slot.
+  Flask (``pollserver.public.site``), which writes the message into the page's status slot.
 * **Everything else goes to Flask**: the API, admin and server pages, other methods, missing
   files (the site's 404 page) and extension-less page URLs.
 """
@@ -29,8 +29,8 @@ from flask import Flask
 from whitenoise import WhiteNoise
 from whitenoise.string_utils import decode_path_info
 
-from pollserver.flash import COOKIE
-from pollserver.security import DEFAULT_HEADERS, HSTS
+from pollserver.web.flash import COOKIE
+from pollserver.web.security import DEFAULT_HEADERS, HSTS
 
 __all__ = ["SiteFiles", "init_app"]
 
@@ -152,7 +152,7 @@ class SiteFiles(WhiteNoise):
 
 def init_app(app: Flask) -> None:
     """Put WhiteNoise in front of the app when a site directory is configured."""
-    from pollserver.site import HASHED
+    from pollserver.public.site import HASHED
 
     settings = app.extensions["pollserver.settings"]
     if not settings.site_dir:

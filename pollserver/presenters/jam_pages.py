@@ -19,7 +19,7 @@ _ORDERS = "pollserver.jam_orders"
 
 
 class Listing(Protocol):
-    """What a jam's prepared listing offers (``pollserver.api.jams._JamIdeas``)."""
+    """What a jam's prepared listing offers (``pollserver.presenters.jams._JamIdeas``)."""
 
     version: Hashable | None
     rows: dict[str, dict[str, Any]]
