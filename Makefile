@@ -13,9 +13,11 @@ PELICAN_SETTINGS ?=
 DATA_DIR ?= var
 export POLLSERVER_DATA_DIR ?= $(DATA_DIR)
 export POLLSERVER_SITE_DIR ?= $(OUTPUT)
+# gzip and brotli copies of the text files, made once here so the server sends them as they are.
+COMPRESS := $(PY) -m plugins.assets.compress $(OUTPUT) --state cache/precompress.json
 PELICAN := $(BIN)/pelican $(CONTENT) -o $(OUTPUT) --fatal errors -e ENGAGE_RESULTS='"$(DATA_DIR)/results.json"' $(PELICAN_SETTINGS)
 
-.PHONY: help install install-test html check new serve devserver rebuild publish clean run test test-dates lint bench lock chromium sample-data validate java
+.PHONY: help install install-test html check new serve devserver rebuild publish clean run test test-dates lint bench lock chromium wrk sample-data validate java
 
 help:
 	@echo "make run       build the site and serve it with pollserver on http://127.0.0.1:$(PORT)"
@@ -51,6 +53,7 @@ html: install
 	$(BIN)/pollserver results --out $(DATA_DIR)/results.json
 	$(PELICAN) -s pelicanconf.py
 	$(PY) -m pagefind --site $(OUTPUT) --silent
+	$(COMPRESS)
 
 # Every content problem at once, one `content/x.md:LINE: what (how to fix)` line each; writes
 # nothing (the build stops once all content is read). For a pre-commit hook or the editors' CI.
@@ -66,6 +69,7 @@ publish: install
 	$(BIN)/pollserver results --out $(DATA_DIR)/results.json
 	$(PELICAN) -s publishconf.py
 	$(PY) -m pagefind --site $(OUTPUT) --silent
+	$(COMPRESS)
 	$(BIN)/pollserver sync --manifest $(OUTPUT)/engage/manifest.json
 
 serve: install
@@ -97,6 +101,7 @@ devserver: html
 rebuild: install
 	$(PELICAN) -s pelicanconf.py
 	$(PY) -m pagefind --site $(OUTPUT) --silent
+	$(COMPRESS)
 	$(BIN)/pollserver sync --manifest $(OUTPUT)/engage/manifest.json
 
 chromium:
@@ -157,7 +162,13 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-bench: install-test
+# wrk (a C load generator) drives the load: a Python client would take a core from the server.
+wrk:
+	@if command -v wrk >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null); \
+	else echo "The benchmarks need Debian's wrk: run 'sudo apt-get install -y wrk'."; exit 1; fi
+
+bench: install-test chromium wrk
 	$(PY) bench/run.py
 
 lock:

@@ -22,7 +22,7 @@ THEME = "theme"
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [],
                      "autoescape": True}
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["hub", "engage"]
+PLUGINS = ["hub", "engage", "assets"]
 
 # Each channel is a category named after its folder; the theme reads titles and blurbs here.
 USE_FOLDER_AS_CATEGORY = True

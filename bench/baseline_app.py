@@ -4,6 +4,8 @@
 - ``GET /poll``: answer a small JSON object (a poll-sized document).
 - ``GET /payload``: ``jsonify`` the document in ``BENCH_PAYLOAD_FILE`` on every request, so a
   big pollserver response is compared with bare Flask serialising the same JSON.
+- ``POST /insert``: the same, plus one INSERT of a new voter's vote through the psycopg pool
+  pollserver's PostgreSQL store opens (same class, same settings) on ``BENCH_DATABASE_URL``.
 - ``GET /health``: readiness.
 
 Run with ``gunicorn bench.baseline_app:app``.
@@ -13,6 +15,9 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
+import threading
+from typing import Any
 
 from flask import Flask, jsonify, request
 
@@ -37,6 +42,30 @@ POLL = {
 @app.post("/vote")
 def vote():  # noqa: ANN201 - a bare Flask view on purpose
     data = request.get_json()
+    return jsonify({"ok": True, "choices": data["choices"], **POLL})
+
+
+_POOL: list[Any] = []
+_POOL_LOCK = threading.Lock()
+
+
+def _pool() -> Any:
+    """The pollserver store's pool, opened in this worker on first use (after the fork)."""
+    with _POOL_LOCK:
+        if not _POOL:
+            from pollserver.store.postgres import PostgresStore
+
+            _POOL.append(PostgresStore(os.environ["BENCH_DATABASE_URL"], auto_upgrade=False).pool)
+        return _POOL[0]
+
+
+@app.post("/insert")
+def insert():  # noqa: ANN201
+    data = request.get_json()
+    with _pool().connection() as conn:
+        conn.execute("INSERT INTO bench_scratch.votes (poll_id, voter_id, choices, voted_at)"
+                     " VALUES (%s, %s, %s, now())",
+                     ("bench-poll", secrets.token_urlsafe(16), data["choices"]))
     return jsonify({"ok": True, "choices": data["choices"], **POLL})
 
 

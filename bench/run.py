@@ -6,7 +6,8 @@ ratios measured side by side do. Targets are informative (PASS/MISS); the exit c
 unless a benchmark crashed. Results go to ``bench/results/latest.json`` (git-ignored), server
 logs to ``bench/results/logs/``. Every server is stopped on exit, Ctrl-C or SIGTERM.
 
-    bench/run.py                 # polls, jams, postgres
+    bench/run.py                 # the five goals: vote, pgvote, jampage, assets, build
+    bench/run.py polls jams postgres   # the first stage's benches
     bench/run.py polls           # one of them
     bench/run.py --quick         # small sizes and short runs: checks the scripts work
     bench/run.py --seconds 15 --rounds 3 --workers 2 --threads 8
@@ -31,6 +32,13 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.benches import BENCHES, EMBEDDED, SCALE_OUT  # noqa: E402
+from bench.goals import bench_jam_page, bench_pg_vote, bench_vote  # noqa: E402
+from bench.sitegoals import bench_assets, bench_build  # noqa: E402
+
+#: Issue 17's five goals, in its order; ``make bench`` runs these (the older benches by name).
+GOALS = {"vote": bench_vote, "pgvote": bench_pg_vote, "jampage": bench_jam_page,
+         "assets": bench_assets, "build": bench_build}
+BENCHES = {**GOALS, **BENCHES}
 from bench.servers import gunicorn_args, stop_all  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -123,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="tiny sizes and 1-second runs: proves the scripts work")
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
     opts = parser.parse_args(argv)
-    names = opts.names or list(BENCHES)
+    names = opts.names or list(GOALS)
     unknown = [n for n in names if n not in BENCHES]
     if unknown:
         parser.error(f"unknown benchmark {unknown[0]!r}; choose from {', '.join(BENCHES)}")
@@ -139,7 +147,9 @@ def main(argv: list[str] | None = None) -> int:
     if opts.quick:
         common = {"seconds": 1.0, "warmup": 0.5, "rounds": 1, **common}
         sizes = {"polls": {"votes": 2000}, "jams": {"ideas": 100, "votes": 2000},
-                 "postgres": {"pgbench_seconds": 2}}
+                 "postgres": {"pgbench_seconds": 2}, "vote": {"votes": 2000},
+                 "pgvote": {"pgbench_seconds": 1}, "jampage": {"ideas": 100, "votes": 2000},
+                 "build": {"articles": 20}}
 
     info = machine()
     print(f"valuehub bench on {info.get('cpus')} CPUs ({info.get('cpu', '?')}), "
@@ -151,8 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     print("gunicorn, the same for a baseline and its pollserver:")
     print(f"  polls, jams (embedded TinyDB): {settings(EMBEDDED)}")
     print(f"  postgres (scale-out):          {settings(SCALE_OUT)}")
-    print("client: Python keep-alive load generator in this process, closed loop, "
-          f"{common.get('connections', 16)} connections; rate limits off; 127.0.0.1 only")
+    print("client: wrk (2 threads) for the goals, the Python keep-alive load generator for "
+          f"polls/jams/postgres; {common.get('connections', 16)} connections; rate limits "
+          "off; 127.0.0.1 only")
     print()
 
     results: list[dict[str, Any]] = []

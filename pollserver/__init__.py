@@ -24,7 +24,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from pollserver import admin, api, public
-    from pollserver.public import site
+    from pollserver.public import site, sitefiles
     from pollserver.store import open_store
     from pollserver.web import context, errors, identity, limits, security
 
@@ -40,10 +40,6 @@ def create_app(settings: Settings | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
     )
     app.json.sort_keys = False
-    if settings.trusted_proxies > 0:
-        n = settings.trusted_proxies
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
-
     app.extensions["pollserver.settings"] = settings
     context.init_app(app, open_store(settings))
 
@@ -55,5 +51,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     public.init_app(app)
     admin.init_app(app)
     site.init_app(app)
+    sitefiles.init_app(app)
+    if settings.trusted_proxies > 0:  # outermost, so WhiteNoise sees the client's scheme too
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     return app
 

@@ -20,6 +20,7 @@ from pollserver.actions.jams import HONEYPOT
 from pollserver.api import bp
 from pollserver.api.guards import is_form, reply, state_changing
 from pollserver.domain import jams
+from pollserver.domain.paging import parse_page_request
 from pollserver.domain.records import Idea
 from pollserver.presenters.jams import jam_json, jam_view
 from pollserver.presenters.leaderboard import hub_champions
@@ -66,7 +67,8 @@ def _sort_arg() -> str:
 def get_jam(jam_id: str) -> Response:
     """Return the jam with its published ideas (and the voter's own pending ones)."""
     item, spec = load("jam", jam_id)
-    return current_app.response_class(jam_json(item, spec, current_voter(), _sort_arg()),
+    page = parse_page_request(request.args.get)
+    return current_app.response_class(jam_json(item, spec, current_voter(), _sort_arg(), page),
                                       mimetype="application/json")
 
 

@@ -13,8 +13,10 @@ from typing import Any
 from flask import current_app
 
 from pollserver.domain import jams
+from pollserver.domain.paging import PageRequest
 from pollserver.domain.records import Idea, Item
 from pollserver.domain.specs import JamSpec, iso_utc
+from pollserver.presenters.jam_pages import page_of
 from pollserver.presenters.markup import idea_html
 from pollserver.presenters.polls import reward_view
 from pollserver.web.context import get_store, now
@@ -94,23 +96,22 @@ class _JamIdeas:
                           for key, row in self.rows.items()}
         return self._json
 
-    def ideas_json(self, sort: str, voter: str | None, mine_votes: set[str]) -> bytes:
+    def ideas_json(self, ids: list[str], voter: str | None, mine_votes: set[str],
+                   shared: str | None = None) -> bytes:
         """Return the ``ideas`` array's items as JSON for this reader (no brackets).
 
-        Readers with no votes and no ideas here (most of them) all get the same bytes, built
-        once per version and sort.
+        Readers with no votes and no ideas here (most of them) all get the same first page,
+        built once per version under the key ``shared``.
         """
         own = self.authored.get(voter, set()) if voter is not None else set()
-        if not mine_votes and not own:
-            plain = self._plain.get(sort)
+        if not mine_votes and not own and shared is not None:
+            plain = self._plain.get(shared)
             if plain is None:
                 tail, heads = _TAILS[(False, False)], self.json_heads()
-                plain = self._plain[sort] = ",".join(
-                    [heads[i] + tail for i in self.shown(None, sort)]).encode()
+                plain = self._plain[shared] = ",".join([heads[i] + tail for i in ids]).encode()
             return plain
         heads = self.json_heads()
-        return ",".join([heads[i] + _TAILS[(i in mine_votes, i in own)]
-                         for i in self.shown(voter, sort)]).encode()
+        return ",".join([heads[i] + _TAILS[(i in mine_votes, i in own)] for i in ids]).encode()
 
 
 _JAM_CACHE = "pollserver.jam_ideas"
@@ -157,7 +158,7 @@ def _jam_head(item: Item, spec: JamSpec, voter: str | None, sort: str, entry: _J
 
 
 def jam_view(item: Item, spec: JamSpec, voter: str | None, sort: str = "top", *,
-             html: bool = False) -> dict[str, Any]:
+             html: bool = False, page: PageRequest | None = None) -> dict[str, Any]:
     """Build the jam's public JSON for this voter: phase, budget, ideas, winners.
 
     ``html`` adds each idea's ``body_html`` (sanitised Markdown) for the server-rendered page;
@@ -167,8 +168,10 @@ def jam_view(item: Item, spec: JamSpec, voter: str | None, sort: str = "top", *,
     mine_votes = get_store().idea_votes_of(spec.id, voter) if voter else set()
     body = _jam_head(item, spec, voter, sort, entry, mine_votes)
     own = entry.authored.get(voter, set()) if voter is not None else set()
+    ids, paging = page_of(entry, spec.id, voter, sort, page or PageRequest())
+    body.update(paging)
     ideas = []
-    for idea_id in entry.shown(voter, sort):
+    for idea_id in ids:
         row = {**entry.rows[idea_id], "voted_by_me": idea_id in mine_votes,
                "mine": idea_id in own}
         if html:
@@ -183,12 +186,17 @@ _TAILS = {(v, m): f',"voted_by_me":{str(v).lower()},"mine":{str(m).lower()}}}'
           for v in (False, True) for m in (False, True)}
 
 
-def jam_json(item: Item, spec: JamSpec, voter: str | None, sort: str = "top") -> bytes:
+def jam_json(item: Item, spec: JamSpec, voter: str | None, sort: str = "top",
+             page: PageRequest | None = None) -> bytes:
     """Return :func:`jam_view` as JSON, reusing the jam's pre-encoded idea rows."""
     entry = _jam_ideas(spec.id)
     mine_votes = get_store().idea_votes_of(spec.id, voter) if voter else set()
     body = _jam_head(item, spec, voter, sort, entry, mine_votes)
     del body["ideas"]
+    page = page or PageRequest()
+    ids, paging = page_of(entry, spec.id, voter, sort, page)
+    body.update(paging)
     head = current_app.json.dumps(body, separators=(",", ":"))
-    return b"".join((head[:-1].encode(), b',"ideas":[',
-                     entry.ideas_json(sort, voter, mine_votes), b"]}\n"))
+    first = page.cursor is None and not page.q
+    return b"".join((head[:-1].encode(), b',"ideas":[', entry.ideas_json(
+        ids, voter, mine_votes, f"{sort}:{page.limit}" if first else None), b"]}\n"))

@@ -7,13 +7,15 @@ the API's URLs with a ``next`` field that brings the reader back here, message a
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import quote, urlencode
 
 from flask import Response, abort, render_template, request
 from markupsafe import Markup
 
 from pollserver.actions.jams import HONEYPOT
-from pollserver.domain.errors import NotFound
+from pollserver.domain.errors import DomainError, NotFound
 from pollserver.domain.jams import AUTHOR_MAX, BODY_MAX, SORTS, TITLE_MAX, TITLE_MIN
+from pollserver.domain.paging import PageRequest, encode_cursor, parse_page_request
 from pollserver.presenters.jams import jam_view
 from pollserver.presenters.leaderboard import hub_champions
 from pollserver.public import bp
@@ -28,6 +30,15 @@ def _when(iso: str | None) -> str:
         return ""
     moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
     return f"{moment.day} {moment:%B %Y, %H:%M} UTC"
+
+
+def _here(jam_id: str, sort: str, page: PageRequest) -> str:
+    """Return this page's address, for forms to come back to the same ideas."""
+    args = {"sort": sort, **({"q": page.q} if page.q else {})}
+    if page.cursor is not None:
+        args["cursor"] = encode_cursor(page.cursor)
+    here = f"/jams/{jam_id}?{urlencode(args)}"
+    return here if len(here) <= 300 else f"/jams/{jam_id}?sort={sort}"
 
 
 def _page(body: str, outcome: object) -> Response:
@@ -46,7 +57,11 @@ def jam_page(jam_id: str) -> Response:
         abort(404)
     sort = request.args.get("sort", "top")
     sort = sort if sort in SORTS else "top"
-    jam = jam_view(item, spec, current_voter(), sort, html=True)
+    try:
+        page = parse_page_request(request.args.get)
+    except DomainError:  # an old or mangled link: show the first page rather than an error
+        page = PageRequest()
+    jam = jam_view(item, spec, current_voter(), sort, html=True, page=page)
     for idea in jam["ideas"]:
         idea["body_html"] = Markup(idea["body_html"])  # nh3-cleaned in pollserver.markup
     outcome = flash.read()
@@ -54,7 +69,8 @@ def jam_page(jam_id: str) -> Response:
         outcome = None
     body = render_template(
         "public/jam.html", jam=jam, spec=spec, sort=sort, outcome=outcome,
-        here=f"/jams/{spec.id}?sort={sort}", honeypot=HONEYPOT, when=_when,
+        here=_here(spec.id, sort, page), search=f"&q={quote(page.q)}" if page.q else "",
+        later=page.cursor is not None, honeypot=HONEYPOT, when=_when,
         limits={"title_min": TITLE_MIN, "title_max": TITLE_MAX, "body_max": BODY_MAX,
                 "author_max": AUTHOR_MAX})
     return _page(body, outcome)

@@ -111,6 +111,8 @@ def built_site(tmp_path_factory) -> Path:
     assert built.returncode == 0, built.stdout + built.stderr
     indexed = sitebuild.index_site(output)
     assert indexed.returncode == 0, indexed.stdout + indexed.stderr
+    compressed = sitebuild.compress_site(output)
+    assert compressed.returncode == 0, compressed.stdout + compressed.stderr
     return output
 
 

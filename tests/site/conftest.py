@@ -6,18 +6,20 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sitebuild import ROOT, build_site, index_site
+from sitebuild import ROOT, build_site, compress_site, index_site
 
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
-    """Return the output directory of a full sample-site build (pelican + pagefind)."""
+    """Return the output of a full sample-site build (pelican, pagefind, compressed copies)."""
     base = tmp_path_factory.mktemp("site")
     output = base / "output"
     built = build_site(ROOT / "content", output, base / "cache")
     assert built.returncode == 0, built.stdout + built.stderr
     indexed = index_site(output)
     assert indexed.returncode == 0, indexed.stdout + indexed.stderr
+    compressed = compress_site(output)
+    assert compressed.returncode == 0, compressed.stdout + compressed.stderr
     return output
 
 

@@ -31,3 +31,9 @@ def index_site(output: Path) -> subprocess.CompletedProcess:
     """Run pagefind over a built site."""
     cmd = [sys.executable, "-m", "pagefind", "--site", str(output), "--silent"]
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
+
+
+def compress_site(output: Path) -> subprocess.CompletedProcess:
+    """Write the gzip and brotli copies, as the last step of `make html` does."""
+    cmd = [sys.executable, "-m", "plugins.assets.compress", str(output)]
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)

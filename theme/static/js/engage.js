@@ -10,6 +10,8 @@
   "use strict";
 
   var SVG = "http://www.w3.org/2000/svg";
+  // Ideas a block shows before it links to the whole list at /jams/ID.
+  var BLOCK_IDEAS = 10;
   var STATUS_LABELS = {
     open: "", planned: "Planned", "in-progress": "In progress", done: "Done",
     declined: "Declined", merged: "Merged", pending: "Awaiting review"
@@ -365,9 +367,11 @@
           : data.phase === "vote" ? "Voting is open now." : "Sharing ideas now.";
       }
       clear(list);
-      var ideas = data.ideas || [];
+      // The block shows the top ideas only; the whole list is paged on /jams/ID.
+      var ideas = (data.ideas || []).slice(0, BLOCK_IDEAS);
+      var count = typeof data.idea_count === "number" ? data.idea_count : ideas.length;
       var header = el("div", { className: "engage-ideas-head" }, [
-        el("h3", { className: "engage-subtitle", text: plural(ideas.length, "idea", "ideas") + " so far" }),
+        el("h3", { className: "engage-subtitle", text: plural(count, "idea", "ideas") + " so far" }),
         el("div", { className: "engage-sorts", role: "group", "aria-label": "Sort ideas" }, [
           sortButton("top", "Most votes"), sortButton("new", "Newest")
         ])
@@ -381,6 +385,11 @@
       } else {
         list.appendChild(el("p", { className: "engage-note", text: "No ideas yet. Be the first!" }));
       }
+      if (count > ideas.length) {
+        list.appendChild(el("p", { className: "engage-more" }, [el("a", {
+          href: "/jams/" + encodeURIComponent(id) + "?sort=" + sort, text: "See all " + plural(count, "idea", "ideas")
+        })]));
+      }
       list.hidden = false;
       if (nojs) nojs.hidden = true;
       if (focusIdea) {
@@ -391,7 +400,7 @@
     }
 
     function load(focusIdea) {
-      return api("GET", base + "?sort=" + sort).then(function (result) {
+      return api("GET", base + "?sort=" + sort + "&limit=" + BLOCK_IDEAS).then(function (result) {
         if (result.ok && result.data) render(result.data, focusIdea);
         return result;
       });
