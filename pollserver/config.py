@@ -41,6 +41,13 @@ SETTINGS = (
     Setting("POLLSERVER_SNAPSHOT_EVERY", "5000",
             "journal entries between snapshots of the embedded store"),
     Setting("POLLSERVER_LOG_LEVEL", "INFO", "log level (access log never has raw IPs)"),
+    Setting("POLLSERVER_SMTP_URL", "",
+            "`smtp://user:pass@host:587` (STARTTLS) or `smtps://host:465`; unset: `.eml` files "
+            "in `var/mail/`"),
+    Setting("POLLSERVER_MAIL_FROM", "valuehub <noreply@localhost>",
+            "the From address of mails to followers"),
+    Setting("POLLSERVER_MAIL_DIGEST", "off",
+            "`off`: one mail per event; `daily`: one summary a day (08:00 UTC)"),
 )
 
 
@@ -59,6 +66,9 @@ class Settings:
     https: str = "auto"
     snapshot_every: int = 5000
     log_level: str = "INFO"
+    smtp_url: str | None = None
+    mail_from: str = "valuehub <noreply@localhost>"
+    mail_digest: str = "off"
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -82,6 +92,9 @@ class Settings:
             https=get("POLLSERVER_HTTPS") or "auto",
             snapshot_every=int(get("POLLSERVER_SNAPSHOT_EVERY") or 5000),
             log_level=get("POLLSERVER_LOG_LEVEL") or "INFO",
+            smtp_url=get("POLLSERVER_SMTP_URL") or None,
+            mail_from=get("POLLSERVER_MAIL_FROM") or "valuehub <noreply@localhost>",
+            mail_digest=get("POLLSERVER_MAIL_DIGEST") or "off",
         )
 
     def resolved_secret_key(self) -> str:

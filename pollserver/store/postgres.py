@@ -25,7 +25,9 @@ from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, Sy
 from pollserver.store.base import Store
 from pollserver.store.pg import editors, jams, polls, rewards, surveys, transfer, voters
 from pollserver.store.pg import items as item_rows
+from pollserver.store.pg import outbox as outbox_rows
 from pollserver.store.pg import schema as migrations
+from pollserver.store.pg_outbox import PostgresOutbox
 
 __all__ = ["PostgresStore"]
 
@@ -40,7 +42,7 @@ ITEM_TTL = 1.0
 RETRIES = 5
 
 
-class PostgresStore(Store):
+class PostgresStore(PostgresOutbox, Store):
     """Keep pollserver's state in PostgreSQL (optionally in one named schema)."""
 
     backend = "postgres"
@@ -86,11 +88,20 @@ class PostgresStore(Store):
         return self._run(migrations.current_version)
 
     def _run(self, step: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run one store step on a pooled connection, retrying if chosen as a deadlock victim."""
+        """Run one store step on a pooled connection, retrying if chosen as a deadlock victim.
+
+        Events handed over by ``emit`` are written in the step's own transaction.
+        """
+        events = self.take_events()
         for attempt in range(RETRIES):
             try:
                 with self.pool.connection() as conn:
-                    return step(conn, *args, **kwargs)
+                    if not events:
+                        return step(conn, *args, **kwargs)
+                    with conn.transaction():
+                        result = step(conn, *args, **kwargs)
+                        outbox_rows.write_events(conn, events, result)
+                        return result
             except (errors.DeadlockDetected, errors.SerializationFailure):
                 if attempt == RETRIES - 1:
                     raise
