@@ -13,6 +13,7 @@ from pollserver.domain.errors import BadRequest, NotFound
 from pollserver.domain.events import idea_url, jam_url
 from pollserver.domain.outbox import (
     FOLLOW_KINDS,
+    Event,
     Follow,
     check_email,
     follow_id,
@@ -21,7 +22,8 @@ from pollserver.domain.outbox import (
 )
 from pollserver.store.base import Store
 
-__all__ = ["confirm", "describe_follow", "request", "unsubscribe"]
+__all__ = ["FEED_TYPES", "confirm", "describe_follow", "request", "unsubscribe", "updates_for",
+           "voter_subjects"]
 
 
 def _target(store: Store, kind: str, item_id: str, jam_id: str | None
@@ -74,11 +76,35 @@ def unsubscribe(store: Store, follow: str) -> int:
     return store.unsubscribe(follow)
 
 
-def describe_follow(store: Store, token: str, *, confirmed: bool, at: datetime
-                    ) -> Follow | None:
-    """Return the follow a confirm (token) or unsubscribe (id) link names, if it still
-    works; pages use it to say what the button will do before anything changes."""
-    follow = store.get_follow(token if confirmed else follow_id(token))
+def describe_follow(store: Store, token: str, *, at: datetime) -> Follow | None:
+    """Return the follow a confirmation link names, if the link still works; the page uses
+    it to say what the button will do before anything changes."""
+    follow = store.get_follow(follow_id(token))
     if follow is None or follow.expired(at):
         return None
     return follow
+
+
+#: What a reader's own feed and "since your last visit" show.
+FEED_TYPES = ("idea.status_changed", "idea.merged", "idea.won", "idea.published",
+              "jam.closed", "poll.closed", "reward.issued")
+
+
+def voter_subjects(store: Store, voter: str) -> set[str]:
+    """Everything the voter took part in: polls and ideas voted for, ideas submitted."""
+    data = store.voter_data(voter)
+    subjects = {f"poll:{poll}" for poll in data.get("votes", {})}
+    for jam, ideas in data.get("idea_votes", {}).items():
+        subjects.add(f"jam:{jam}")
+        subjects.update(f"idea:{idea}" for idea in ideas)
+    for idea in data.get("ideas", []):
+        subjects.update((f"idea:{idea['id']}", f"jam:{idea['jam']}"))
+    return subjects
+
+
+def updates_for(store: Store, voter: str, *, after: datetime | None = None,
+                subjects: set[str] | None = None, limit: int = 50) -> list[Event]:
+    """What happened to what the voter took part in (or to ``subjects``), newest first."""
+    mine = voter_subjects(store, voter) if subjects is None else subjects
+    return store.list_events(subjects=mine, voter=voter, after=after, types=FEED_TYPES,
+                             limit=limit)

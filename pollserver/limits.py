@@ -7,6 +7,8 @@ per-voter and a per-IP limit; the IP is only ever used as today's keyed hash. Wi
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -20,7 +22,7 @@ from pollserver.config import Settings
 from pollserver.domain.errors import DomainError
 from pollserver.identity import client_ip_hash, current_voter
 
-__all__ = ["RateLimited", "init_app", "rate_limit"]
+__all__ = ["RateLimited", "check_address", "init_app", "rate_limit"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,7 +33,10 @@ DEFAULT_LIMITS: dict[str, tuple[str | None, str]] = {
     "answer": ("10/minute", "600/minute"),
     "me": ("30/minute", "300/minute"),
     "login": (None, "10/minute;50/hour"),
+    "follow": ("5/minute;20/day", "30/hour"),
 }
+#: Follow requests naming one address, from anyone: the form cannot flood an inbox.
+ADDRESS_LIMIT = "3/hour;6/day"
 
 
 class RateLimited(DomainError):
@@ -69,6 +74,19 @@ class Limits:
                 wait = max(1, int(reset - time.time()) + 1)
                 raise RateLimited(f"Too many requests; please try again in {wait} seconds.",
                                   retry_after=wait)
+
+
+def check_address(address: str) -> None:
+    """Count one follow request for ``address`` (kept as a keyed hash, never in clear)."""
+    limits = current_app.extensions["pollserver.limits"]
+    if not limits.limiter.enabled:
+        return
+    key = hmac.new(current_app.config["SECRET_KEY"].encode(), address.lower().encode(),
+                   hashlib.sha256).hexdigest()[:32]
+    for item in parse_many(ADDRESS_LIMIT):
+        if not limits.limiter.limiter.hit(item, "follow-address", key):
+            raise RateLimited("Too many requests for this address; please try again later.",
+                              retry_after=3600)
 
 
 def _table(settings: Settings) -> dict[str, tuple[str | None, str]]:

@@ -32,6 +32,11 @@ def _open_ids(kind: str) -> list[str]:
 
 
 def erase(voter: str) -> dict[str, int]:
-    """Forget the voter; return how many records were withdrawn or anonymised."""
-    return get_store().erase_voter(voter, withdraw_polls=_open_ids("poll"),
-                                   withdraw_jams=_open_ids("jam"))
+    """Forget the voter; return how many records were withdrawn or anonymised.
+
+    Their follows (and so the addresses they gave) and their feed address go too.
+    """
+    counts = get_store().erase_voter(voter, withdraw_polls=_open_ids("poll"),
+                                     withdraw_jams=_open_ids("jam"))
+    counts["follows"] = get_store().erase_follows(voter)
+    return counts

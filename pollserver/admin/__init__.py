@@ -21,6 +21,7 @@ MODULES = [
     "rewards",
     "downloads",
     "moderation",
+    "mail",
 ]
 
 #: The editor menu: (endpoint, label); entries whose module is not loaded are skipped.
@@ -30,6 +31,7 @@ NAV = [
     ("admin.rewards", "Reward pools"),
     ("admin.exports", "Exports"),
     ("admin.audit_log", "Audit log"),
+    ("admin.mail", "Followers and mail"),
 ]
 
 

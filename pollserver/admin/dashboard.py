@@ -7,6 +7,7 @@ from flask import render_template
 from pollserver.admin import bp
 from pollserver.admin.auth import editor_required
 from pollserver.admin.charts import bar_chart, trend_chart
+from pollserver.admin.mail import sent_summary
 from pollserver.admin.overview import overview
 from pollserver.api.items import now
 from pollserver.domain.surveys import nps, trend
@@ -27,4 +28,4 @@ def dashboard() -> str:
         row["chart"] = trend_chart(f"chart-nps-{row['item'].id}",
                                    "NPS, rolling 30 days, over the last 30 days",
                                    trend(answers, today))
-    return render_template("admin/dashboard.html", title="Dashboard", **data)
+    return render_template("admin/dashboard.html", title="Dashboard", **data, **sent_summary())

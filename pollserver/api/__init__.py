@@ -17,6 +17,7 @@ MODULES = [
     "editor",
     "surveys",
     "openapi",
+    "follows",
 ]
 
 

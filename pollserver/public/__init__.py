@@ -28,4 +28,4 @@ def _frame() -> dict[str, object]:
 
 
 #: One module per page family; each registers its routes on ``bp`` when imported.
-MODULES: list[str] = ["me", "jams"]
+MODULES: list[str] = ["me", "jams", "follows"]

@@ -18,6 +18,7 @@ from pollserver.domain.errors import NotFound
 from pollserver.domain.jams import AUTHOR_MAX, BODY_MAX, SORTS, TITLE_MAX, TITLE_MIN
 from pollserver.identity import current_voter
 from pollserver.public import bp
+from pollserver.public.since import remember_visit, since_last_visit
 
 
 def _when(iso: str | None) -> str:
@@ -50,12 +51,13 @@ def jam_page(jam_id: str) -> Response:
     outcome = flash.read()
     if outcome and (outcome.get("k"), outcome.get("i")) != ("jam", spec.id):
         outcome = None
+    since = since_last_visit("vh_seen", subjects={f"jam:{spec.id}"})
     body = render_template(
-        "public/jam.html", jam=jam, spec=spec, sort=sort, outcome=outcome,
+        "public/jam.html", jam=jam, spec=spec, sort=sort, outcome=outcome, since=since,
         here=f"/jams/{spec.id}?sort={sort}", honeypot=HONEYPOT, when=_when,
         limits={"title_min": TITLE_MIN, "title_max": TITLE_MAX, "body_max": BODY_MAX,
                 "author_max": AUTHOR_MAX})
-    return _page(body, outcome)
+    return remember_visit(_page(body, outcome), "vh_seen", f"/jams/{spec.id}")
 
 
 @bp.get("/champions")

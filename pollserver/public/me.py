@@ -9,6 +9,8 @@ from flask import Response, redirect, render_template, request
 from pollserver import flash, privacy
 from pollserver.identity import current_voter, forget_voter
 from pollserver.public import bp
+from pollserver.public.feed import feed_token_of
+from pollserver.public.since import remember_visit, since_last_visit
 from pollserver.security import check_same_origin
 
 
@@ -18,10 +20,14 @@ def me_page() -> str:
     voter = current_voter()
     data = privacy.export(voter) if voter else None
     outcome = flash.read()
-    body = render_template("public/me.html", data=data, outcome=outcome,
+    feed = f"/me/updates/{feed_token_of(voter)}.atom" if voter else None
+    body = render_template("public/me.html", data=data, outcome=outcome, feed=feed,
+                           since=since_last_visit("vh_seen") if voter else [],
                            pretty=json.dumps(data, indent=2) if data else "")
     response = Response(body, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"  # the page shows the feed's address
+    remember_visit(response, "vh_seen", "/me")
     return flash.clear(response) if outcome else response
 
 
