@@ -30,7 +30,9 @@ def _page(heading: str, *lines: str, status: int = 200, action: str | None = Non
                            button=button, link=link, link_text=link_text)
     response = Response(body, status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"  # the URL holds the token
+    # "same-origin": the token never leaves in a Referer, yet our own form posts keep
+    # their Origin (with "no-referrer" browsers send "Origin: null", which we refuse).
+    response.headers["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -26,7 +26,7 @@ def me_page() -> str:
                            pretty=json.dumps(data, indent=2) if data else "")
     response = Response(body, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"  # the page shows the feed's address
+    response.headers["Referrer-Policy"] = "same-origin"  # the feed address stays here
     remember_visit(response, "vh_seen", "/me")
     return flash.clear(response) if outcome else response
 
