@@ -78,7 +78,7 @@ def worker(interval: float, once: bool) -> None:
               default=Path("output/engage/manifest.json"), show_default=True)
 def sync(manifest: Path) -> None:
     """Load the build manifest: create new items, update wording, archive removed ones."""
-    from pollserver.sync import SyncError, load_manifest, sync_manifest
+    from pollserver.ops.sync import SyncError, load_manifest, sync_manifest
 
     store = _store()
     try:
@@ -96,7 +96,7 @@ def sync(manifest: Path) -> None:
               show_default=True)
 def results(out: Path) -> None:
     """Write current results for the build to bake into closed polls and jams."""
-    from pollserver.sync import results_snapshot
+    from pollserver.ops.sync import results_snapshot
 
     store = _store()
     try:
@@ -162,8 +162,8 @@ def codes_revoke(pool: str) -> None:
               help="read the password from the first line of stdin (for scripts)")
 def create_admin(username: str, password_stdin: bool) -> None:
     """Create an editor account (or set a new password); there is no default password."""
-    from pollserver.admin.passwords import PasswordTooShort, hash_password
     from pollserver.domain.specs import ID_RE
+    from pollserver.ops.passwords import PasswordTooShort, hash_password
 
     if not ID_RE.match(username):
         raise click.ClickException("usernames are lowercase letters, digits and dashes")
@@ -246,7 +246,7 @@ def export(what: str, fmt: str, out: Path | None) -> None:
     """Export poll tallies, jam ideas, survey answers or the audit log (no voter ids)."""
     from datetime import UTC, datetime
 
-    from pollserver.admin.exports import FIELDS, build, open_data, to_csv, to_json
+    from pollserver.ops.exports import FIELDS, build, open_data, to_csv, to_json
 
     store = _store()
     try:
@@ -266,7 +266,7 @@ def export(what: str, fmt: str, out: Path | None) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def seed_command(file: Path) -> None:
     """Load sample ideas and votes (demo hub) into jams that have no ideas yet."""
-    from pollserver.seed import seed
+    from pollserver.ops.seed import seed
 
     store = _store()
     try:

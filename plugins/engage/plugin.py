@@ -20,12 +20,13 @@ from pathlib import Path
 from pelican import signals
 from pelican.contents import Content
 
+from pollserver.domain.phases import phase_of
 from pollserver.domain.specs import PollSpec, SpecError, parse_datetime
 
 from .harvest import Found, rewrite_blocks
 from .manifest import Entry, build_manifest, duplicate_ids, write_manifest
 from .markdown_ext import EngageExtension
-from .render import render_block, render_key, window_state
+from .render import render_block, render_key
 from .results import ResultsError, load_results, poll_rows, write_poll_csv
 
 log = logging.getLogger(__name__)
@@ -141,7 +142,7 @@ def _write_csvs(folder: Path, entries: list[Entry], now: datetime, results) -> N
     written = set()
     for entry in entries:
         spec = entry.spec
-        if not isinstance(spec, PollSpec) or window_state(spec.opens, spec.closes, now) != "closed":
+        if not isinstance(spec, PollSpec) or phase_of(None, spec, now) != "closed":
             continue
         table = poll_rows(spec, results)
         if table is not None:

@@ -9,8 +9,8 @@ from pollserver.admin.auth import editor_required
 from pollserver.admin.charts import bar_chart, trend_chart
 from pollserver.admin.mail import sent_summary
 from pollserver.admin.overview import overview
-from pollserver.api.items import now
 from pollserver.domain.surveys import nps, trend
+from pollserver.web.context import now
 
 
 @bp.get("/")

@@ -17,7 +17,7 @@ from flask import abort, current_app, render_template
 
 from pollserver.admin import bp
 from pollserver.admin.auth import editor_required
-from pollserver.api.items import get_store
+from pollserver.web.context import get_store
 
 #: Most .eml files listed (newest first).
 LIST_MAX = 200

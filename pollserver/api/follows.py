@@ -14,16 +14,17 @@ from typing import Any
 
 from flask import Response, current_app, jsonify, redirect
 
-from pollserver import flash, follows
+from pollserver.actions import follows
 from pollserver.api import bp
 from pollserver.api.guards import is_form, parse_body
-from pollserver.api.items import get_store, now
 from pollserver.domain.errors import BadRequest, DomainError
 from pollserver.domain.events import idea_url, jam_url
 from pollserver.domain.outbox import check_email
-from pollserver.identity import ensure_voter
-from pollserver.limits import check_address
-from pollserver.security import check_same_origin
+from pollserver.web import flash
+from pollserver.web.context import get_store, now
+from pollserver.web.identity import ensure_voter
+from pollserver.web.limits import check_address
+from pollserver.web.security import check_same_origin
 
 SENT = "Thank you. We sent you a mail: press the button in it to confirm."
 

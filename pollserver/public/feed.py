@@ -12,10 +12,10 @@ from datetime import datetime
 from feedgenerator import Atom1Feed
 from flask import request
 
-from pollserver.api.items import get_store
+from pollserver.actions.follows import updates_for
 from pollserver.domain.outbox import Event, new_token
-from pollserver.follows import updates_for
 from pollserver.mail.compose import describe
+from pollserver.web.context import get_store
 
 __all__ = ["atom_feed", "entry_view", "feed_token_of"]
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from flask import Response, render_template
 
-from pollserver import follows
-from pollserver.api.items import get_store, now
+from pollserver.actions import follows
 from pollserver.domain.errors import Gone
 from pollserver.public import bp
 from pollserver.public.feed import atom_feed
-from pollserver.security import check_same_origin
+from pollserver.web.context import get_store, now
+from pollserver.web.security import check_same_origin
 
 GONE_LINES = ("This link is unknown, was already used, or has expired (a confirmation link "
               "works for 48 hours).", "Nothing was changed. You can ask again from the page "

@@ -6,19 +6,21 @@ import json
 
 from flask import Response, redirect, render_template, request
 
-from pollserver import flash, privacy
-from pollserver.identity import current_voter, forget_voter
+from pollserver.actions import me
 from pollserver.public import bp
 from pollserver.public.feed import feed_token_of
 from pollserver.public.since import remember_visit, since_last_visit
-from pollserver.security import check_same_origin
+from pollserver.web import flash
+from pollserver.web.context import get_store, now
+from pollserver.web.identity import current_voter, forget_voter
+from pollserver.web.security import check_same_origin
 
 
 @bp.get("/me")
 def me_page() -> str:
     """Show what is stored about this browser's voter id, with download and erase buttons."""
     voter = current_voter()
-    data = privacy.export(voter) if voter else None
+    data = me.export(get_store(), voter) if voter else None
     outcome = flash.read()
     feed = f"/me/updates/{feed_token_of(voter)}.atom" if voter else None
     body = render_template("public/me.html", data=data, outcome=outcome, feed=feed,
@@ -37,7 +39,7 @@ def me_erase() -> Response:
     check_same_origin()
     voter = current_voter()
     if voter is not None and request.form.get("confirm") == "yes":
-        counts = privacy.erase(voter)
+        counts = me.erase(get_store(), voter, at=now())
         forget_voter()
         message = (f"Done. We withdrew {counts['votes'] + counts['idea_votes']} votes and "
                    f"anonymised {counts['ideas'] + counts['responses']} ideas and answers.")

@@ -11,10 +11,10 @@ from datetime import datetime, timedelta
 
 from flask import Response, request
 
-from pollserver.api.items import get_store, now
-from pollserver.follows import updates_for
-from pollserver.identity import current_voter
+from pollserver.actions.follows import updates_for
 from pollserver.public.feed import entry_view
+from pollserver.web.context import get_store, now
+from pollserver.web.identity import current_voter
 
 __all__ = ["remember_visit", "since_last_visit"]
 

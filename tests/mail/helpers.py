@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from email.message import EmailMessage
 
-from pollserver import follows
+from pollserver.actions import follows
 from pollserver.domain.outbox import Follow
 from pollserver.editor import jams as editor
 from pollserver.mail.compose import MailContext

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from pollserver import follows
+from pollserver.actions import follows
 from pollserver.domain.errors import NotFound
 from pollserver.editor import jams as editor
 from pollserver.mail.sender import LEASE

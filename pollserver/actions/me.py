@@ -6,37 +6,36 @@ published, without the voter id), anonymises ideas and survey answers, and drops
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from pollserver.api.items import get_store, now
-from pollserver.domain.polls import phase
+from pollserver.domain.phases import phase_of
 from pollserver.domain.specs import spec_from_manifest
+from pollserver.store.base import Store
 
 __all__ = ["erase", "export"]
 
 
-def export(voter: str) -> dict[str, Any]:
+def export(store: Store, voter: str) -> dict[str, Any]:
     """Return everything stored about the voter, ready for a JSON download."""
-    return {"voter_id": voter, **get_store().voter_data(voter)}
+    return {"voter_id": voter, **store.voter_data(voter)}
 
 
-def _open_ids(kind: str) -> list[str]:
-    at = now()
+def _open_ids(store: Store, kind: str, at: datetime) -> list[str]:
     ids = []
-    for item in get_store().list_items(kind):
+    for item in store.list_items(kind):
         spec = spec_from_manifest(kind, item.spec)
-        opens = getattr(spec, "opens", None) if kind == "poll" else None
-        if phase(opens, spec.closes, item.closed_at, at, archived=item.archived) != "closed":
+        if phase_of(item, spec, at) != "closed":
             ids.append(item.id)
     return ids
 
 
-def erase(voter: str) -> dict[str, int]:
+def erase(store: Store, voter: str, *, at: datetime) -> dict[str, int]:
     """Forget the voter; return how many records were withdrawn or anonymised.
 
     Their follows (and so the addresses they gave) and their feed address go too.
     """
-    counts = get_store().erase_voter(voter, withdraw_polls=_open_ids("poll"),
-                                     withdraw_jams=_open_ids("jam"))
-    counts["follows"] = get_store().erase_follows(voter)
+    counts = store.erase_voter(voter, withdraw_polls=_open_ids(store, "poll", at),
+                               withdraw_jams=_open_ids(store, "jam", at))
+    counts["follows"] = store.erase_follows(voter)
     return counts
