@@ -19,14 +19,14 @@ from pollserver.api import bp
 from pollserver.api.guards import is_form, parse_body
 from pollserver.domain.errors import BadRequest, DomainError
 from pollserver.domain.events import idea_url, jam_url
-from pollserver.domain.outbox import check_email
+from pollserver.domain.outbox import FOLLOW_SENT, check_email
 from pollserver.web import flash
 from pollserver.web.context import get_store, now
 from pollserver.web.identity import ensure_voter
 from pollserver.web.limits import check_address
 from pollserver.web.security import check_same_origin
 
-SENT = "Thank you. We sent you a mail: press the button in it to confirm."
+SENT = FOLLOW_SENT
 
 
 def _back(body: Any) -> tuple[str, str, str]:

@@ -23,6 +23,7 @@ __all__ = [
     "CONFIRM_WINDOW",
     "EVENT_TYPES",
     "FOLLOW_KINDS",
+    "FOLLOW_SENT",
     "MAIL",
     "Delivery",
     "Event",
@@ -45,6 +46,8 @@ FOLLOW_KINDS = ("idea", "jam", "poll")
 MAIL = "mail"
 #: The consumer of confirmation mails: its own, so a daily digest never holds them back.
 CONFIRM = "mail.confirm"
+#: What a reader is told after asking to follow (the same for every address).
+FOLLOW_SENT = "Thank you. We sent you a mail: press the button in it to confirm."
 #: How long an unconfirmed follow request (and the address it names) is kept.
 CONFIRM_WINDOW = timedelta(hours=48)
 

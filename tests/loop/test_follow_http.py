@@ -241,3 +241,20 @@ def test_requests_for_one_address_are_limited(tmp_path):
         assert other.status_code == 202
     finally:
         store.close()
+
+
+def test_poll_status_slot_offers_the_follow_form_and_it_comes_back_to_the_poll(app, client,
+                                                                               arranged):
+    from pollserver.presenters.status import render_status
+
+    with app.test_request_context("/news/colour.html"):
+        offered = render_status("poll", "colour", {"ok": True, "m": "Thanks, your vote counted."})
+        after = render_status("poll", "colour", {"ok": True, "m": "Thank you. We sent you a "
+                                                 "mail: press the button in it to confirm."})
+    assert 'action="/api/follows"' in offered and 'value="colour"' in offered
+    assert 'action="/api/follows"' not in after
+    response = client.post("/api/follows", data={"kind": "poll", "id": "colour",
+                                                 "email": "ann@example.org"},
+                           headers={"Origin": ORIGIN})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/news/article.html#poll-colour")
