@@ -94,3 +94,24 @@ def test_follow_confirm_and_hear_about_the_status_change(browser, serve_hub):
     assert any(NOTE in entry.summary for entry in parsed.entries)
     reader.close()
     editor.close()
+
+
+def test_js_widget_offers_to_follow_a_poll_after_voting(browser, serve_hub):
+    hub = serve_hub()
+    page = browser.new_context().new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(hub.url + "/pages/have-your-say.html")
+    poll = page.locator("#poll-decaf-choice")
+    poll.get_by_label("Sugarcane Peru: honey and orange").check()
+    poll.get_by_role("button", name="Vote").click()
+    expect(poll.locator(".engage-status")).to_contain_text("your vote is counted")
+    poll.get_by_label("Tell me the result: your e-mail address").fill("reader@example.org")
+    poll.get_by_role("button", name="Send me updates").click()
+    expect(poll.locator(".engage-follow-form [role=status]")).to_have_text(
+        "Thank you. We sent you a mail: press the button in it to confirm.")
+    [requested] = hub.store.list_events(types={"follow.requested"})
+    assert requested.data["kind"] == "poll" and requested.data["id"] == "decaf-choice"
+    assert hub.store.tally("decaf-choice").total == 1  # the follow form did not vote again
+    assert errors == []
+    page.context.close()
