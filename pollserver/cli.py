@@ -41,6 +41,7 @@ def serve(host: str, port: int, workers: int, threads: int, sender: bool) -> Non
     """Serve the site and the API with gunicorn (one process, threads, by default)."""
     Settings.from_env().resolved_secret_key()  # create the key before workers race for it
     target = "pollserver.wsgi:with_sender()" if sender else "pollserver.wsgi:app"
+    os.environ["PORT"] = str(port)  # links in mails point here unless a public origin is set
     args = [
         sys.executable, "-m", "gunicorn", target,
         "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
