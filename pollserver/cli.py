@@ -1,5 +1,5 @@
 """The ``pollserver`` command: serve, sync, results, codes, create-admin, export, db, migrate,
-backup, restore."""
+backup, restore, worker."""
 
 from __future__ import annotations
 
@@ -34,11 +34,16 @@ def main() -> None:
 @click.option("--workers", default=1, show_default=True,
               help="processes; the embedded store serialises writers across them")
 @click.option("--threads", default=8, show_default=True)
-def serve(host: str, port: int, workers: int, threads: int) -> None:
+@click.option("--sender/--no-sender", default=True, show_default=True,
+              help="send follower mail from a background thread (off when `pollserver "
+                   "worker` runs elsewhere)")
+def serve(host: str, port: int, workers: int, threads: int, sender: bool) -> None:
     """Serve the site and the API with gunicorn (one process, threads, by default)."""
     Settings.from_env().resolved_secret_key()  # create the key before workers race for it
+    target = "pollserver.wsgi:with_sender()" if sender else "pollserver.wsgi:app"
+    os.environ["PORT"] = str(port)  # links in mails point here unless a public origin is set
     args = [
-        sys.executable, "-m", "gunicorn", "pollserver.wsgi:app",
+        sys.executable, "-m", "gunicorn", target,
         "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
         "--worker-class", "gthread", "--no-control-socket", "--graceful-timeout", "5",
         # The access log never shows raw client addresses (see the privacy rules).
@@ -46,6 +51,27 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     ]
     click.echo(f"valuehub: serving http://{host}:{port}/ (Ctrl-C to stop)")
     os.execv(sys.executable, args)
+
+
+@main.command()
+@click.option("--interval", default=5.0, show_default=True, help="seconds between rounds")
+@click.option("--once", is_flag=True, help="do one round and exit")
+def worker(interval: float, once: bool) -> None:
+    """Send follower mail from the outbox (for deployments with several replicas)."""
+    import time
+
+    from pollserver import create_app
+    from pollserver.mail.service import build_sender
+
+    app = create_app()
+    sender = build_sender(app)
+    click.echo("valuehub: sending follower mail (Ctrl-C to stop)")
+    while True:
+        sent = sender.run_once()
+        if once:
+            click.echo(f"{sent} mail(s) sent")
+            return
+        time.sleep(interval)
 
 
 @main.command()

@@ -45,6 +45,13 @@ SETTINGS = (
     Setting("POLLSERVER_DB_TIMEOUT", "2",
             "seconds to connect to PostgreSQL or wait for a pooled connection before a 503"),
     Setting("POLLSERVER_LOG_LEVEL", "INFO", "log level (access log never has raw IPs)"),
+    Setting("POLLSERVER_SMTP_URL", "",
+            "`smtp://user:pass@host:587` (STARTTLS) or `smtps://host:465`; unset: `.eml` files "
+            "in `var/mail/`"),
+    Setting("POLLSERVER_MAIL_FROM", "valuehub <noreply@localhost>",
+            "the From address of mails to followers"),
+    Setting("POLLSERVER_MAIL_DIGEST", "off",
+            "`off`: one mail per event; `daily`: one summary a day (08:00 UTC)"),
 )
 
 
@@ -65,6 +72,9 @@ class Settings:
     snapshot_fork_at: int = 5000
     db_timeout: float = 2.0
     log_level: str = "INFO"
+    smtp_url: str | None = None
+    mail_from: str = "valuehub <noreply@localhost>"
+    mail_digest: str = "off"
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -90,6 +100,9 @@ class Settings:
             snapshot_fork_at=int(get("POLLSERVER_SNAPSHOT_FORK_AT") or 5000),
             db_timeout=float(get("POLLSERVER_DB_TIMEOUT") or 2),
             log_level=get("POLLSERVER_LOG_LEVEL") or "INFO",
+            smtp_url=get("POLLSERVER_SMTP_URL") or None,
+            mail_from=get("POLLSERVER_MAIL_FROM") or "valuehub <noreply@localhost>",
+            mail_digest=get("POLLSERVER_MAIL_DIGEST") or "off",
         )
 
     def resolved_secret_key(self) -> str:

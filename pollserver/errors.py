@@ -15,7 +15,9 @@ from pollserver.domain.errors import (
     Conflict,
     DomainError,
     Forbidden,
+    Gone,
     InvalidChoice,
+    InvalidEmail,
     NotFound,
     NoVotesLeft,
     PollClosed,
@@ -24,7 +26,7 @@ from pollserver.domain.errors import (
 )
 
 __all__ = ["AlreadyVoted", "BadRequest", "Conflict", "CsrfFailed", "DomainError", "Forbidden",
-           "ForbiddenOrigin", "InvalidChoice", "NoVotesLeft", "NotFound", "PollClosed",
+           "ForbiddenOrigin", "Gone", "InvalidChoice", "InvalidEmail", "NoVotesLeft", "NotFound", "PollClosed",
            "PollNotOpen", "RateLimited", "StoreUnavailable", "Unauthorized"]
 
 

@@ -1,5 +1,19 @@
-"""The WSGI entry point for gunicorn: ``gunicorn pollserver.wsgi:app``."""
+"""The WSGI entry point for gunicorn: ``gunicorn pollserver.wsgi:app``.
+
+``pollserver serve`` uses ``pollserver.wsgi:with_sender()`` instead, which also starts the
+mail sender in a background thread of each worker (claims keep them from sending twice).
+"""
+
+from flask import Flask
 
 from pollserver import create_app
 
 app = create_app()
+
+
+def with_sender() -> Flask:
+    """Return the app after starting its mail sender (gunicorn's app-factory syntax)."""
+    from pollserver.mail.service import start_sender
+
+    start_sender(app)
+    return app

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from pollserver.actions.rewards import claim_reward
 from pollserver.actions.voters import VoterSource
-from pollserver.domain import jams
+from pollserver.domain import events, jams
 from pollserver.domain.errors import NotFound
 from pollserver.domain.records import Idea, Item
 from pollserver.domain.specs import JamSpec
@@ -60,10 +61,12 @@ def submit_idea(store: Store, item: Item, spec: JamSpec, voter: VoterSource, *, 
         # A robot filled the hidden field: look successful, keep nothing.
         return IdeaSubmitted(spec.id, None, clean, moderation, similar)
     who = voter()
-    idea = store.add_idea(spec.id, title=clean.title, body=clean.body, author=clean.author,
-                          voter_id=who, moderation=moderation, at=at)
+    created = events.idea_created(spec.id, clean.title, moderation, at=at)
+    idea = store.emit(created).add_idea(spec.id, title=clean.title, body=clean.body,
+                                        author=clean.author, voter_id=who,
+                                        moderation=moderation, at=at)
     if spec.reward and moderation == "published":
-        store.claim_code(spec.reward, who, at=at)
+        claim_reward(store, spec.reward, who, at=at)
     return IdeaSubmitted(spec.id, idea, clean, moderation, similar)
 
 
@@ -81,7 +84,7 @@ def vote_idea(store: Store, item: Item, spec: JamSpec, idea_id: str, voter: Vote
     who = voter()
     store.vote_idea(spec.id, idea_id, who, budget=spec.votes_per_person, at=at)
     if spec.reward:
-        store.claim_code(spec.reward, who, at=at)
+        claim_reward(store, spec.reward, who, at=at)
     return IdeaVoted(spec.id, idea_id, who)
 
 

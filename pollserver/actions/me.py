@@ -31,6 +31,11 @@ def _open_ids(store: Store, kind: str, at: datetime) -> list[str]:
 
 
 def erase(store: Store, voter: str, *, at: datetime) -> dict[str, int]:
-    """Forget the voter; return how many records were withdrawn or anonymised."""
-    return store.erase_voter(voter, withdraw_polls=_open_ids(store, "poll", at),
-                             withdraw_jams=_open_ids(store, "jam", at))
+    """Forget the voter; return how many records were withdrawn or anonymised.
+
+    Their follows (and so the addresses they gave) and their feed address go too.
+    """
+    counts = store.erase_voter(voter, withdraw_polls=_open_ids(store, "poll", at),
+                               withdraw_jams=_open_ids(store, "jam", at))
+    counts["follows"] = store.erase_follows(voter)
+    return counts

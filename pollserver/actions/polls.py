@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from pollserver.actions.rewards import claim_reward
 from pollserver.actions.voters import VoterSource
 from pollserver.domain.phases import phase_of
 from pollserver.domain.polls import require_open, results_visible, validate_choices
@@ -41,5 +42,5 @@ def vote(store: Store, item: Item, spec: PollSpec, raw_choices: object, voter: V
     else:
         store.record_vote(spec.id, who, choices, replace=spec.changeable, at=at)
     if spec.reward:
-        store.claim_code(spec.reward, who, at=at)
+        claim_reward(store, spec.reward, who, at=at)
     return Voted(spec.id, who, tuple(choices), state, tally)

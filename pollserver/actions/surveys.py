@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pollserver.actions.rewards import claim_reward
 from pollserver.actions.voters import VoterSource
+from pollserver.domain import events
 from pollserver.domain.phases import phase_of
 from pollserver.domain.polls import require_open
 from pollserver.domain.records import Item
@@ -38,10 +40,11 @@ def answer(store: Store, item: Item, spec: SurveySpec, voter: VoterSource, *, sc
     consent = parse_consent(consent_to_quote)
     category = category_of(score)
     who = voter()
-    store.add_response(spec.id, voter_id=who, score=score, category=category,
-                       comment=comment, consent_to_quote=consent, at=at)
+    store.emit(events.survey_answered(spec.id, score, category, at=at)).add_response(
+        spec.id, voter_id=who, score=score, category=category, comment=comment,
+        consent_to_quote=consent, at=at)
     if spec.reward:
         # Everyone who answers is thanked alike: the reward never depends on the score,
         # and nothing is ever given for leaving a review.
-        store.claim_code(spec.reward, who, at=at)
+        claim_reward(store, spec.reward, who, at=at)
     return Answered(spec.id, who, score, category, comment, consent)

@@ -9,6 +9,7 @@ from flask import current_app, render_template
 from pollserver.admin import bp
 from pollserver.admin.auth import editor_required
 from pollserver.admin.charts import bar_chart, trend_chart
+from pollserver.admin.mail import sent_summary
 from pollserver.admin.overview import overview
 from pollserver.domain.attention import collect
 from pollserver.domain.surveys import nps, trend
@@ -34,4 +35,4 @@ def dashboard() -> str:
     site_dir = current_app.extensions["pollserver.settings"].site_dir
     manifest = manifest_content(Path(site_dir) / "engage" / "manifest.json" if site_dir else None)
     data["attention"] = collect(get_store(), manifest, now())
-    return render_template("admin/dashboard.html", title="Dashboard", **data)
+    return render_template("admin/dashboard.html", title="Dashboard", **data, **sent_summary())

@@ -33,6 +33,7 @@ def _page(jam_id: str, status: int = 200, error: str = "", field: str | None = N
     return render_template(
         "admin/jam.html", title=f"Moderate: {spec.title}", item=item, spec=spec,
         state=item_state(item), ideas=ideas, statuses=actions.SETTABLE_STATUSES,
+        followers=get_store().follower_counts(),
         error=error, error_field=field, notice=request.args.get("notice", "")[:200],
     ), status
 
@@ -75,7 +76,9 @@ def idea_status(jam_id: str, idea_id: str) -> Response | tuple[str, int]:
     """Set where an idea stands (open, planned, in-progress, done, declined)."""
     def work() -> str:
         idea = actions.set_status(get_store(), current_editor(), idea_id,
-                                  request.form.get("status", ""), at=now(), jam_id=jam_id)
+                                  request.form.get("status", ""), at=now(), jam_id=jam_id,
+                                  note=request.form.get("note", "").strip(),
+                                  notify=request.form.get("notify") == "yes")
         return f"“{idea.title}” is now {idea.status}."
     return _run(jam_id, work)
 

@@ -20,7 +20,7 @@ from pollserver.web.context import get_store
 from pollserver.web.errors import respond
 from pollserver.web.security import check_same_origin
 
-__all__ = ["is_form", "reply", "state_changing"]
+__all__ = ["is_form", "parse_body", "reply", "state_changing"]
 
 JSON_TYPES = {"application/json"}
 FORM_TYPES = {"application/x-www-form-urlencoded"}
@@ -46,6 +46,11 @@ def _body() -> dict[str, Any] | MultiDict[str, str]:
         g.is_form = True
         return request.form
     raise UnsupportedMediaType()
+
+
+def parse_body() -> dict[str, Any] | MultiDict[str, str]:
+    """Parse a JSON or no-JS form body (415 for anything else); remembers which it was."""
+    return _body()
 
 
 def _back_to(kind: str, item_id: str, anchor: str | None = None) -> str:

@@ -18,6 +18,8 @@ __all__ = [
     "PollNotOpen",
     "Conflict",
     "StoreUnavailable",
+    "InvalidEmail",
+    "Gone",
 ]
 
 
@@ -95,3 +97,16 @@ class StoreUnavailable(DomainError):
     code = "store_unavailable"
     status = 503
     retry_after = 2
+
+
+class InvalidEmail(BadRequest):
+    """A follow request names something that can never be an e-mail address."""
+
+    code = "invalid_email"
+
+
+class Gone(DomainError):
+    """A link from a mail is unknown, used up or expired (confirm, unsubscribe, feed)."""
+
+    code = "gone"
+    status = 410

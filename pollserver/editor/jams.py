@@ -7,9 +7,11 @@ Targets read ``idea:ID`` or ``jam:ID``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
-from pollserver.domain import jams
+from pollserver.domain import events, jams
 from pollserver.domain.errors import BadRequest, NotFound
 from pollserver.domain.records import IDEA_STATUSES, AuditEntry, Idea
 from pollserver.domain.specs import JamSpec, spec_from_manifest
@@ -55,9 +57,10 @@ def _log(store: Store, actor: str, action: str, target: str, at: datetime,
 
 
 def _moderate(store: Store, actor: str, idea_id: str, state: str, action: str,
-              at: datetime, jam_id: str | None) -> Idea:
+              at: datetime, jam_id: str | None, emit: list[dict[str, Any]] | None = None
+              ) -> Idea:
     idea = _idea(store, idea_id, jam_id)
-    updated = store.update_idea(idea.id, moderation=state)
+    updated = store.emit(*(emit or ())).update_idea(idea.id, moderation=state)
     _log(store, actor, action, f"idea:{idea.id}", at, jam=idea.jam_id,
          before=idea.moderation, title=idea.title)
     return updated
@@ -66,10 +69,15 @@ def _moderate(store: Store, actor: str, idea_id: str, state: str, action: str,
 def approve(store: Store, actor: str, idea_id: str, *, at: datetime,
             jam_id: str | None = None) -> Idea:
     """Publish an idea; its author (if they have a voter id) gets the jam's reward code."""
-    idea = _moderate(store, actor, idea_id, "published", "idea.approve", at, jam_id)
+    before = _idea(store, idea_id, jam_id)
+    published = [events.idea_published(before, at=at)] if before.moderation != "published" \
+        else []
+    idea = _moderate(store, actor, idea_id, "published", "idea.approve", at, jam_id, published)
     pool = _spec(store, idea.jam_id).reward
     if pool and idea.voter_id:
-        store.claim_code(pool, idea.voter_id, at=at)
+        issue = ([events.reward_issued(pool, idea.voter_id, at=at)]
+                 if store.code_of(pool, idea.voter_id) is None else [])
+        store.emit(*issue).claim_code(pool, idea.voter_id, at=at)
     return idea
 
 
@@ -86,8 +94,12 @@ def hide(store: Store, actor: str, idea_id: str, *, at: datetime,
 
 
 def set_status(store: Store, actor: str, idea_id: str, status: str, *, at: datetime,
-               jam_id: str | None = None) -> Idea:
-    """Set where an idea stands: open, planned, in-progress, done or declined."""
+               jam_id: str | None = None, note: str = "", notify: bool = True) -> Idea:
+    """Set where an idea stands: open, planned, in-progress, done or declined.
+
+    ``note`` goes to the idea's followers with the change (and to its readers' feeds);
+    ``notify`` false records the change without mailing anyone.
+    """
     if status not in SETTABLE_STATUSES:
         raise BadRequest(f"status must be one of {', '.join(SETTABLE_STATUSES)}.",
                          field="status")
@@ -95,9 +107,13 @@ def set_status(store: Store, actor: str, idea_id: str, status: str, *, at: datet
     if idea.status == "merged":
         raise BadRequest("A merged idea keeps its status; change the idea it was merged into.",
                          field="status")
-    updated = store.update_idea(idea.id, status=status)
+    if len(note) > 2000:
+        raise BadRequest("Keep the note under 2,000 characters.", field="note")
+    changed = replace(idea, status=status)
+    updated = store.emit(events.status_changed(changed, idea.status, note=note, notify=notify,
+                                               at=at)).update_idea(idea.id, status=status)
     _log(store, actor, "idea.status", f"idea:{idea.id}", at, jam=idea.jam_id,
-         before=idea.status, after=status)
+         before=idea.status, after=status, notify=notify)
     return updated
 
 
@@ -107,7 +123,8 @@ def merge(store: Store, actor: str, source_id: str, target_id: str, *, at: datet
     source = _idea(store, source_id, jam_id)
     target = _idea(store, target_id, jam_id)
     moved = source.votes
-    result = store.merge_ideas(source.id, target.id)
+    result = store.emit(events.idea_merged(source, target, at=at)).merge_ideas(source.id,
+                                                                              target.id)
     _log(store, actor, "idea.merge", f"idea:{source.id}", at, jam=source.jam_id,
          into=target.id, votes_before=target.votes, votes_moved=moved, votes_after=result.votes)
     return result
@@ -122,15 +139,18 @@ def pick_winners(store: Store, actor: str, jam_id: str, idea_ids: list[str], *,
     for idea in ideas.values():
         should = idea.id in chosen
         if idea.winner != should:
-            store.update_idea(idea.id, winner=should)
+            won = [events.idea_won(idea, at=at)] if should else []
+            store.emit(*won).update_idea(idea.id, winner=should)
     _log(store, actor, "jam.winners", f"jam:{jam_id}", at, winners=chosen)
     return [store.get_idea(i) for i in chosen]  # type: ignore[misc]
 
 
 def close_early(store: Store, actor: str, jam_id: str, *, at: datetime) -> None:
-    """Close the jam now, before its ``closes`` date."""
-    _spec(store, jam_id)
-    store.set_closed_at("jam", jam_id, at)
+    """Close the jam now, before its ``closes`` date (its followers hear of the winners)."""
+    spec = _spec(store, jam_id)
+    winners = [i.title for i in store.list_ideas(jam_id) if i.winner]
+    store.emit(events.jam_closed(jam_id, spec.title, winners, at=at)).set_closed_at(
+        "jam", jam_id, at)
     _log(store, actor, "jam.close", f"jam:{jam_id}", at)
 
 

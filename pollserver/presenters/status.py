@@ -7,6 +7,7 @@ from typing import Any
 from flask import render_template
 
 from pollserver.domain.errors import DomainError
+from pollserver.domain.outbox import FOLLOW_SENT
 from pollserver.presenters.polls import poll_view
 from pollserver.web.context import load
 from pollserver.web.identity import current_voter
@@ -28,7 +29,10 @@ def _poll_rows(view: dict[str, Any]) -> list[dict[str, Any]]:
 def render_status(kind: str, item_id: str, outcome: dict[str, Any]) -> str:
     """Return the HTML for the slot: the message, and for polls the results if visible."""
     context: dict[str, Any] = {"ok": bool(outcome.get("ok")), "message": outcome.get("m", ""),
-                               "kind": kind, "rows": [], "view": None}
+                               "kind": kind, "rows": [], "view": None, "item_id": item_id,
+                               # after a vote or an answer, offer to hear what becomes of it
+                               "follow": kind == "poll" and bool(outcome.get("ok"))
+                               and outcome.get("m") != FOLLOW_SENT}
     if kind == "poll":
         try:
             item, spec = load("poll", item_id)

@@ -19,6 +19,7 @@ from pollserver.domain.paging import PageRequest, encode_cursor, parse_page_requ
 from pollserver.presenters.jams import jam_view
 from pollserver.presenters.leaderboard import hub_champions
 from pollserver.public import bp
+from pollserver.public.since import remember_visit, since_last_visit
 from pollserver.web import flash
 from pollserver.web.context import load
 from pollserver.web.identity import current_voter
@@ -67,13 +68,14 @@ def jam_page(jam_id: str) -> Response:
     outcome = flash.read()
     if outcome and (outcome.get("k"), outcome.get("i")) != ("jam", spec.id):
         outcome = None
+    since = since_last_visit("vh_seen", subjects={f"jam:{spec.id}"})
     body = render_template(
-        "public/jam.html", jam=jam, spec=spec, sort=sort, outcome=outcome,
+        "public/jam.html", jam=jam, spec=spec, sort=sort, outcome=outcome, since=since,
         here=_here(spec.id, sort, page), search=f"&q={quote(page.q)}" if page.q else "",
         later=page.cursor is not None, honeypot=HONEYPOT, when=_when,
         limits={"title_min": TITLE_MIN, "title_max": TITLE_MAX, "body_max": BODY_MAX,
                 "author_max": AUTHOR_MAX})
-    return _page(body, outcome)
+    return remember_visit(_page(body, outcome), "vh_seen", f"/jams/{spec.id}")
 
 
 @bp.get("/champions")

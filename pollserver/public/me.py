@@ -8,6 +8,8 @@ from flask import Response, redirect, render_template, request
 
 from pollserver.actions import me
 from pollserver.public import bp
+from pollserver.public.feed import feed_token_of
+from pollserver.public.since import remember_visit, since_last_visit
 from pollserver.web import flash
 from pollserver.web.context import get_store, now
 from pollserver.web.identity import current_voter, forget_voter
@@ -20,10 +22,14 @@ def me_page() -> str:
     voter = current_voter()
     data = me.export(get_store(), voter) if voter else None
     outcome = flash.read()
-    body = render_template("public/me.html", data=data, outcome=outcome,
+    feed = f"/me/updates/{feed_token_of(voter)}.atom" if voter else None
+    body = render_template("public/me.html", data=data, outcome=outcome, feed=feed,
+                           since=since_last_visit("vh_seen") if voter else [],
                            pretty=json.dumps(data, indent=2) if data else "")
     response = Response(body, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "same-origin"  # the feed address stays here
+    remember_visit(response, "vh_seen", "/me")
     return flash.clear(response) if outcome else response
 
 

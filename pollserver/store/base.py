@@ -14,12 +14,13 @@ from datetime import datetime
 from typing import Any
 
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport, Tally
+from pollserver.store.outbox import Outbox
 
 __all__ = ["Store"]
 
 
-class Store(ABC):
-    """Persistent state of pollserver."""
+class Store(Outbox, ABC):
+    """Persistent state of pollserver (the outbox methods are in ``outbox.py``)."""
 
     #: Name reported by ``/api/health``.
     backend: str = "abstract"

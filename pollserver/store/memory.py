@@ -15,6 +15,7 @@ from typing import Any
 
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport, Tally
 from pollserver.store.base import Store
+from pollserver.store.memory_outbox import MemoryOutbox
 from pollserver.store.state import State
 
 __all__ = ["MemoryStore"]
@@ -24,7 +25,7 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-class MemoryStore(Store):
+class MemoryStore(MemoryOutbox, Store):
     """Keep everything in one :class:`State`; each operation runs under a lock."""
 
     backend = "memory"
@@ -35,6 +36,7 @@ class MemoryStore(Store):
 
     def commit(self, op: dict[str, Any]) -> Any:
         """Apply one operation atomically; durable subclasses also journal it."""
+        op = self.with_events(op)
         with self.lock:
             return self.state.apply(op)
 

@@ -37,7 +37,9 @@ from pollserver.store.base import Store
 from pollserver.store.breaker import Breaker
 from pollserver.store.pg import editors, jams, polls, rewards, surveys, transfer, voters
 from pollserver.store.pg import items as item_rows
+from pollserver.store.pg import outbox as outbox_rows
 from pollserver.store.pg import schema as migrations
+from pollserver.store.pg_outbox import PostgresOutbox
 
 __all__ = ["PostgresStore"]
 
@@ -58,7 +60,7 @@ RETRIES = 5
 TCP_USER_TIMEOUT_MS = 5000
 
 
-class PostgresStore(Store):
+class PostgresStore(PostgresOutbox, Store):
     """Keep pollserver's state in PostgreSQL (optionally in one named schema)."""
 
     backend = "postgres"
@@ -141,9 +143,11 @@ class PostgresStore(Store):
     def _run(self, step: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run one store step on a pooled connection, retrying if chosen as a deadlock victim.
 
-        A lost or refused connection, or no free connection within the pool timeout, opens
-        the circuit and raises ``StoreUnavailable``; so does any call while it is open.
+        Events handed over by ``emit`` are written in the step's own transaction. A lost or
+        refused connection, or no free connection within the pool timeout, opens the circuit
+        and raises ``StoreUnavailable``; so does any call while it is open.
         """
+        events = self.take_events()
         if not self.breaker.allow():
             raise self._unavailable()
         if self.breaker.is_open:  # this caller is the one probing
@@ -151,7 +155,12 @@ class PostgresStore(Store):
         for attempt in range(RETRIES):
             try:
                 with self.pool.connection() as conn:
-                    result = step(conn, *args, **kwargs)
+                    if not events:
+                        result = step(conn, *args, **kwargs)
+                    else:
+                        with conn.transaction():
+                            result = step(conn, *args, **kwargs)
+                            outbox_rows.write_events(conn, events, result)
             except (errors.DeadlockDetected, errors.SerializationFailure):
                 if attempt == RETRIES - 1:
                     raise

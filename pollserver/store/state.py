@@ -17,6 +17,7 @@ from typing import Any
 
 from pollserver.domain.errors import AlreadyVoted, BadRequest, Conflict, NotFound, NoVotesLeft
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport
+from pollserver.store.state_outbox import OutboxState
 
 __all__ = ["State"]
 
@@ -36,7 +37,7 @@ def _ts(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-class State:
+class State(OutboxState):
     """Everything pollserver knows, indexed for O(1) votes and reads."""
 
     def __init__(self) -> None:
@@ -58,6 +59,7 @@ class State:
         self.state_id = next(_STATE_IDS)
         self.jam_changes: dict[str, int] = {}
         self.all_jam_changes = 0
+        self.init_outbox()
 
     # -- applying ----------------------------------------------------------------------
 
@@ -68,11 +70,15 @@ class State:
         if handler is None:
             raise BadRequest(f"unknown operation {op['op']!r}")
         if op["op"] not in _JAM_OPS:
-            return handler(op)
-        try:
-            return handler(op)
-        finally:  # counted even when it raised: a cache must never outlive a change
-            self._jam_changed(op)
+            result = handler(op)
+        else:
+            try:
+                result = handler(op)
+            finally:  # counted even when it raised: a cache must never outlive a change
+                self._jam_changed(op)
+        if op.get("events"):  # the change happened: its events are part of the same step
+            self.record_events(op["events"], result)
+        return result
 
     def _jam_changed(self, op: dict[str, Any]) -> None:
         if op["op"] == "erase":

@@ -206,7 +206,7 @@ class TinyDBStore(Replica, Rotation, MemoryStore):
         """Queue ``op``, writing the batch if no one else is; return once it is fsynced."""
         if self._forked != _forks:
             self._setup_process()
-        item = _Op(op)
+        item = _Op(self.with_events(op))
         with self._submit_lock:
             if self._closed:
                 raise StoreUnavailable("The store is closed.")

@@ -15,6 +15,8 @@ request; it is tried again every few seconds and takes over by itself when it an
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import sqlite3
 import time
@@ -35,7 +37,7 @@ from pollserver.web.identity import client_ip_hash, current_voter
 from pollserver.web.limit_file import FILENAME as LIMITS_FILE
 from pollserver.web.limit_file import FileStorage
 
-__all__ = ["RateLimited", "init_app", "rate_limit"]
+__all__ = ["RateLimited", "check_address", "init_app", "rate_limit"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -54,7 +56,10 @@ DEFAULT_LIMITS: dict[str, tuple[str | None, str]] = {
     "answer": ("10/minute", "600/minute"),
     "me": ("30/minute", "300/minute"),
     "login": (None, "10/minute;50/hour"),
+    "follow": ("5/minute;20/day", "30/hour"),
 }
+#: Follow requests naming one address, from anyone: the form cannot flood an inbox.
+ADDRESS_LIMIT = "3/hour;6/day"
 
 
 class Limits:
@@ -114,6 +119,19 @@ class Limits:
                 wait = max(1, int(reset - time.time()) + 1)
                 raise RateLimited(f"Too many requests; please try again in {wait} seconds.",
                                   retry_after=wait)
+
+
+def check_address(address: str) -> None:
+    """Count one follow request for ``address`` (kept as a keyed hash, never in clear)."""
+    limits = current_app.extensions["pollserver.limits"]
+    if not limits.limiter.enabled:
+        return
+    key = hmac.new(current_app.config["SECRET_KEY"].encode(), address.lower().encode(),
+                   hashlib.sha256).hexdigest()[:32]
+    for item in parse_many(ADDRESS_LIMIT):
+        if not limits.limiter.limiter.hit(item, "follow-address", key):
+            raise RateLimited("Too many requests for this address; please try again later.",
+                              retry_after=3600)
 
 
 def _table(settings: Settings) -> dict[str, tuple[str | None, str]]:

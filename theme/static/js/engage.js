@@ -185,6 +185,34 @@
 
   /* ---- polls ------------------------------------------------------------------------ */
 
+  /* "Tell me what happens": a small follow form (double opt-in by mail) shown after taking
+     part. It posts JSON to /api/follows; the answer is the same whatever the address. */
+  function followWidget(kind, id, jam, label) {
+    var input = el("input", { type: "email", name: "email", required: "required", autocomplete: "email" });
+    input.id = "follow-" + kind + "-" + id;
+    var button = el("button", { type: "submit", className: "button engage-button", text: "Send me updates" });
+    var note = el("p", { className: "engage-hint", text: "One mail to confirm first; every mail has a one-click unsubscribe." });
+    var form = el("form", { className: "engage-follow-form" }, [
+      el("label", { text: label }), input, button, note]);
+    form.querySelector("label").setAttribute("for", input.id);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      event.stopPropagation();  // it sits inside the poll's own form: never submit that one
+      busy(button, true);
+      var body = { kind: kind, id: id, email: input.value };
+      if (jam) body.jam = jam;
+      api("POST", "/api/follows", body).then(function (result) {
+        busy(button, false);
+        var code = result.data && result.data.error && result.data.error.code;
+        note.textContent = result.ok ? "Thank you. We sent you a mail: press the button in it to confirm."
+          : code === "invalid_email" ? "That does not look like an e-mail address."
+          : errorText(result, kind);
+        note.setAttribute("role", "status");
+      });
+    });
+    return form;
+  }
+
   function upgradePoll(root) {
     var id = root.getAttribute("data-engage-id");
     var url = "/api/polls/" + encodeURIComponent(id);
@@ -213,6 +241,7 @@
       }
       var reward = rewardNode(data.reward);
       if (reward) live.appendChild(reward);
+      if (voted && data.open) live.appendChild(followWidget("poll", id, null, "Tell me the result: your e-mail address"));
       live.hidden = !live.firstChild;
     }
 

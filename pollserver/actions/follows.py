@@ -1,0 +1,110 @@
+"""Following an idea, a jam or a poll by mail: request, confirm, unsubscribe.
+
+The reader use cases behind ``POST /api/follows`` and the confirm and unsubscribe pages.
+A request stores an unconfirmed follow and queues the confirmation mail in the same step;
+nothing else is ever mailed to an address until its owner presses the confirm button.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pollserver.domain.errors import BadRequest, NotFound
+from pollserver.domain.events import idea_url, jam_url
+from pollserver.domain.outbox import (
+    FOLLOW_KINDS,
+    Event,
+    Follow,
+    check_email,
+    follow_id,
+    new_event,
+    new_token,
+)
+from pollserver.store.base import Store
+
+__all__ = ["FEED_TYPES", "confirm", "describe_follow", "request", "unsubscribe", "updates_for",
+           "voter_subjects"]
+
+
+def _target(store: Store, kind: str, item_id: str, jam_id: str | None
+            ) -> tuple[str, str, str | None]:
+    """Return ``(title, url, jam)`` of what is to be followed, or raise ``NotFound``."""
+    if kind == "idea":
+        idea = store.get_idea(item_id)
+        if (idea is None or idea.moderation != "published"
+                or (jam_id is not None and idea.jam_id != jam_id)):
+            raise NotFound(f"There is no idea {item_id[:20]!r} in this jam.")
+        return idea.title, idea_url(idea.jam_id, idea.id), idea.jam_id
+    item = store.get_item(kind, item_id)
+    if item is None or item.archived:
+        raise NotFound(f"There is no {kind} called {item_id[:64]!r}.")
+    title = str(item.spec.get("title") or item.spec.get("question") or item.id)
+    return title, (jam_url(item.id) if kind == "jam" else item.url or "/"), None
+
+
+def request(store: Store, kind: object, item_id: object, email: object, *,
+            jam_id: object = None, voter_id: str | None, at: datetime) -> Follow:
+    """Store an unconfirmed follow and queue its confirmation mail; return the follow."""
+    if kind not in FOLLOW_KINDS:
+        raise BadRequest("kind must be idea, jam or poll.", field="kind")
+    assert isinstance(kind, str)
+    if not isinstance(item_id, str | int) or isinstance(item_id, bool) or not str(item_id):
+        raise BadRequest("Name what to follow as 'id'.", field="id")
+    if jam_id is not None and not isinstance(jam_id, str):
+        raise BadRequest("jam must be a jam id.", field="jam")
+    address = check_email(email)
+    title, url, jam = _target(store, kind, str(item_id), jam_id)
+    token = new_token()
+    follow = Follow(id=follow_id(token), kind=kind, item=str(item_id), jam=jam, email=address,
+                    voter_id=voter_id, created_at=at)
+    # The token travels only in the confirmation mail (the event is never shown to anyone
+    # else: feeds and webhooks leave out follow.requested).
+    event = new_event("follow.requested", [f"follow:{follow.id}"], {
+        "kind": kind, "id": str(item_id), "jam": jam, "title": title, "url": url,
+        "token": token}, at=at)
+    store.request_follow(follow, event)
+    return follow
+
+
+def confirm(store: Store, token: str, *, at: datetime) -> Follow:
+    """Confirm the follow whose link holds ``token``; ``Gone`` when unknown or expired."""
+    return store.confirm_follow(follow_id(token), at=at)
+
+
+def unsubscribe(store: Store, follow: str) -> int:
+    """Stop every mail to the address of this follow; ``Gone`` when unknown."""
+    return store.unsubscribe(follow)
+
+
+def describe_follow(store: Store, token: str, *, at: datetime) -> Follow | None:
+    """Return the follow a confirmation link names, if the link still works; the page uses
+    it to say what the button will do before anything changes."""
+    follow = store.get_follow(follow_id(token))
+    if follow is None or follow.expired(at):
+        return None
+    return follow
+
+
+#: What a reader's own feed and "since your last visit" show.
+FEED_TYPES = ("idea.status_changed", "idea.merged", "idea.won", "idea.published",
+              "jam.closed", "poll.closed", "reward.issued")
+
+
+def voter_subjects(store: Store, voter: str) -> set[str]:
+    """Everything the voter took part in: polls and ideas voted for, ideas submitted."""
+    data = store.voter_data(voter)
+    subjects = {f"poll:{poll}" for poll in data.get("votes", {})}
+    for jam, ideas in data.get("idea_votes", {}).items():
+        subjects.add(f"jam:{jam}")
+        subjects.update(f"idea:{idea}" for idea in ideas)
+    for idea in data.get("ideas", []):
+        subjects.update((f"idea:{idea['id']}", f"jam:{idea['jam']}"))
+    return subjects
+
+
+def updates_for(store: Store, voter: str, *, after: datetime | None = None,
+                subjects: set[str] | None = None, limit: int = 50) -> list[Event]:
+    """What happened to what the voter took part in (or to ``subjects``), newest first."""
+    mine = voter_subjects(store, voter) if subjects is None else subjects
+    return store.list_events(subjects=mine, voter=voter, after=after, types=FEED_TYPES,
+                             limit=limit)

@@ -1,0 +1,161 @@
+"""Turn an outbox event into the mail a follower gets (plain text and HTML).
+
+Every message says what happened, links to the page where it happened, says why the reader
+gets it, and carries a one-click unsubscribe (RFC 8058). Its ``Message-ID`` depends only on
+the event and the recipient, so a mail sent again after a crash carries the same id and a
+mail client shows it once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from html import escape
+from typing import Any
+
+from pollserver.domain.outbox import Event
+
+__all__ = ["Letter", "MailContext", "compose", "compose_digest", "describe", "message_id"]
+
+
+@dataclass(frozen=True)
+class MailContext:
+    """What every message needs besides the event: sender, links, the time of sending."""
+
+    mail_from: str
+    base_url: str  # the public origin links point at, e.g. https://hub.example
+    site_name: str = "valuehub"
+
+    @property
+    def domain(self) -> str:
+        address = parseaddr(self.mail_from)[1]
+        return address.rpartition("@")[2] or "localhost"
+
+
+@dataclass(frozen=True)
+class Letter:
+    """The words of one message about one event."""
+
+    subject: str
+    lines: tuple[str, ...]
+    link: str
+
+
+def _quote(text: object) -> str:
+    return f"\u201c{text}\u201d"
+
+
+def describe(event: Event) -> Letter:
+    """Say in a few words what the event means for someone following it."""
+    data: dict[str, Any] = event.data
+    title = _quote(data.get("title") or data.get("id") or "")
+    link = str(data.get("url") or "/")
+    kind = event.type
+    if kind == "idea.status_changed":
+        lines = [f"The idea {title} is now {data.get('status')}."]
+        if data.get("note"):
+            lines.append(f"The editors wrote: {data['note']}")
+        return Letter(f"{title} is now {data.get('status')}", tuple(lines), link)
+    if kind == "idea.merged":
+        into = _quote(data.get("into_title") or data.get("into"))
+        return Letter(f"{title} was merged into {into}", (
+            f"The idea {title} was merged into {into}: votes for it now count there, and "
+            "if you had voted for both, one vote is back in your budget.",), link)
+    if kind == "idea.won":
+        return Letter(f"{title} won", (f"The idea {title} is one of the winners.",), link)
+    if kind == "jam.closed":
+        winners = ", ".join(_quote(w) for w in data.get("winners", [])) or "none picked yet"
+        return Letter(f"{title} has closed", (f"The idea jam {title} has closed.",
+                                              f"Winners: {winners}."), link)
+    if kind == "poll.closed":
+        results = "; ".join(f"{label}: {n}" for label, n in data.get("results", []))
+        return Letter(f"{title} has closed", (f"The poll {title} has closed.",
+                                              f"Results: {results or 'no votes'}."), link)
+    if kind == "reward.issued":
+        return Letter("Your reward code is ready", (
+            "Thank you for taking part: a reward code is waiting for you on your page.",),
+            link)
+    return Letter(f"News about {title}", (f"Something changed: {kind}.",), link)
+
+
+def message_id(key: str, ctx: MailContext) -> str:
+    """A Message-ID that depends only on ``key`` (event and recipient, or digest)."""
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{ctx.domain}>"
+
+
+def _absolute(ctx: MailContext, path: str) -> str:
+    return path if path.startswith(("http://", "https://")) else ctx.base_url + path
+
+
+def _message(ctx: MailContext, to: str, subject: str, text: str, html: str, msg_id: str,
+             at: datetime, unsubscribe: str | None) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = ctx.mail_from
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg["Date"] = format_datetime(at)
+    msg["Message-ID"] = msg_id
+    msg["Auto-Submitted"] = "auto-generated"
+    if unsubscribe:
+        msg["List-Unsubscribe"] = f"<{unsubscribe}>"
+        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    msg.set_content(text)
+    msg.add_alternative(html, subtype="html")
+    return msg
+
+
+def _page(body: str) -> str:
+    return ("<!doctype html><html><body style=\"font-family:sans-serif;max-width:36em\">"
+            f"{body}</body></html>")
+
+
+def compose(event: Event, to: str, recipient: str, ctx: MailContext, *, at: datetime,
+            confirm_url: str | None = None) -> EmailMessage:
+    """Return the message telling ``to`` about ``event`` (or asking to confirm a follow)."""
+    unsubscribe = ctx.base_url + f"/follows/unsubscribe/{recipient}"
+    msg_id = message_id(f"{event.id}/{recipient}", ctx)
+    if event.type == "follow.requested":
+        what = f"{event.data.get('kind')} {_quote(event.data.get('title') or event.data['id'])}"
+        assert confirm_url is not None
+        text = (f"Someone (we hope you) asked to be told by mail what happens to the {what} "
+                f"on {ctx.site_name}.\n\nTo confirm, open this page and press the button:\n"
+                f"{confirm_url}\n\nIf it was not you, ignore this mail: nothing will be sent "
+                "and the request is deleted within 48 hours.\n")
+        html = _page(f"<p>Someone (we hope you) asked to be told by mail what happens to the "
+                     f"{escape(what)} on {escape(ctx.site_name)}.</p><p><a href=\""
+                     f"{escape(confirm_url)}\">Confirm that you want these mails</a></p>"
+                     "<p>If it was not you, ignore this mail: nothing will be sent and the "
+                     "request is deleted within 48 hours.</p>")
+        return _message(ctx, to, f"Please confirm: follow {what}", text, html, msg_id, at,
+                        None)
+    letter = describe(event)
+    link = _absolute(ctx, letter.link)
+    why = (f"You get this because you asked {ctx.site_name} to tell you what happens to it. "
+           "One click stops these mails:")
+    text = "\n\n".join([*letter.lines, f"See it here: {link}", f"{why}\n{unsubscribe}"]) + "\n"
+    html = _page("".join(f"<p>{escape(line)}</p>" for line in letter.lines)
+                 + f"<p><a href=\"{escape(link)}\">See it on {escape(ctx.site_name)}</a></p>"
+                 + f"<p style=\"color:#555;font-size:90%\">{escape(why)} <a href=\""
+                 f"{escape(unsubscribe)}\">unsubscribe</a></p>")
+    return _message(ctx, to, letter.subject, text, html, msg_id, at, unsubscribe)
+
+
+def compose_digest(events: list[Event], to: str, recipient: str, ctx: MailContext, *,
+                   at: datetime, key: str) -> EmailMessage:
+    """Return one message telling ``to`` about several events (the daily digest)."""
+    unsubscribe = ctx.base_url + f"/follows/unsubscribe/{recipient}"
+    letters = [describe(e) for e in events]
+    why = (f"You get this daily summary because you asked {ctx.site_name} to tell you what "
+           "happens. One click stops these mails:")
+    text = "\n\n".join([*(" ".join(le.lines) + f"\n{_absolute(ctx, le.link)}"
+                          for le in letters), f"{why}\n{unsubscribe}"]) + "\n"
+    html = _page("<ul>" + "".join(
+        f"<li>{escape(' '.join(le.lines))} <a href=\"{escape(_absolute(ctx, le.link))}\">"
+        "see it</a></li>" for le in letters) + "</ul>"
+        + f"<p style=\"color:#555;font-size:90%\">{escape(why)} <a href=\""
+        f"{escape(unsubscribe)}\">unsubscribe</a></p>")
+    subject = f"{len(events)} update{'s' if len(events) != 1 else ''} from {ctx.site_name}"
+    return _message(ctx, to, subject, text, html, message_id(key, ctx), at, unsubscribe)

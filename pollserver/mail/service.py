@@ -1,0 +1,50 @@
+"""Build the app's mail sender from its settings, and run it in the background.
+
+``pollserver serve`` starts it inside the web process (``pollserver.wsgi:with_sender()``);
+``pollserver worker`` runs it alone, for deployments with several replicas. ``create_app``
+never starts it, so tests send only when they ask (``run_once`` or :func:`start_sender`).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+from flask import Flask
+
+from pollserver.config import Settings
+from pollserver.mail.compose import MailContext
+from pollserver.mail.sender import Sender, SenderThread
+from pollserver.mail.transport import transport_for
+
+__all__ = ["base_url", "build_sender", "start_sender"]
+
+
+def base_url(settings: Settings) -> str:
+    """The origin links in mails point at: the public origin, else the local server."""
+    return settings.public_origin or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+
+
+def build_sender(app: Flask) -> Sender:
+    """Return a sender on the app's store, settings and clock."""
+    settings: Settings = app.extensions["pollserver.settings"]
+
+    def clock() -> datetime:
+        given = app.extensions.get("pollserver.clock")
+        return given() if given else datetime.now(UTC)
+
+    return Sender(store=app.extensions["pollserver.store"],
+                  transport=transport_for(settings.smtp_url, settings.data_dir),
+                  ctx=MailContext(mail_from=settings.mail_from, base_url=base_url(settings)),
+                  clock=clock, digest=settings.mail_digest)
+
+
+def start_sender(app: Flask, interval: float = 5.0) -> SenderThread:
+    """Start the sender loop in a daemon thread (once per app) and return it."""
+    running = app.extensions.get("pollserver.sender")
+    if isinstance(running, SenderThread) and running.is_alive():
+        return running
+    thread = SenderThread(build_sender(app), interval)
+    app.extensions["pollserver.sender"] = thread
+    thread.start()
+    return thread

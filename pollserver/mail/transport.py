@@ -1,0 +1,125 @@
+"""Where a finished message goes: an SMTP server, or ``.eml`` files in ``var/mail/``.
+
+``POLLSERVER_SMTP_URL`` picks SMTP: ``smtp://user:pass@host:587`` upgrades the connection
+with STARTTLS (required before a password is sent, except to a loopback server in tests and
+local relays), ``smtps://`` speaks TLS from the start. Without it (``make run``), messages are
+written as ``.eml`` files, named after their Message-ID so a resend replaces the file, and
+``/admin/mail`` lists them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import os
+import smtplib
+import ssl
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import unquote, urlsplit
+
+__all__ = ["FileTransport", "PermanentFailure", "SmtpTransport", "Transport",
+           "transport_for"]
+
+#: Seconds an SMTP conversation may stall before the attempt counts as failed.
+TIMEOUT = 30.0
+
+
+class PermanentFailure(Exception):
+    """The server refused the message for good (5xx): retrying cannot help."""
+
+
+class Transport(Protocol):
+    """Something that delivers one message or raises."""
+
+    def send(self, msg: EmailMessage) -> None:
+        """Deliver ``msg``; raise ``PermanentFailure`` or any other error to retry."""
+
+
+class FileTransport:
+    """Write each message to ``folder/<hash of Message-ID>.eml`` (atomically)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def path_for(self, msg: EmailMessage) -> Path:
+        """The file a message goes to (the same for a resend of the same message)."""
+        digest = hashlib.sha256(str(msg["Message-ID"]).encode()).hexdigest()[:24]
+        return self.folder / f"{digest}.eml"
+
+    def send(self, msg: EmailMessage) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.path_for(msg)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(msg.as_bytes())
+        os.replace(tmp, path)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class SmtpTransport:
+    """Send over SMTP with the standard library, one connection per message."""
+
+    def __init__(self, url: str, *, context: ssl.SSLContext | None = None) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ValueError("POLLSERVER_SMTP_URL must look like smtp://host:587 or "
+                             "smtps://host:465")
+        self.implicit_tls = parts.scheme == "smtps"
+        self.host = parts.hostname
+        self.port = parts.port or (465 if self.implicit_tls else 587)
+        self.user = unquote(parts.username) if parts.username else None
+        self.password = unquote(parts.password) if parts.password else None
+        self.context = context or ssl.create_default_context()
+
+    def __repr__(self) -> str:  # never show the password in a log line
+        return f"SmtpTransport({'smtps' if self.implicit_tls else 'smtp'}://{self.host}:{self.port})"
+
+    def send(self, msg: EmailMessage) -> None:
+        smtp: smtplib.SMTP
+        if self.implicit_tls:
+            smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=TIMEOUT, context=self.context)
+        else:
+            smtp = smtplib.SMTP(self.host, self.port, timeout=TIMEOUT)
+        try:
+            smtp.ehlo()
+            if not self.implicit_tls:
+                if smtp.has_extn("starttls"):
+                    smtp.starttls(context=self.context)
+                    smtp.ehlo()
+                elif self.user and not _is_loopback(self.host):
+                    raise PermanentFailure("the SMTP server offers no STARTTLS; refusing to "
+                                           "send the password in clear text")
+            if self.user:
+                smtp.login(self.user, self.password or "")
+            try:
+                smtp.send_message(msg)
+            except smtplib.SMTPRecipientsRefused as exc:
+                codes = [code for code, _ in exc.recipients.values()]
+                if all(code >= 500 for code in codes):
+                    raise PermanentFailure(f"recipient refused ({codes[0]})") from exc
+                raise
+            except smtplib.SMTPResponseException as exc:
+                if exc.smtp_code >= 500:
+                    raise PermanentFailure(f"refused ({exc.smtp_code})") from exc
+                raise
+        finally:
+            try:
+                smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                smtp.close()
+
+
+def transport_for(smtp_url: str | None, data_dir: Path) -> Transport:
+    """SMTP when a URL is set, else ``.eml`` files in ``data_dir/mail``."""
+    if smtp_url:
+        return SmtpTransport(smtp_url)
+    return FileTransport(data_dir / "mail")

@@ -1,0 +1,57 @@
+"""The reader's private Atom feed and the "since your last visit" list.
+
+The feed lives at a capability URL (``/me/updates/<token>.atom``): the token is random,
+stored with the voter id, shown only on that voter's ``/me`` page, and removed by erase.
+Entries say what happened (the same words as the mails) and link to where it happened.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from feedgenerator import Atom1Feed
+from flask import request
+
+from pollserver.actions.follows import updates_for
+from pollserver.domain.outbox import Event, new_token
+from pollserver.mail.compose import describe
+from pollserver.web.context import get_store
+
+__all__ = ["atom_feed", "entry_view", "feed_token_of"]
+
+
+def _absolute(path: str) -> str:
+    return path if path.startswith(("http://", "https://")) else request.host_url.rstrip("/") \
+        + path
+
+
+def entry_view(event: Event) -> dict[str, str]:
+    """One happening as a page shows it: title, text, link, time."""
+    letter = describe(event)
+    return {"title": letter.subject, "text": " ".join(letter.lines), "url": letter.link,
+            "at": event.created_at.isoformat()}
+
+
+def feed_token_of(voter: str) -> str:
+    """The voter's feed token (made on first use)."""
+    return get_store().feed_token(voter, new_token())
+
+
+def atom_feed(voter: str, token: str, *, after: datetime | None = None) -> str:
+    """Return the feed document for ``voter``."""
+    events = updates_for(get_store(), voter, after=after)
+    feed = Atom1Feed(title="What happened to what you took part in",
+                     link=_absolute("/me"), description="Updates from valuehub",
+                     feed_url=_absolute(f"/me/updates/{token}.atom"), language="en",
+                     feed_guid=f"urn:valuehub:feed:{token}")
+    for event in events:
+        view = entry_view(event)
+        feed.add_item(title=view["title"], link=_absolute(view["url"]),
+                      description=view["text"], unique_id=f"urn:uuid:{_uuid(event.id)}",
+                      pubdate=event.created_at, updateddate=event.created_at)
+    return feed.writeString("utf-8")
+
+
+def _uuid(hex_id: str) -> str:
+    h = hex_id.ljust(32, "0")[:32]
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"

@@ -1,0 +1,67 @@
+"""A real SMTP server (aiosmtpd) on a free loopback port, and a sender pointed at it."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import threading
+from collections.abc import Iterator
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+
+from tests.live_server import free_port
+
+
+class Inbox:
+    """What the SMTP server received; ``refuse`` makes it answer with a code instead."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+        self.refuse: list[str] = []  # replies for the next DATA commands, e.g. "451 busy"
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self.lock:
+            if self.refuse:
+                return self.refuse.pop(0)
+            msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+            assert isinstance(msg, EmailMessage)
+            self.messages.append(msg)
+            self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        return "250 OK"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        """Messages whose envelope went to ``address``."""
+        return [m for m, (_, rcpt) in zip(self.messages, self.envelopes, strict=True)
+                if address in rcpt]
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[str, Inbox]]:
+    """Yield ``(smtp_url, inbox)`` of a real SMTP server on 127.0.0.1."""
+    controller_mod = pytest.importorskip("aiosmtpd.controller")
+    inbox = Inbox()
+    port = free_port()
+    controller = controller_mod.Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield f"smtp://127.0.0.1:{port}", inbox
+    finally:
+        controller.stop()
+
+
+def text_of(msg: EmailMessage) -> str:
+    """The plain-text part of a message."""
+    part = msg.get_body(preferencelist=("plain",))
+    assert part is not None
+    return str(part.get_content())
+
+
+def html_of(msg: EmailMessage) -> str:
+    """The HTML part of a message."""
+    part = msg.get_body(preferencelist=("html",))
+    assert part is not None
+    return str(part.get_content())

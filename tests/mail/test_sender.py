@@ -1,0 +1,169 @@
+"""The sender against a real SMTP server: opt-in, one mail per event, digest, retries."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pytest
+
+from pollserver.actions import follows
+from pollserver.domain.errors import NotFound
+from pollserver.editor import jams as editor
+from pollserver.mail.sender import LEASE
+from pollserver.store.memory import MemoryStore
+from tests.mail.conftest import html_of, text_of
+from tests.mail.helpers import (
+    AT,
+    Clock,
+    arrange,
+    confirm_link,
+    follow_confirmed,
+    mark_planned,
+    sender,
+)
+
+
+@pytest.fixture
+def store():
+    store = MemoryStore()
+    store.idea_id = arrange(store)  # type: ignore[attr-defined]
+    return store
+
+
+def test_double_opt_in_then_one_mail_for_the_status_change(store, smtp_server):
+    url, inbox = smtp_server
+    clock = Clock()
+    run = sender(store, url, clock)
+    follows.request(store, "idea", store.idea_id, "ann@example.org", voter_id="v1", at=AT)
+    assert run.run_once() == 1
+    [confirmation] = inbox.messages
+    assert confirmation["To"] == "ann@example.org"
+    assert "List-Unsubscribe" not in confirmation  # nothing to unsubscribe from yet
+    link = confirm_link(confirmation)
+    assert link.startswith("https://hub.example/follows/confirm/")
+
+    mark_planned(store, store.idea_id)  # not confirmed yet: no mail
+    assert run.run_once() == 0 and len(inbox.messages) == 1
+
+    follows.confirm(store, link.rsplit("/", 1)[1], at=AT)
+    clock.now = AT + timedelta(minutes=1)
+    editor.set_status(store, "editor", store.idea_id, "in-progress", note="Started today",
+                      at=clock.now)
+    assert run.run_once() == 1
+    assert run.run_once() == 0  # nothing twice
+    mail = inbox.messages[-1]
+    assert mail["Subject"] == "\u201cDark mode\u201d is now in-progress"
+    assert "Started today" in text_of(mail) and "Started today" in html_of(mail)
+    assert "https://hub.example/jams/j#idea-1" in text_of(mail)
+    assert "because you asked" in text_of(mail)
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    unsubscribe = mail["List-Unsubscribe"].strip("<>")
+    assert unsubscribe.startswith("https://hub.example/follows/unsubscribe/")
+    assert mail["Message-ID"] and mail["Date"] and mail["From"] == "Hub <hub@hub.example>"
+    # The earlier change, made before the confirmation, was never queued for this address.
+    assert all("is now planned" not in str(m["Subject"]) for m in inbox.messages)
+
+
+def test_one_mail_per_event_per_follower(store, smtp_server):
+    url, inbox = smtp_server
+    run = sender(store, url, Clock())
+    follow_confirmed(store, "ann@example.org", "idea", store.idea_id)
+    follow_confirmed(store, "ann@example.org", "jam", "j")
+    follow_confirmed(store, "bob@example.org", "jam", "j")
+    follow_confirmed(store, "carl@example.org", "poll", "p")
+    run.run_once()
+    inbox.messages.clear(), inbox.envelopes.clear()
+    mark_planned(store, store.idea_id)
+    assert run.run_once() == 2
+    assert sorted(r for _, rcpt in inbox.envelopes for r in rcpt) == ["ann@example.org",
+                                                                       "bob@example.org"]
+    assert len({m["Message-ID"] for m in inbox.messages}) == 2
+    assert run.run_once() == 0
+
+
+def test_no_mail_for_a_silent_change_or_a_refused_one(store, smtp_server):
+    url, inbox = smtp_server
+    run = sender(store, url, Clock())
+    follow_confirmed(store, "ann@example.org", "idea", store.idea_id)
+    run.run_once()
+    sent = len(inbox.messages)
+    mark_planned(store, store.idea_id, notify=False)
+    with pytest.raises(NotFound):
+        editor.set_status(store, "editor", "999", "done", at=AT)
+    with pytest.raises(Exception):  # noqa: B017 - merging an idea into itself is refused
+        editor.merge(store, "editor", store.idea_id, store.idea_id, at=AT)
+    assert run.run_once() == 0 and len(inbox.messages) == sent
+
+
+def test_unsubscribed_address_gets_nothing_more(store, smtp_server):
+    url, inbox = smtp_server
+    run = sender(store, url, Clock())
+    follow = follow_confirmed(store, "ann@example.org", "idea", store.idea_id)
+    run.run_once()
+    mark_planned(store, store.idea_id)
+    assert follows.unsubscribe(store, follow.id) == 1
+    assert run.run_once() == 0
+    assert [str(m["Subject"]) for m in inbox.messages] == [
+        "Please confirm: follow idea \u201cDark mode\u201d"]
+
+
+def test_daily_digest_collects_a_days_events_into_one_mail(store, smtp_server):
+    url, inbox = smtp_server
+    clock = Clock(AT)  # 09:00
+    run = sender(store, url, clock, digest="daily")
+    follow_confirmed(store, "ann@example.org", "idea", store.idea_id)
+    assert run.run_once() == 1  # confirmations never wait for the digest
+    mark_planned(store, store.idea_id, at=AT)
+    clock.now = AT + timedelta(hours=1)
+    editor.set_status(store, "editor", store.idea_id, "done", note="Shipped", at=clock.now)
+    clock.now = AT + timedelta(hours=3)
+    assert run.run_once() == 0  # before the next 08:00
+    clock.now = AT.replace(hour=8) + timedelta(days=1)
+    assert run.run_once() == 1
+    digest = inbox.messages[-1]
+    assert digest["Subject"] == "2 updates from valuehub"
+    assert "is now planned" in text_of(digest) and "Shipped" in text_of(digest)
+    assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert run.run_once() == 0
+
+
+def test_a_busy_server_is_retried_with_backoff_and_a_refusal_fails(store, smtp_server, caplog):
+    url, inbox = smtp_server
+    clock = Clock()
+    run = sender(store, url, clock, max_attempts=3)
+    follow_confirmed(store, "ann@example.org", "idea", store.idea_id)
+    follow_confirmed(store, "bob@example.org", "jam", "j")
+    run.run_once()
+    inbox.messages.clear(), inbox.envelopes.clear()
+    mark_planned(store, store.idea_id)
+    inbox.refuse = ["451 try later", "550 no such user"]
+    with caplog.at_level(logging.WARNING):
+        assert run.run_once() == 0
+    assert "example.org" not in caplog.text  # addresses never reach the log
+    clock.now = AT + timedelta(seconds=59)
+    assert run.run_once() == 0  # the 451 waits a minute
+    clock.now = AT + timedelta(minutes=1)
+    assert run.run_once() == 1
+    assert len(inbox.messages) == 1
+    statuses = sorted(d.status for d in store.list_deliveries("mail"))
+    assert statuses == ["failed", "sent"]
+    assert all(d.address is None for d in store.list_deliveries("mail"))
+
+
+def test_gives_up_after_max_attempts(store, smtp_server):
+    url, inbox = smtp_server
+    clock = Clock()
+    run = sender(store, url, clock, max_attempts=2)
+    follow_confirmed(store, "ann@example.org", "idea", store.idea_id)
+    run.run_once()
+    mark_planned(store, store.idea_id)
+    inbox.refuse = ["421 down"] * 5
+    run.run_once()
+    clock.now += LEASE * 10
+    run.run_once()
+    clock.now += LEASE * 100
+    assert run.run_once() == 0
+    [row] = [d for d in store.list_deliveries("mail")]
+    assert (row.status, row.attempts) == ("failed", 2)
+    assert inbox.refuse == ["421 down"] * 3
