@@ -26,8 +26,8 @@ from pollserver.domain.errors import (
 )
 
 __all__ = ["AlreadyVoted", "BadRequest", "Conflict", "CsrfFailed", "DomainError", "Forbidden",
-           "ForbiddenOrigin", "Gone", "InvalidChoice", "InvalidEmail", "NoVotesLeft", "NotFound", "PollClosed",
-           "PollNotOpen", "RateLimited", "StoreUnavailable", "Unauthorized"]
+           "ForbiddenOrigin", "Gone", "InvalidChoice", "InvalidEmail", "NoVotesLeft", "NotFound",
+           "PollClosed", "PollNotOpen", "RateLimited", "StoreUnavailable", "Unauthorized"]
 
 
 class Unauthorized(DomainError):
