@@ -18,7 +18,7 @@ MAX_BODY = 16 * 1024
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Create and configure the pollserver application."""
-    from pollserver import admin, api, identity, limits, public, security, site
+    from pollserver import admin, api, identity, inputs, limits, newvoters, public, security, site
     from pollserver.api import errors
     from pollserver.store import open_store
 
@@ -45,7 +45,9 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     identity.init_app(app)
     security.init_app(app)
+    inputs.init_app(app)
     limits.init_app(app, settings)
+    newvoters.init_app(app, settings)
     errors.init_app(app)
     api.init_app(app)
     public.init_app(app)

@@ -43,6 +43,10 @@ def _site_dir() -> Path:
 
 
 def _resolve(root: Path, path: str) -> Path | None:
+    """Return the file under ``root`` for ``path``; never a dotfile (``.git``, ``.env``) and
+    never a file reached through a symlink pointing out of the site."""
+    if any(part.startswith(".") and part != ".well-known" for part in path.split("/")):
+        return None
     joined = safe_join(str(root), path) if path else str(root)
     if joined is None:
         return None
@@ -51,7 +55,9 @@ def _resolve(root: Path, path: str) -> Path | None:
         target = target / "index.html"
     if not target.is_file() and not target.suffix and target.with_suffix(".html").is_file():
         target = target.with_suffix(".html")
-    return target if target.is_file() else None
+    if not target.is_file() or not target.resolve().is_relative_to(root.resolve()):
+        return None
+    return target
 
 
 def _cache_control(response: Response, path: str) -> Response:

@@ -35,6 +35,7 @@ from pollserver.admin.audit import record
 from pollserver.admin.passwords import needs_rehash, verify
 from pollserver.api.items import get_store
 from pollserver.domain.errors import DomainError, Forbidden
+from pollserver.domain.paths import local_path
 from pollserver.identity import is_https
 from pollserver.limits import RateLimited
 from pollserver.security import UNSAFE_METHODS, is_cross_site
@@ -131,11 +132,9 @@ def _is_api() -> bool:
 
 
 def safe_next(target: str | None, default: str = "/admin/") -> str:
-    """Return ``target`` if it is a path on this site, else ``default`` (no open redirect)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return default
-    parts = urlsplit(target)
-    return default if parts.scheme or parts.netloc else target
+    """Return ``target`` if it is a path on this site, else ``default`` (no open redirect,
+    no header splitting)."""
+    return local_path(target) or default
 
 
 def _came_from() -> str:

@@ -8,8 +8,9 @@ from pollserver.admin import bp
 from pollserver.admin.auth import editor_required
 from pollserver.admin.charts import bar_chart, trend_chart
 from pollserver.admin.overview import overview
-from pollserver.api.items import now
+from pollserver.api.items import get_store, now
 from pollserver.domain.surveys import nps, trend
+from pollserver.newvoters import suspicious_bursts
 
 
 @bp.get("/")
@@ -27,4 +28,5 @@ def dashboard() -> str:
         row["chart"] = trend_chart(f"chart-nps-{row['item'].id}",
                                    "NPS, rolling 30 days, over the last 30 days",
                                    trend(answers, today))
-    return render_template("admin/dashboard.html", title="Dashboard", **data)
+    return render_template("admin/dashboard.html", title="Dashboard",
+                           bursts=suspicious_bursts(get_store()), **data)

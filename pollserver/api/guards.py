@@ -17,6 +17,7 @@ from werkzeug.exceptions import UnsupportedMediaType
 from pollserver import flash
 from pollserver.api.items import get_store
 from pollserver.domain.errors import BadRequest, DomainError
+from pollserver.newvoters import writing_to
 from pollserver.security import check_same_origin
 
 __all__ = ["is_form", "reply", "state_changing"]
@@ -79,6 +80,7 @@ def state_changing(
             check_same_origin()
             body = _body()
             try:
+                writing_to(kind, str(kwargs.get(f"{kind}_id", "")))
                 current_app.extensions["pollserver.limits"].check(limit)
                 return view(body=body, **kwargs)
             except DomainError as error:

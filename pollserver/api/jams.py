@@ -21,10 +21,12 @@ from pollserver.api.items import get_store, load, now
 from pollserver.api.polls import reward_view
 from pollserver.domain import jams
 from pollserver.domain.errors import NotFound
+from pollserver.domain.paths import local_path
 from pollserver.domain.records import Idea, Item
 from pollserver.domain.specs import JamSpec, iso_utc
 from pollserver.identity import current_voter, ensure_voter
 from pollserver.markup import idea_html
+from pollserver.newvoters import claim_reward
 
 __all__ = ["hub_champions", "jam_json", "jam_view", "safe_next"]
 
@@ -35,14 +37,8 @@ HONEYPOT = "website"
 
 def safe_next(value: object) -> str | None:
     """Return ``value`` if it is a path on this site (``/x``, never ``//host`` or a URL)."""
-    if not isinstance(value, str) or not value.startswith("/") or len(value) > 300:
-        return None
-    if value.startswith("//") or "\\" in value or any(ord(c) < 32 for c in value):
-        return None
-    parts = urlsplit(value)
-    if parts.scheme or parts.netloc:
-        return None
-    return value.split("#", 1)[0]
+    target = local_path(value)
+    return None if target is None else target.split("#", 1)[0]
 
 
 def follow_next(view: Callable[..., Response]) -> Callable[..., Response]:
@@ -282,7 +278,7 @@ def submit_idea(jam_id: str, body: Any) -> Response:
     idea = store.add_idea(spec.id, title=clean.title, body=clean.body, author=clean.author,
                           voter_id=voter, moderation=moderation, at=at)
     if spec.reward and moderation == "published":
-        store.claim_code(spec.reward, voter, at=at)
+        claim_reward(store, spec.reward, voter, at=at)
     return reply("jam", spec.id, {"id": idea.id, **payload}, status=201,
                  message=_submitted_message(moderation), anchor=f"idea-{idea.id}"
                  if moderation == "published" else None)
@@ -322,7 +318,7 @@ def vote_idea(jam_id: str, idea_id: str, body: Any) -> Response:
         voter = ensure_voter()
         store.vote_idea(spec.id, idea_id, voter, budget=spec.votes_per_person, at=at)
         if spec.reward:
-            store.claim_code(spec.reward, voter, at=at)
+            claim_reward(store, spec.reward, voter, at=at)
         message = "Thanks, your vote counted."
     return reply("jam", spec.id, jam_view(item, spec, voter, _sort_arg()), message=message,
                  anchor=f"idea-{idea_id}")

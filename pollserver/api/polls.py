@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify
+from flask import Response, g, jsonify
 
 from pollserver.api import bp
 from pollserver.api.guards import reply, state_changing
@@ -13,20 +13,32 @@ from pollserver.domain.polls import phase, require_open, results_visible, valida
 from pollserver.domain.records import Item, Tally
 from pollserver.domain.specs import PollSpec, iso_utc
 from pollserver.identity import current_voter, ensure_voter
+from pollserver.newvoters import claim_reward
 
 
 def reward_view(pool: str | None, voter: str | None, *, took_part: bool) -> dict | None:
-    """Describe the voter's reward: the code they hold, none left, or not earned yet."""
+    """Describe the voter's reward: the code they hold, none left, one already given to this
+    connection today, or not earned yet."""
     if not pool:
         return None
     code = get_store().code_of(pool, voter) if voter else None
     status = "claimed" if code else ("empty" if took_part else "available")
+    if status == "empty" and (g.get("reward_limited") == pool or _codes_left(pool)):
+        status = "limited"
     messages = {
         "claimed": "Thanks for taking part! Here is your code.",
         "empty": "Thanks for taking part! The reward codes have all been given out.",
-        "available": "Take part to receive a reward code.",
+        "limited": "Thanks for taking part! Rewards are one per person and one per "
+                   "connection a day, and this connection has had its code today.",
+        "available": "Take part to receive a reward code (one per person and one per "
+                     "connection a day).",
     }
     return {"pool": pool, "code": code, "status": status, "message": messages[status]}
+
+
+def _codes_left(pool: str) -> bool:
+    total, claimed = get_store().pool_stats().get(pool, (0, 0))
+    return total > claimed
 
 
 _UNKNOWN: Any = object()
@@ -97,7 +109,7 @@ def vote(poll_id: str, body: Any) -> Response:
     else:
         store.record_vote(spec.id, voter, choices, replace=spec.changeable, at=at)
     if spec.reward:
-        store.claim_code(spec.reward, voter, at=at)
+        claim_reward(store, spec.reward, voter, at=at)
     return reply("poll", spec.id, poll_view(item, spec, voter, tuple(choices), tally=tally,
                                             state=state),
                  message="Thanks, your vote counted.")

@@ -15,6 +15,7 @@ from pollserver.domain.records import Item, SurveyResponse
 from pollserver.domain.specs import SurveySpec, iso_utc
 from pollserver.domain.surveys import category_of, clean_comment, invite, parse_consent, parse_score
 from pollserver.identity import current_voter, ensure_voter
+from pollserver.newvoters import claim_reward
 
 THANKS = {
     "promoter": "Thank you! We are glad you would recommend us.",
@@ -83,7 +84,7 @@ def answer(survey_id: str, body: Any) -> Response:
     if spec.reward:
         # Everyone who answers is thanked alike: the reward never depends on the score,
         # and nothing is ever given for leaving a review.
-        store.claim_code(spec.reward, voter, at=at)
+        claim_reward(store, spec.reward, voter, at=at)
     payload = {
         "category": category,
         "invite": invite(spec, category, comment=comment, consent_to_quote=consent,
