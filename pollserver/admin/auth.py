@@ -8,6 +8,7 @@ or header ``X-CSRF-Token``); SameSite alone is not trusted because older browser
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 import time
@@ -21,6 +22,7 @@ from flask import (
     Flask,
     Response,
     current_app,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -33,7 +35,7 @@ from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from pollserver.admin import bp
 from pollserver.admin.audit import record
 from pollserver.admin.passwords import needs_rehash, verify
-from pollserver.api.items import get_store
+from pollserver.api.items import get_store, now
 from pollserver.domain.errors import DomainError, Forbidden
 from pollserver.domain.paths import local_path
 from pollserver.identity import is_https
@@ -118,13 +120,26 @@ def check_csrf() -> None:
                          "reload the page and try again.")
 
 
+def _session_hash(sid: str) -> str:
+    """The store keeps only this hash: a copy of the data cannot be replayed as a cookie."""
+    return hashlib.sha256(f"valuehub editor session:{sid}".encode()).hexdigest()
+
+
 def current_editor() -> str | None:
-    """Return the signed-in editor's username, or ``None`` (no session, or it expired)."""
+    """Return the signed-in editor's username, or ``None`` (no session, it expired, or it
+    was revoked by logging out or signing out everywhere)."""
+    if "editor_checked" in g:
+        return g.editor_checked
     name = session.get("editor")
     since = session.get("since", 0)
-    if not isinstance(name, str) or time.time() - float(since) > LIFETIME.total_seconds():
-        return None
-    return name
+    sid = session.get("sid")
+    editor = None
+    if (isinstance(name, str) and isinstance(sid, str)
+            and time.time() - float(since) <= LIFETIME.total_seconds()
+            and get_store().editor_session(_session_hash(sid)) == name):
+        editor = name
+    g.editor_checked = editor
+    return editor
 
 
 def _is_api() -> bool:
@@ -198,7 +213,7 @@ def _login_page(status: int = 200, error: str | None = None, **extra: Any) -> Re
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Response:
     """Show the login form; on POST check the password (rate-limited per client IP)."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # Flask answers HEAD with this view too
         return _login_page()
     check_csrf()
     try:
@@ -219,7 +234,10 @@ def login() -> Response:
     kept = session.get("kept")
     session.clear()  # a fresh session (and CSRF token) at every login: no fixation
     session.permanent = True
-    session.update(editor=username, since=time.time())
+    sid = secrets.token_urlsafe(32)
+    get_store().add_editor_session(_session_hash(sid), username, at=now())
+    session.update(editor=username, since=time.time(), sid=sid)
+    g.pop("editor_checked", None)
     if kept:
         session["kept"] = kept
     record("login", "editor:" + username)
@@ -255,5 +273,17 @@ def session_info() -> Response:
 def logout() -> Response:
     """End the editor's session (a POST with the CSRF token, so no link can log you out)."""
     record("logout", "editor:" + (current_editor() or ""))
+    get_store().revoke_editor_sessions(session_hash=_session_hash(str(session.get("sid"))))
+    session.clear()
+    return redirect(url_for("admin.login"))
+
+
+@bp.post("/logout-everywhere")
+@editor_required
+def logout_everywhere() -> Response:
+    """End every session of this editor, on every device (a copied cookie stops working)."""
+    editor = current_editor() or ""
+    ended = get_store().revoke_editor_sessions(username=editor)
+    record("logout.everywhere", "editor:" + editor, sessions=ended)
     session.clear()
     return redirect(url_for("admin.login"))

@@ -173,6 +173,19 @@ class MemoryStore(Store):
         with self.reading() as state:
             return list(reversed(state.audit[-limit:]))
 
+    def add_editor_session(self, session_hash: str, username: str, *, at: datetime) -> None:
+        self.commit({"op": "editor-session", "session": session_hash, "username": username,
+                     "at": _iso(at)})
+
+    def editor_session(self, session_hash: str) -> str | None:
+        with self.reading() as state:
+            return state.editor_sessions.get(session_hash, (None, ""))[0]
+
+    def revoke_editor_sessions(self, *, session_hash: str | None = None,
+                               username: str | None = None) -> int:
+        return self.commit({"op": "editor-session-revoke", "session": session_hash,
+                            "username": username})
+
     # -- voters ------------------------------------------------------------------------
 
     def voter_data(self, voter_id: str) -> dict[str, Any]:

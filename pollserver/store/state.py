@@ -53,6 +53,8 @@ class State:
         self.next_free: dict[str, int] = defaultdict(int)
         self.admins: dict[str, str] = {}
         self.audit: list[AuditEntry] = []
+        #: Live editor sessions: hash of the session id -> (username, signed in at).
+        self.editor_sessions: dict[str, tuple[str, str]] = {}
         self.seq = 0
         # Change counters behind jam_version(): one per jam, plus one for every jam at once.
         self.state_id = next(_STATE_IDS)
@@ -236,6 +238,18 @@ class State:
 
     def _op_admin(self, op: dict[str, Any]) -> None:
         self.admins[op["username"]] = op["hash"]
+
+    def _op_editor_session(self, op: dict[str, Any]) -> None:
+        self.editor_sessions[op["session"]] = (op["username"], op["at"])
+
+    def _op_editor_session_revoke(self, op: dict[str, Any]) -> int:
+        if op.get("session") is not None:
+            return 1 if self.editor_sessions.pop(op["session"], None) else 0
+        doomed = [key for key, (name, _) in self.editor_sessions.items()
+                  if name == op.get("username")]
+        for key in doomed:
+            del self.editor_sessions[key]
+        return len(doomed)
 
     def _op_audit(self, op: dict[str, Any]) -> None:
         self.audit.append(AuditEntry(at=_at(op["at"]), actor=op["actor"], action=op["action"],
