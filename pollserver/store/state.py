@@ -17,6 +17,7 @@ from typing import Any
 
 from pollserver.domain.errors import AlreadyVoted, BadRequest, Conflict, NotFound, NoVotesLeft
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport
+from pollserver.store import erasure
 
 __all__ = ["State"]
 
@@ -256,25 +257,7 @@ class State:
                                      target=op["target"], details=op["details"]))
 
     def _op_erase(self, op: dict[str, Any]) -> dict[str, int]:
-        voter = op["voter"]
-        counts = {"votes": 0, "idea_votes": 0, "ideas": 0, "responses": 0}
-        for poll in op["polls"]:
-            counts["votes"] += self._op_withdraw({"poll": poll, "voter": voter})
-        for jam in op["jams"]:
-            for idea_id in list(self.voter_ideas.get((jam, voter), ())):
-                counts["idea_votes"] += self._op_idea_unvote(
-                    {"jam": jam, "idea": idea_id, "voter": voter})
-        for idea in list(self.ideas.values()):
-            if idea.voter_id == voter:
-                self.ideas[idea.id] = replace(idea, voter_id=None, author=None)
-                counts["ideas"] += 1
-        for answers in self.responses.values():
-            for i, answer in enumerate(answers):
-                if answer.voter_id == voter:
-                    answers[i] = replace(answer, voter_id=None, comment="",
-                                         consent_to_quote=False)
-                    counts["responses"] += 1
-        return counts
+        return erasure.erase(self, op)
 
     # -- reading -----------------------------------------------------------------------
 
