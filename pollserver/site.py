@@ -16,6 +16,7 @@ from werkzeug.routing import BaseConverter
 from werkzeug.security import safe_join
 
 from pollserver import flash
+from pollserver.livephase import live_jam_phases
 
 __all__ = ["init_app"]
 
@@ -81,9 +82,20 @@ def _with_outcome(target: Path, outcome: dict) -> Response:
             return match.group(0)
         return render_status(match.group(1), match.group(2), outcome)
 
-    response = Response(STATUS_SLOT.sub(fill, html), mimetype="text/html")
+    response = Response(live_jam_phases(STATUS_SLOT.sub(fill, html)), mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return flash.clear(response)
+
+
+def _with_live_jams(target: Path) -> Response | None:
+    """Serve a page holding a jam whose phase changed since the build, rewritten; else None."""
+    html = target.read_text(encoding="utf-8")
+    live = live_jam_phases(html)
+    if live == html:
+        return None
+    response = Response(live, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @bp.route("/", defaults={"path": ""}, methods=["GET", "HEAD"])
@@ -103,6 +115,8 @@ def page(path: str) -> Response:
     outcome = flash.read() if target.suffix == ".html" else None
     if outcome:
         return _with_outcome(target, outcome)
+    if target.suffix == ".html" and (live := _with_live_jams(target)) is not None:
+        return live
     response = send_file(target, conditional=True, etag=True, max_age=None)
     return _cache_control(response, str(target.relative_to(root)))
 
