@@ -19,6 +19,7 @@ off with ``POLLSERVER_RATE_LIMITS=off``.
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -34,6 +35,8 @@ from pollserver.store.base import Store
 
 __all__ = ["BURST_ACTION", "NewVoterLimits", "claim_reward", "init_app", "reward_allowed",
            "suspicious_bursts", "writing_to"]
+
+log = logging.getLogger("pollserver")
 
 #: Audit action of a suspicious burst; ``target`` is ``kind:item``.
 BURST_ACTION = "suspicious.new_voters"
@@ -63,9 +66,21 @@ class NewVoterLimits:
         raise RateLimited(message.format(wait=wait), retry_after=wait)
 
     def new_voter(self) -> None:
-        """Check a write that is about to mint a voter id; raise :class:`RateLimited`."""
+        """Check a write that is about to mint a voter id; raise :class:`RateLimited`.
+
+        If the limiter's storage (Redis) fails, the write goes through with a warning in the
+        log: these limits fail open, like the others, never as a 500.
+        """
         if not self.enabled:
             return
+        try:
+            self._check_new_voter()
+        except RateLimited:
+            raise
+        except Exception:  # noqa: BLE001 - any storage failure: fail open
+            log.warning("new-voter limits skipped: rate-limit storage failed", exc_info=True)
+
+    def _check_new_voter(self) -> None:
         address = client_ip_hash()
         kind, item = g.get("write_item", ("", ""))
         key = f"{kind}:{item}:{address}"
@@ -97,7 +112,11 @@ class NewVoterLimits:
         """Tell whether this address may still receive a code from ``pool`` (counts one)."""
         if not self.enabled:
             return True
-        return bool(self.strategy.hit(self.rewards, "reward", f"{pool}:{client_ip_hash()}"))
+        try:
+            return bool(self.strategy.hit(self.rewards, "reward", f"{pool}:{client_ip_hash()}"))
+        except Exception:  # noqa: BLE001 - any storage failure: fail open
+            log.warning("reward limit skipped: rate-limit storage failed", exc_info=True)
+            return True
 
 
 def _now() -> datetime:
