@@ -13,8 +13,8 @@ from typing import Any
 
 from flask import Flask, request
 
-from pollserver.domain.errors import BadRequest
-from pollserver.domain.text import MAX_DEPTH, check_text
+from pollserver.domain.errors import BadRequest, NotFound
+from pollserver.domain.text import MAX_DEPTH, check_text, problem_of
 
 __all__ = ["check_value", "init_app"]
 
@@ -51,11 +51,15 @@ def _json_body() -> Any:
 
 
 def _check_request() -> None:
-    check_text(request.path, "path")
+    if problem_of(request.path, allow_cr=False) is not None:
+        # No poll, jam, idea or page has such a name: nothing is at this address.
+        raise NotFound("There is nothing at this address.")
+    if request.method not in _BODY_METHODS:
+        return  # reads: views validate the few query values they use (sort, next, title)
     for name, value in request.args.items(multi=True):
         check_value(name, "query")
         check_value(value, name[:40])
-    if request.method not in _BODY_METHODS or not request.content_length:
+    if not request.content_length:
         return
     if request.is_json:
         check_value(_json_body(), "")

@@ -120,7 +120,7 @@ def check_csrf() -> None:
                          "reload the page and try again.")
 
 
-def _session_hash(sid: str) -> str:
+def session_hash(sid: str) -> str:
     """The store keeps only this hash: a copy of the data cannot be replayed as a cookie."""
     return hashlib.sha256(f"valuehub editor session:{sid}".encode()).hexdigest()
 
@@ -136,7 +136,7 @@ def current_editor() -> str | None:
     editor = None
     if (isinstance(name, str) and isinstance(sid, str)
             and time.time() - float(since) <= LIFETIME.total_seconds()
-            and get_store().editor_session(_session_hash(sid)) == name):
+            and get_store().editor_session(session_hash(sid)) == name):
         editor = name
     g.editor_checked = editor
     return editor
@@ -235,7 +235,7 @@ def login() -> Response:
     session.clear()  # a fresh session (and CSRF token) at every login: no fixation
     session.permanent = True
     sid = secrets.token_urlsafe(32)
-    get_store().add_editor_session(_session_hash(sid), username, at=now())
+    get_store().add_editor_session(session_hash(sid), username, at=now())
     session.update(editor=username, since=time.time(), sid=sid)
     g.pop("editor_checked", None)
     if kept:
@@ -273,7 +273,7 @@ def session_info() -> Response:
 def logout() -> Response:
     """End the editor's session (a POST with the CSRF token, so no link can log you out)."""
     record("logout", "editor:" + (current_editor() or ""))
-    get_store().revoke_editor_sessions(session_hash=_session_hash(str(session.get("sid"))))
+    get_store().revoke_editor_sessions(session_hash=session_hash(str(session.get("sid"))))
     session.clear()
     return redirect(url_for("admin.login"))
 

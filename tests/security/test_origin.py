@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from flask.testing import FlaskClient
 from werkzeug.routing.converters import AnyConverter
 
 from pollserver import create_app
+from pollserver.admin.auth import session_hash
 from pollserver.config import Settings
 from tests.security.conftest import seed
 
@@ -65,8 +67,11 @@ def seeded(app: Flask, store) -> dict[str, str]:
 
 
 def _editor(client: FlaskClient) -> None:
+    store = client.application.extensions["pollserver.store"]
+    store.add_editor_session(session_hash("a-session"), "editor", at=datetime.now(UTC))
     with client.session_transaction() as session:
-        session.update(editor="editor", since=time.time(), csrf="the-real-token")
+        session.update(editor="editor", since=time.time(), csrf="the-real-token",
+                       sid="a-session")
 
 
 def _state(store) -> Any:
