@@ -51,3 +51,12 @@ accesslog = "-"
 access_log_format = '"%(r)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
 loglevel = os.environ.get("POLLSERVER_LOG_LEVEL", "info").lower()
+
+
+def worker_exit(server: object, worker: object) -> None:
+    """Close the worker's store as it stops: the journal is flushed, the pool released."""
+    from pollserver.web.context import close_store
+
+    app = getattr(worker, "wsgi", None)
+    if hasattr(app, "extensions"):  # the Flask app the worker loaded
+        close_store(app)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import atexit
 import logging
-
-from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
+from typing import TYPE_CHECKING
 
 from pollserver.config import Settings
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 __all__ = ["create_app"]
 
@@ -18,9 +18,15 @@ MAX_BODY = 16 * 1024
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Create and configure the pollserver application."""
-    from pollserver import admin, api, identity, inputs, limits, newvoters, public, security, site
-    from pollserver.api import errors
+    # Imported here, not at the top: the build (the engage plugin) imports pollserver.domain,
+    # which must not load Flask by way of this package.
+    from flask import Flask
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from pollserver import admin, api, public
+    from pollserver.public import site
     from pollserver.store import open_store
+    from pollserver.web import context, errors, identity, inputs, limits, newvoters, security
 
     settings = settings or Settings.from_env()
     logging.basicConfig(level=settings.log_level)
@@ -39,9 +45,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     app.extensions["pollserver.settings"] = settings
-    store = open_store(settings)
-    app.extensions["pollserver.store"] = store
-    atexit.register(store.close)
+    context.init_app(app, open_store(settings))
 
     identity.init_app(app)
     security.init_app(app)

@@ -53,15 +53,19 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
               default=Path("output/engage/manifest.json"), show_default=True)
 def sync(manifest: Path) -> None:
     """Load the build manifest: create new items, update wording, archive removed ones."""
-    from pollserver.sync import SyncError, load_manifest, sync_manifest
+    from pollserver.ops.sync import SyncError, empty_pools, load_manifest, sync_manifest
 
     store = _store()
     try:
-        report = sync_manifest(store, load_manifest(manifest))
+        items = load_manifest(manifest)
+        report = sync_manifest(store, items)
+        warnings = empty_pools(store, items)
     except SyncError as error:
         raise click.ClickException(str(error)) from None
     finally:
         store.close()
+    for warning in warnings:
+        click.echo(str(warning), err=True)
     click.echo(f"sync: {len(report.created)} created, {len(report.updated)} updated, "
                f"{len(report.archived)} archived, {len(report.unchanged)} unchanged")
 
@@ -71,7 +75,7 @@ def sync(manifest: Path) -> None:
               show_default=True)
 def results(out: Path) -> None:
     """Write current results for the build to bake into closed polls and jams."""
-    from pollserver.sync import results_snapshot
+    from pollserver.ops.sync import results_snapshot
 
     store = _store()
     try:
@@ -137,8 +141,8 @@ def codes_revoke(pool: str) -> None:
               help="read the password from the first line of stdin (for scripts)")
 def create_admin(username: str, password_stdin: bool) -> None:
     """Create an editor account (or set a new password); there is no default password."""
-    from pollserver.admin.passwords import PasswordTooShort, hash_password
     from pollserver.domain.specs import ID_RE
+    from pollserver.ops.passwords import PasswordTooShort, hash_password
 
     if not ID_RE.match(username):
         raise click.ClickException("usernames are lowercase letters, digits and dashes")
@@ -221,7 +225,7 @@ def export(what: str, fmt: str, out: Path | None) -> None:
     """Export poll tallies, jam ideas, survey answers or the audit log (no voter ids)."""
     from datetime import UTC, datetime
 
-    from pollserver.admin.exports import FIELDS, build, open_data, to_csv, to_json
+    from pollserver.ops.exports import FIELDS, build, open_data, to_csv, to_json
 
     store = _store()
     try:
@@ -237,11 +241,39 @@ def export(what: str, fmt: str, out: Path | None) -> None:
         click.echo(f"export: {len(rows)} {what} rows -> {out}", err=True)
 
 
+@main.command()
+@click.option("--manifest", type=click.Path(path_type=Path), default=None,
+              help="the build manifest  [default: $POLLSERVER_SITE_DIR/engage/manifest.json]")
+@click.option("--now", "at", default=None, help="ISO 8601 instant to judge by (default: now)")
+def attention(manifest: Path | None, at: str | None) -> None:
+    """List what needs an editor's attention (for a cron mail); nothing printed if all is well."""
+    from datetime import UTC, datetime
+
+    from pollserver.domain.attention import collect
+    from pollserver.domain.specs import SpecError, parse_datetime
+    from pollserver.ops.sync import manifest_content
+
+    try:
+        moment = parse_datetime(at, "--now") if at else datetime.now(UTC)
+    except SpecError as error:
+        raise click.ClickException(str(error)) from None
+    if manifest is None:
+        site_dir = Settings.from_env().site_dir
+        manifest = site_dir / "engage" / "manifest.json" if site_dir else None
+    store = _store()
+    try:
+        notices = collect(store, manifest_content(manifest), moment or datetime.now(UTC))
+    finally:
+        store.close()
+    for notice in notices:
+        click.echo(notice.line())
+
+
 @main.command("seed")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def seed_command(file: Path) -> None:
     """Load sample ideas and votes (demo hub) into jams that have no ideas yet."""
-    from pollserver.seed import seed
+    from pollserver.ops.seed import seed
 
     store = _store()
     try:

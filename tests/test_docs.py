@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 import pollserver
-from pollserver.api.errors import HTTP_CODES
 from pollserver.config import SETTINGS
 from pollserver.domain.errors import DomainError
+from pollserver.web.errors import HTTP_CODES
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"

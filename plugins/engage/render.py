@@ -17,6 +17,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from pollserver.domain.jams import jam_state
+from pollserver.domain.phases import phase_of
 from pollserver.domain.specs import JamSpec, PollSpec, Spec, SurveySpec, spec_to_manifest
 
 from .results import jam_outcome, poll_rows
@@ -54,22 +56,10 @@ def environment() -> Environment:
     return env
 
 
-def window_state(opens: datetime | None, closes: datetime | None, now: datetime) -> str:
-    """Return ``upcoming``, ``open`` or ``closed`` for a poll or survey at ``now``."""
-    if closes is not None and now >= closes:
-        return "closed"
-    if opens is not None and now < opens:
-        return "upcoming"
-    return "open"
-
-
 def jam_phase(spec: JamSpec, now: datetime) -> str:
-    """Return the jam's phase at build time: ``submit``, ``vote`` or ``closed``."""
-    if spec.closes is not None and now >= spec.closes:
-        return "closed"
-    if spec.vote_from is not None and now >= spec.vote_from:
-        return "vote"
-    return "submit"
+    """Return the jam's stage at build time (``submit``, ``vote`` or ``closed``): the server's
+    rule with nothing closed early, as the build cannot know of an editor's early close."""
+    return jam_state(spec, None, now).phase
 
 
 @lru_cache(maxsize=1)
@@ -88,7 +78,7 @@ def render_key(spec: Spec, now: datetime, results: dict[str, Any] | None) -> str
         if spec.submit_from is not None and now < spec.submit_from:
             state += "-not-started"
     else:
-        state = window_state(spec.opens, spec.closes, now)
+        state = phase_of(None, spec, now)
     known = None
     if state == "closed" and not isinstance(spec, SurveySpec):
         section = "jams" if isinstance(spec, JamSpec) else "polls"
@@ -106,7 +96,7 @@ def payload(spec: Spec, line: int, key: str, entry: dict[str, Any] | None = None
 
 def _context(spec: Spec, now: datetime, results: dict[str, Any] | None) -> dict[str, Any]:
     if isinstance(spec, PollSpec):
-        state = window_state(spec.opens, spec.closes, now)
+        state = phase_of(None, spec, now)
         rows = poll_rows(spec, results) if state == "closed" else None
         return {"state": state, "rows": rows}
     if isinstance(spec, JamSpec):
@@ -116,7 +106,7 @@ def _context(spec: Spec, now: datetime, results: dict[str, Any] | None) -> dict[
         return {"phase": phase, "outcome": outcome, "paragraphs": paragraphs,
                 "not_started": spec.submit_from is not None and now < spec.submit_from}
     if isinstance(spec, SurveySpec):
-        return {"state": window_state(spec.opens, spec.closes, now)}
+        return {"state": phase_of(None, spec, now)}
     raise TypeError(f"not a spec: {spec!r}")
 
 

@@ -1,27 +1,15 @@
 """The editor UI under ``/admin``: login, dashboard, moderation, answers, rewards, exports.
 
-One blueprint; each module registers its routes on ``bp`` when imported (listed in
-``MODULES``), and the admin CSS is served from the blueprint's own static folder.
+One blueprint; each page module registers its routes on ``bp`` when :func:`init_app`
+imports it, and the admin CSS is served from the blueprint's own static folder.
 """
 
 from __future__ import annotations
-
-import importlib
 
 from flask import Blueprint, Flask
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", static_folder="static",
                static_url_path="/static")
-
-#: Page modules; each registers its routes on ``bp`` when imported.
-MODULES = [
-    "auth",
-    "dashboard",
-    "answers",
-    "rewards",
-    "downloads",
-    "moderation",
-]
 
 #: The editor menu: (endpoint, label); entries whose module is not loaded are skipped.
 NAV = [
@@ -35,11 +23,13 @@ NAV = [
 
 def init_app(app: Flask) -> None:
     """Import the page modules, set up editor sessions and register the blueprint."""
-    from pollserver.admin import auth
+    # Imported for their routes, in the order the url_map lists them.
+    # isort: off
+    from pollserver.admin import auth, dashboard, answers, rewards, downloads, moderation  # noqa: F401
+    # isort: on
+    from pollserver.web.editors import init_sessions
 
-    for name in MODULES:
-        importlib.import_module(f"pollserver.admin.{name}")
-    auth.init_sessions(app)
+    init_sessions(app)
     app.register_blueprint(bp)
     app.jinja_env.globals["admin_nav"] = lambda: [
         (endpoint, label) for endpoint, label in NAV if endpoint in app.view_functions]

@@ -9,9 +9,9 @@ from flask import render_template, request
 
 from pollserver.admin import bp
 from pollserver.admin.auth import editor_required
-from pollserver.api.items import get_store
 from pollserver.domain.records import SurveyResponse
 from pollserver.domain.surveys import CATEGORIES, nps
+from pollserver.web.context import get_store
 
 __all__ = ["filter_answers", "read_filters"]
 

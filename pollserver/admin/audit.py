@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import session
 
-from pollserver.api.items import get_store, now
 from pollserver.domain.records import AuditEntry
+from pollserver.web.context import get_store, now
 
 __all__ = ["record"]
 

@@ -1,25 +1,17 @@
-"""Editor sign-in: sessions, the ``editor_required`` guard, CSRF tokens, login and logout.
+"""Editor sign-in pages: login (rate-limited per client IP), resume a kept form, logout.
 
-Editors are the only accounts in valuehub. Their session lives in Flask's signed cookie
-(HttpOnly, SameSite=Strict, Secure over HTTPS) and ends 8 hours after login. Every admin
-form and every editor JSON call carries a per-session CSRF token (form field ``csrf_token``
-or header ``X-CSRF-Token``); SameSite alone is not trusted because older browsers ignore it.
+The session itself, the ``editor_required`` guard and the CSRF tokens are in
+:mod:`pollserver.web.editors`, shared with the editor JSON API.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 import time
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from functools import wraps
+from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import (
-    Flask,
     Response,
     current_app,
     g,
@@ -30,174 +22,31 @@ from flask import (
     session,
     url_for,
 )
-from flask.sessions import SecureCookieSessionInterface, SessionMixin
 
 from pollserver.admin import bp
 from pollserver.admin.audit import record
-from pollserver.admin.passwords import needs_rehash, verify
-from pollserver.api.items import get_store, now
-from pollserver.domain.errors import DomainError, Forbidden
 from pollserver.domain.paths import local_path
-from pollserver.identity import is_https
-from pollserver.limits import RateLimited
-from pollserver.security import UNSAFE_METHODS, is_cross_site
+from pollserver.errors import RateLimited
+from pollserver.ops.passwords import needs_rehash, verify
+from pollserver.web.context import get_store, now
+from pollserver.web.editors import (
+    LIFETIME,
+    check_csrf,
+    csrf_token,
+    current_editor,
+    editor_required,
+    session_hash,
+)
 
-__all__ = ["CsrfFailed", "Unauthorized", "check_csrf", "csrf_token", "current_editor",
-           "editor_required", "init_sessions"]
+__all__ = ["login", "logout", "safe_next"]
 
-LIFETIME = timedelta(hours=8)
-#: Largest form (in characters) kept across a re-login; bigger ones are dropped, not cut.
-KEEP_LIMIT = 2500
 LOGIN_FAILED = "That username and password do not match an editor account."
-
-
-class Unauthorized(DomainError):
-    """No editor is signed in (or the session has expired)."""
-
-    code = "unauthorized"
-    status = 401
-
-
-class CsrfFailed(Forbidden):
-    """A state-changing editor request did not carry this session's CSRF token."""
-
-    code = "csrf_failed"
-
-
-def _reader_api(path: str) -> bool:
-    """Tell whether ``path`` is a reader's API call (``/api/...`` but not ``/api/admin...``)."""
-    return path.startswith("/api/") and not path.startswith("/api/admin")
-
-
-class _EditorSessions(SecureCookieSessionInterface):
-    """Signed-cookie sessions whose Secure flag follows the request (or POLLSERVER_HTTPS).
-
-    Readers' API calls (votes, jams, surveys: the hot paths) never use the editor session, so
-    there they get an empty session that is never saved: no signing serializer is built and no
-    cookie verified per request. Every other path (``/admin``, ``/api/admin``, pages) keeps
-    Flask's ordinary session.
-    """
-
-    def get_cookie_secure(self, app: Flask) -> bool:
-        return is_https()
-
-    def open_session(self, app: Flask, request: Any) -> SessionMixin | None:
-        if _reader_api(request.path):
-            return self.session_class()
-        return super().open_session(app, request)
-
-    def save_session(self, app: Flask, session: SessionMixin, response: Any) -> None:
-        if not _reader_api(request.path):
-            super().save_session(app, session, response)
-
-
-def init_sessions(app: Flask) -> None:
-    """Configure the editor session cookie and expose ``csrf_token()`` to templates."""
-    app.config.update(
-        SESSION_COOKIE_NAME="vh_editor",
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Strict",
-        PERMANENT_SESSION_LIFETIME=LIFETIME,
-    )
-    app.session_interface = _EditorSessions()
-    app.jinja_env.globals["csrf_token"] = csrf_token
-    app.jinja_env.globals["current_editor"] = current_editor
-
-
-def csrf_token() -> str:
-    """Return this session's CSRF token, creating it on first use."""
-    if "csrf" not in session:
-        session["csrf"] = secrets.token_urlsafe(32)
-    return session["csrf"]
-
-
-def check_csrf() -> None:
-    """Raise :class:`CsrfFailed` unless the request carries this session's token."""
-    expected = session.get("csrf")
-    sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token") or ""
-    if not expected or not hmac.compare_digest(str(expected), str(sent)):
-        raise CsrfFailed("The form had expired or did not come from this site; "
-                         "reload the page and try again.")
-
-
-def session_hash(sid: str) -> str:
-    """The store keeps only this hash: a copy of the data cannot be replayed as a cookie."""
-    return hashlib.sha256(f"valuehub editor session:{sid}".encode()).hexdigest()
-
-
-def current_editor() -> str | None:
-    """Return the signed-in editor's username, or ``None`` (no session, it expired, or it
-    was revoked by logging out or signing out everywhere)."""
-    if "editor_checked" in g:
-        return g.editor_checked
-    name = session.get("editor")
-    since = session.get("since", 0)
-    sid = session.get("sid")
-    editor = None
-    if (isinstance(name, str) and isinstance(sid, str)
-            and time.time() - float(since) <= LIFETIME.total_seconds()
-            and get_store().editor_session(session_hash(sid)) == name):
-        editor = name
-    g.editor_checked = editor
-    return editor
-
-
-def _is_api() -> bool:
-    return request.path == "/api" or request.path.startswith("/api/")
 
 
 def safe_next(target: str | None, default: str = "/admin/") -> str:
     """Return ``target`` if it is a path on this site, else ``default`` (no open redirect,
     no header splitting)."""
     return local_path(target) or default
-
-
-def _came_from() -> str:
-    """Return where an expired form post should land after login: the page it was on."""
-    referrer = urlsplit(request.referrer or "")
-    if referrer.netloc == request.host and referrer.path.startswith("/admin"):
-        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
-    return "/admin/"
-
-
-def _keep_form() -> None:
-    """Remember an expired session's form post so the editor can send it again."""
-    data = [(k, v) for k, v in request.form.items(multi=True) if k != "csrf_token"]
-    if sum(len(k) + len(v) for k, v in data) <= KEEP_LIMIT:
-        session["kept"] = {"path": request.path, "data": data}
-
-
-def editor_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Let only a signed-in editor through; check the CSRF token on state changes.
-
-    Under ``/api`` a missing editor is a 401 JSON error; on ``/admin`` pages it is a
-    redirect to the login page that keeps ``next`` (and a posted form, to resend).
-    """
-
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if current_editor() is None:
-            if _is_api():
-                raise Unauthorized("Sign in as an editor at /admin/login first.")
-            target = request.full_path.rstrip("?")
-            if request.method in UNSAFE_METHODS:
-                # A cross-site form must not plant a post for the editor to resend later.
-                if is_cross_site():
-                    raise CsrfFailed("This form did not come from this site.")
-                _keep_form()
-                target = _came_from()
-            return redirect(url_for("admin.login", next=target))
-        if request.method in UNSAFE_METHODS:
-            check_csrf()
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
-@bp.errorhandler(CsrfFailed)
-def _csrf_failed(error: CsrfFailed) -> tuple[str, int]:
-    return render_template("admin/error.html", title="Request refused", code=error.code,
-                           message=error.message), 403
 
 
 def _login_page(status: int = 200, error: str | None = None, **extra: Any) -> Response:
@@ -228,7 +77,7 @@ def login() -> Response:
     if not verify(stored, password):
         return _login_page(401, LOGIN_FAILED)
     if stored and needs_rehash(stored):
-        from pollserver.admin.passwords import hash_password
+        from pollserver.ops.passwords import hash_password
 
         store.put_admin(username, hash_password(password))
     kept = session.get("kept")

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from pathlib import Path
+
+from flask import current_app, render_template
 
 from pollserver.admin import bp
 from pollserver.admin.auth import editor_required
 from pollserver.admin.charts import bar_chart, trend_chart
 from pollserver.admin.overview import overview
-from pollserver.api.items import get_store, now
+from pollserver.domain.attention import collect
 from pollserver.domain.surveys import nps, trend
-from pollserver.newvoters import suspicious_bursts
+from pollserver.ops.sync import manifest_content
+from pollserver.web.context import get_store, now
+from pollserver.web.newvoters import suspicious_bursts
 
 
 @bp.get("/")
@@ -28,5 +32,8 @@ def dashboard() -> str:
         row["chart"] = trend_chart(f"chart-nps-{row['item'].id}",
                                    "NPS, rolling 30 days, over the last 30 days",
                                    trend(answers, today))
+    site_dir = current_app.extensions["pollserver.settings"].site_dir
+    manifest = manifest_content(Path(site_dir) / "engage" / "manifest.json" if site_dir else None)
+    data["attention"] = collect(get_store(), manifest, now())
     return render_template("admin/dashboard.html", title="Dashboard",
                            bursts=suspicious_bursts(get_store()), **data)

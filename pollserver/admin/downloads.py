@@ -7,8 +7,8 @@ from flask import Response, abort, render_template
 from pollserver.admin import bp
 from pollserver.admin.audit import record
 from pollserver.admin.auth import editor_required
-from pollserver.admin.exports import FIELDS, WHAT, build, open_data, to_csv, to_json
-from pollserver.api.items import get_store, now
+from pollserver.ops.exports import FIELDS, WHAT, build, open_data, to_csv, to_json
+from pollserver.web.context import get_store, now
 
 TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 

@@ -13,9 +13,10 @@ from flask import Response, redirect, render_template, request, url_for
 from pollserver.admin import bp
 from pollserver.admin.auth import current_editor, editor_required
 from pollserver.admin.overview import item_state
-from pollserver.api.items import get_store, load, now
-from pollserver.domain.errors import DomainError
 from pollserver.editor import jams as actions
+from pollserver.errors import DomainError
+from pollserver.web.context import get_store, load, now
+from pollserver.web.errors import respond
 
 MODERATION_ACTIONS: dict[str, Callable[..., object]] = {
     "approve": actions.approve, "reject": actions.reject, "hide": actions.hide,
@@ -47,7 +48,7 @@ def _run(jam_id: str, work: Callable[[], str]) -> Response | tuple[str, int]:
     except DomainError as error:
         if error.status == 404:
             raise
-        return _page(jam_id, error.status, error.message, error.field)
+        return respond(error, page=lambda e: _page(jam_id, e.status, e.message, e.field))
 
 
 @bp.get("/jams/<jam_id>")

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from pollserver.api.items import get_store, now
-from pollserver.domain.polls import phase
+from pollserver.domain.phases import phase_of
 from pollserver.domain.records import Item
-from pollserver.domain.specs import parse_datetime
+from pollserver.web.context import get_store, now, spec_of
 
 __all__ = ["item_state", "overview"]
 
 
 def item_state(item: Item) -> str:
     """Return ``not-open``, ``open`` or ``closed`` for any kind of item."""
-    spec = item.spec
-    opens = parse_datetime(spec.get("opens") or spec.get("submit_from"), "opens")
-    closes = parse_datetime(spec.get("closes"), "closes")
-    return phase(opens, closes, item.closed_at, now(), archived=item.archived)
+    return phase_of(item, spec_of(item), now())
 
 
 def overview() -> dict[str, Any]:

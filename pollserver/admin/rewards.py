@@ -7,9 +7,9 @@ from flask import Response, redirect, render_template, request, url_for
 from pollserver.admin import bp
 from pollserver.admin.audit import record
 from pollserver.admin.auth import current_editor, editor_required
-from pollserver.api.items import get_store
 from pollserver.domain.specs import ID_RE
 from pollserver.domain.text import problem_of
+from pollserver.web.context import get_store
 
 #: Admin uploads may be larger than a reader's vote (a file of thousands of codes).
 UPLOAD_LIMIT = 2 * 1024 * 1024

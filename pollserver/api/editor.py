@@ -10,15 +10,15 @@ from typing import Any
 
 from flask import Response, jsonify, request
 
-from pollserver.admin.auth import current_editor, editor_required
 from pollserver.api import bp
-from pollserver.api.items import get_store, load, now
-from pollserver.api.jams import jam_view
 from pollserver.domain.errors import BadRequest
 from pollserver.domain.records import Idea
 from pollserver.domain.specs import iso_utc
 from pollserver.editor import jams as actions
-from pollserver.markup import idea_html
+from pollserver.presenters.jams import jam_view
+from pollserver.presenters.markup import idea_html
+from pollserver.web.context import get_store, load, now
+from pollserver.web.editors import current_editor, editor_required
 
 
 def editor_idea(idea: Idea) -> dict[str, Any]:

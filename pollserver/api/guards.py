@@ -14,11 +14,12 @@ from flask import Response, current_app, g, jsonify, redirect, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import UnsupportedMediaType
 
-from pollserver import flash
-from pollserver.api.items import get_store
-from pollserver.domain.errors import BadRequest, DomainError
-from pollserver.newvoters import writing_to
-from pollserver.security import check_same_origin
+from pollserver.errors import BadRequest, DomainError
+from pollserver.web import flash
+from pollserver.web.context import get_store
+from pollserver.web.errors import respond
+from pollserver.web.newvoters import writing_to
+from pollserver.web.security import check_same_origin
 
 __all__ = ["is_form", "reply", "state_changing"]
 
@@ -87,9 +88,7 @@ def state_changing(
                 if not is_form() or error.status in (403, 415):
                     raise
                 item_id = kwargs.get(f"{kind}_id", "")
-                response = redirect(_back_to(kind, item_id), code=303)
-                return flash.store(response, kind, item_id, ok=False, message=error.message,
-                                   code=error.code)
+                return respond(error, form=(kind, item_id, _back_to(kind, item_id)))
 
         return wrapped
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, jsonify
 
 from pollserver.api import bp
-from pollserver.api.items import get_store
+from pollserver.web.context import get_store
 
 
 @bp.get("/health")

@@ -8,37 +8,38 @@ sent back there instead of to the article; forms cannot send DELETE, so un-votin
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Response, current_app, jsonify, request
 
+from pollserver.actions import jams as actions
+from pollserver.actions.jams import HONEYPOT
 from pollserver.api import bp
 from pollserver.api.guards import is_form, reply, state_changing
-from pollserver.api.items import get_store, load, now
-from pollserver.api.polls import reward_view
 from pollserver.domain import jams
-from pollserver.domain.errors import NotFound
-from pollserver.domain.paths import local_path
-from pollserver.domain.records import Idea, Item
-from pollserver.domain.specs import JamSpec, iso_utc
-from pollserver.identity import current_voter, ensure_voter
-from pollserver.markup import idea_html
-from pollserver.newvoters import claim_reward
+from pollserver.domain.records import Idea
+from pollserver.presenters.jams import jam_json, jam_view
+from pollserver.presenters.leaderboard import hub_champions
+from pollserver.web.context import get_store, load, now
+from pollserver.web.identity import current_voter, ensure_voter
+from pollserver.web.newvoters import reward_gate
 
-__all__ = ["hub_champions", "jam_json", "jam_view", "safe_next"]
-
-#: Form field that catches bots: people never see it, so anything in it is a robot's.
-HONEYPOT = "website"
-
+__all__ = ["safe_next"]
 
 
 def safe_next(value: object) -> str | None:
     """Return ``value`` if it is a path on this site (``/x``, never ``//host`` or a URL)."""
-    target = local_path(value)
-    return None if target is None else target.split("#", 1)[0]
+    if not isinstance(value, str) or not value.startswith("/") or len(value) > 300:
+        return None
+    if value.startswith("//") or "\\" in value or any(ord(c) < 32 for c in value):
+        return None
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        return None
+    return value.split("#", 1)[0]
 
 
 def follow_next(view: Callable[..., Response]) -> Callable[..., Response]:
@@ -55,178 +56,6 @@ def follow_next(view: Callable[..., Response]) -> Callable[..., Response]:
         return response
 
     return wrapped
-
-
-def _public_row(idea: Idea, titles: dict[str, str]) -> dict[str, Any]:
-    """Return one idea as listed to everyone: all but the per-voter fields."""
-    pending = idea.moderation != "published"
-    return {
-        "id": idea.id,
-        "title": idea.title,
-        "body": idea.body,
-        "author": idea.author,
-        "votes": idea.votes,
-        "status": idea.moderation if pending else idea.status,
-        "moderation": idea.moderation,
-        "winner": idea.winner,
-        "merged_into": idea.merged_into,
-        "merged_into_title": titles.get(idea.merged_into or ""),
-        "created_at": iso_utc(idea.created_at),
-    }
-
-
-def idea_view(idea: Idea, voter: str | None, mine_votes: set[str],
-              titles: dict[str, str]) -> dict[str, Any]:
-    """Return one idea as listed to this voter."""
-    return {**_public_row(idea, titles), "voted_by_me": idea.id in mine_votes,
-            "mine": voter is not None and idea.voter_id == voter}
-
-
-class _JamIdeas:
-    """A jam's ideas prepared for listing, shared by every reader of one version of the jam.
-
-    Built from ``list_ideas`` once per :meth:`Store.jam_version` (per request when the store
-    cannot tell versions apart); a GET then only adds the reader's own fields.
-    """
-
-    def __init__(self, version: Hashable | None, ideas: list[Idea]) -> None:
-        self.version = version
-        titles = {i.id: i.title for i in ideas}
-        self.rows = {i.id: _public_row(i, titles) for i in ideas}
-        self.published = [i for i in ideas if i.moderation == "published"]
-        self.winners = [{"id": i.id, "title": i.title, "author": i.author, "votes": i.votes}
-                        for i in jams.sort_ideas([i for i in self.published if i.winner], "top")]
-        self.authored: dict[str, set[str]] = {}
-        self.pending: dict[str, list[Idea]] = {}
-        self.published_authors: set[str] = set()
-        for idea in ideas:
-            if idea.voter_id is None:
-                continue
-            self.authored.setdefault(idea.voter_id, set()).add(idea.id)
-            if idea.moderation == "published":
-                self.published_authors.add(idea.voter_id)
-            elif idea.moderation == "pending":
-                self.pending.setdefault(idea.voter_id, []).append(idea)
-        self._orders: dict[str, list[str]] = {}
-        self._json: dict[str, str] | None = None
-        self._plain: dict[str, bytes] = {}
-
-    def shown(self, voter: str | None, sort: str) -> list[str]:
-        """Return the ids listed to ``voter``: published ideas and their own pending ones."""
-        own = self.pending.get(voter) if voter is not None else None
-        if own:
-            return [i.id for i in jams.sort_ideas(self.published + own, sort)]
-        order = self._orders.get(sort)
-        if order is None:
-            order = self._orders[sort] = [i.id for i in jams.sort_ideas(self.published, sort)]
-        return order
-
-    def json_heads(self) -> dict[str, str]:
-        """Return each row as JSON without its closing brace (the reader's fields go there)."""
-        if self._json is None:
-            dumps = current_app.json.dumps
-            self._json = {key: dumps(row, separators=(",", ":"))[:-1]
-                          for key, row in self.rows.items()}
-        return self._json
-
-    def ideas_json(self, sort: str, voter: str | None, mine_votes: set[str]) -> bytes:
-        """Return the ``ideas`` array's items as JSON for this reader (no brackets).
-
-        Readers with no votes and no ideas here (most of them) all get the same bytes, built
-        once per version and sort.
-        """
-        own = self.authored.get(voter, set()) if voter is not None else set()
-        if not mine_votes and not own:
-            plain = self._plain.get(sort)
-            if plain is None:
-                tail, heads = _TAILS[(False, False)], self.json_heads()
-                plain = self._plain[sort] = ",".join(
-                    [heads[i] + tail for i in self.shown(None, sort)]).encode()
-            return plain
-        heads = self.json_heads()
-        return ",".join([heads[i] + _TAILS[(i in mine_votes, i in own)]
-                         for i in self.shown(voter, sort)]).encode()
-
-
-_JAM_CACHE = "pollserver.jam_ideas"
-
-
-def _jam_ideas(jam_id: str) -> _JamIdeas:
-    store = get_store()
-    version = store.jam_version(jam_id)  # read before the ideas: may label newer, never older
-    if version is None:
-        return _JamIdeas(None, store.list_ideas(jam_id))
-    cache: dict[str, _JamIdeas] = current_app.extensions.setdefault(_JAM_CACHE, {})
-    entry = cache.get(jam_id)
-    if entry is None or entry.version != version:
-        entry = cache[jam_id] = _JamIdeas(version, store.list_ideas(jam_id))
-    return entry
-
-
-def _jam_head(item: Item, spec: JamSpec, voter: str | None, sort: str, entry: _JamIdeas,
-              mine_votes: set[str]) -> dict[str, Any]:
-    state = jams.jam_state(spec, item.closed_at, now(), archived=item.archived)
-    took_part = bool(mine_votes) or (voter is not None and voter in entry.published_authors)
-    closed_early = item.closed_at is not None and state.phase == "closed"
-    return {
-        "id": spec.id,
-        "title": spec.title,
-        "prompt": spec.prompt,
-        "phase": state.phase,
-        "submit_open": state.submit_open,
-        "vote_open": state.vote_open,
-        "opens": iso_utc(spec.submit_from),
-        "submit_from": iso_utc(spec.submit_from),
-        "vote_from": iso_utc(spec.vote_from),
-        "closes": iso_utc(item.closed_at if closed_early else spec.closes),
-        "moderation": spec.moderation,
-        "votes_per_person": spec.votes_per_person,
-        "my_votes_left": jams.votes_left(spec.votes_per_person, len(mine_votes)),
-        "max_winners": spec.max_winners,
-        "sort": sort,
-        "ideas": None,
-        "winners": [dict(w) for w in entry.winners],
-        "reward": reward_view(spec.reward, voter, took_part=took_part),
-        "url": item.url or None,
-    }
-
-
-def jam_view(item: Item, spec: JamSpec, voter: str | None, sort: str = "top", *,
-             html: bool = False) -> dict[str, Any]:
-    """Build the jam's public JSON for this voter: phase, budget, ideas, winners.
-
-    ``html`` adds each idea's ``body_html`` (sanitised Markdown) for the server-rendered page;
-    the JSON API leaves it out (``engage.js`` shows ``body`` as text).
-    """
-    entry = _jam_ideas(spec.id)
-    mine_votes = get_store().idea_votes_of(spec.id, voter) if voter else set()
-    body = _jam_head(item, spec, voter, sort, entry, mine_votes)
-    own = entry.authored.get(voter, set()) if voter is not None else set()
-    ideas = []
-    for idea_id in entry.shown(voter, sort):
-        row = {**entry.rows[idea_id], "voted_by_me": idea_id in mine_votes,
-               "mine": idea_id in own}
-        if html:
-            row["body_html"] = idea_html(row["body"])
-        ideas.append(row)
-    body["ideas"] = ideas
-    return body
-
-
-#: The reader's own fields closing each idea's JSON, by (voted_by_me, mine).
-_TAILS = {(v, m): f',"voted_by_me":{str(v).lower()},"mine":{str(m).lower()}}}'
-          for v in (False, True) for m in (False, True)}
-
-
-def jam_json(item: Item, spec: JamSpec, voter: str | None, sort: str = "top") -> bytes:
-    """Return :func:`jam_view` as JSON, reusing the jam's pre-encoded idea rows."""
-    entry = _jam_ideas(spec.id)
-    mine_votes = get_store().idea_votes_of(spec.id, voter) if voter else set()
-    body = _jam_head(item, spec, voter, sort, entry, mine_votes)
-    del body["ideas"]
-    head = current_app.json.dumps(body, separators=(",", ":"))
-    return b"".join((head[:-1].encode(), b',"ideas":[',
-                     entry.ideas_json(sort, voter, mine_votes), b"]}\n"))
 
 
 def _sort_arg() -> str:
@@ -261,26 +90,18 @@ def _brief(idea: Idea) -> dict[str, Any]:
 def submit_idea(jam_id: str, body: Any) -> Response:
     """Store a reader's idea: published at once, or pending under pre-moderation."""
     item, spec = load("jam", jam_id)
-    at = now()
-    jams.check_can_submit(jams.jam_state(spec, item.closed_at, at, archived=item.archived))
-    clean = jams.validate_idea(body.get("title"), body.get("body") or "",
-                               body.get("author"))
-    moderation = "pending" if spec.moderation == "pre" else "published"
-    store = get_store()
-    similar_now = jams.similar_ideas(clean.title, store.list_ideas(spec.id))
+    done = actions.submit_idea(get_store(), item, spec, ensure_voter, title=body.get("title"),
+                               body=body.get("body"), author=body.get("author"),
+                               robot=bool(body.get(HONEYPOT)), at=now(),
+                               reward=reward_gate)
+    clean, moderation = done.clean, done.moderation
     payload = {"title": clean.title, "body": clean.body, "author": clean.author,
-               "status": moderation, "similar": [_brief(i) for i in similar_now]}
-    if body.get(HONEYPOT):
-        # A robot filled the hidden field: look successful, keep nothing.
+               "status": moderation, "similar": [_brief(i) for i in done.similar]}
+    if done.idea is None:
         return reply("jam", spec.id, {"id": "0", **payload}, status=201,
                      message=_submitted_message(moderation))
-    voter = ensure_voter()
-    idea = store.add_idea(spec.id, title=clean.title, body=clean.body, author=clean.author,
-                          voter_id=voter, moderation=moderation, at=at)
-    if spec.reward and moderation == "published":
-        claim_reward(store, spec.reward, voter, at=at)
-    return reply("jam", spec.id, {"id": idea.id, **payload}, status=201,
-                 message=_submitted_message(moderation), anchor=f"idea-{idea.id}"
+    return reply("jam", spec.id, {"id": done.idea.id, **payload}, status=201,
+                 message=_submitted_message(moderation), anchor=f"idea-{done.idea.id}"
                  if moderation == "published" else None)
 
 
@@ -290,50 +111,27 @@ def _submitted_message(moderation: str) -> str:
     return "Thanks! Your idea is up; others can vote for it now."
 
 
-def _check_idea(spec: JamSpec, idea_id: str) -> Idea:
-    idea = get_store().get_idea(idea_id)
-    if idea is None or idea.jam_id != spec.id:
-        raise NotFound(f"There is no idea {idea_id[:20]!r} in this jam.")
-    return idea
-
-
 @bp.route("/jams/<jam_id>/ideas/<idea_id>/vote", methods=["POST", "DELETE"])
 @follow_next
 @state_changing("jam", limit="vote")
 def vote_idea(jam_id: str, idea_id: str, body: Any) -> Response:
     """Spend one vote on an idea (POST) or take it back (DELETE, or ``_method=DELETE``)."""
     item, spec = load("jam", jam_id)
-    _check_idea(spec, idea_id)
-    at = now()
-    jams.check_can_vote(jams.jam_state(spec, item.closed_at, at, archived=item.archived))
-    store = get_store()
     method = request.method
     if is_form() and str(body.get("_method", "")).upper() == "DELETE":
         method = "DELETE"
+    voter: str | None
     if method == "DELETE":
-        voter = current_voter()
-        taken = bool(voter) and store.unvote_idea(spec.id, idea_id, voter)
-        message = "Your vote was taken back." if taken else "You had not voted for that idea."
+        taken = actions.unvote_idea(get_store(), item, spec, idea_id, current_voter(), at=now())
+        voter = taken.voter
+        message = ("Your vote was taken back." if taken.taken
+                   else "You had not voted for that idea.")
     else:
-        voter = ensure_voter()
-        store.vote_idea(spec.id, idea_id, voter, budget=spec.votes_per_person, at=at)
-        if spec.reward:
-            claim_reward(store, spec.reward, voter, at=at)
+        voter = actions.vote_idea(get_store(), item, spec, idea_id, ensure_voter,
+                                  at=now(), reward=reward_gate).voter
         message = "Thanks, your vote counted."
     return reply("jam", spec.id, jam_view(item, spec, voter, _sort_arg()), message=message,
                  anchor=f"idea-{idea_id}")
-
-
-def hub_champions(jam_id: str | None = None) -> list[dict[str, Any]]:
-    """Return the leaderboard of one jam, or of every live jam on the hub."""
-    store = get_store()
-    if jam_id is not None:
-        _, spec = load("jam", jam_id)
-        ideas = store.list_ideas(spec.id)
-    else:
-        ideas = [idea for item in store.list_items("jam") if not item.archived
-                 for idea in store.list_ideas(item.id)]
-    return [c.as_dict() for c in jams.champions(ideas)]
 
 
 @bp.get("/champions")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Response, jsonify
 
-from pollserver import privacy
+from pollserver.actions import me
 from pollserver.api import bp
 from pollserver.api.guards import state_changing
 from pollserver.domain.errors import NotFound
-from pollserver.identity import current_voter, forget_voter
+from pollserver.web.context import get_store, now
+from pollserver.web.identity import current_voter, forget_voter
 
 
 def _voter() -> str:
@@ -21,7 +22,7 @@ def _voter() -> str:
 @bp.get("/me")
 def get_me() -> Response:
     """Return everything stored about this voter id."""
-    response = jsonify(privacy.export(_voter()))
+    response = jsonify(me.export(get_store(), _voter()))
     response.headers["Cache-Control"] = "no-store"
     response.headers["Content-Disposition"] = 'inline; filename="valuehub-my-data.json"'
     return response
@@ -31,6 +32,6 @@ def get_me() -> Response:
 @state_changing("me", limit="me")
 def delete_me(body: object) -> Response:
     """Erase this voter's data and drop the voter cookie."""
-    erased = privacy.erase(_voter())
+    erased = me.erase(get_store(), _voter(), at=now())
     forget_voter()
     return jsonify({"erased": erased})

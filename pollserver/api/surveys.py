@@ -6,16 +6,17 @@ from typing import Any
 
 from flask import Response, jsonify, request
 
+from pollserver.actions import surveys
 from pollserver.api import bp
 from pollserver.api.guards import reply, state_changing
-from pollserver.api.items import get_store, load, now
-from pollserver.api.polls import reward_view
-from pollserver.domain.polls import phase, require_open
+from pollserver.domain.phases import phase_of
 from pollserver.domain.records import Item, SurveyResponse
 from pollserver.domain.specs import SurveySpec, iso_utc
-from pollserver.domain.surveys import category_of, clean_comment, invite, parse_consent, parse_score
-from pollserver.identity import current_voter, ensure_voter
-from pollserver.newvoters import claim_reward
+from pollserver.domain.surveys import invite
+from pollserver.presenters.polls import reward_view
+from pollserver.web.context import get_store, load, now
+from pollserver.web.identity import current_voter, ensure_voter
+from pollserver.web.newvoters import reward_gate
 
 THANKS = {
     "promoter": "Thank you! We are glad you would recommend us.",
@@ -39,7 +40,7 @@ def _page_url(item: Item) -> str:
 
 def survey_view(item: Item, spec: SurveySpec, voter: str | None) -> dict[str, Any]:
     """Build the survey's public JSON with the voter's own answer (or ``None``)."""
-    state = phase(spec.opens, spec.closes, item.closed_at, now(), archived=item.archived)
+    state = phase_of(item, spec, now())
     mine = _response_of(spec.id, voter)
     return {
         "id": spec.id,
@@ -70,26 +71,15 @@ def get_survey(survey_id: str) -> Response:
 def answer(survey_id: str, body: Any) -> Response:
     """Record one answer per voter and return the same review invitation for every score."""
     item, spec = load("survey", survey_id)
-    at = now()
-    require_open(phase(spec.opens, spec.closes, item.closed_at, at, archived=item.archived),
-                 "survey")
-    score = parse_score(body.get("score"))
-    comment = clean_comment(body.get("comment"))
-    consent = parse_consent(body.get("consent_to_quote"))
-    category = category_of(score)
-    voter = ensure_voter()
-    store = get_store()
-    store.add_response(spec.id, voter_id=voter, score=score, category=category,
-                       comment=comment, consent_to_quote=consent, at=at)
-    if spec.reward:
-        # Everyone who answers is thanked alike: the reward never depends on the score,
-        # and nothing is ever given for leaving a review.
-        claim_reward(store, spec.reward, voter, at=at)
+    done = surveys.answer(get_store(), item, spec, ensure_voter, score=body.get("score"),
+                          comment=body.get("comment"),
+                          consent_to_quote=body.get("consent_to_quote"), at=now(),
+                          reward=reward_gate)
     payload = {
-        "category": category,
-        "invite": invite(spec, category, comment=comment, consent_to_quote=consent,
-                         page_url=_page_url(item)),
-        "reward": reward_view(spec.reward, voter, took_part=True),
+        "category": done.category,
+        "invite": invite(spec, done.category, comment=done.comment,
+                         consent_to_quote=done.consent_to_quote, page_url=_page_url(item)),
+        "reward": reward_view(spec.reward, done.voter, took_part=True),
     }
-    return reply("survey", spec.id, payload, status=201, message=THANKS[category],
+    return reply("survey", spec.id, payload, status=201, message=THANKS[done.category],
                  anchor=f"survey-{spec.id}-thanks")

@@ -11,13 +11,15 @@ from datetime import datetime
 from flask import Response, abort, render_template, request
 from markupsafe import Markup
 
-from pollserver import flash
-from pollserver.api.items import load
-from pollserver.api.jams import HONEYPOT, hub_champions, jam_view
+from pollserver.actions.jams import HONEYPOT
 from pollserver.domain.errors import NotFound
 from pollserver.domain.jams import AUTHOR_MAX, BODY_MAX, SORTS, TITLE_MAX, TITLE_MIN
-from pollserver.identity import current_voter
+from pollserver.presenters.jams import jam_view
+from pollserver.presenters.leaderboard import hub_champions
 from pollserver.public import bp
+from pollserver.web import flash
+from pollserver.web.context import load
+from pollserver.web.identity import current_voter
 
 
 def _when(iso: str | None) -> str:

@@ -6,18 +6,20 @@ import json
 
 from flask import Response, current_app, redirect, render_template, request
 
-from pollserver import flash, privacy
-from pollserver.identity import current_voter, forget_voter
-from pollserver.limits import RateLimited
+from pollserver.actions import me
+from pollserver.errors import RateLimited
 from pollserver.public import bp
-from pollserver.security import check_same_origin
+from pollserver.web import flash
+from pollserver.web.context import get_store, now
+from pollserver.web.identity import current_voter, forget_voter
+from pollserver.web.security import check_same_origin
 
 
 @bp.get("/me")
 def me_page() -> str:
     """Show what is stored about this browser's voter id, with download and erase buttons."""
     voter = current_voter()
-    data = privacy.export(voter) if voter else None
+    data = me.export(get_store(), voter) if voter else None
     outcome = flash.read()
     body = render_template("public/me.html", data=data, outcome=outcome,
                            pretty=json.dumps(data, indent=2) if data else "")
@@ -39,7 +41,7 @@ def me_erase() -> Response:
         return response
     voter = current_voter()
     if voter is not None and request.form.get("confirm") == "yes":
-        counts = privacy.erase(voter)
+        counts = me.erase(get_store(), voter, at=now())
         forget_voter()
         message = (f"Done. We withdrew {counts['votes'] + counts['idea_votes']} votes, took "
                    f"{counts['ideas']} ideas off the site and anonymised "

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from pollserver.admin.passwords import hash_password
+from pollserver.ops.passwords import hash_password
 
 PASSWORD = "correct horse battery staple"
 TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')

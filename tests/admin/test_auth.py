@@ -8,8 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 from pollserver.admin import auth
-from pollserver.admin.passwords import hash_password, verify
 from pollserver.config import Settings
+from pollserver.errors import Unauthorized
+from pollserver.ops.passwords import hash_password, verify
+from pollserver.web import editors
 from tests.admin.conftest import PASSWORD, EditorActions
 
 
@@ -92,8 +94,8 @@ def test_logout(editor, store):
 
 def test_expired_session_keeps_next_and_form(editor, monkeypatch):
     token = editor.token("/admin/")
-    later = time.time() + auth.LIFETIME.total_seconds() + 60
-    monkeypatch.setattr(auth.time, "time", lambda: later)
+    later = time.time() + editors.LIFETIME.total_seconds() + 60
+    monkeypatch.setattr(editors.time, "time", lambda: later)
     assert editor.client.get("/admin/?x=1").headers["Location"] == "/admin/login?next=/admin/?x%3D1"
     response = editor.client.post("/admin/logout", data={"csrf_token": token, "note": "kept"},
                                   headers={"Referer": "http://localhost/admin/"})
@@ -105,12 +107,12 @@ def test_expired_session_keeps_next_and_form(editor, monkeypatch):
 
 
 def test_api_paths_answer_401_json(app):
-    @auth.editor_required
+    @editors.editor_required
     def probe():
         return "ok"
 
     with app.test_request_context("/api/jams/x/ideas/y/moderation", method="POST"):
-        with pytest.raises(auth.Unauthorized) as caught:
+        with pytest.raises(Unauthorized) as caught:
             probe()
     assert caught.value.status == 401 and caught.value.code == "unauthorized"
 

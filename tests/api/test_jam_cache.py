@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pollserver.api.items import load
-from pollserver.api.jams import jam_json, jam_view
+from pollserver.presenters.jams import jam_json, jam_view
 from pollserver.store.tinydb import TinyDBStore
+from pollserver.web.context import load
 from tests.conftest import ORIGIN, make_item
 
 JAM = "build-next"

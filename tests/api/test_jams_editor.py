@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from pollserver.admin.passwords import hash_password
+from pollserver.ops.passwords import hash_password
 from tests.conftest import make_item
 
 PASSWORD = "correct horse battery staple"

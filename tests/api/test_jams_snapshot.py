@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from plugins.engage.render import render_block
 from pollserver.domain.specs import parse_spec
 from pollserver.editor import jams as actions
-from pollserver.sync import results_snapshot
+from pollserver.ops.sync import results_snapshot
 from tests.conftest import make_item
 
 BLOCK = {"id": "sept", "title": "September", "submit_from": "2026-09-01T00:00:00Z",

@@ -62,7 +62,7 @@ class Hub:
     def __init__(self, output: Path, data_dir: Path, clock=None) -> None:
         from pollserver import create_app
         from pollserver.config import Settings
-        from pollserver.sync import load_manifest, sync_manifest
+        from pollserver.ops.sync import load_manifest, sync_manifest
 
         # The memory store: these tests look at pages and widgets, not at restarts.
         self.app = create_app(Settings(data_dir=data_dir, site_dir=output, rate_limits="off",

@@ -21,7 +21,7 @@ PASSWORD = "browser test password"
 @pytest.fixture(scope="module")
 def hub(serve_hub):
     """Serve the sample site with an editor account; yield url, store."""
-    from pollserver.admin.passwords import hash_password
+    from pollserver.ops.passwords import hash_password
 
     served = serve_hub(lambda: NOW)
     served.store.put_admin("editor", hash_password(PASSWORD))

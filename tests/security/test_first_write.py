@@ -16,7 +16,7 @@ import pytest
 from flask import Flask
 
 from pollserver import create_app
-from pollserver.newvoters import BURST_ACTION
+from pollserver.web.newvoters import BURST_ACTION
 from tests.conftest import ORIGIN, make_item
 from tests.security.stores import BACKENDS, _drop, make_settings
 

@@ -20,8 +20,8 @@ from flask.testing import FlaskClient
 from werkzeug.routing.converters import AnyConverter
 
 from pollserver import create_app
-from pollserver.admin.auth import session_hash
 from pollserver.config import Settings
+from pollserver.web.editors import session_hash
 from tests.security.conftest import seed
 
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")

@@ -15,7 +15,7 @@ from flask import Flask
 from pollserver import create_app
 from pollserver.config import Settings
 from pollserver.domain.voters import hash_ip
-from pollserver.identity import client_ip_hash
+from pollserver.web.identity import client_ip_hash
 from tests.security.conftest import seed
 
 SECRET = "proxy-test-secret"
@@ -111,7 +111,7 @@ def test_ip_hash_is_stable_within_a_day_and_changes_across_days() -> None:
 
 
 def test_client_ip_hash_follows_the_calendar_day(make_app, monkeypatch) -> None:
-    import pollserver.identity as identity
+    import pollserver.web.identity as identity
 
     app = make_app(0)
     days = iter([datetime(2026, 1, 1, 23, 59, tzinfo=UTC), datetime(2026, 1, 1, 0, 0, tzinfo=UTC),

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from pollserver.cli import main
 from pollserver.domain.specs import parse_spec, spec_to_manifest
+from pollserver.ops.sync import SyncError, load_manifest, results_snapshot, sync_manifest
 from pollserver.store.memory import MemoryStore
-from pollserver.sync import SyncError, load_manifest, results_snapshot, sync_manifest
 
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
 
@@ -131,7 +131,7 @@ def test_cli_backup_and_restore_round_trip(tmp_path, monkeypatch):
 
 
 def test_seed_fills_empty_jams_once_and_never_touches_used_ones(tmp_path):
-    from pollserver.seed import seed
+    from pollserver.ops.seed import seed
 
     seed_file = tmp_path / "seed.yaml"
     seed_file.write_text(
@@ -157,7 +157,7 @@ def test_seed_fills_empty_jams_once_and_never_touches_used_ones(tmp_path):
 def test_the_shipped_sample_seed_is_valid(tmp_path):
     from pathlib import Path
 
-    from pollserver.seed import seed
+    from pollserver.ops.seed import seed
 
     sample = Path(__file__).resolve().parents[2] / "sample" / "seed.yaml"
     added = seed(MemoryStore(), sample)

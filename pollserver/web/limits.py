@@ -17,8 +17,8 @@ from flask_limiter import Limiter
 from limits import parse_many
 
 from pollserver.config import Settings
-from pollserver.domain.errors import DomainError
-from pollserver.identity import client_ip_hash, current_voter
+from pollserver.errors import RateLimited
+from pollserver.web.identity import client_ip_hash, current_voter
 
 __all__ = ["RateLimited", "init_app", "rate_limit"]
 
@@ -32,17 +32,6 @@ DEFAULT_LIMITS: dict[str, tuple[str | None, str]] = {
     "me": ("30/minute", "300/minute"),
     "login": (None, "10/minute;50/hour"),
 }
-
-
-class RateLimited(DomainError):
-    """Too many requests; ``retry_after`` says how many seconds to wait."""
-
-    code = "rate_limited"
-    status = 429
-
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
 
 
 class Limits:

@@ -29,12 +29,12 @@ from limits import RateLimitItem, RateLimitItemPerSecond, parse, parse_many
 
 from pollserver.config import Settings
 from pollserver.domain.records import AuditEntry
-from pollserver.identity import client_ip_hash
-from pollserver.limits import RateLimited
+from pollserver.errors import RateLimited
 from pollserver.store.base import Store
+from pollserver.web.identity import client_ip_hash
 
-__all__ = ["BURST_ACTION", "NewVoterLimits", "claim_reward", "init_app", "reward_allowed",
-           "suspicious_bursts", "writing_to"]
+__all__ = ["BURST_ACTION", "NewVoterLimits", "init_app", "reward_allowed", "reward_gate",
+           "reward_limited", "suspicious_bursts", "writing_to"]
 
 log = logging.getLogger("pollserver")
 
@@ -134,15 +134,18 @@ def reward_allowed(pool: str) -> bool:
     return bool(current_app.extensions["pollserver.new_voter_limits"].reward_allowed(pool))
 
 
-def claim_reward(store: Store, pool: str, voter: str, *, at: datetime) -> None:
-    """Give the voter a code from ``pool`` unless this address had one from it today.
+def reward_gate(store: Store, pool: str, voter: str) -> bool:
+    """Tell whether the voter may be given a code from ``pool`` now: a voter who holds one
+    keeps it; otherwise this client address must not have had one from the pool today."""
+    if store.code_of(pool, voter) is not None or reward_allowed(pool):
+        return True
+    g.reward_limited = pool
+    return False
 
-    A voter who already holds a code keeps it (the store hands the same one back).
-    """
-    if store.code_of(pool, voter) is None and not reward_allowed(pool):
-        g.reward_limited = pool
-        return
-    store.claim_code(pool, voter, at=at)
+
+def reward_limited(pool: str) -> bool:
+    """Tell whether this request was refused a code from ``pool`` by the per-address rule."""
+    return bool(g.get("reward_limited") == pool)
 
 
 def suspicious_bursts(store: Store, limit: int = 500) -> dict[str, list[AuditEntry]]:
@@ -155,7 +158,7 @@ def suspicious_bursts(store: Store, limit: int = 500) -> dict[str, list[AuditEnt
 
 
 def init_app(app: Flask, settings: Settings) -> None:
-    """Create the limits (after :func:`pollserver.limits.init_app`) and hook new voters."""
+    """Create the limits (after :func:`pollserver.web.limits.init_app`) and hook new voters."""
     limits = NewVoterLimits(app, settings)
     app.extensions["pollserver.new_voter_limits"] = limits
     app.extensions["pollserver.on_new_voter"] = limits.new_voter

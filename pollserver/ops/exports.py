@@ -12,8 +12,8 @@ import json
 from datetime import datetime
 from typing import Any
 
-from pollserver.domain.polls import phase
-from pollserver.domain.specs import iso_utc, parse_datetime
+from pollserver.domain.phases import phase_of
+from pollserver.domain.specs import iso_utc, parse_datetime, spec_from_manifest
 from pollserver.store.base import Store
 
 __all__ = ["FIELDS", "WHAT", "build", "open_data", "to_csv", "to_json"]
@@ -37,8 +37,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def _state(item: Any, now: datetime) -> tuple[str, datetime | None]:
     spec = item.spec
     closes = parse_datetime(spec.get("closes"), "closes")
-    state = phase(parse_datetime(spec.get("opens"), "opens"), closes, item.closed_at, now,
-                  archived=item.archived)
+    state = phase_of(item, spec_from_manifest(item.kind, spec), now)
     return state, item.closed_at or closes
 
 

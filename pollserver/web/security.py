@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, request
 
-from pollserver.domain.errors import Forbidden
-from pollserver.identity import is_https
+from pollserver.errors import ForbiddenOrigin
+from pollserver.web.identity import is_https
 
 __all__ = ["CSP", "check_same_origin", "init_app", "is_cross_site"]
 
@@ -27,12 +27,6 @@ CSP = "; ".join([
     "frame-ancestors 'none'",
 ])
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-
-
-class ForbiddenOrigin(Forbidden):
-    """A state-changing request did not come from our own pages."""
-
-    code = "forbidden_origin"
 
 
 def _own_origins() -> set[str]:

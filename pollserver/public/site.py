@@ -15,8 +15,9 @@ from flask import Blueprint, Flask, Response, abort, current_app, send_file
 from werkzeug.routing import BaseConverter
 from werkzeug.security import safe_join
 
-from pollserver import flash
-from pollserver.livephase import live_jam_phases
+from pollserver.presenters.livephase import live_jam_phases
+from pollserver.presenters.status import render_status
+from pollserver.web import flash
 
 __all__ = ["init_app"]
 
@@ -73,8 +74,6 @@ def _cache_control(response: Response, path: str) -> Response:
 
 
 def _with_outcome(target: Path, outcome: dict) -> Response:
-    from pollserver.status import render_status
-
     html = target.read_text(encoding="utf-8")
 
     def fill(match: re.Match[str]) -> str:

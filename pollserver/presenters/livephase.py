@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 
-from pollserver.api.items import load, now
 from pollserver.domain import jams
 from pollserver.domain.errors import DomainError
+from pollserver.web.context import load, now
 
 __all__ = ["live_jam_phases"]
 

@@ -7,6 +7,9 @@ from typing import Any
 from flask import render_template
 
 from pollserver.domain.errors import DomainError
+from pollserver.presenters.polls import poll_view
+from pollserver.web.context import load
+from pollserver.web.identity import current_voter
 
 __all__ = ["render_status"]
 
@@ -27,10 +30,6 @@ def render_status(kind: str, item_id: str, outcome: dict[str, Any]) -> str:
     context: dict[str, Any] = {"ok": bool(outcome.get("ok")), "message": outcome.get("m", ""),
                                "kind": kind, "rows": [], "view": None}
     if kind == "poll":
-        from pollserver.api.items import load
-        from pollserver.api.polls import poll_view
-        from pollserver.identity import current_voter
-
         try:
             item, spec = load("poll", item_id)
         except DomainError:

@@ -1,15 +1,24 @@
-"""The one place errors become ``{"error": {"code", "message"}}`` JSON for /api."""
+"""The one place errors become responses: JSON for /api, a 303 for forms, admin pages.
+
+:func:`respond` turns any :mod:`pollserver.errors` error into what its reader understands:
+the ``{"error": {"code", "message"}}`` JSON body (the default, under /api and elsewhere), a
+303 back to the article with the message for a reader's no-JS form, the admin page shown
+again with the reason, or the admin error page when an editor's form is refused.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, jsonify, redirect, render_template, request
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from pollserver.domain.errors import DomainError
+from pollserver.errors import CsrfFailed, DomainError
+from pollserver.web import flash
 
-__all__ = ["error_response", "init_app"]
+__all__ = ["error_response", "init_app", "respond"]
 
 log = logging.getLogger("pollserver")
 
@@ -37,7 +46,24 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/api"
 
 
-def _domain_error(error: DomainError) -> Response:
+def respond(error: DomainError, *, form: tuple[str, str, str] | None = None,
+            page: Callable[[DomainError], ResponseReturnValue] | None = None
+            ) -> ResponseReturnValue:
+    """Turn ``error`` into a response.
+
+    ``page`` shows an admin page again with the reason; ``form`` is ``(kind, item id,
+    where to go back)`` for a reader's no-JS form post; an editor's refused admin form gets
+    the admin error page; everything else the JSON error body.
+    """
+    if page is not None:
+        return page(error)
+    if form is not None:
+        kind, item_id, back = form
+        return flash.store(redirect(back, code=303), kind, item_id, ok=False,
+                           message=error.message, code=error.code)
+    if isinstance(error, CsrfFailed) and request.blueprint == "admin":
+        return render_template("admin/error.html", title="Request refused", code=error.code,
+                               message=error.message), 403
     response = error_response(error.status, error.code, error.message, field=error.field)
     retry_after = getattr(error, "retry_after", None)
     if retry_after:
@@ -70,6 +96,6 @@ def _unexpected(error: Exception) -> Response | tuple[str, int]:
 
 def init_app(app: Flask) -> None:
     """Register the handlers so no error escapes as an HTML page under /api."""
-    app.register_error_handler(DomainError, _domain_error)
+    app.register_error_handler(DomainError, respond)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Response, current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from pollserver.identity import is_https
+from pollserver.web.identity import is_https
 
 __all__ = ["COOKIE", "clear", "read", "store"]
 

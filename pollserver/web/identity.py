@@ -64,7 +64,7 @@ def ensure_voter() -> str:
     if voter is None:
         check = current_app.extensions.get("pollserver.on_new_voter")
         if check is not None:
-            check()  # the limits on new identities (pollserver.newvoters) may refuse
+            check()  # the limits on new identities (pollserver.web.newvoters) may refuse
         voter = new_voter_id()
         g.voter_id = voter
         g.set_voter_cookie = True

@@ -1,0 +1,94 @@
+"""Taking part in an idea jam: submit an idea, vote for one, take a vote back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from pollserver.actions.voters import RewardGate, VoterSource, any_reward
+from pollserver.domain import jams
+from pollserver.domain.errors import NotFound
+from pollserver.domain.records import Idea, Item
+from pollserver.domain.specs import JamSpec
+from pollserver.store.base import Store
+
+__all__ = ["HONEYPOT", "IdeaSubmitted", "IdeaUnvoted", "IdeaVoted", "submit_idea",
+           "unvote_idea", "vote_idea"]
+
+#: Form field that catches bots: people never see it, so anything in it is a robot's.
+HONEYPOT = "website"
+
+
+@dataclass(frozen=True)
+class IdeaSubmitted:
+    """An idea was taken (``idea`` is ``None`` when a robot filled the honeypot: nothing kept)."""
+
+    jam_id: str
+    idea: Idea | None
+    clean: jams.IdeaInput
+    moderation: str  # published, or pending under pre-moderation
+    similar: list[Idea]
+
+
+@dataclass(frozen=True)
+class IdeaVoted:
+    """One of the voter's votes went to an idea."""
+
+    jam_id: str
+    idea_id: str
+    voter: str
+
+
+@dataclass(frozen=True)
+class IdeaUnvoted:
+    """A vote was taken back (``taken`` is false when there was none to take)."""
+
+    jam_id: str
+    idea_id: str
+    voter: str | None
+    taken: bool
+
+
+def submit_idea(store: Store, item: Item, spec: JamSpec, voter: VoterSource, *, title: object,
+                body: object, author: object, robot: bool, at: datetime,
+                reward: RewardGate = any_reward) -> IdeaSubmitted:
+    """Store a reader's idea: published at once, or pending under pre-moderation."""
+    jams.check_can_submit(jams.jam_state(spec, item.closed_at, at, archived=item.archived))
+    clean = jams.validate_idea(title, body or "", author)
+    moderation = "pending" if spec.moderation == "pre" else "published"
+    similar = jams.similar_ideas(clean.title, store.list_ideas(spec.id))
+    if robot:
+        # A robot filled the hidden field: look successful, keep nothing.
+        return IdeaSubmitted(spec.id, None, clean, moderation, similar)
+    who = voter()
+    idea = store.add_idea(spec.id, title=clean.title, body=clean.body, author=clean.author,
+                          voter_id=who, moderation=moderation, at=at)
+    if spec.reward and moderation == "published" and reward(store, spec.reward, who):
+        store.claim_code(spec.reward, who, at=at)
+    return IdeaSubmitted(spec.id, idea, clean, moderation, similar)
+
+
+def _votable(store: Store, item: Item, spec: JamSpec, idea_id: str, at: datetime) -> None:
+    idea = store.get_idea(idea_id)
+    if idea is None or idea.jam_id != spec.id:
+        raise NotFound(f"There is no idea {idea_id[:20]!r} in this jam.")
+    jams.check_can_vote(jams.jam_state(spec, item.closed_at, at, archived=item.archived))
+
+
+def vote_idea(store: Store, item: Item, spec: JamSpec, idea_id: str, voter: VoterSource, *,
+              at: datetime, reward: RewardGate = any_reward) -> IdeaVoted:
+    """Spend one of the voter's votes on an idea (within the jam's budget)."""
+    _votable(store, item, spec, idea_id, at)
+    who = voter()
+    store.vote_idea(spec.id, idea_id, who, budget=spec.votes_per_person, at=at)
+    if spec.reward and reward(store, spec.reward, who):
+        store.claim_code(spec.reward, who, at=at)
+    return IdeaVoted(spec.id, idea_id, who)
+
+
+def unvote_idea(store: Store, item: Item, spec: JamSpec, idea_id: str, voter: str | None, *,
+                at: datetime) -> IdeaUnvoted:
+    """Take back the voter's vote for an idea, if they gave one."""
+    _votable(store, item, spec, idea_id, at)
+    taken = bool(voter) and store.unvote_idea(spec.id, idea_id, voter or "")
+    return IdeaUnvoted(spec.id, idea_id, voter, taken)

@@ -1,0 +1,38 @@
+"""A voter's data rights: see everything stored about their voter id, and erase it.
+
+Erasing withdraws votes from polls and jams that are still open (closed results stay as
+published, no longer linked to the voter), takes the voter's ideas off the site, keeps only the
+score of their answers, unlinks their reward codes; the web layer drops the cookie. See
+``pollserver/store/erasure.py`` for the details every store follows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pollserver.domain.phases import phase_of
+from pollserver.domain.specs import spec_from_manifest
+from pollserver.store.base import Store
+
+__all__ = ["erase", "export"]
+
+
+def export(store: Store, voter: str) -> dict[str, Any]:
+    """Return everything stored about the voter, ready for a JSON download."""
+    return {"voter_id": voter, **store.voter_data(voter)}
+
+
+def _open_ids(store: Store, kind: str, at: datetime) -> list[str]:
+    ids = []
+    for item in store.list_items(kind):
+        spec = spec_from_manifest(kind, item.spec)
+        if phase_of(item, spec, at) != "closed":
+            ids.append(item.id)
+    return ids
+
+
+def erase(store: Store, voter: str, *, at: datetime) -> dict[str, int]:
+    """Forget the voter; return how many records were withdrawn or anonymised."""
+    return store.erase_voter(voter, withdraw_polls=_open_ids(store, "poll", at),
+                             withdraw_jams=_open_ids(store, "jam", at))

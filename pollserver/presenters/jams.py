@@ -1,0 +1,194 @@
+"""A jam as readers see it: phase, vote budget, ideas (with the reader's own fields), winners.
+
+The API's JSON, the server-rendered ``/jams/ID`` page and the editor's view all build on
+:func:`jam_view`, so they always agree. A jam's ideas are prepared once per version of the jam
+and shared by every reader (:class:`_JamIdeas`); a GET then only adds the reader's fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Any
+
+from flask import current_app
+
+from pollserver.domain import jams
+from pollserver.domain.records import Idea, Item
+from pollserver.domain.specs import JamSpec, iso_utc
+from pollserver.presenters.markup import idea_html
+from pollserver.presenters.polls import reward_view
+from pollserver.web.context import get_store, now
+
+__all__ = ["idea_view", "jam_json", "jam_view"]
+
+
+def _public_row(idea: Idea, titles: dict[str, str]) -> dict[str, Any]:
+    """Return one idea as listed to everyone: all but the per-voter fields."""
+    pending = idea.moderation != "published"
+    return {
+        "id": idea.id,
+        "title": idea.title,
+        "body": idea.body,
+        "author": idea.author,
+        "votes": idea.votes,
+        "status": idea.moderation if pending else idea.status,
+        "moderation": idea.moderation,
+        "winner": idea.winner,
+        "merged_into": idea.merged_into,
+        "merged_into_title": titles.get(idea.merged_into or ""),
+        "created_at": iso_utc(idea.created_at),
+    }
+
+
+def idea_view(idea: Idea, voter: str | None, mine_votes: set[str],
+              titles: dict[str, str]) -> dict[str, Any]:
+    """Return one idea as listed to this voter."""
+    return {**_public_row(idea, titles), "voted_by_me": idea.id in mine_votes,
+            "mine": voter is not None and idea.voter_id == voter}
+
+
+class _JamIdeas:
+    """A jam's ideas prepared for listing, shared by every reader of one version of the jam.
+
+    Built from ``list_ideas`` once per :meth:`Store.jam_version` (per request when the store
+    cannot tell versions apart); a GET then only adds the reader's own fields.
+    """
+
+    def __init__(self, version: Hashable | None, ideas: list[Idea]) -> None:
+        self.version = version
+        titles = {i.id: i.title for i in ideas}
+        self.rows = {i.id: _public_row(i, titles) for i in ideas}
+        self.published = [i for i in ideas if i.moderation == "published"]
+        self.winners = [{"id": i.id, "title": i.title, "author": i.author, "votes": i.votes}
+                        for i in jams.sort_ideas([i for i in self.published if i.winner], "top")]
+        self.authored: dict[str, set[str]] = {}
+        self.pending: dict[str, list[Idea]] = {}
+        self.published_authors: set[str] = set()
+        for idea in ideas:
+            if idea.voter_id is None:
+                continue
+            self.authored.setdefault(idea.voter_id, set()).add(idea.id)
+            if idea.moderation == "published":
+                self.published_authors.add(idea.voter_id)
+            elif idea.moderation == "pending":
+                self.pending.setdefault(idea.voter_id, []).append(idea)
+        self._orders: dict[str, list[str]] = {}
+        self._json: dict[str, str] | None = None
+        self._plain: dict[str, bytes] = {}
+
+    def shown(self, voter: str | None, sort: str) -> list[str]:
+        """Return the ids listed to ``voter``: published ideas and their own pending ones."""
+        own = self.pending.get(voter) if voter is not None else None
+        if own:
+            return [i.id for i in jams.sort_ideas(self.published + own, sort)]
+        order = self._orders.get(sort)
+        if order is None:
+            order = self._orders[sort] = [i.id for i in jams.sort_ideas(self.published, sort)]
+        return order
+
+    def json_heads(self) -> dict[str, str]:
+        """Return each row as JSON without its closing brace (the reader's fields go there)."""
+        if self._json is None:
+            dumps = current_app.json.dumps
+            self._json = {key: dumps(row, separators=(",", ":"))[:-1]
+                          for key, row in self.rows.items()}
+        return self._json
+
+    def ideas_json(self, sort: str, voter: str | None, mine_votes: set[str]) -> bytes:
+        """Return the ``ideas`` array's items as JSON for this reader (no brackets).
+
+        Readers with no votes and no ideas here (most of them) all get the same bytes, built
+        once per version and sort.
+        """
+        own = self.authored.get(voter, set()) if voter is not None else set()
+        if not mine_votes and not own:
+            plain = self._plain.get(sort)
+            if plain is None:
+                tail, heads = _TAILS[(False, False)], self.json_heads()
+                plain = self._plain[sort] = ",".join(
+                    [heads[i] + tail for i in self.shown(None, sort)]).encode()
+            return plain
+        heads = self.json_heads()
+        return ",".join([heads[i] + _TAILS[(i in mine_votes, i in own)]
+                         for i in self.shown(voter, sort)]).encode()
+
+
+_JAM_CACHE = "pollserver.jam_ideas"
+
+
+def _jam_ideas(jam_id: str) -> _JamIdeas:
+    store = get_store()
+    version = store.jam_version(jam_id)  # read before the ideas: may label newer, never older
+    if version is None:
+        return _JamIdeas(None, store.list_ideas(jam_id))
+    cache: dict[str, _JamIdeas] = current_app.extensions.setdefault(_JAM_CACHE, {})
+    entry = cache.get(jam_id)
+    if entry is None or entry.version != version:
+        entry = cache[jam_id] = _JamIdeas(version, store.list_ideas(jam_id))
+    return entry
+
+
+def _jam_head(item: Item, spec: JamSpec, voter: str | None, sort: str, entry: _JamIdeas,
+              mine_votes: set[str]) -> dict[str, Any]:
+    state = jams.jam_state(spec, item.closed_at, now(), archived=item.archived)
+    took_part = bool(mine_votes) or (voter is not None and voter in entry.published_authors)
+    closed_early = item.closed_at is not None and state.phase == "closed"
+    return {
+        "id": spec.id,
+        "title": spec.title,
+        "prompt": spec.prompt,
+        "phase": state.phase,
+        "submit_open": state.submit_open,
+        "vote_open": state.vote_open,
+        "opens": iso_utc(spec.submit_from),
+        "submit_from": iso_utc(spec.submit_from),
+        "vote_from": iso_utc(spec.vote_from),
+        "closes": iso_utc(item.closed_at if closed_early else spec.closes),
+        "moderation": spec.moderation,
+        "votes_per_person": spec.votes_per_person,
+        "my_votes_left": jams.votes_left(spec.votes_per_person, len(mine_votes)),
+        "max_winners": spec.max_winners,
+        "sort": sort,
+        "ideas": None,
+        "winners": [dict(w) for w in entry.winners],
+        "reward": reward_view(spec.reward, voter, took_part=took_part),
+        "url": item.url or None,
+    }
+
+
+def jam_view(item: Item, spec: JamSpec, voter: str | None, sort: str = "top", *,
+             html: bool = False) -> dict[str, Any]:
+    """Build the jam's public JSON for this voter: phase, budget, ideas, winners.
+
+    ``html`` adds each idea's ``body_html`` (sanitised Markdown) for the server-rendered page;
+    the JSON API leaves it out (``engage.js`` shows ``body`` as text).
+    """
+    entry = _jam_ideas(spec.id)
+    mine_votes = get_store().idea_votes_of(spec.id, voter) if voter else set()
+    body = _jam_head(item, spec, voter, sort, entry, mine_votes)
+    own = entry.authored.get(voter, set()) if voter is not None else set()
+    ideas = []
+    for idea_id in entry.shown(voter, sort):
+        row = {**entry.rows[idea_id], "voted_by_me": idea_id in mine_votes,
+               "mine": idea_id in own}
+        if html:
+            row["body_html"] = idea_html(row["body"])
+        ideas.append(row)
+    body["ideas"] = ideas
+    return body
+
+
+#: The reader's own fields closing each idea's JSON, by (voted_by_me, mine).
+_TAILS = {(v, m): f',"voted_by_me":{str(v).lower()},"mine":{str(m).lower()}}}'
+          for v in (False, True) for m in (False, True)}
+
+
+def jam_json(item: Item, spec: JamSpec, voter: str | None, sort: str = "top") -> bytes:
+    """Return :func:`jam_view` as JSON, reusing the jam's pre-encoded idea rows."""
+    entry = _jam_ideas(spec.id)
+    mine_votes = get_store().idea_votes_of(spec.id, voter) if voter else set()
+    body = _jam_head(item, spec, voter, sort, entry, mine_votes)
+    del body["ideas"]
+    head = current_app.json.dumps(body, separators=(",", ":"))
+    return b"".join((head[:-1].encode(), b',"ideas":[',
+                     entry.ideas_json(sort, voter, mine_votes), b"]}\n"))
