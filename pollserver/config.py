@@ -31,6 +31,16 @@ SETTINGS = (
     Setting("POLLSERVER_SECRET_KEY", "", "signs cookies; generated once into the data dir"),
     Setting("POLLSERVER_RATE_LIMITS", "on",
             "`on`, `off`, or a Flask-Limiter spec such as `60/minute`"),
+    Setting("POLLSERVER_FIRST_WRITE_WINDOW", "5",
+            "seconds in which cookie-less writes from one address on one item are one burst"),
+    Setting("POLLSERVER_FIRST_WRITE_BURST", "1",
+            "cookie-less writes per address and item in that window; the rest get 429"),
+    Setting("POLLSERVER_NEW_VOTERS", "20/hour",
+            "new voter ids one client address may receive (a limits spec)"),
+    Setting("POLLSERVER_REWARDS_PER_ADDRESS", "1/day",
+            "reward codes one client address may receive from one pool"),
+    Setting("POLLSERVER_SUSPICIOUS_NEW_VOTERS", "5",
+            "new voters from one address on one item in a minute that the admin is shown"),
     Setting("POLLSERVER_REDIS_URL", "", "shared rate-limit storage for several processes"),
     Setting("POLLSERVER_TRUSTED_PROXIES", "0", "how many proxies' X-Forwarded-For to trust"),
     Setting("POLLSERVER_SITE_DIR", "output/", "static site served in the embedded setup"),
@@ -64,6 +74,11 @@ class Settings:
     database_url: str | None = None
     secret_key: str | None = None
     rate_limits: str = "on"
+    first_write_window: int = 5
+    first_write_burst: int = 1
+    new_voters: str = "20/hour"
+    rewards_per_address: str = "1/day"
+    suspicious_new_voters: int = 5
     redis_url: str | None = None
     trusted_proxies: int = 0
     public_origin: str | None = None
@@ -92,6 +107,11 @@ class Settings:
             database_url=get("POLLSERVER_DATABASE_URL") or None,
             secret_key=get("POLLSERVER_SECRET_KEY") or None,
             rate_limits=get("POLLSERVER_RATE_LIMITS") or "on",
+            first_write_window=int(get("POLLSERVER_FIRST_WRITE_WINDOW") or 5),
+            first_write_burst=int(get("POLLSERVER_FIRST_WRITE_BURST") or 1),
+            new_voters=get("POLLSERVER_NEW_VOTERS") or "20/hour",
+            rewards_per_address=get("POLLSERVER_REWARDS_PER_ADDRESS") or "1/day",
+            suspicious_new_voters=int(get("POLLSERVER_SUSPICIOUS_NEW_VOTERS") or 5),
             redis_url=get("POLLSERVER_REDIS_URL") or None,
             trusted_proxies=int(get("POLLSERVER_TRUSTED_PROXIES") or 0),
             public_origin=(get("POLLSERVER_PUBLIC_ORIGIN") or "").rstrip("/") or None,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pollserver.actions.rewards import claim_reward
-from pollserver.actions.voters import VoterSource
+from pollserver.actions.voters import RewardGate, VoterSource, any_reward
 from pollserver.domain import events, jams
 from pollserver.domain.errors import NotFound
 from pollserver.domain.records import Idea, Item
@@ -51,7 +51,8 @@ class IdeaUnvoted:
 
 
 def submit_idea(store: Store, item: Item, spec: JamSpec, voter: VoterSource, *, title: object,
-                body: object, author: object, robot: bool, at: datetime) -> IdeaSubmitted:
+                body: object, author: object, robot: bool, at: datetime,
+                reward: RewardGate = any_reward) -> IdeaSubmitted:
     """Store a reader's idea: published at once, or pending under pre-moderation."""
     jams.check_can_submit(jams.jam_state(spec, item.closed_at, at, archived=item.archived))
     clean = jams.validate_idea(title, body or "", author)
@@ -65,7 +66,7 @@ def submit_idea(store: Store, item: Item, spec: JamSpec, voter: VoterSource, *, 
     idea = store.emit(created).add_idea(spec.id, title=clean.title, body=clean.body,
                                         author=clean.author, voter_id=who,
                                         moderation=moderation, at=at)
-    if spec.reward and moderation == "published":
+    if spec.reward and moderation == "published" and reward(store, spec.reward, who):
         claim_reward(store, spec.reward, who, at=at)
     return IdeaSubmitted(spec.id, idea, clean, moderation, similar)
 
@@ -78,12 +79,12 @@ def _votable(store: Store, item: Item, spec: JamSpec, idea_id: str, at: datetime
 
 
 def vote_idea(store: Store, item: Item, spec: JamSpec, idea_id: str, voter: VoterSource, *,
-              at: datetime) -> IdeaVoted:
+              at: datetime, reward: RewardGate = any_reward) -> IdeaVoted:
     """Spend one of the voter's votes on an idea (within the jam's budget)."""
     _votable(store, item, spec, idea_id, at)
     who = voter()
     store.vote_idea(spec.id, idea_id, who, budget=spec.votes_per_person, at=at)
-    if spec.reward:
+    if spec.reward and reward(store, spec.reward, who):
         claim_reward(store, spec.reward, who, at=at)
     return IdeaVoted(spec.id, idea_id, who)
 

@@ -1,7 +1,9 @@
 """A voter's data rights: see everything stored about their voter id, and erase it.
 
 Erasing withdraws votes from polls and jams that are still open (closed results stay as
-published, without the voter id), anonymises ideas and survey answers, and drops the cookie.
+published, no longer linked to the voter), takes the voter's ideas off the site, keeps only the
+score of their answers, unlinks their reward codes; the web layer drops the cookie. See
+``pollserver/store/erasure.py`` for the details every store follows.
 """
 
 from __future__ import annotations
@@ -33,9 +35,12 @@ def _open_ids(store: Store, kind: str, at: datetime) -> list[str]:
 def erase(store: Store, voter: str, *, at: datetime) -> dict[str, int]:
     """Forget the voter; return how many records were withdrawn or anonymised.
 
-    Their follows (and so the addresses they gave) and their feed address go too.
+    Their follows (and so the addresses they gave) and their feed address go too, first: the
+    embedded store compacts its files after ``erase_voter``, which must also drop the journal
+    line of this step (it names the voter).
     """
+    follows = store.erase_follows(voter)
     counts = store.erase_voter(voter, withdraw_polls=_open_ids(store, "poll", at),
                                withdraw_jams=_open_ids(store, "jam", at))
-    counts["follows"] = store.erase_follows(voter)
+    counts["follows"] = follows
     return counts

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pollserver.actions.rewards import claim_reward
-from pollserver.actions.voters import VoterSource
+from pollserver.actions.voters import RewardGate, VoterSource, any_reward
 from pollserver.domain.phases import phase_of
 from pollserver.domain.polls import require_open, results_visible, validate_choices
 from pollserver.domain.records import Item, Tally
@@ -28,7 +28,7 @@ class Voted:
 
 
 def vote(store: Store, item: Item, spec: PollSpec, raw_choices: object, voter: VoterSource,
-         *, at: datetime) -> Voted:
+         *, at: datetime, reward: RewardGate = any_reward) -> Voted:
     """Record the voter's choices; one vote per voter, replaced only when the poll allows."""
     state = phase_of(item, spec, at)
     require_open(state, "poll")
@@ -41,6 +41,6 @@ def vote(store: Store, item: Item, spec: PollSpec, raw_choices: object, voter: V
                                                replace=spec.changeable, at=at)
     else:
         store.record_vote(spec.id, who, choices, replace=spec.changeable, at=at)
-    if spec.reward:
+    if spec.reward and reward(store, spec.reward, who):
         claim_reward(store, spec.reward, who, at=at)
     return Voted(spec.id, who, tuple(choices), state, tally)

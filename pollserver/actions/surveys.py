@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from pollserver.actions.rewards import claim_reward
-from pollserver.actions.voters import VoterSource
+from pollserver.actions.voters import RewardGate, VoterSource, any_reward
 from pollserver.domain import events
 from pollserver.domain.phases import phase_of
 from pollserver.domain.polls import require_open
@@ -32,7 +32,8 @@ class Answered:
 
 
 def answer(store: Store, item: Item, spec: SurveySpec, voter: VoterSource, *, score: Any,
-           comment: Any, consent_to_quote: Any, at: datetime) -> Answered:
+           comment: Any, consent_to_quote: Any, at: datetime,
+           reward: RewardGate = any_reward) -> Answered:
     """Store the voter's one answer (fields as sent): score, comment, consent to quote."""
     require_open(phase_of(item, spec, at), "survey")
     score = parse_score(score)
@@ -43,7 +44,7 @@ def answer(store: Store, item: Item, spec: SurveySpec, voter: VoterSource, *, sc
     store.emit(events.survey_answered(spec.id, score, category, at=at)).add_response(
         spec.id, voter_id=who, score=score, category=category, comment=comment,
         consent_to_quote=consent, at=at)
-    if spec.reward:
+    if spec.reward and reward(store, spec.reward, who):
         # Everyone who answers is thanked alike: the reward never depends on the score,
         # and nothing is ever given for leaving a review.
         claim_reward(store, spec.reward, who, at=at)

@@ -6,14 +6,15 @@ The session itself, the ``editor_required`` guard and the CSRF tokens are in
 
 from __future__ import annotations
 
+import secrets
 import time
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import (
     Response,
     current_app,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -24,10 +25,18 @@ from flask import (
 
 from pollserver.admin import bp
 from pollserver.admin.audit import record
+from pollserver.domain.paths import local_path
 from pollserver.errors import RateLimited
 from pollserver.ops.passwords import needs_rehash, verify
-from pollserver.web.context import get_store
-from pollserver.web.editors import LIFETIME, check_csrf, csrf_token, current_editor, editor_required
+from pollserver.web.context import get_store, now
+from pollserver.web.editors import (
+    LIFETIME,
+    check_csrf,
+    csrf_token,
+    current_editor,
+    editor_required,
+    session_hash,
+)
 
 __all__ = ["login", "logout", "safe_next"]
 
@@ -35,11 +44,9 @@ LOGIN_FAILED = "That username and password do not match an editor account."
 
 
 def safe_next(target: str | None, default: str = "/admin/") -> str:
-    """Return ``target`` if it is a path on this site, else ``default`` (no open redirect)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return default
-    parts = urlsplit(target)
-    return default if parts.scheme or parts.netloc else target
+    """Return ``target`` if it is a path on this site, else ``default`` (no open redirect,
+    no header splitting)."""
+    return local_path(target) or default
 
 
 def _login_page(status: int = 200, error: str | None = None, **extra: Any) -> Response:
@@ -55,7 +62,7 @@ def _login_page(status: int = 200, error: str | None = None, **extra: Any) -> Re
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Response:
     """Show the login form; on POST check the password (rate-limited per client IP)."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # Flask answers HEAD with this view too
         return _login_page()
     check_csrf()
     try:
@@ -76,7 +83,10 @@ def login() -> Response:
     kept = session.get("kept")
     session.clear()  # a fresh session (and CSRF token) at every login: no fixation
     session.permanent = True
-    session.update(editor=username, since=time.time())
+    sid = secrets.token_urlsafe(32)
+    get_store().add_editor_session(session_hash(sid), username, at=now())
+    session.update(editor=username, since=time.time(), sid=sid)
+    g.pop("editor_checked", None)
     if kept:
         session["kept"] = kept
     record("login", "editor:" + username)
@@ -112,5 +122,17 @@ def session_info() -> Response:
 def logout() -> Response:
     """End the editor's session (a POST with the CSRF token, so no link can log you out)."""
     record("logout", "editor:" + (current_editor() or ""))
+    get_store().revoke_editor_sessions(session_hash=session_hash(str(session.get("sid"))))
+    session.clear()
+    return redirect(url_for("admin.login"))
+
+
+@bp.post("/logout-everywhere")
+@editor_required
+def logout_everywhere() -> Response:
+    """End every session of this editor, on every device (a copied cookie stops working)."""
+    editor = current_editor() or ""
+    ended = get_store().revoke_editor_sessions(username=editor)
+    record("logout.everywhere", "editor:" + editor, sessions=ended)
     session.clear()
     return redirect(url_for("admin.login"))

@@ -15,6 +15,7 @@ from pollserver.domain.attention import collect
 from pollserver.domain.surveys import nps, trend
 from pollserver.ops.sync import manifest_content
 from pollserver.web.context import get_store, now
+from pollserver.web.newvoters import suspicious_bursts
 
 
 @bp.get("/")
@@ -35,4 +36,5 @@ def dashboard() -> str:
     site_dir = current_app.extensions["pollserver.settings"].site_dir
     manifest = manifest_content(Path(site_dir) / "engage" / "manifest.json" if site_dir else None)
     data["attention"] = collect(get_store(), manifest, now())
-    return render_template("admin/dashboard.html", title="Dashboard", **data, **sent_summary())
+    return render_template("admin/dashboard.html", title="Dashboard",
+                           bursts=suspicious_bursts(get_store()), **data, **sent_summary())

@@ -6,8 +6,9 @@ from flask import Response, redirect, render_template, request, url_for
 
 from pollserver.admin import bp
 from pollserver.admin.audit import record
-from pollserver.admin.auth import editor_required
+from pollserver.admin.auth import current_editor, editor_required
 from pollserver.domain.specs import ID_RE
+from pollserver.domain.text import problem_of
 from pollserver.web.context import get_store
 
 #: Admin uploads may be larger than a reader's vote (a file of thousands of codes).
@@ -17,9 +18,9 @@ MAX_CODE = 200
 
 @bp.before_request
 def _allow_bigger_uploads() -> None:
-    # Flask 3.1 lets one request raise the app-wide 16 KiB cap; only signed-in editors
-    # get past the form handlers, and the cap still bounds memory.
-    if request.endpoint == "admin.load_codes":
+    # Flask 3.1 lets one request raise the app-wide 16 KiB cap; only for a signed-in
+    # editor, so nobody else can make the server read 2 MB before being turned away.
+    if request.endpoint == "admin.load_codes" and current_editor() is not None:
         request.max_content_length = UPLOAD_LIMIT
         request.max_form_memory_size = UPLOAD_LIMIT
 
@@ -72,6 +73,9 @@ def load_codes() -> Response | tuple[str, int]:
         errors["codes"] = "Paste at least one code, or choose a file."
     if any(len(code) > MAX_CODE for code in codes):
         errors["codes"] = f"Codes must be at most {MAX_CODE} characters."
+    bad = next((problem for code in codes if (problem := problem_of(code))), None)
+    if bad:
+        errors["codes"] = f"Codes must be plain text; one contains {bad}."
     if errors:
         return _page(400, errors, form={"pool": pool, "codes": request.form.get("codes", "")})
     added = get_store().add_codes(pool, codes)

@@ -18,6 +18,7 @@ from pollserver.errors import BadRequest, DomainError
 from pollserver.web import flash
 from pollserver.web.context import get_store
 from pollserver.web.errors import respond
+from pollserver.web.newvoters import writing_to
 from pollserver.web.security import check_same_origin
 
 __all__ = ["is_form", "parse_body", "reply", "state_changing"]
@@ -85,6 +86,7 @@ def state_changing(
             check_same_origin()
             body = _body()
             try:
+                writing_to(kind, str(kwargs.get(f"{kind}_id", "")))
                 current_app.extensions["pollserver.limits"].check(limit)
                 return view(body=body, **kwargs)
             except DomainError as error:

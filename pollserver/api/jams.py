@@ -26,6 +26,7 @@ from pollserver.presenters.jams import jam_json, jam_view
 from pollserver.presenters.leaderboard import hub_champions
 from pollserver.web.context import get_store, load, now
 from pollserver.web.identity import current_voter, ensure_voter
+from pollserver.web.newvoters import reward_gate
 
 __all__ = ["safe_next"]
 
@@ -93,7 +94,8 @@ def submit_idea(jam_id: str, body: Any) -> Response:
     item, spec = load("jam", jam_id)
     done = actions.submit_idea(get_store(), item, spec, ensure_voter, title=body.get("title"),
                                body=body.get("body"), author=body.get("author"),
-                               robot=bool(body.get(HONEYPOT)), at=now())
+                               robot=bool(body.get(HONEYPOT)), at=now(),
+                               reward=reward_gate)
     clean, moderation = done.clean, done.moderation
     payload = {"title": clean.title, "body": clean.body, "author": clean.author,
                "status": moderation, "similar": [_brief(i) for i in done.similar]}
@@ -128,7 +130,7 @@ def vote_idea(jam_id: str, idea_id: str, body: Any) -> Response:
                    else "You had not voted for that idea.")
     else:
         voter = actions.vote_idea(get_store(), item, spec, idea_id, ensure_voter,
-                                  at=now()).voter
+                                  at=now(), reward=reward_gate).voter
         message = "Thanks, your vote counted."
     return reply("jam", spec.id, jam_view(item, spec, voter, _sort_arg()), message=message,
                  anchor=f"idea-{idea_id}")

@@ -12,6 +12,7 @@ from pollserver.api.guards import reply, state_changing
 from pollserver.presenters.polls import poll_view
 from pollserver.web.context import get_store, load, now
 from pollserver.web.identity import current_voter, ensure_voter
+from pollserver.web.newvoters import reward_gate
 
 
 @bp.get("/polls/<poll_id>")
@@ -27,7 +28,8 @@ def vote(poll_id: str, body: Any) -> Response:
     """Record a vote; one per voter, changeable only when the editor allowed it."""
     item, spec = load("poll", poll_id)
     raw = body.getlist("choices") if hasattr(body, "getlist") else body.get("choices")
-    done = polls.vote(get_store(), item, spec, raw, ensure_voter, at=now())
+    done = polls.vote(get_store(), item, spec, raw, ensure_voter, at=now(),
+                      reward=reward_gate)
     return reply("poll", spec.id, poll_view(item, spec, done.voter, done.choices,
                                             tally=done.tally, state=done.state),
                  message="Thanks, your vote counted.")

@@ -16,6 +16,7 @@ from pollserver.domain.surveys import invite
 from pollserver.presenters.polls import reward_view
 from pollserver.web.context import get_store, load, now
 from pollserver.web.identity import current_voter, ensure_voter
+from pollserver.web.newvoters import reward_gate
 
 THANKS = {
     "promoter": "Thank you! We are glad you would recommend us.",
@@ -72,7 +73,8 @@ def answer(survey_id: str, body: Any) -> Response:
     item, spec = load("survey", survey_id)
     done = surveys.answer(get_store(), item, spec, ensure_voter, score=body.get("score"),
                           comment=body.get("comment"),
-                          consent_to_quote=body.get("consent_to_quote"), at=now())
+                          consent_to_quote=body.get("consent_to_quote"), at=now(),
+                          reward=reward_gate)
     payload = {
         "category": done.category,
         "invite": invite(spec, done.category, comment=done.comment,

@@ -28,6 +28,7 @@ from datetime import datetime
 from pollserver.domain.errors import BadRequest, Conflict, PollClosed, PollNotOpen
 from pollserver.domain.records import Idea
 from pollserver.domain.specs import JamSpec
+from pollserver.domain.text import clean_text
 
 __all__ = [
     "AUTHOR_MAX",
@@ -61,8 +62,6 @@ in into is it its let make me more my new no not of on or our please should so s
 their them there this to too up us use we what when which will with would you your
 """.split())
 _WORD_RE = re.compile(r"[a-z0-9]+")
-# Letters, digits, punctuation and spaces only: control characters never reach the store.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -139,7 +138,7 @@ def _clean(value: object, name: str, limit: int) -> str:
         return ""
     if not isinstance(value, str):
         raise BadRequest(f"{name} must be text.", field=name)
-    text = unicodedata.normalize("NFC", _CONTROL_RE.sub("", value)).strip()
+    text = clean_text(value, name).strip()
     if len(text) > limit:
         raise BadRequest(f"The {name} can be at most {limit:,} characters.", field=name)
     return text
@@ -153,7 +152,7 @@ def validate_idea(title: object, body: object, author: object = None) -> IdeaInp
                          field="title")
     if len(clean_title) > TITLE_MAX:
         raise BadRequest(f"The title can be at most {TITLE_MAX} characters.", field="title")
-    clean_body = _clean(body, "body", BODY_MAX).replace("\r\n", "\n")
+    clean_body = _clean(body, "body", BODY_MAX)
     clean_author = " ".join(_clean(author, "author", AUTHOR_MAX).split())
     return IdeaInput(clean_title, clean_body, clean_author or None)
 

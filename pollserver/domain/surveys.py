@@ -17,6 +17,7 @@ from urllib.parse import quote, urlencode
 
 from pollserver.domain.errors import BadRequest
 from pollserver.domain.specs import SurveySpec
+from pollserver.domain.text import clean_text
 
 __all__ = [
     "CATEGORIES",
@@ -61,7 +62,7 @@ def clean_comment(value: Any) -> str:
         return ""
     if not isinstance(value, str):
         raise BadRequest("comment must be text.", field="comment")
-    text = value.strip()
+    text = clean_text(value, "comment").strip()
     if len(text) > MAX_COMMENT:
         raise BadRequest(f"comment must be at most {MAX_COMMENT} characters.", field="comment")
     return text

@@ -7,7 +7,7 @@ import hmac
 import secrets
 from datetime import date
 
-__all__ = ["hash_ip", "new_voter_id"]
+__all__ = ["erase_hash", "hash_ip", "new_voter_id"]
 
 
 def new_voter_id() -> str:
@@ -23,3 +23,12 @@ def hash_ip(secret: str, ip: str, day: date) -> str:
     """
     day_key = hmac.new(secret.encode(), f"ip-key:{day.isoformat()}".encode(), hashlib.sha256)
     return hmac.new(day_key.digest(), ip.encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def erase_hash(salt: str, voter_id: str) -> str:
+    """Return the salted hash an erase record carries instead of the voter id.
+
+    Voter ids are 128 random bits, so the hash cannot be reversed; with a fresh random salt
+    per erase, records of two erasures cannot be linked either.
+    """
+    return hmac.new(salt.encode(), voter_id.encode(), hashlib.sha256).hexdigest()

@@ -9,22 +9,34 @@ from pollserver.domain.polls import results_visible
 from pollserver.domain.records import Item, Tally
 from pollserver.domain.specs import PollSpec, iso_utc
 from pollserver.web.context import get_store, now
+from pollserver.web.newvoters import reward_limited
 
 __all__ = ["poll_view", "reward_view"]
 
 
 def reward_view(pool: str | None, voter: str | None, *, took_part: bool) -> dict | None:
-    """Describe the voter's reward: the code they hold, none left, or not earned yet."""
+    """Describe the voter's reward: the code they hold, none left, one already given to this
+    connection today, or not earned yet."""
     if not pool:
         return None
     code = get_store().code_of(pool, voter) if voter else None
     status = "claimed" if code else ("empty" if took_part else "available")
+    if status == "empty" and (reward_limited(pool) or _codes_left(pool)):
+        status = "limited"
     messages = {
         "claimed": "Thanks for taking part! Here is your code.",
         "empty": "Thanks for taking part! The reward codes have all been given out.",
-        "available": "Take part to receive a reward code.",
+        "limited": "Thanks for taking part! Rewards are one per person and one per "
+                   "connection a day, and this connection has had its code today.",
+        "available": "Take part to receive a reward code (one per person and one per "
+                     "connection a day).",
     }
     return {"pool": pool, "code": code, "status": status, "message": messages[status]}
+
+
+def _codes_left(pool: str) -> bool:
+    total, claimed = get_store().pool_stats().get(pool, (0, 0))
+    return total > claimed
 
 
 _UNKNOWN: Any = object()

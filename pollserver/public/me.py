@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, redirect, render_template, request
+from flask import Response, current_app, redirect, render_template, request
 
 from pollserver.actions import me
+from pollserver.errors import RateLimited
 from pollserver.public import bp
 from pollserver.public.feed import feed_token_of
 from pollserver.public.since import remember_visit, since_last_visit
@@ -37,12 +38,20 @@ def me_page() -> str:
 def me_erase() -> Response:
     """Erase this voter's data (the no-JS form behind the page's button)."""
     check_same_origin()
+    try:
+        current_app.extensions["pollserver.limits"].check("me")  # as DELETE /api/me
+    except RateLimited as error:
+        response = flash.store(redirect("/me", code=303), "me", "me", ok=False,
+                               message=error.message, code=error.code)
+        response.headers["Retry-After"] = str(error.retry_after)
+        return response
     voter = current_voter()
     if voter is not None and request.form.get("confirm") == "yes":
         counts = me.erase(get_store(), voter, at=now())
         forget_voter()
-        message = (f"Done. We withdrew {counts['votes'] + counts['idea_votes']} votes and "
-                   f"anonymised {counts['ideas'] + counts['responses']} ideas and answers.")
+        message = (f"Done. We withdrew {counts['votes'] + counts['idea_votes']} votes, took "
+                   f"{counts['ideas']} ideas off the site and anonymised "
+                   f"{counts['responses']} answers.")
         ok = True
     else:
         ok, message = False, "Nothing was erased. Tick the box to confirm."

@@ -15,6 +15,7 @@ from flask import Blueprint, Flask, Response, abort, current_app, send_file
 from werkzeug.routing import BaseConverter
 from werkzeug.security import safe_join
 
+from pollserver.presenters.livephase import live_jam_phases
 from pollserver.presenters.status import render_status
 from pollserver.web import flash
 
@@ -44,6 +45,10 @@ def _site_dir() -> Path:
 
 
 def _resolve(root: Path, path: str) -> Path | None:
+    """Return the file under ``root`` for ``path``; never a dotfile (``.git``, ``.env``) and
+    never a file reached through a symlink pointing out of the site."""
+    if any(part.startswith(".") and part != ".well-known" for part in path.split("/")):
+        return None
     joined = safe_join(str(root), path) if path else str(root)
     if joined is None:
         return None
@@ -52,7 +57,9 @@ def _resolve(root: Path, path: str) -> Path | None:
         target = target / "index.html"
     if not target.is_file() and not target.suffix and target.with_suffix(".html").is_file():
         target = target.with_suffix(".html")
-    return target if target.is_file() else None
+    if not target.is_file() or not target.resolve().is_relative_to(root.resolve()):
+        return None
+    return target
 
 
 def _cache_control(response: Response, path: str) -> Response:
@@ -74,9 +81,20 @@ def _with_outcome(target: Path, outcome: dict) -> Response:
             return match.group(0)
         return render_status(match.group(1), match.group(2), outcome)
 
-    response = Response(STATUS_SLOT.sub(fill, html), mimetype="text/html")
+    response = Response(live_jam_phases(STATUS_SLOT.sub(fill, html)), mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return flash.clear(response)
+
+
+def _with_live_jams(target: Path) -> Response | None:
+    """Serve a page holding a jam whose phase changed since the build, rewritten; else None."""
+    html = target.read_text(encoding="utf-8")
+    live = live_jam_phases(html)
+    if live == html:
+        return None
+    response = Response(live, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @bp.route("/", defaults={"path": ""}, methods=["GET", "HEAD"])
@@ -96,6 +114,8 @@ def page(path: str) -> Response:
     outcome = flash.read() if target.suffix == ".html" else None
     if outcome:
         return _with_outcome(target, outcome)
+    if target.suffix == ".html" and (live := _with_live_jams(target)) is not None:
+        return live
     response = send_file(target, conditional=True, etag=True, max_age=None)
     return _cache_control(response, str(target.relative_to(root)))
 

@@ -208,6 +208,20 @@ class Store(Outbox, ABC):
     def list_audit(self, limit: int = 500) -> list[AuditEntry]:
         """Return the newest audit entries first."""
 
+    @abstractmethod
+    def add_editor_session(self, session_hash: str, username: str, *, at: datetime) -> None:
+        """Remember a signed-in editor's session (by a hash of its id, never the id)."""
+
+    @abstractmethod
+    def editor_session(self, session_hash: str) -> str | None:
+        """Return the editor of a live session, or ``None`` once it was revoked."""
+
+    @abstractmethod
+    def revoke_editor_sessions(self, *, session_hash: str | None = None,
+                               username: str | None = None) -> int:
+        """Revoke one session (log out) or every session of an editor (sign out
+        everywhere); return how many were live."""
+
     # -- voters ------------------------------------------------------------------------
 
     @abstractmethod

@@ -47,6 +47,8 @@ def iter_tables(state: State, meta: dict[str, Any]
     yield "admins", ({"username": u, "hash": h} for u, h in state.admins.items())
     yield "audit", (dict(asdict(a), at=_iso(a.at)) for a in state.audit)
     yield from outbox_tables(state)
+    yield "editor_sessions", ({"session": key, "username": name, "at": at}
+                              for key, (name, at) in state.editor_sessions.items())
 
 
 def _code_rows(state: State) -> Iterator[dict[str, Any]]:
@@ -100,4 +102,6 @@ def from_tables(tables: dict[str, dict[str, dict[str, Any]]]) -> tuple[State, di
     for doc in tables.get("audit", {}).values():
         state.audit.append(AuditEntry(**dict(doc, at=datetime.fromisoformat(doc["at"]))))
     load_outbox(state, tables)
+    for doc in tables.get("editor_sessions", {}).values():
+        state.editor_sessions[doc["session"]] = (doc["username"], doc["at"])
     return state, meta

@@ -6,6 +6,7 @@ class plus a journal, so the rules live in exactly one place (``state.py``).
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport, Tally
+from pollserver.domain.voters import erase_hash
 from pollserver.store.base import Store
 from pollserver.store.memory_outbox import MemoryOutbox
 from pollserver.store.state import State
@@ -176,6 +178,19 @@ class MemoryStore(MemoryOutbox, Store):
         with self.reading() as state:
             return list(reversed(state.audit[-limit:]))
 
+    def add_editor_session(self, session_hash: str, username: str, *, at: datetime) -> None:
+        self.commit({"op": "editor-session", "session": session_hash, "username": username,
+                     "at": _iso(at)})
+
+    def editor_session(self, session_hash: str) -> str | None:
+        with self.reading() as state:
+            return state.editor_sessions.get(session_hash, (None, ""))[0]
+
+    def revoke_editor_sessions(self, *, session_hash: str | None = None,
+                               username: str | None = None) -> int:
+        return self.commit({"op": "editor-session-revoke", "session": session_hash,
+                            "username": username})
+
     # -- voters ------------------------------------------------------------------------
 
     def voter_data(self, voter_id: str) -> dict[str, Any]:
@@ -184,5 +199,12 @@ class MemoryStore(MemoryOutbox, Store):
 
     def erase_voter(self, voter_id: str, *, withdraw_polls: Iterable[str],
                     withdraw_jams: Iterable[str]) -> dict[str, int]:
-        return self.commit({"op": "erase", "voter": voter_id, "polls": list(withdraw_polls),
-                            "jams": list(withdraw_jams)})
+        salt = secrets.token_hex(16)
+        counts = self.commit({"op": "erase", "salt": salt,
+                              "voter_hash": erase_hash(salt, voter_id),
+                              "polls": list(withdraw_polls), "jams": list(withdraw_jams)})
+        self._after_erase()
+        return counts
+
+    def _after_erase(self) -> None:
+        """Hook for a durable store to drop older copies of the erased data (none here)."""

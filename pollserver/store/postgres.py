@@ -323,6 +323,16 @@ class PostgresStore(PostgresOutbox, Store):
     def list_audit(self, limit: int = 500) -> list[AuditEntry]:
         return self._run(editors.list_audit, limit)
 
+    def add_editor_session(self, session_hash: str, username: str, *, at: datetime) -> None:
+        self._run(editors.add_session, session_hash, username, at)
+
+    def editor_session(self, session_hash: str) -> str | None:
+        return self._run(editors.session_editor, session_hash)
+
+    def revoke_editor_sessions(self, *, session_hash: str | None = None,
+                               username: str | None = None) -> int:
+        return self._run(editors.revoke_sessions, session_hash, username)
+
     # -- voters ------------------------------------------------------------------------
 
     def voter_data(self, voter_id: str) -> dict[str, Any]:

@@ -179,6 +179,13 @@ class Rotation:
                           self.snapshot_every, exc)
                 self._retry_at = self._n + self.snapshot_every
 
+    def _after_erase(self) -> None:
+        """Compact at once after an erase: the journal lines and the snapshot written before
+        it still name the voter and hold their text; a fresh snapshot replaces both."""
+        with self._exclusive(), self.lock:
+            self._catch_up()
+            self._snapshot()
+
     def _snapshot(self) -> None:
         """Write a snapshot covering everything and rotate to a fresh journal generation."""
         meta = self._meta(generation=self._gen + 1, base=self._gen)

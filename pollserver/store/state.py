@@ -17,6 +17,7 @@ from typing import Any
 
 from pollserver.domain.errors import AlreadyVoted, BadRequest, Conflict, NotFound, NoVotesLeft
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport
+from pollserver.store import erasure
 from pollserver.store.state_outbox import OutboxState
 
 __all__ = ["State"]
@@ -54,6 +55,8 @@ class State(OutboxState):
         self.next_free: dict[str, int] = defaultdict(int)
         self.admins: dict[str, str] = {}
         self.audit: list[AuditEntry] = []
+        #: Live editor sessions: hash of the session id -> (username, signed in at).
+        self.editor_sessions: dict[str, tuple[str, str]] = {}
         self.seq = 0
         # Change counters behind jam_version(): one per jam, plus one for every jam at once.
         self.state_id = next(_STATE_IDS)
@@ -243,30 +246,24 @@ class State(OutboxState):
     def _op_admin(self, op: dict[str, Any]) -> None:
         self.admins[op["username"]] = op["hash"]
 
+    def _op_editor_session(self, op: dict[str, Any]) -> None:
+        self.editor_sessions[op["session"]] = (op["username"], op["at"])
+
+    def _op_editor_session_revoke(self, op: dict[str, Any]) -> int:
+        if op.get("session") is not None:
+            return 1 if self.editor_sessions.pop(op["session"], None) else 0
+        doomed = [key for key, (name, _) in self.editor_sessions.items()
+                  if name == op.get("username")]
+        for key in doomed:
+            del self.editor_sessions[key]
+        return len(doomed)
+
     def _op_audit(self, op: dict[str, Any]) -> None:
         self.audit.append(AuditEntry(at=_at(op["at"]), actor=op["actor"], action=op["action"],
                                      target=op["target"], details=op["details"]))
 
     def _op_erase(self, op: dict[str, Any]) -> dict[str, int]:
-        voter = op["voter"]
-        counts = {"votes": 0, "idea_votes": 0, "ideas": 0, "responses": 0}
-        for poll in op["polls"]:
-            counts["votes"] += self._op_withdraw({"poll": poll, "voter": voter})
-        for jam in op["jams"]:
-            for idea_id in list(self.voter_ideas.get((jam, voter), ())):
-                counts["idea_votes"] += self._op_idea_unvote(
-                    {"jam": jam, "idea": idea_id, "voter": voter})
-        for idea in list(self.ideas.values()):
-            if idea.voter_id == voter:
-                self.ideas[idea.id] = replace(idea, voter_id=None, author=None)
-                counts["ideas"] += 1
-        for answers in self.responses.values():
-            for i, answer in enumerate(answers):
-                if answer.voter_id == voter:
-                    answers[i] = replace(answer, voter_id=None, comment="",
-                                         consent_to_quote=False)
-                    counts["responses"] += 1
-        return counts
+        return erasure.erase(self, op)
 
     # -- reading -----------------------------------------------------------------------
 

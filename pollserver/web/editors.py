@@ -10,6 +10,7 @@ the login and logout pages live in :mod:`pollserver.admin.auth`.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 import time
@@ -19,10 +20,11 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, redirect, request, session, url_for
+from flask import Flask, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 
 from pollserver.errors import CsrfFailed, Unauthorized
+from pollserver.web.context import get_store
 from pollserver.web.identity import is_https
 from pollserver.web.security import UNSAFE_METHODS, is_cross_site
 
@@ -90,13 +92,26 @@ def check_csrf() -> None:
                          "reload the page and try again.")
 
 
+def session_hash(sid: str) -> str:
+    """The store keeps only this hash: a copy of the data cannot be replayed as a cookie."""
+    return hashlib.sha256(f"valuehub editor session:{sid}".encode()).hexdigest()
+
+
 def current_editor() -> str | None:
-    """Return the signed-in editor's username, or ``None`` (no session, or it expired)."""
+    """Return the signed-in editor's username, or ``None`` (no session, it expired, or it
+    was revoked by logging out or signing out everywhere)."""
+    if "editor_checked" in g:
+        return g.editor_checked
     name = session.get("editor")
     since = session.get("since", 0)
-    if not isinstance(name, str) or time.time() - float(since) > LIFETIME.total_seconds():
-        return None
-    return name
+    sid = session.get("sid")
+    editor = None
+    if (isinstance(name, str) and isinstance(sid, str)
+            and time.time() - float(since) <= LIFETIME.total_seconds()
+            and get_store().editor_session(session_hash(sid)) == name):
+        editor = name
+    g.editor_checked = editor
+    return editor
 
 
 def _is_api() -> bool:

@@ -62,6 +62,9 @@ def ensure_voter() -> str:
     """Return the voter id, minting one (and setting the cookie on the response) if needed."""
     voter = current_voter()
     if voter is None:
+        check = current_app.extensions.get("pollserver.on_new_voter")
+        if check is not None:
+            check()  # the limits on new identities (pollserver.web.newvoters) may refuse
         voter = new_voter_id()
         g.voter_id = voter
         g.set_voter_cookie = True

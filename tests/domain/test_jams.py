@@ -70,13 +70,16 @@ def test_submit_and_vote_checks(at, submit_error, vote_error):
 
 
 def test_validate_idea_cleans_fields():
-    clean = jams.validate_idea("  Refill   pouches \x00 ", "Less\r\nwaste", "  Marta  ")
+    clean = jams.validate_idea("  Refill   pouches ", "Less\r\nwaste", "  Marta  ")
     assert clean == jams.IdeaInput("Refill pouches", "Less\nwaste", "Marta")
     assert jams.validate_idea("Four", "", "").author is None
     assert jams.validate_idea("Four", None, None).body == ""
 
 
 @pytest.mark.parametrize("title, body, author, field", [
+    ("Refill pouches \x00", "", None, "title"),
+    ("Refill pouches", "\ud800", None, "body"),
+    ("Refill pouches", "", "Ann\x1b", "author"),
     ("abc", "", None, "title"),
     ("    ab    ", "", None, "title"),
     ("x" * 121, "", None, "title"),

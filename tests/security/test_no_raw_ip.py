@@ -81,7 +81,10 @@ def _leaks(paths: list[Path]) -> dict[str, list[str]]:
 
 def test_no_raw_ip_in_store_exports_or_logs(tmp_path, start_server) -> None:
     data_dir = tmp_path / "var"
-    env = server_env(data_dir, POLLSERVER_LOG_LEVEL="DEBUG",
+    # Several fresh readers from one address within seconds: the first-write burst limit
+    # (tested in test_first_write.py) would refuse them, so it is widened here.
+    env = server_env(data_dir, POLLSERVER_LOG_LEVEL="DEBUG", POLLSERVER_FIRST_WRITE_BURST="100",
+                     POLLSERVER_NEW_VOTERS="100/minute",
                      POLLSERVER_SECRET_KEY="no-raw-ip", POLLSERVER_RATE_LIMITS="on")
     sync = subprocess.run([sys.executable, "-m", "pollserver.cli", "sync", "--manifest",
                            str(write_manifest(tmp_path / "manifest.json"))],

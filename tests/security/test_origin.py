@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from werkzeug.routing.converters import AnyConverter
 
 from pollserver import create_app
 from pollserver.config import Settings
+from pollserver.web.editors import session_hash
 from tests.security.conftest import seed
 
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
@@ -69,8 +71,11 @@ def seeded(app: Flask, store) -> dict[str, str]:
 
 
 def _editor(client: FlaskClient) -> None:
+    store = client.application.extensions["pollserver.store"]
+    store.add_editor_session(session_hash("a-session"), "editor", at=datetime.now(UTC))
     with client.session_transaction() as session:
-        session.update(editor="editor", since=time.time(), csrf="the-real-token")
+        session.update(editor="editor", since=time.time(), csrf="the-real-token",
+                       sid="a-session")
 
 
 def _state(store) -> Any:

@@ -24,7 +24,10 @@ SECRET = "proxy-test-secret"
 def _app(tmp_path, trusted_proxies: int, limits: str = "3/minute") -> Flask:
     settings = Settings(data_dir=tmp_path / "var", site_dir=None, rate_limits=limits,
                         secret_key=SECRET, trusted_proxies=trusted_proxies,
-                        extra={"store": "memory"})
+                        extra={"store": "memory"},
+                        # The per-IP group limit is under test here; the stricter first-write
+                        # and new-voter limits (test_first_write.py) would refuse sooner.
+                        first_write_burst=1000, new_voters="1000/minute")
     app = create_app(settings)
     # A probe route, added before the first request, that shows which IP the app hashed.
     app.add_url_rule("/_test/ip", "test_ip", lambda: client_ip_hash())

@@ -341,18 +341,37 @@ def test_voter_data(store):
 
 def test_erase_voter(store):
     mine, theirs = fill_voter(store)
+    store.vote_idea("j", mine.id, "other", budget=0, at=AT)
+    store.add_audit(AuditEntry(at=AT, actor="ed", action="approve", target=f"idea:{mine.id}",
+                               details={"title": "Mine"}))
     counts = store.erase_voter("v", withdraw_polls=["p"], withdraw_jams=["j"])
     assert counts == {"votes": 1, "idea_votes": 1, "ideas": 1, "responses": 1}
     assert store.tally("p") == Tally(total=1, counts={"a": 1})
-    assert store.vote_of("q", "v") == ("b",)  # a closed poll keeps its vote
+    # A closed poll keeps the vote in its results, no longer linked to the voter.
+    assert store.vote_of("q", "v") is None
+    assert store.tally("q") == Tally(total=1, counts={"b": 1})
     assert store.get_idea(theirs.id).votes == 1
+    # Their idea leaves the site: hidden, text and author gone, its votes handed back.
     kept = store.get_idea(mine.id)
-    assert (kept.title, kept.voter_id, kept.author) == ("Mine", None, None)
+    assert (kept.voter_id, kept.author, kept.body, kept.moderation) == (None, None, "",
+                                                                         "hidden")
+    assert "Mine" not in kept.title and kept.votes == 0
+    assert store.idea_votes_of("j", "other") == {theirs.id}
     [response] = store.list_responses("s")
     assert (response.voter_id, response.comment, response.score) == (None, "", 8)
-    data = store.voter_data("v")
-    assert (data["idea_votes"], data["ideas"], data["responses"]) == ({}, [], [])
-    assert data["votes"] == {"q": ["b"]}
+    # The code stays given out, but no longer names the voter.
+    assert store.code_of("pool", "v") is None
+    assert store.pool_stats()["pool"] == (2, 1)
+    assert store.voter_data("v") == {"votes": {}, "idea_votes": {}, "ideas": [],
+                                     "responses": [], "rewards": {}}
+    assert all(e.details.get("title") != "Mine" for e in store.list_audit())
+
+
+def test_erase_unlinks_idea_votes_in_closed_jams(store):
+    mine, theirs = fill_voter(store)
+    store.erase_voter("v", withdraw_polls=[], withdraw_jams=[])
+    assert store.get_idea(theirs.id).votes == 2  # closed: the vote stays in the count
+    assert store.idea_votes_of("j", "v") == set()
 
 
 # -- durability and concurrency -------------------------------------------------------------

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from psycopg import Connection
 from psycopg.types.json import Json
 
 from pollserver.domain.records import AuditEntry
 
-__all__ = ["add_audit", "get_admin", "list_audit", "put_admin"]
+__all__ = ["add_audit", "add_session", "get_admin", "list_audit", "put_admin", "revoke_sessions",
+           "session_editor"]
 
 
 def put_admin(conn: Connection, username: str, password_hash: str) -> None:
@@ -38,3 +41,28 @@ def list_audit(conn: Connection, limit: int = 500) -> list[AuditEntry]:
             else conn.execute(query)).fetchall()
     return [AuditEntry(at=at, actor=actor, action=action, target=target, details=details)
             for at, actor, action, target, details in rows]
+
+
+def add_session(conn: Connection, session_hash: str, username: str, at: datetime) -> None:
+    """Remember a signed-in editor's session by the hash of its id."""
+    conn.execute("INSERT INTO editor_sessions (session_hash, username, created_at)"
+                 " VALUES (%s, %s, %s) ON CONFLICT (session_hash) DO NOTHING",
+                 (session_hash, username, at))
+
+
+def session_editor(conn: Connection, session_hash: str) -> str | None:
+    """Return the editor of a live session."""
+    row = conn.execute("SELECT username FROM editor_sessions WHERE session_hash = %s",
+                       (session_hash,)).fetchone()
+    return row[0] if row else None
+
+
+def revoke_sessions(conn: Connection, session_hash: str | None,
+                    username: str | None) -> int:
+    """Delete one session, or every session of one editor; return how many went."""
+    if session_hash is not None:
+        cursor = conn.execute("DELETE FROM editor_sessions WHERE session_hash = %s",
+                              (session_hash,))
+    else:
+        cursor = conn.execute("DELETE FROM editor_sessions WHERE username = %s", (username,))
+    return cursor.rowcount

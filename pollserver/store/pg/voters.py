@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
 from psycopg import Connection
 
+from pollserver.store.erasure import ERASED_TITLE
+from pollserver.store.pg.jams import update_idea
 from pollserver.store.pg.polls import withdraw_vote
 
 __all__ = ["erase_voter", "voter_data"]
@@ -51,16 +54,20 @@ def voter_data(conn: Connection, voter_id: str) -> dict[str, Any]:
 
 def erase_voter(conn: Connection, voter_id: str, *, withdraw_polls: Iterable[str],
                 withdraw_jams: Iterable[str]) -> dict[str, int]:
-    """Withdraw the voter's votes in open polls and jams and anonymise what stays, atomically.
+    """Erase the voter atomically, as the reference store does (``store/erasure.py``).
 
-    Reward codes stay assigned: a code already handed out cannot be taken back from the
-    reader's inbox, and the reference store keeps it too.
+    Votes in open polls and jams are withdrawn; the ones that stay (closed results) and the
+    reward codes handed out are re-keyed to an id nobody can link back; the voter's ideas are
+    hidden with their title, text and author blanked (their votes handed back); answers keep
+    only the score; editors' audit entries lose the ideas' titles.
     """
     counts = {"votes": 0, "idea_votes": 0, "ideas": 0, "responses": 0}
     jams = list(dict.fromkeys(withdraw_jams))
+    anon = f"erased-{secrets.token_hex(8)}"
     with conn.transaction():
         for poll in withdraw_polls:
             counts["votes"] += withdraw_vote(conn, poll, voter_id)
+        conn.execute("UPDATE poll_votes SET voter_id = %s WHERE voter_id = %s", (anon, voter_id))
         if jams:
             # Idea rows first, in seq order: the lock order every jam write uses.
             conn.execute(
@@ -73,13 +80,27 @@ def erase_voter(conn: Connection, voter_id: str, *, withdraw_polls: Iterable[str
             if gone:
                 conn.execute("UPDATE ideas SET votes = votes - 1 WHERE id = ANY(%s)",
                              ([row[0] for row in gone],))
-                conn.execute("UPDATE idea_budgets SET used = 0"
-                             " WHERE voter_id = %s AND jam_id = ANY(%s)", (voter_id, jams))
+            conn.execute("DELETE FROM idea_budgets WHERE voter_id = %s AND jam_id = ANY(%s)",
+                         (voter_id, jams))
             counts["idea_votes"] = len(gone)
-        counts["ideas"] = conn.execute(
-            "UPDATE ideas SET voter_id = NULL, author = NULL WHERE voter_id = %s",
-            (voter_id,)).rowcount
+        conn.execute("UPDATE idea_votes SET voter_id = %s WHERE voter_id = %s", (anon, voter_id))
+        conn.execute("UPDATE idea_budgets SET voter_id = %s WHERE voter_id = %s",
+                     (anon, voter_id))
+        ideas = [row[0] for row in conn.execute(
+            "SELECT id FROM ideas WHERE voter_id = %s ORDER BY seq", (voter_id,))]
+        for idea_id in ideas:
+            update_idea(conn, idea_id, {"moderation": "hidden", "winner": False,
+                                        "title": ERASED_TITLE, "body": "", "author": None})
+        conn.execute("UPDATE ideas SET voter_id = NULL WHERE voter_id = %s", (voter_id,))
+        counts["ideas"] = len(ideas)
+        if ideas:
+            conn.execute(
+                "UPDATE audit SET details ="
+                " jsonb_set(details::jsonb, '{title}', to_jsonb(%s::text))::json"
+                " WHERE target = ANY(%s) AND (details::jsonb) ? 'title'",
+                (ERASED_TITLE, [f"idea:{i}" for i in ideas]))
         counts["responses"] = conn.execute(
             "UPDATE responses SET voter_id = NULL, comment = '', consent = false"
             " WHERE voter_id = %s", (voter_id,)).rowcount
+        conn.execute("UPDATE codes SET voter_id = %s WHERE voter_id = %s", (anon, voter_id))
     return counts

@@ -56,7 +56,42 @@
     return wrapper;
   }
 
+  /* The voter cookie comes with the answer to the first write, so writes sent before that
+     answer would each count as a new person. Until one write has succeeded, writes go one at
+     a time and every engage control on the page is disabled while one is on its way. */
+  var firstWrite = null;
+  var wrote = false;
+
+  function holdControls(on) {
+    var selector = "[data-engage-kind] button, [data-engage-kind] input, " +
+      "[data-engage-kind] select, [data-engage-kind] textarea";
+    Array.prototype.forEach.call(document.querySelectorAll(selector), function (control) {
+      if (on && !control.disabled) {
+        control.disabled = true;
+        control.setAttribute("data-engage-held", "true");
+      } else if (!on && control.getAttribute("data-engage-held")) {
+        control.disabled = false;
+        control.removeAttribute("data-engage-held");
+      }
+    });
+  }
+
   function api(method, url, body) {
+    if (method === "GET" || wrote) return send(method, url, body);
+    if (firstWrite) {
+      return firstWrite.then(function () { return api(method, url, body); });
+    }
+    holdControls(true);
+    firstWrite = send(method, url, body).then(function (result) {
+      if (result.ok) wrote = true;
+      firstWrite = null;
+      holdControls(false);
+      return result;
+    });
+    return firstWrite;
+  }
+
+  function send(method, url, body) {
     var options = { method: method, credentials: "same-origin", headers: { Accept: "application/json" } };
     if (body !== undefined) {
       options.headers["Content-Type"] = "application/json";
@@ -126,7 +161,7 @@
         el("code", { text: reward.code })
       ]);
     }
-    if (reward.status === "empty") {
+    if (reward.status === "empty" || reward.status === "limited") {
       return el("p", { className: "engage-reward",
         text: reward.message || "Thanks for taking part! The reward codes have all been given out." });
     }

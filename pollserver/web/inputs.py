@@ -1,0 +1,74 @@
+"""Every request's input checked once, before any view: valid text, shallow JSON.
+
+The fields' own rules (:mod:`pollserver.domain.text`, lengths, ids) still run in the views;
+this edge check makes sure no view, store or page ever sees a lone surrogate, a NUL or a
+control character in a path, query, form or JSON value (PostgreSQL refuses NUL, UTF-8 pages
+cannot encode a surrogate), and that a deeply nested JSON body is a 400 rather than a
+``RecursionError``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, request
+
+from pollserver.domain.errors import BadRequest, NotFound
+from pollserver.domain.text import MAX_DEPTH, check_text, problem_of
+
+__all__ = ["check_value", "init_app"]
+
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: Multipart bodies (the editor's file upload) are left to their view, which checks them
+#: after the sign-in check (reading them here would apply the small reader cap first).
+_FORM_TYPES = frozenset({"application/x-www-form-urlencoded"})
+
+
+def check_value(value: Any, field: str, depth: int = 0) -> None:
+    """Raise ``BadRequest`` if any text in ``value`` (keys included) is not valid text or
+    the value nests deeper than :data:`MAX_DEPTH`."""
+    if isinstance(value, str):
+        check_text(value, field)
+        return
+    if isinstance(value, dict | list) and depth >= MAX_DEPTH:
+        raise BadRequest(f"The request body nests deeper than {MAX_DEPTH} levels.",
+                         field=field or None)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            name = field or str(key)[:40]
+            check_text(key, name)
+            check_value(item, name, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            check_value(item, field, depth + 1)
+
+
+def _json_body() -> Any:
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        raise BadRequest(f"The request body nests deeper than {MAX_DEPTH} levels.") from None
+
+
+def _check_request() -> None:
+    if problem_of(request.path, allow_cr=False) is not None:
+        # No poll, jam, idea or page has such a name: nothing is at this address.
+        raise NotFound("There is nothing at this address.")
+    if request.method not in _BODY_METHODS:
+        return  # reads: views validate the few query values they use (sort, next, title)
+    for name, value in request.args.items(multi=True):
+        check_value(name, "query")
+        check_value(value, name[:40])
+    if not request.content_length:
+        return
+    if request.is_json:
+        check_value(_json_body(), "")
+    elif request.mimetype in _FORM_TYPES:
+        for name, value in request.form.items(multi=True):
+            check_value(name, "form")
+            check_value(value, name[:40])
+
+
+def init_app(app: Flask) -> None:
+    """Check every request's input before its view runs."""
+    app.before_request(_check_request)
