@@ -53,17 +53,25 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
               default=Path("output/engage/manifest.json"), show_default=True)
 def sync(manifest: Path) -> None:
     """Load the build manifest: create new items, update wording, archive removed ones."""
+    from datetime import UTC, datetime
+
+    from pollserver.domain.statuses import ANNOUNCEMENTS
+    from pollserver.editor.delivered import mark_delivered
     from pollserver.ops.sync import SyncError, load_manifest, sync_manifest
 
     store = _store()
     try:
         report = sync_manifest(store, load_manifest(manifest))
+        item = store.get_item(*ANNOUNCEMENTS)
+        moved = mark_delivered(store, item.spec.get("announcements", {}) if item else {},
+                               at=datetime.now(UTC))
     except SyncError as error:
         raise click.ClickException(str(error)) from None
     finally:
         store.close()
     click.echo(f"sync: {len(report.created)} created, {len(report.updated)} updated, "
-               f"{len(report.archived)} archived, {len(report.unchanged)} unchanged")
+               f"{len(report.archived)} archived, {len(report.unchanged)} unchanged"
+               + (f"; moved to done: {', '.join(moved)}" if moved else ""))
 
 
 @main.command()

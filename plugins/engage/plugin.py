@@ -16,18 +16,22 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from pelican import signals
 from pelican.contents import Content
 
 from pollserver.domain.phases import phase_of
 from pollserver.domain.specs import PollSpec, SpecError, parse_datetime
+from pollserver.domain.statuses import DEFAULT_STATUSES, StatusError, parse_statuses, to_spec
 
+from .delivered import Announcement, announcements_json, check_ideas, parse_ideas
 from .harvest import Found, rewrite_blocks
 from .manifest import Entry, build_manifest, duplicate_ids, write_manifest
 from .markdown_ext import EngageExtension
 from .render import render_block, render_key
 from .results import ResultsError, load_results, poll_rows, write_poll_csv
+from .roadmap import roadmap_context, write_roadmap_feed
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +92,14 @@ def _forget_rendered(touched: set[int]) -> None:
             del method.cache[key]
 
 
+def _announcement(content, path: str, url: str, problems: list[str]) -> Announcement:
+    """Read an article's ``Ideas:`` (and ``Ideas-Done:``) metadata."""
+    refs, bad = parse_ideas(content.metadata.get("ideas"))
+    problems.extend(f"{path}: ideas: {problem}" for problem in bad)
+    done = str(content.metadata.get("ideas-done", "")).strip().lower() in ("yes", "true")
+    return Announcement(title=str(content.title), url=url, source=path, refs=refs, done=done)
+
+
 def process(generators) -> None:
     """Re-render every block for this build, report mistakes, write the manifest and CSVs."""
     generator = next((g for g in generators if hasattr(g, "settings")), None)
@@ -102,6 +114,7 @@ def process(generators) -> None:
         problems.append(str(exc))
         results = None
     entries: list[Entry] = []
+    announced: list[tuple[Any, Announcement]] = []
     touched: set[int] = set()
     seen: set[int] = set()
     for gen in generators:
@@ -112,6 +125,8 @@ def process(generators) -> None:
                 seen.add(id(content))
                 path = source_name(content, settings["PATH"])
                 url = "/" + content.url.lstrip("/")
+                if name == "articles" and content.metadata.get("ideas"):
+                    announced.append((content, _announcement(content, path, url, problems)))
 
                 def render(found: Found, path=path, url=url, publish=name in PUBLISHED):
                     if found.error is not None:
@@ -130,10 +145,23 @@ def process(generators) -> None:
     if touched:
         _forget_rendered(touched)
     problems.extend(duplicate_ids(entries))
+    problems.extend(check_ideas([a for _, a in announced], results))
+    for content, ann in announced:
+        content.delivered = ann.delivered
+    generator.context["delivered_articles"] = [c for c, a in announced if a.delivered]
+    try:
+        statuses = parse_statuses(settings.get("ENGAGE_STATUSES"))
+    except StatusError as exc:
+        problems.append(f"pelicanconf.py: {exc}")
+        statuses = DEFAULT_STATUSES
     if problems:
         report(problems)
     output = Path(generator.output_path) / "engage"
-    write_manifest(output / "manifest.json", build_manifest(entries))
+    links = announcements_json([a for _, a in announced])
+    write_manifest(output / "manifest.json",
+                   {**build_manifest(entries), **to_spec(statuses), **links})
+    generator.context["roadmap"] = roadmap_context(results, statuses, links["announcements"])
+    write_roadmap_feed(Path(generator.output_path), results, statuses, settings)
     _write_csvs(output / "polls", entries, now, results)
 
 

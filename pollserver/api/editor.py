@@ -67,8 +67,13 @@ def editor_idea_action(jam_id: str, idea_id: str, action: str) -> Response:
     if action in _MODERATE:
         idea = _MODERATE[action](store, _actor(), idea_id, at=at, jam_id=jam_id)
     elif action == "status":
+        note, notify = data.get("note", ""), data.get("notify", True)
+        if not isinstance(note, str):
+            raise BadRequest("note must be text.", field="note")
+        if not isinstance(notify, bool):
+            raise BadRequest("notify must be true or false.", field="notify")
         idea = actions.set_status(store, _actor(), idea_id, str(data.get("status", "")),
-                                  at=at, jam_id=jam_id)
+                                  at=at, jam_id=jam_id, note=note.strip(), notify=notify)
     elif action == "merge":
         into = data.get("into")
         if not isinstance(into, str | int) or isinstance(into, bool):

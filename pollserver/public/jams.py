@@ -22,7 +22,7 @@ from pollserver.web.context import load
 from pollserver.web.identity import current_voter
 
 
-def _when(iso: str | None) -> str:
+def when(iso: str | None) -> str:
     """Return an API date as words: ``1 December 2026, 00:00 UTC``."""
     if not iso:
         return ""
@@ -54,7 +54,7 @@ def jam_page(jam_id: str) -> Response:
         outcome = None
     body = render_template(
         "public/jam.html", jam=jam, spec=spec, sort=sort, outcome=outcome,
-        here=f"/jams/{spec.id}?sort={sort}", honeypot=HONEYPOT, when=_when,
+        here=f"/jams/{spec.id}?sort={sort}", honeypot=HONEYPOT, when=when,
         limits={"title_min": TITLE_MIN, "title_max": TITLE_MAX, "body_max": BODY_MAX,
                 "author_max": AUTHOR_MAX})
     return _page(body, outcome)

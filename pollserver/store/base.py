@@ -14,12 +14,13 @@ from datetime import datetime
 from typing import Any
 
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport, Tally
+from pollserver.store.roadmap import Roadmap
 
 __all__ = ["Store"]
 
 
-class Store(ABC):
-    """Persistent state of pollserver."""
+class Store(Roadmap, ABC):
+    """Persistent state of pollserver (status history is in ``roadmap.py``)."""
 
     #: Name reported by ``/api/health``.
     backend: str = "abstract"
@@ -137,8 +138,13 @@ class Store(ABC):
         return None
 
     @abstractmethod
-    def update_idea(self, idea_id: str, **changes: Any) -> Idea:
-        """Change moderation, status, winner, title, body or author; raises ``NotFound``."""
+    def update_idea(self, idea_id: str, *, at: datetime | None = None, note: str = "",
+                    **changes: Any) -> Idea:
+        """Change moderation, status, winner, title, body or author; raises ``NotFound``.
+
+        A change of ``status`` is added to the idea's history (see ``roadmap.py``) with ``at``
+        and the editor's ``note``, in the same step.
+        """
 
     @abstractmethod
     def merge_ideas(self, source_id: str, target_id: str) -> Idea:

@@ -15,6 +15,7 @@ from typing import Any
 
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse
 from pollserver.store.state import State
+from pollserver.store.state_roadmap import load_roadmap, roadmap_tables
 
 __all__ = ["from_tables", "iter_tables", "to_tables"]
 
@@ -45,6 +46,7 @@ def iter_tables(state: State, meta: dict[str, Any]
     yield "codes", _code_rows(state)
     yield "admins", ({"username": u, "hash": h} for u, h in state.admins.items())
     yield "audit", (dict(asdict(a), at=_iso(a.at)) for a in state.audit)
+    yield from roadmap_tables(state)
 
 
 def _code_rows(state: State) -> Iterator[dict[str, Any]]:
@@ -97,4 +99,5 @@ def from_tables(tables: dict[str, dict[str, dict[str, Any]]]) -> tuple[State, di
         state.admins[doc["username"]] = doc["hash"]
     for doc in tables.get("audit", {}).values():
         state.audit.append(AuditEntry(**dict(doc, at=datetime.fromisoformat(doc["at"]))))
+    load_roadmap(state, tables)
     return state, meta

@@ -17,6 +17,7 @@ from typing import Any
 
 from pollserver.domain.errors import AlreadyVoted, BadRequest, Conflict, NotFound, NoVotesLeft
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport
+from pollserver.store.state_roadmap import RoadmapState
 
 __all__ = ["State"]
 
@@ -36,7 +37,7 @@ def _ts(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-class State:
+class State(RoadmapState):
     """Everything pollserver knows, indexed for O(1) votes and reads."""
 
     def __init__(self) -> None:
@@ -58,6 +59,7 @@ class State:
         self.state_id = next(_STATE_IDS)
         self.jam_changes: dict[str, int] = {}
         self.all_jam_changes = 0
+        self.init_roadmap()
 
     # -- applying ----------------------------------------------------------------------
 
@@ -179,6 +181,8 @@ class State:
             for voter in self.idea_voters.pop(idea.id, set()):
                 self.voter_ideas[(idea.jam_id, voter)].discard(idea.id)
         self.ideas[idea.id] = replace(idea, **changes)
+        if changes.get("status", idea.status) != idea.status:
+            self.record_status(idea.id, changes["status"], op.get("at"), op.get("note", ""))
         return self.idea(idea.id)
 
     def _op_merge(self, op: dict[str, Any]) -> Idea:
