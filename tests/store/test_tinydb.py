@@ -294,9 +294,10 @@ def test_reads_go_on_while_the_writer_waits_for_fsync(tmp_path, monkeypatch):
 
 
 def _wait_for_snapshot(store: TinyDBStore) -> None:
+    # Join the waiter thread itself: it clears ``_child`` before it installs the file.
     deadline = time.monotonic() + 30
     while (child := store._child) is not None and time.monotonic() < deadline:
-        child[1].join(0.05)
+        child[1].join(max(0.0, deadline - time.monotonic()))
     assert store._child is None
 
 
