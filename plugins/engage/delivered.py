@@ -64,8 +64,8 @@ def _ideas_of(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def check_ideas(announcements: list[Announcement], results: dict[str, Any] | None
                 ) -> list[str]:
     """Fill in each announcement's ``delivered`` ideas; return problems for unknown ones."""
-    if results is None:
-        return []
+    if results is None or not results.get("jams"):
+        return []  # a first build, before any sync: there is nothing to check against yet
     known = _ideas_of(results)
     problems = []
     for ann in announcements:

@@ -4,7 +4,8 @@ Only when the editor asked for it in the article (``Ideas-Done: yes``): the buil
 choice into the manifest's ``announcements`` and ``pollserver sync`` calls
 :func:`mark_delivered`. Each move is an ordinary :func:`~pollserver.editor.jams.set_status`
 (audited as ``idea.status`` by ``publish``) with a note naming the article; an idea already at
-a status meaning done, a merged idea or one not published is left alone.
+a status meaning done, a merged idea, one not published, or one this article already moved
+once (an editor may have changed it since) is left alone.
 """
 
 from __future__ import annotations
@@ -39,7 +40,9 @@ def mark_delivered(store: Store, announcements: dict[str, list[dict[str, Any]]],
                 or idea.moderation != "published" or idea.status == "merged" \
                 or label_of(statuses, idea.status).meaning == "done":
             continue
-        set_status(store, ACTOR, idea.id, done, at=at, jam_id=jam_id, notify=True,
-                   note=f"Announced: {str(asking[0].get('title', ''))[:200]}")
+        note = f"Announced: {str(asking[0].get('title', ''))[:200]}"
+        if any(change.note == note for change in store.status_history(idea.id)):
+            continue  # moved once already: an editor's later change stands
+        set_status(store, ACTOR, idea.id, done, at=at, jam_id=jam_id, notify=True, note=note)
         moved.append(ref)
     return moved

@@ -64,3 +64,11 @@ def test_malformed_reference_is_a_build_error(site):
     build = site.build()
     assert build.process.returncode != 0
     assert "news/shipped.md: ideas: 'just some words' is not jam/idea" in build.log
+
+
+def test_first_build_before_any_sync_checks_nothing_yet(site):
+    site.write("news/shipped.md", SHIPPED)
+    site.results({"version": 1, "polls": {}, "jams": {}, "roadmap": []})
+    build = site.build(**THEMED)
+    assert build.process.returncode == 0, build.log
+    assert "This came from" not in build.page("news/oat-milk-flat-whites-are-here.html")

@@ -37,11 +37,13 @@ def test_sync_links_articles_and_moves_asked_ideas_to_done(store, jam, tmp_path,
     audit = store.list_audit()[0]
     assert (audit.actor, audit.action, audit.target) == ("publish", "idea.status",
                                                          f"idea:{jam[0]}")
-    # Running sync again changes nothing more.
+    # Running sync again changes nothing more, even after an editor moved the idea back.
+    store.update_idea(jam[0], status="in-progress", at=AT + timedelta(days=4))
     assert mark_delivered(store, {f"build-next/{jam[0]}": [dict(ARTICLE, done=True)]},
-                          at=AT) == []
+                          at=AT + timedelta(days=5)) == []
+    assert store.get_idea(jam[0]).status == "in-progress"
     page = client.get(f"/ideas/build-next/{jam[1]}").get_data(as_text=True)
     assert '<a href="/news/oat-milk.html">Oat milk flat whites are here</a>' in page
     card = next(s for s in client.get("/api/roadmap").get_json()["sections"]
-                if s["key"] == "done")["ideas"][0]
+                if s["key"] == "in-progress")["ideas"][0]
     assert card["articles"] == [ARTICLE]
