@@ -56,6 +56,7 @@ def test_roadmap_page_is_baked_with_the_sites_labels(site):
     assert "Brewing: first batch in March" in card
     assert "Why: Our roaster cannot do decaf safely." in html[declined:]
     assert "data-pagefind-body" in html and 'href="/feeds/roadmap.atom.xml"' in html
+    assert '<div class="roadmap__board" data-engage-kind="roadmap"' in html
     assert [s["label"] for s in build.manifest()["statuses"]][2] == "Brewing"
 
 
