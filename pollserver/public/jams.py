@@ -14,6 +14,7 @@ from markupsafe import Markup
 from pollserver.actions.jams import HONEYPOT
 from pollserver.domain.errors import NotFound
 from pollserver.domain.jams import AUTHOR_MAX, BODY_MAX, SORTS, TITLE_MAX, TITLE_MIN
+from pollserver.domain.profiles import slug_of
 from pollserver.presenters.jams import jam_view
 from pollserver.presenters.leaderboard import hub_champions
 from pollserver.public import bp
@@ -63,5 +64,6 @@ def jam_page(jam_id: str) -> Response:
 @bp.get("/champions")
 def champions_page() -> Response:
     """Show the hub-wide leaderboard of named idea authors."""
-    body = render_template("public/champions.html", champions=hub_champions())
+    body = render_template("public/champions.html", champions=hub_champions(),
+                           slug_of=slug_of)
     return _page(body, None)

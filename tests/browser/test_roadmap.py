@@ -55,7 +55,7 @@ def test_roadmap_to_idea_to_article_and_back(page, roadmap_hub, console_errors):
     assert console_errors == []
 
 
-@pytest.mark.parametrize("path", ["/roadmap", "/ideas/september-jam/1"])
+@pytest.mark.parametrize("path", ["/roadmap", "/ideas/september-jam/1", "/champions/marta-r"])
 def test_roadmap_pages_have_no_axe_violations(browser, roadmap_hub, axe_script, path):
     context = browser.new_context(bypass_csp=True)  # axe is injected as an inline script
     page = context.new_page()
