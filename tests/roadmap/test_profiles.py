@@ -49,3 +49,14 @@ def test_three_winners_and_hundred_votes(store, jam, client, new_voter):
 def test_no_profile_for_unknown_or_anonymous(client, jam):
     assert client.get("/champions/nobody").status_code == 404
     assert client.get("/champions/-").status_code == 404
+
+
+def test_erase_in_me_anonymises_the_profile(store, jam, voter, client):
+    created = voter.post("/api/jams/build-next/ideas",
+                         json={"title": "Roast a lighter espresso", "body": "",
+                               "author": "Priya K."})
+    assert created.status_code == 201, created.get_json()
+    assert client.get("/champions/priya-k").status_code == 200
+    assert voter.delete("/api/me").status_code == 200
+    assert client.get("/champions/priya-k").status_code == 404
+    assert store.get_idea(created.get_json()["id"]).author is None
