@@ -71,6 +71,9 @@ def test_site_statuses_rename_keeps_history(editor, jam, store, client):
     assert section["label"] == "Brewing" and section["ideas"][0]["id"] == jam[0]
     page = client.get(f"/ideas/build-next/{jam[0]}").get_data(as_text=True)
     assert "Brewing" in page and "First roast" in page
+    # The site's own items (statuses) never reach the editor's dashboard as things to run.
+    dashboard = editor[0].get("/admin/")
+    assert dashboard.status_code == 200 and "statuses" not in dashboard.get_data(as_text=True)
 
 
 def test_a_status_the_site_removed_is_refused(editor, jam, store):
