@@ -10,10 +10,10 @@ card at once and keeps their history.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
 from typing import Any
 
 from pollserver.domain.records import Idea, Item
+from pollserver.domain.specs import iso_utc
 from pollserver.domain.statuses import Status, StatusChange, label_of, roadmap_statuses
 
 __all__ = ["idea_path", "roadmap_cards", "roadmap_sections"]
@@ -24,16 +24,12 @@ def idea_path(jam_id: str, idea_id: str) -> str:
     return f"/ideas/{jam_id}/{idea_id}"
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
-
-
 def _number(idea_id: str) -> int:
     return int(idea_id) if idea_id.isdigit() else 0
 
 
 def _history(changes: list[StatusChange]) -> list[dict[str, Any]]:
-    return [{"status": c.status, "at": _iso(c.at), "note": c.note} for c in changes]
+    return [{"status": c.status, "at": iso_utc(c.at), "note": c.note} for c in changes]
 
 
 def roadmap_cards(jams: Iterable[Item], ideas: Mapping[str, list[Idea]],
@@ -59,7 +55,7 @@ def roadmap_cards(jams: Iterable[Item], ideas: Mapping[str, list[Idea]],
                 "title": idea.title, "author": idea.author, "votes": idea.votes,
                 "status": idea.status, "winner": idea.winner,
                 "note": last.note if last and last.status == idea.status else "",
-                "changed_at": _iso(changed), "url": idea_path(jam.id, idea.id),
+                "changed_at": iso_utc(changed), "url": idea_path(jam.id, idea.id),
                 "history": _history(changes),
             })
     cards.sort(key=lambda c: (str(c["changed_at"] or ""), _number(str(c["id"]))),

@@ -36,7 +36,7 @@ def _entries(path: Path) -> dict[str, list[dict[str, Any]]]:
 def seed(store: Store, path: Path) -> dict[str, int]:
     """Add the sample ideas (and votes from made-up voters); return ideas added per jam."""
     added: dict[str, int] = {}
-    at = datetime.now(UTC)
+    at = datetime.now(UTC).replace(microsecond=0)
     for jam, ideas in _entries(path).items():
         if store.list_ideas(jam):
             continue
