@@ -41,13 +41,27 @@ PAGE_URL = "pages/{slug}.html"
 PAGE_SAVE_AS = "pages/{slug}.html"
 TAG_SAVE_AS = ""
 AUTHOR_SAVE_AS = ""
-DIRECT_TEMPLATES = ["index", "archives", "sitemap", "robots", "notfound", "shell"]
+DIRECT_TEMPLATES = ["index", "archives", "sitemap", "robots", "notfound", "shell", "roadmap"]
 ARCHIVES_SAVE_AS = "archives.html"
 SITEMAP_SAVE_AS = "sitemap.xml"
 ROBOTS_SAVE_AS = "robots.txt"
 NOTFOUND_SAVE_AS = "404.html"
 # The frame pollserver renders its own pages (/jams/ID, /champions, /me) into.
 SHELL_SAVE_AS = "engage/shell.html"
+# The public roadmap, baked from var/results.json (served at /roadmap).
+ROADMAP_SAVE_AS = "roadmap.html"
+
+# Idea statuses (key, label, colour class, meaning: open / active / done / closed). Labels can
+# change freely (history is kept under the key); the server learns the list from the manifest.
+ENGAGE_STATUSES = [
+    {"key": "open", "label": "Open", "css": "status-open", "meaning": "open"},
+    {"key": "under-consideration", "label": "Under consideration", "css": "status-considering",
+     "meaning": "active"},
+    {"key": "planned", "label": "Planned", "css": "status-planned", "meaning": "active"},
+    {"key": "in-progress", "label": "Brewing", "css": "status-progress", "meaning": "active"},
+    {"key": "done", "label": "Done", "css": "status-done", "meaning": "done"},
+    {"key": "declined", "label": "Declined", "css": "status-declined", "meaning": "closed"},
+]
 
 FEED_ALL_ATOM = "feeds/all.atom.xml"
 FEED_ALL_RSS = "feeds/all.rss.xml"

@@ -79,6 +79,10 @@ def worker(interval: float, once: bool) -> None:
               default=Path("output/engage/manifest.json"), show_default=True)
 def sync(manifest: Path) -> None:
     """Load the build manifest: create new items, update wording, archive removed ones."""
+    from datetime import UTC, datetime
+
+    from pollserver.domain.statuses import ANNOUNCEMENTS
+    from pollserver.editor.delivered import mark_delivered
     from pollserver.ops.sync import SyncError, empty_pools, load_manifest, sync_manifest
 
     store = _store()
@@ -86,6 +90,9 @@ def sync(manifest: Path) -> None:
         items = load_manifest(manifest)
         report = sync_manifest(store, items)
         warnings = empty_pools(store, items)
+        item = store.get_item(*ANNOUNCEMENTS)
+        moved = mark_delivered(store, item.spec.get("announcements", {}) if item else {},
+                               at=datetime.now(UTC))
     except SyncError as error:
         raise click.ClickException(str(error)) from None
     finally:
@@ -93,7 +100,8 @@ def sync(manifest: Path) -> None:
     for warning in warnings:
         click.echo(str(warning), err=True)
     click.echo(f"sync: {len(report.created)} created, {len(report.updated)} updated, "
-               f"{len(report.archived)} archived, {len(report.unchanged)} unchanged")
+               f"{len(report.archived)} archived, {len(report.unchanged)} unchanged"
+               + (f"; moved to done: {', '.join(moved)}" if moved else ""))
 
 
 @main.command()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from pelican import signals
 from pelican.contents import Content
@@ -24,12 +25,15 @@ from pelican.contents import Content
 from pollserver.domain.phases import phase_of
 from pollserver.domain.problems import CHECK_ONLY, add, build_read, build_started
 from pollserver.domain.specs import PollSpec, SpecError, parse_datetime
+from pollserver.domain.statuses import DEFAULT_STATUSES, StatusError, parse_statuses, to_spec
 
+from .delivered import Announcement, announcements_json, check_ideas, parse_ideas
 from .harvest import Found, rewrite_blocks
 from .manifest import Entry, build_manifest, duplicate_ids, write_manifest
 from .markdown_ext import EngageExtension
 from .render import render_block, render_key
 from .results import ResultsError, load_results, poll_rows, write_poll_csv
+from .roadmap import roadmap_context, write_roadmap_feed
 
 DEFAULT_RESULTS = "var/results.json"
 PUBLISHED = ("articles", "translations", "hidden_articles", "hidden_translations",
@@ -77,6 +81,31 @@ def _forget_rendered(touched: set[int]) -> None:
             del method.cache[key]
 
 
+def _announcement(content, path: str, url: str, settings) -> Announcement:
+    """Read an article's ``Ideas:`` (and ``Ideas-Done:``) metadata; note malformed ones."""
+    line = _metadata_line(content.source_path, "ideas")
+    refs, bad = parse_ideas(content.metadata.get("ideas"))
+    for problem in bad:
+        add(settings, path, line, f"ideas: {problem}")
+    done = str(content.metadata.get("ideas-done", "")).strip().lower() in ("yes", "true")
+    return Announcement(title=str(content.title), url=url, source=path, refs=refs, done=done,
+                        line=line)
+
+
+def _metadata_line(source_path: str, field: str) -> int:
+    """Return the header line of ``field`` in a Markdown file (1 when it cannot be found)."""
+    try:
+        with open(source_path, encoding="utf-8", errors="replace") as lines:
+            for number, text in enumerate(lines, 1):
+                if not text.strip():
+                    break
+                if text.partition(":")[0].strip().lower() == field:
+                    return number
+    except OSError:
+        pass
+    return 1
+
+
 def process(generators) -> None:
     """Re-render every block for this build, report mistakes, write the manifest and CSVs."""
     generator = next((g for g in generators if hasattr(g, "settings")), None)
@@ -93,6 +122,7 @@ def process(generators) -> None:
         broken, results = True, None
     entries: list[Entry] = []
     articles: list[tuple[str, Content]] = []
+    announced: list[tuple[Any, Announcement]] = []
     touched: set[int] = set()
     seen: set[int] = set()
     for gen in generators:
@@ -105,6 +135,8 @@ def process(generators) -> None:
                 url = "/" + content.url.lstrip("/")
                 if name in ARTICLES:
                     articles.append((path, content))
+                    if content.metadata.get("ideas"):
+                        announced.append((content, _announcement(content, path, url, settings)))
 
                 def render(found: Found, path=path, url=url, publish=name in PUBLISHED):
                     nonlocal broken
@@ -127,10 +159,25 @@ def process(generators) -> None:
     for entry, message in duplicate_ids(entries):
         add(settings, entry.path, entry.line, message)
         broken = True
+    for ann, message in check_ideas([a for _, a in announced], results):
+        add(settings, ann.source, ann.line, message)
+        broken = True
+    for content, ann in announced:
+        content.delivered = ann.delivered
+    generator.context["delivered_articles"] = [c for c, a in announced if a.delivered]
+    try:
+        statuses = parse_statuses(settings.get("ENGAGE_STATUSES"))
+    except StatusError as exc:
+        add(settings, "pelicanconf.py", 1, str(exc))
+        broken, statuses = True, DEFAULT_STATUSES
+    links = announcements_json([a for _, a in announced])
+    generator.context["roadmap"] = roadmap_context(results, statuses, links["announcements"])
     if broken or settings.get(CHECK_ONLY):
         return  # the build stops before writing; a half-right manifest must not be synced
     output = Path(generator.output_path) / "engage"
-    write_manifest(output / "manifest.json", build_manifest(entries, articles))
+    write_manifest(output / "manifest.json",
+                   {**build_manifest(entries, articles), **to_spec(statuses), **links})
+    write_roadmap_feed(Path(generator.output_path), results, statuses, settings)
     _write_csvs(output / "polls", entries, now, results)
 
 

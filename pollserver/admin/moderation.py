@@ -13,8 +13,10 @@ from flask import Response, redirect, render_template, request, url_for
 from pollserver.admin import bp
 from pollserver.admin.auth import current_editor, editor_required
 from pollserver.admin.overview import item_state
+from pollserver.domain.statuses import settable
 from pollserver.editor import jams as actions
 from pollserver.errors import DomainError
+from pollserver.store.roadmap import site_statuses
 from pollserver.web.context import get_store, load, now
 from pollserver.web.errors import respond
 
@@ -32,7 +34,7 @@ def _page(jam_id: str, status: int = 200, error: str = "", field: str | None = N
     ideas.sort(key=lambda i: (order.get(i.moderation, 9), -i.votes, i.created_at))
     return render_template(
         "admin/jam.html", title=f"Moderate: {spec.title}", item=item, spec=spec,
-        state=item_state(item), ideas=ideas, statuses=actions.SETTABLE_STATUSES,
+        state=item_state(item), ideas=ideas, statuses=settable(site_statuses(get_store())),
         followers=get_store().follower_counts(),
         error=error, error_field=field, notice=request.args.get("notice", "")[:200],
     ), status

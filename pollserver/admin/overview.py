@@ -21,6 +21,8 @@ def overview() -> dict[str, Any]:
     store = get_store()
     polls, jams, surveys = [], [], []
     for item in store.list_items():
+        if item.kind not in ("poll", "jam", "survey"):
+            continue  # the site's own settings (statuses, announcements) are not items to run
         row: dict[str, Any] = {"item": item, "state": item_state(item)}
         if item.kind == "poll":
             tally = store.tally(item.id)

@@ -15,7 +15,9 @@ from pollserver.domain import events, jams
 from pollserver.domain.errors import BadRequest, NotFound
 from pollserver.domain.records import IDEA_STATUSES, AuditEntry, Idea
 from pollserver.domain.specs import JamSpec, spec_from_manifest
+from pollserver.domain.statuses import settable
 from pollserver.store.base import Store
+from pollserver.store.roadmap import site_statuses
 
 __all__ = [
     "SETTABLE_STATUSES",
@@ -95,14 +97,15 @@ def hide(store: Store, actor: str, idea_id: str, *, at: datetime,
 
 def set_status(store: Store, actor: str, idea_id: str, status: str, *, at: datetime,
                jam_id: str | None = None, note: str = "", notify: bool = True) -> Idea:
-    """Set where an idea stands: open, planned, in-progress, done or declined.
+    """Set where an idea stands: one of the site's statuses (``ENGAGE_STATUSES``).
 
-    ``note`` goes to the idea's followers with the change (and to its readers' feeds);
-    ``notify`` false records the change without mailing anyone.
+    ``note`` is kept in the idea's status history (the roadmap and idea page show it) and goes
+    to the idea's followers with the change (and to its readers' feeds); ``notify`` false
+    records the change without mailing anyone.
     """
-    if status not in SETTABLE_STATUSES:
-        raise BadRequest(f"status must be one of {', '.join(SETTABLE_STATUSES)}.",
-                         field="status")
+    keys = settable(site_statuses(store))
+    if status not in keys:
+        raise BadRequest(f"status must be one of {', '.join(keys)}.", field="status")
     idea = _idea(store, idea_id, jam_id)
     if idea.status == "merged":
         raise BadRequest("A merged idea keeps its status; change the idea it was merged into.",
@@ -111,7 +114,8 @@ def set_status(store: Store, actor: str, idea_id: str, status: str, *, at: datet
         raise BadRequest("Keep the note under 2,000 characters.", field="note")
     changed = replace(idea, status=status)
     updated = store.emit(events.status_changed(changed, idea.status, note=note, notify=notify,
-                                               at=at)).update_idea(idea.id, status=status)
+                                               at=at)).update_idea(idea.id, status=status,
+                                                                   at=at, note=note)
     _log(store, actor, "idea.status", f"idea:{idea.id}", at, jam=idea.jam_id,
          before=idea.status, after=status, notify=notify)
     return updated

@@ -7,7 +7,7 @@ nothing and never mixes sample data into a jam real readers have used.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from pollserver.store.base import Store
 __all__ = ["seed"]
 
 #: Idea fields an entry may set besides its vote count.
-FIELDS = {"title", "body", "author", "status", "winner", "votes"}
+FIELDS = {"title", "body", "author", "status", "winner", "votes", "note", "days_ago"}
 
 
 def _entries(path: Path) -> dict[str, list[dict[str, Any]]]:
@@ -36,7 +36,7 @@ def _entries(path: Path) -> dict[str, list[dict[str, Any]]]:
 def seed(store: Store, path: Path) -> dict[str, int]:
     """Add the sample ideas (and votes from made-up voters); return ideas added per jam."""
     added: dict[str, int] = {}
-    at = datetime.now(UTC)
+    at = datetime.now(UTC).replace(microsecond=0)
     for jam, ideas in _entries(path).items():
         if store.list_ideas(jam):
             continue
@@ -50,7 +50,8 @@ def seed(store: Store, path: Path) -> dict[str, int]:
                 list(pool.map(lambda v, j=jam, i=idea.id: store.vote_idea(j, i, v, budget=0,
                                                                           at=at), voters))
             changes = {k: entry[k] for k in ("status", "winner") if k in entry}
-            if changes:
-                store.update_idea(idea.id, **changes)
+            if changes:  # a status comes with its note, dated ``days_ago`` days before now
+                store.update_idea(idea.id, at=at - timedelta(days=int(entry.get("days_ago", 0))),
+                                  note=str(entry.get("note", "")), **changes)
         added[jam] = len(ideas)
     return added

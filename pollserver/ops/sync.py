@@ -9,9 +9,18 @@ from typing import Any
 from pollserver.domain.problems import Problem
 from pollserver.domain.records import Item, SyncReport
 from pollserver.domain.specs import SpecError, spec_from_manifest, spec_to_manifest
+from pollserver.domain.statuses import (
+    ANNOUNCEMENTS,
+    SITE_ITEM,
+    StatusError,
+    parse_statuses,
+    to_spec,
+)
 from pollserver.store.base import Store
+from pollserver.store.roadmap import roadmap_cards_of, site_statuses
 
-__all__ = ["SyncError", "empty_pools", "load_manifest", "manifest_content", "sync_manifest"]
+__all__ = ["SyncError", "announcements", "empty_pools", "load_manifest", "manifest_content",
+           "sync_manifest"]
 
 KINDS = {"polls": "poll", "jams": "jam", "surveys": "survey"}
 
@@ -40,6 +49,15 @@ def load_manifest(path: Path) -> list[Item]:
                 raise SyncError(f"{source}: {kind} {entry.get('id', '?')!r}: {error}") from None
             items.append(Item(kind=kind, id=spec.id, spec=spec_to_manifest(spec),
                               source=source, url=str(entry.get("url", ""))))
+    if "statuses" in data:  # the site's ENGAGE_STATUSES, kept as one item of its own
+        try:
+            spec = to_spec(parse_statuses(data["statuses"]))
+        except StatusError as error:
+            raise SyncError(f"{path}: {error}") from None
+        items.append(Item(kind=SITE_ITEM[0], id=SITE_ITEM[1], spec=spec, source=str(path)))
+    if "announcements" in data:  # "You asked, we did": jam/idea -> the articles naming it
+        items.append(Item(kind=ANNOUNCEMENTS[0], id=ANNOUNCEMENTS[1], source=str(path),
+                          spec={"announcements": announcements(data["announcements"])}))
     return items
 
 
@@ -70,6 +88,16 @@ def manifest_content(path: Path | None) -> dict[str, Any]:
     if not isinstance(data, dict):
         return {}
     return {key: data[key] for key in ("offers", "channels") if key in data}
+
+
+def announcements(raw: Any) -> dict[str, list[dict[str, Any]]]:
+    """Keep the well-formed part of the manifest's ``announcements`` (the build checked it)."""
+    if not isinstance(raw, dict):
+        return {}
+    return {str(ref): [{"title": str(a.get("title", "")), "url": str(a.get("url", "")),
+                        "done": a.get("done") is True}
+                       for a in articles if isinstance(a, dict)]
+            for ref, articles in raw.items() if isinstance(articles, list)}
 
 
 def _removed_options_with_votes(store: Store, new: Item) -> list[tuple[str, int]]:
@@ -111,4 +139,5 @@ def results_snapshot(store: Store) -> dict[str, Any]:
         rows = [{"id": i.id, "title": i.title, "author": i.author, "votes": i.votes,
                  "status": i.status, "winner": i.winner} for i in ideas]
         jams[item.id] = {"winners": [r for r in rows if r["winner"]], "ideas": rows}
-    return {"version": 1, "polls": polls, "jams": jams}
+    roadmap = roadmap_cards_of(store, site_statuses(store))
+    return {"version": 1, "polls": polls, "jams": jams, "roadmap": roadmap}

@@ -16,6 +16,7 @@ from pollserver.actions.jams import HONEYPOT
 from pollserver.domain.errors import DomainError, NotFound
 from pollserver.domain.jams import AUTHOR_MAX, BODY_MAX, SORTS, TITLE_MAX, TITLE_MIN
 from pollserver.domain.paging import PageRequest, encode_cursor, parse_page_request
+from pollserver.domain.profiles import slug_of
 from pollserver.presenters.jams import jam_view
 from pollserver.presenters.leaderboard import hub_champions
 from pollserver.public import bp
@@ -25,7 +26,7 @@ from pollserver.web.context import load
 from pollserver.web.identity import current_voter
 
 
-def _when(iso: str | None) -> str:
+def when(iso: str | None) -> str:
     """Return an API date as words: ``1 December 2026, 00:00 UTC``."""
     if not iso:
         return ""
@@ -72,7 +73,7 @@ def jam_page(jam_id: str) -> Response:
     body = render_template(
         "public/jam.html", jam=jam, spec=spec, sort=sort, outcome=outcome, since=since,
         here=_here(spec.id, sort, page), search=f"&q={quote(page.q)}" if page.q else "",
-        later=page.cursor is not None, honeypot=HONEYPOT, when=_when,
+        later=page.cursor is not None, honeypot=HONEYPOT, when=when,
         limits={"title_min": TITLE_MIN, "title_max": TITLE_MAX, "body_max": BODY_MAX,
                 "author_max": AUTHOR_MAX})
     return remember_visit(_page(body, outcome), "vh_seen", f"/jams/{spec.id}")
@@ -81,5 +82,6 @@ def jam_page(jam_id: str) -> Response:
 @bp.get("/champions")
 def champions_page() -> Response:
     """Show the hub-wide leaderboard of named idea authors."""
-    body = render_template("public/champions.html", champions=hub_champions())
+    body = render_template("public/champions.html", champions=hub_champions(),
+                           slug_of=slug_of)
     return _page(body, None)

@@ -15,12 +15,14 @@ from typing import Any
 
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport, Tally
 from pollserver.store.outbox import Outbox
+from pollserver.store.roadmap import Roadmap
 
 __all__ = ["Store"]
 
 
-class Store(Outbox, ABC):
-    """Persistent state of pollserver (the outbox methods are in ``outbox.py``)."""
+class Store(Outbox, Roadmap, ABC):
+    """Persistent state of pollserver (the outbox methods are in ``outbox.py``, status history
+    in ``roadmap.py``)."""
 
     #: Name reported by ``/api/health``.
     backend: str = "abstract"
@@ -138,8 +140,13 @@ class Store(Outbox, ABC):
         return None
 
     @abstractmethod
-    def update_idea(self, idea_id: str, **changes: Any) -> Idea:
-        """Change moderation, status, winner, title, body or author; raises ``NotFound``."""
+    def update_idea(self, idea_id: str, *, at: datetime | None = None, note: str = "",
+                    **changes: Any) -> Idea:
+        """Change moderation, status, winner, title, body or author; raises ``NotFound``.
+
+        A change of ``status`` is added to the idea's history (see ``roadmap.py``) with ``at``
+        and the editor's ``note``, in the same step.
+        """
 
     @abstractmethod
     def merge_ideas(self, source_id: str, target_id: str) -> Idea:

@@ -16,6 +16,7 @@ from typing import Any
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse
 from pollserver.store.state import State
 from pollserver.store.state_outbox import load_outbox, outbox_tables
+from pollserver.store.state_roadmap import load_roadmap, roadmap_tables
 
 __all__ = ["from_tables", "iter_tables", "to_tables"]
 
@@ -49,6 +50,7 @@ def iter_tables(state: State, meta: dict[str, Any]
     yield from outbox_tables(state)
     yield "editor_sessions", ({"session": key, "username": name, "at": at}
                               for key, (name, at) in state.editor_sessions.items())
+    yield from roadmap_tables(state)
 
 
 def _code_rows(state: State) -> Iterator[dict[str, Any]]:
@@ -104,4 +106,5 @@ def from_tables(tables: dict[str, dict[str, dict[str, Any]]]) -> tuple[State, di
     load_outbox(state, tables)
     for doc in tables.get("editor_sessions", {}).values():
         state.editor_sessions[doc["session"]] = (doc["username"], doc["at"])
+    load_roadmap(state, tables)
     return state, meta

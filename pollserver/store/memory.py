@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport, Tally
+from pollserver.domain.statuses import StatusChange
 from pollserver.domain.voters import erase_hash
 from pollserver.store.base import Store
 from pollserver.store.memory_outbox import MemoryOutbox
@@ -119,8 +120,20 @@ class MemoryStore(MemoryOutbox, Store):
         with self.reading() as state:
             return state.jam_version(jam_id)
 
-    def update_idea(self, idea_id: str, **changes: Any) -> Idea:
-        return self.commit({"op": "idea-update", "idea": str(idea_id), "changes": changes})
+    def update_idea(self, idea_id: str, *, at: datetime | None = None, note: str = "",
+                    **changes: Any) -> Idea:
+        op: dict[str, Any] = {"op": "idea-update", "idea": str(idea_id), "changes": changes}
+        if at is not None or note:  # older journal lines carry neither
+            op.update(at=_iso(at), note=note)
+        return self.commit(op)
+
+    def status_history(self, idea_id: str) -> list[StatusChange]:
+        with self.reading() as state:
+            return list(state.history.get(str(idea_id), ()))
+
+    def status_changes(self, limit: int = 500) -> list[StatusChange]:
+        with self.reading() as state:
+            return state.history_order[::-1][:limit]
 
     def merge_ideas(self, source_id: str, target_id: str) -> Idea:
         return self.commit({"op": "merge", "source": str(source_id), "target": str(target_id)})

@@ -33,9 +33,19 @@ from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
 from pollserver.domain.errors import StoreUnavailable
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport, Tally
+from pollserver.domain.statuses import StatusChange
 from pollserver.store.base import Store
 from pollserver.store.breaker import Breaker
-from pollserver.store.pg import editors, jams, polls, rewards, surveys, transfer, voters
+from pollserver.store.pg import (
+    editors,
+    jams,
+    polls,
+    rewards,
+    roadmap,
+    surveys,
+    transfer,
+    voters,
+)
 from pollserver.store.pg import items as item_rows
 from pollserver.store.pg import outbox as outbox_rows
 from pollserver.store.pg import schema as migrations
@@ -275,8 +285,15 @@ class PostgresStore(PostgresOutbox, Store):
     def idea_votes_of(self, jam_id: str, voter_id: str) -> set[str]:
         return self._run(jams.idea_votes_of, jam_id, voter_id)
 
-    def update_idea(self, idea_id: str, **changes: Any) -> Idea:
-        return self._run(jams.update_idea, idea_id, changes)
+    def update_idea(self, idea_id: str, *, at: datetime | None = None, note: str = "",
+                    **changes: Any) -> Idea:
+        return self._run(jams.update_idea, idea_id, changes, at, note)
+
+    def status_history(self, idea_id: str) -> list[StatusChange]:
+        return self._run(roadmap.status_history, idea_id)
+
+    def status_changes(self, limit: int = 500) -> list[StatusChange]:
+        return self._run(roadmap.status_changes, limit)
 
     def merge_ideas(self, source_id: str, target_id: str) -> Idea:
         return self._run(jams.merge_ideas, source_id, target_id)

@@ -19,6 +19,7 @@ from pollserver.domain.errors import AlreadyVoted, BadRequest, Conflict, NotFoun
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport
 from pollserver.store import erasure
 from pollserver.store.state_outbox import OutboxState
+from pollserver.store.state_roadmap import RoadmapState
 
 __all__ = ["State"]
 
@@ -38,7 +39,7 @@ def _ts(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-class State(OutboxState):
+class State(OutboxState, RoadmapState):
     """Everything pollserver knows, indexed for O(1) votes and reads."""
 
     def __init__(self) -> None:
@@ -63,6 +64,7 @@ class State(OutboxState):
         self.jam_changes: dict[str, int] = {}
         self.all_jam_changes = 0
         self.init_outbox()
+        self.init_roadmap()
 
     # -- applying ----------------------------------------------------------------------
 
@@ -188,6 +190,8 @@ class State(OutboxState):
             for voter in self.idea_voters.pop(idea.id, set()):
                 self.voter_ideas[(idea.jam_id, voter)].discard(idea.id)
         self.ideas[idea.id] = replace(idea, **changes)
+        if changes.get("status", idea.status) != idea.status:
+            self.record_status(idea.id, changes["status"], op.get("at"), op.get("note", ""))
         return self.idea(idea.id)
 
     def _op_merge(self, op: dict[str, Any]) -> Idea:

@@ -16,6 +16,7 @@ from psycopg import Connection, sql
 
 from pollserver.domain.errors import AlreadyVoted, BadRequest, Conflict, NotFound, NoVotesLeft
 from pollserver.domain.records import Idea
+from pollserver.store.pg import roadmap
 
 __all__ = [
     "IDEA_COLUMNS",
@@ -148,11 +149,13 @@ def idea_votes_of(conn: Connection, jam_id: str, voter_id: str) -> set[str]:
     return {row[0] for row in rows}
 
 
-def update_idea(conn: Connection, idea_id: str, changes: dict[str, Any]) -> Idea:
-    """Change whitelisted fields of an idea and return it."""
+def update_idea(conn: Connection, idea_id: str, changes: dict[str, Any],
+                at: datetime | None = None, note: str = "") -> Idea:
+    """Change whitelisted fields of an idea and return it (a new status joins its history)."""
     idea_id = str(idea_id)
     with conn.transaction():
-        found = conn.execute("SELECT jam_id, moderation FROM ideas WHERE id = %s FOR UPDATE",
+        found = conn.execute("SELECT jam_id, moderation, status FROM ideas WHERE id = %s"
+                             " FOR UPDATE",
                              (idea_id,)).fetchone()
         if found is None:
             raise _not_found(idea_id)
@@ -168,6 +171,8 @@ def update_idea(conn: Connection, idea_id: str, changes: dict[str, Any]) -> Idea
                 conn.execute("UPDATE idea_budgets SET used = used - 1"
                              " WHERE jam_id = %s AND voter_id = ANY(%s)", (found[0], voters))
                 conn.execute("UPDATE ideas SET votes = 0 WHERE id = %s", (idea_id,))
+        if changes.get("status", found[2]) != found[2]:
+            roadmap.record_status(conn, idea_id, changes["status"], at, note)
         if changes:
             # Column names come from the whitelist above, never from the caller's text.
             assignments = sql.SQL(", ").join(

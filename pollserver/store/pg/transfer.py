@@ -16,12 +16,14 @@ from psycopg import Connection
 from psycopg.types.json import Json
 
 from pollserver.domain.errors import Conflict
+from pollserver.store.pg import roadmap
 
 __all__ = ["export_tables", "import_tables"]
 
 Tables = dict[str, dict[str, dict[str, Any]]]
 
-_DATA_TABLES = ("items", "poll_votes", "ideas", "responses", "codes", "admins", "audit")
+_DATA_TABLES = ("items", "poll_votes", "ideas", "responses", "codes", "admins", "audit",
+                "status_history")
 
 _DERIVE_COUNTERS = """
 INSERT INTO poll_totals (poll_id, shard, n)
@@ -114,7 +116,9 @@ def import_tables(conn: Connection, tables: Tables) -> dict[str, int]:
         cur.executemany("INSERT INTO audit (at, actor, action, target, details)"
                         " VALUES (%s, %s, %s, %s, %s)", audit)
         cur.execute(_DERIVE_COUNTERS.encode("utf-8"))
-        counts = {"items": len(items), "votes": len(votes), "ideas": len(ideas),
+        history = roadmap.import_history(conn, list(_docs(tables, "status_history")))
+        counts = {"status_history": history, "items": len(items), "votes": len(votes),
+                  "ideas": len(ideas),
                   "idea_votes": len(idea_votes), "responses": len(responses),
                   "codes": len(codes), "admins": len(admins), "audit": len(audit)}
     return counts
@@ -169,7 +173,9 @@ def export_tables(conn: Connection) -> Tables:
                   "details": details}
                  for at, actor, action, target, details in conn.execute(
                      "SELECT at, actor, action, target, details FROM audit ORDER BY id")]
+        history = roadmap.export_history(conn)
     return {
+        "status_history": _rows(history),
         "_meta": {"1": {"seq": seq}},
         "items": _rows(items), "votes": _rows(votes), "ideas": _rows(ideas),
         "idea_votes": _rows(idea_votes), "responses": _rows(responses),

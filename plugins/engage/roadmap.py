@@ -1,0 +1,82 @@
+"""Bake the public roadmap into the site: the ``roadmap`` page's data and an Atom feed.
+
+The cards come from ``var/results.json`` (``"roadmap"``, written by ``pollserver results``
+from :func:`pollserver.domain.roadmap.roadmap_cards`), the labels from this build's
+``ENGAGE_STATUSES``. The page is a direct template (``roadmap.html``, saved as
+``ROADMAP_SAVE_AS``) so it is readable without JavaScript and indexed by search; the widget
+refreshes it from ``/api/roadmap``. The feed has one entry per status change past ``open``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from feedgenerator import Atom1Feed
+
+from pollserver.domain.roadmap import roadmap_sections
+from pollserver.domain.statuses import Status, label_of
+
+__all__ = ["ROADMAP_FEED", "roadmap_context", "write_roadmap_feed"]
+
+#: Where the feed of roadmap changes is written (relative to the output folder).
+ROADMAP_FEED = "feeds/roadmap.atom.xml"
+
+
+def _cards(results: dict[str, Any] | None) -> list[dict[str, Any]]:
+    cards = (results or {}).get("roadmap")
+    if not isinstance(cards, list):
+        return []
+    return [c for c in cards if isinstance(c, dict) and isinstance(c.get("status"), str)
+            and isinstance(c.get("title"), str)]
+
+
+def roadmap_context(results: dict[str, Any] | None, statuses: tuple[Status, ...],
+                    articles: dict[str, list[dict[str, str]]]) -> dict[str, Any]:
+    """Return what the ``roadmap.html`` template shows: sections of cards, newest first.
+
+    ``articles`` maps ``jam/idea`` to the articles that announced it (their metadata
+    ``Ideas:``), so a card links to its news.
+    """
+    cards = [dict(c, articles=articles.get(f"{c.get('jam')}/{c.get('id')}", []))
+             for c in _cards(results)]
+    return {"sections": roadmap_sections(cards, statuses), "known": results is not None,
+            "count": len(cards)}
+
+
+def _when(value: object) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else None
+    except ValueError:
+        return None
+
+
+def write_roadmap_feed(output: Path, results: dict[str, Any] | None,
+                       statuses: tuple[Status, ...], settings: dict[str, Any]) -> Path:
+    """Write the Atom feed of roadmap changes (newest first) and return its path."""
+    site = str(settings.get("SITEURL", "")).rstrip("/")
+    feed = Atom1Feed(title=f"{settings.get('SITENAME', 'Hub')}: roadmap changes",
+                     link=f"{site}/roadmap", feed_url=f"{site}/{ROADMAP_FEED}",
+                     description="Ideas you sent us, as they move along the roadmap.",
+                     language=settings.get("DEFAULT_LANG", "en"))
+    entries = []
+    for card in _cards(results):
+        for n, step in enumerate(card.get("history") or ()):
+            status = label_of(statuses, str(step.get("status")))
+            at = _when(step.get("at"))
+            if status.meaning == "open" or at is None:
+                continue
+            entries.append((at, card, n, status, str(step.get("note") or "")))
+    entries.sort(key=lambda e: e[0], reverse=True)
+    for at, card, n, status, note in entries[:50]:
+        link = f"{site}{card.get('url', '/roadmap')}"
+        feed.add_item(title=f"{card['title']}: {status.label}", link=link,
+                      unique_id=f"{link}#status-{n}", pubdate=at, updateddate=at,
+                      description=note or f"Now {status.label.lower()}.",
+                      author_name=card.get("author") or None)
+    path = output / ROADMAP_FEED
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as handle:
+        feed.write(handle, "utf-8")
+    return path

@@ -1,0 +1,16 @@
+"""``GET /api/roadmap``: every idea past ``open``, grouped by status (the widget's refresh)."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify
+
+from pollserver.api import bp
+from pollserver.presenters.roadmap import roadmap_json
+
+
+@bp.get("/roadmap")
+def roadmap() -> Response:
+    """Return the roadmap's sections; public, so shared caches may keep it briefly."""
+    response = jsonify(roadmap_json())
+    response.headers["Cache-Control"] = "public, max-age=30"
+    return response

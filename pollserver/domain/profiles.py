@@ -1,0 +1,64 @@
+"""Champion profiles: every published idea shared under one display name, with badges.
+
+Display names are free text (anyone may type any name), so a profile is only "the ideas
+shared as this name": the slug is the name folded to lower-case letters and digits, and two
+spellings that fold alike share a profile. Badges follow from the ideas alone.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from pollserver.domain.jams import POINTS_IDEA, POINTS_VOTE, POINTS_WIN
+from pollserver.domain.records import Idea
+
+__all__ = ["BADGES", "Profile", "build_profile", "slug_of"]
+
+#: (key, label, rule text) of every badge, in the order a profile shows them.
+BADGES = (
+    ("first-idea", "First idea", "shared a first idea that was published"),
+    ("first-winner", "First winner", "had an idea picked as a winner"),
+    ("three-winners", "Three winners", "had three winning ideas"),
+    ("hundred-votes", "100 votes received", "ideas that gathered 100 votes in all"),
+)
+
+
+def slug_of(name: str) -> str:
+    """Return the profile slug of a display name (``Marta R.`` -> ``marta-r``)."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.casefold()).strip("-")[:60]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a champion profile shows."""
+
+    name: str
+    slug: str
+    ideas: list[Idea] = field(default_factory=list)
+    points: int = 0
+    wins: int = 0
+    votes_received: int = 0
+    joined: datetime | None = None
+    badges: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def build_profile(slug: str, ideas: Iterable[Idea]) -> Profile | None:
+    """Return the profile of ``slug`` from published ideas, or ``None`` if it has none."""
+    mine = sorted((i for i in ideas if i.author and i.moderation == "published"
+                   and slug_of(i.author) == slug),  # counted as the leaderboard counts
+                  key=lambda i: i.created_at)
+    if not slug or not mine:
+        return None
+    wins = sum(1 for i in mine if i.winner)
+    votes = sum(i.votes for i in mine)
+    earned = {"first-idea": True, "first-winner": wins >= 1, "three-winners": wins >= 3,
+              "hundred-votes": votes >= 100}
+    return Profile(name=str(mine[-1].author).strip(), slug=slug, ideas=mine[::-1],
+                   points=len(mine) * POINTS_IDEA + votes * POINTS_VOTE + wins * POINTS_WIN,
+                   wins=wins, votes_received=votes, joined=mine[0].created_at,
+                   badges=[b for b in BADGES if earned[b[0]]])

@@ -1,0 +1,36 @@
+"""A champion profile as the ``/champions/<slug>`` page shows it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pollserver.domain.errors import NotFound
+from pollserver.domain.profiles import build_profile
+from pollserver.domain.roadmap import idea_path
+from pollserver.domain.specs import iso_utc
+from pollserver.domain.statuses import label_of
+from pollserver.store.roadmap import site_statuses
+from pollserver.web.context import get_store
+
+__all__ = ["profile_view"]
+
+
+def profile_view(slug: str) -> dict[str, Any]:
+    """Return the profile of ``slug`` across every live jam, or raise ``NotFound``."""
+    store = get_store()
+    jams = {item.id: item for item in store.list_items("jam") if not item.archived}
+    ideas = [idea for jam_id in jams for idea in store.list_ideas(jam_id)]
+    profile = build_profile(slug, ideas)
+    if profile is None:
+        raise NotFound("There is no champion profile here.")
+    statuses = site_statuses(store)
+    return {
+        "name": profile.name, "slug": profile.slug, "points": profile.points,
+        "wins": profile.wins, "votes_received": profile.votes_received,
+        "joined": iso_utc(profile.joined) if profile.joined else None,
+        "badges": [{"key": k, "label": label, "rule": rule} for k, label, rule in profile.badges],
+        "ideas": [{"title": i.title, "votes": i.votes, "winner": i.winner,
+                   "jam_title": str(jams[i.jam_id].spec.get("title", i.jam_id)),
+                   "status": label_of(statuses, i.status), "url": idea_path(i.jam_id, i.id)}
+                  for i in profile.ideas],
+    }

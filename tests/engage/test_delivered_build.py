@@ -1,0 +1,74 @@
+"""``Ideas:`` metadata: checked against the results snapshot, credited on the article,
+listed on the channel page, linked from the roadmap and written into the manifest."""
+
+from __future__ import annotations
+
+from tests.engage.conftest import ROOT
+from tests.engage.test_roadmap_build import CARD
+
+RESULTS = {"version": 1, "polls": {}, "roadmap": [CARD],
+           "jams": {"build-next": {"winners": [], "ideas": [
+               {"id": "12", "title": "Oat milk flat white", "author": "Marta", "votes": 412,
+                "status": "in-progress", "winner": True},
+               {"id": "14", "title": "Tasting flights", "author": None, "votes": 3,
+                "status": "open", "winner": False}]}}}
+SHIPPED = """\
+Title: Oat milk flat whites are here
+Date: 2026-11-21
+Ideas: build-next/12, build-next/14
+Ideas-Done: yes
+
+They are on the menu.
+"""
+THEMED = {"THEME": str(ROOT / "theme"), "DIRECT_TEMPLATES": ["roadmap"],
+          "ROADMAP_SAVE_AS": "roadmap.html", "SITENAME": "Hub", "SITE_TAGLINE": "t",
+          "FEED_ALL_ATOM": "feeds/all.atom.xml", "CATEGORY_SAVE_AS": "{slug}/index.html",
+          "CHANNELS": {"news": ("News", "What changed.")}}
+
+
+def test_article_credits_the_ideas_and_links_back(site):
+    site.write("news/shipped.md", SHIPPED)
+    site.write("news/other.md", "Title: Other news\nDate: 2026-11-01\n\nPlain.\n")
+    site.results(RESULTS)
+    build = site.build(**THEMED)
+    assert build.process.returncode == 0, build.log
+    article = build.page("news/oat-milk-flat-whites-are-here.html")
+    assert ("This came from Marta’s idea, <a href=\"/ideas/build-next/12\">Oat milk flat "
+            "white</a>: 412 of you voted for it.") in article
+    assert "This came from a reader’s idea" in article and ": 3 of you voted" in article
+    channel = build.page("news/index.html")
+    listing = channel[channel.index('id="you-asked-we-did"'):channel.index("All news")]
+    assert "Oat milk flat whites are here" in listing and "Other news" not in listing
+    roadmap = build.page("roadmap.html")
+    assert '<a href="/news/oat-milk-flat-whites-are-here.html">Oat milk flat whites are here' \
+        in roadmap
+    assert build.manifest()["announcements"] == {
+        "build-next/12": [{"title": "Oat milk flat whites are here",
+                           "url": "/news/oat-milk-flat-whites-are-here.html", "done": True}],
+        "build-next/14": [{"title": "Oat milk flat whites are here",
+                           "url": "/news/oat-milk-flat-whites-are-here.html", "done": True}]}
+
+
+def test_unknown_idea_is_a_build_error_with_the_file(site):
+    site.write("news/shipped.md", SHIPPED.replace("build-next/14", "september-jam/3"))
+    site.results(RESULTS)
+    build = site.build()
+    assert build.process.returncode != 0
+    assert ("news/shipped.md:3: ideas: there is no published idea 'september-jam/3'"
+            in build.log)
+
+
+def test_malformed_reference_is_a_build_error(site):
+    site.write("news/shipped.md", SHIPPED.replace("build-next/14", "just some words"))
+    site.results(RESULTS)
+    build = site.build()
+    assert build.process.returncode != 0
+    assert "news/shipped.md:3: ideas: 'just some words' is not jam/idea" in build.log
+
+
+def test_first_build_before_any_sync_checks_nothing_yet(site):
+    site.write("news/shipped.md", SHIPPED)
+    site.results({"version": 1, "polls": {}, "jams": {}, "roadmap": []})
+    build = site.build(**THEMED)
+    assert build.process.returncode == 0, build.log
+    assert "This came from" not in build.page("news/oat-milk-flat-whites-are-here.html")
