@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
+from tests.store.conftest import DURABLE
+
 AT = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 
 
@@ -30,6 +34,7 @@ def test_sign_out_everywhere_revokes_only_that_editor(store) -> None:
     assert store.revoke_editor_sessions(username="nobody") == 0
 
 
+@pytest.mark.parametrize("backend", DURABLE, indirect=True)
 def test_sessions_and_revocations_survive_reopen(store, reopen) -> None:
     store.add_editor_session("keep", "ed", at=AT)
     store.add_editor_session("gone", "ed", at=AT)

@@ -9,6 +9,7 @@ import pytest
 
 from pollserver.domain.errors import BadRequest, Conflict, Gone, NotFound
 from pollserver.domain.outbox import CONFIRM, MAIL, Follow, follow_id, new_event
+from tests.store.conftest import DURABLE
 from tests.store.test_contract import AT, idea, jam, poll
 
 LEASE = timedelta(minutes=5)
@@ -263,6 +264,7 @@ def test_reward_event_reaches_the_voters_own_address(jam_store):
     assert mail.address == "ann@example.org" and mail.event.type == "reward.issued"
 
 
+@pytest.mark.parametrize("backend", DURABLE, indirect=True)
 def test_outbox_survives_reopen(jam_store, reopen):
     store = jam_store
     made = follow(store, "ann@example.org", voter="v1")

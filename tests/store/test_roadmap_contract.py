@@ -9,6 +9,7 @@ import pytest
 
 from pollserver.domain.errors import BadRequest
 from pollserver.domain.statuses import StatusChange
+from tests.store.conftest import DURABLE
 from tests.store.test_contract import AT, idea, jam
 
 
@@ -49,6 +50,7 @@ def test_a_refused_change_leaves_no_history(store):
     assert store.get_idea(item.id).status == "open"
 
 
+@pytest.mark.parametrize("backend", DURABLE, indirect=True)
 def test_history_survives_a_restart(backend, reopen):
     store = backend.open()
     store.sync_items([jam()])
