@@ -94,7 +94,9 @@ def erase(state: State, op: dict[str, Any]) -> dict[str, int]:
     for claims in state.claims.values():
         if voter in claims:
             claims[anon] = claims.pop(voter)
-    _scrub_audit(state, {f"idea:{i.id}" for i in erased_ideas})
+    targets = {f"idea:{i.id}" for i in erased_ideas}
+    _scrub_audit(state, targets)
+    _scrub_events(state, targets)
     return counts
 
 
@@ -103,3 +105,10 @@ def _scrub_audit(state: State, targets: set[str]) -> None:
     for n, entry in enumerate(state.audit):
         if entry.target in targets and "title" in entry.details:
             state.audit[n] = replace(entry, details={**entry.details, "title": ERASED_TITLE})
+
+
+def _scrub_events(state: State, targets: set[str]) -> None:
+    """Drop the erased ideas' titles from the outbox's events (who was told stays told)."""
+    for event in list(state.events.values()):
+        if targets.intersection(event.subjects) and "title" in event.data:
+            state.events[event.id] = replace(event, data={**event.data, "title": ERASED_TITLE})

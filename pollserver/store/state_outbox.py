@@ -153,6 +153,10 @@ class OutboxState:
         self._drop_follows(gone, addresses)
         for token in [t for t, v in self.feed_tokens.items() if v == op["voter"]]:
             del self.feed_tokens[token]
+        for event in [e for e in self.events.values() if e.voter == op["voter"]]:
+            # Told once already (or never will be: the follows are gone); keep the event for
+            # other consumers but let it no longer name the voter.
+            self.events[event.id] = replace(event, voter=None)
         return len(gone)
 
     def _op_follow_purge(self, op: dict[str, Any]) -> int:

@@ -185,9 +185,10 @@ def unsubscribe(conn: Connection, follow_id: str) -> int:
 
 
 def erase_follows(conn: Connection, voter_id: str) -> int:
-    """Remove the voter's follows and feed token."""
+    """Remove the voter's follows and feed token; their events no longer name them."""
     with conn.transaction():
         conn.execute("DELETE FROM feed_tokens WHERE voter_id = %s", (voter_id,))
+        conn.execute("UPDATE events SET voter_id = NULL WHERE voter_id = %s", (voter_id,))
         return _drop(conn, "voter_id = %(voter)s", {"voter": voter_id})
 
 

@@ -99,6 +99,11 @@ def erase_voter(conn: Connection, voter_id: str, *, withdraw_polls: Iterable[str
                 " jsonb_set(details::jsonb, '{title}', to_jsonb(%s::text))::json"
                 " WHERE target = ANY(%s) AND (details::jsonb) ? 'title'",
                 (ERASED_TITLE, [f"idea:{i}" for i in ideas]))
+            conn.execute(
+                "UPDATE events SET data ="
+                " jsonb_set(data::jsonb, '{title}', to_jsonb(%s::text))::json"
+                " WHERE subjects && %s::text[] AND (data::jsonb) ? 'title'",
+                (ERASED_TITLE, [f"idea:{i}" for i in ideas]))
         counts["responses"] = conn.execute(
             "UPDATE responses SET voter_id = NULL, comment = '', consent = false"
             " WHERE voter_id = %s", (voter_id,)).rowcount
