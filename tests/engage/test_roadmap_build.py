@@ -30,7 +30,8 @@ BREWING = [
     {"key": "done", "label": "Done", "css": "status-done", "meaning": "done"},
     {"key": "declined", "label": "Declined", "css": "status-declined", "meaning": "closed"},
 ]
-THEMED = {"THEME": str(ROOT / "theme"), "DIRECT_TEMPLATES": ["roadmap"],
+THEMED = {"plugins": ("engage", "assets"), "THEME": str(ROOT / "theme"),
+          "DIRECT_TEMPLATES": ["roadmap"],
           "ROADMAP_SAVE_AS": "roadmap.html", "CHANNELS": {}, "SITENAME": "Hub",
           "SITE_TAGLINE": "t", "FEED_ALL_ATOM": "feeds/all.atom.xml"}
 
@@ -87,4 +88,4 @@ def test_malformed_statuses_fail_the_build(site):
     bad = [dict(s, meaning="soon") if s["key"] == "planned" else s for s in BREWING]
     build = site.build(ENGAGE_STATUSES=bad)
     assert build.process.returncode != 0
-    assert "pelicanconf.py: ENGAGE_STATUSES[1]: meaning must be one of" in build.log
+    assert "pelicanconf.py:1: ENGAGE_STATUSES[1]: meaning must be one of" in build.log
