@@ -17,7 +17,7 @@ export POLLSERVER_SITE_DIR ?= $(OUTPUT)
 COMPRESS := $(PY) -m plugins.assets.compress $(OUTPUT) --state cache/precompress.json
 PELICAN := $(BIN)/pelican $(CONTENT) -o $(OUTPUT) --fatal errors -e ENGAGE_RESULTS='"$(DATA_DIR)/results.json"' $(PELICAN_SETTINGS)
 
-.PHONY: help install install-test html check new serve devserver rebuild publish clean run test test-dates lint bench lock chromium wrk sample-data validate java
+.PHONY: help install install-test html check new serve devserver rebuild publish clean run test test-dates lint settings-doc bench lock chromium wrk sample-data validate java
 
 help:
 	@echo "make run       build the site and serve it with pollserver on http://127.0.0.1:$(PORT)"
@@ -161,6 +161,10 @@ java:
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+
+# README.md's configuration table, written from the table in pollserver/config.py.
+settings-doc: install
+	$(PY) -m pollserver.ops.settings_doc README.md
 
 # wrk (a C load generator) drives the load: a Python client would take a core from the server.
 wrk:

@@ -1,5 +1,5 @@
 """The ``pollserver`` command: serve, sync, results, codes, create-admin, export, db, migrate,
-backup, restore, worker."""
+backup, restore, inspect, worker."""
 
 from __future__ import annotations
 
@@ -351,6 +351,34 @@ def restore(src: Path) -> None:
     except (ValueError, KeyError, OSError) as error:
         raise click.ClickException(f"{src}: not a valuehub backup ({error})") from None
     click.echo(f"restore: {src} -> {settings.data_dir}")
+
+
+@main.command()
+@click.argument("what", type=click.Choice(["votes", "ideas"]))
+@click.option("--poll", help="votes: the poll to count")
+@click.option("--jam", help="ideas: the jam to list")
+@click.option("--status", help="ideas: only this status (open, planned, done, ...)")
+@click.option("--snapshot", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="query this snapshot file instead of a fresh one of the data dir")
+def inspect(what: str, poll: str | None, jam: str | None, status: str | None,
+            snapshot: Path | None) -> None:
+    """Answer a question about the embedded store's data offline (JSON on stdout)."""
+    from contextlib import nullcontext
+
+    from pollserver.ops import inspect as queries
+
+    if (what, poll, jam) in {("votes", None, jam), ("ideas", poll, None)}:
+        raise click.UsageError("votes needs --poll, ideas needs --jam")
+    settings = Settings.from_env()
+    if snapshot is None and settings.database_url:
+        raise click.ClickException("inspect reads the embedded store; pass --snapshot FILE")
+    source = nullcontext(snapshot) if snapshot else queries.fresh_snapshot(settings.data_dir)
+    with source as path:
+        db = queries.open_snapshot(path)
+        answer: object = (queries.poll_votes(db, poll) if what == "votes" and poll else
+                          queries.idea_rows(db, str(jam), status))
+        db.close()
+    click.echo(json.dumps(answer, indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -1,129 +1,160 @@
-"""Settings: one table of every ``POLLSERVER_*`` variable, its default and what it means.
+"""Settings: one table of every ``POLLSERVER_*`` variable, its field, default, parser and help.
 
-The table drives ``Settings.from_env``, the README's configuration table and the test that
-keeps the two in step (the Datasette habit), so a setting cannot exist undocumented.
+The table is the only place a default is written: it drives ``Settings.from_env``, the
+dataclass defaults (tests build ``Settings(...)`` directly), the README's configuration table
+(``make settings-doc`` rewrites it) and the docs test that compares the two row by row (the
+Datasette habit), so a setting cannot exist undocumented or documented wrong.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-__all__ = ["SETTINGS", "Setting", "Settings"]
+__all__ = ["SETTINGS", "Setting", "Settings", "readme_table"]
+
+
+def _optional(text: str) -> str | None:
+    """Blank means "not set" (no database, no Redis, a generated key)."""
+    return text or None
+
+
+def _optional_path(text: str) -> Path | None:
+    return Path(text) if text else None
+
+
+def _origin(text: str) -> str | None:
+    return text.rstrip("/") or None
 
 
 class Setting(NamedTuple):
-    """One environment variable: its name, default (as text) and help."""
+    """One environment variable and the ``Settings`` field it fills.
+
+    ``default`` is the text an unset (or blank) variable stands for, parsed like any other
+    value; ``field`` is None for variables only the Makefile reads. ``blank_unsets`` lets an
+    explicit empty value switch a feature off instead of meaning the default. ``unset`` is
+    what the README shows when there is no default.
+    """
 
     env: str
+    field: str | None
     default: str
+    parse: Callable[[str], Any]
     help: str
+    blank_unsets: bool = False
+    unset: str = "unset"
+
+    def shown_default(self) -> str:
+        """The README's default cell."""
+        return f"`{self.default}`" if self.default else self.unset
 
 
 SETTINGS = (
-    Setting("PORT", "8000", "port for `make run` (binds 127.0.0.1)"),
-    Setting("POLLSERVER_DATA_DIR", "var/", "embedded store, generated secret key, reward pools"),
-    Setting("POLLSERVER_DATABASE_URL", "", "`postgresql://...` selects the PostgreSQL store"),
-    Setting("POLLSERVER_SECRET_KEY", "", "signs cookies; generated once into the data dir"),
-    Setting("POLLSERVER_RATE_LIMITS", "on",
-            "`on`, `off`, or a Flask-Limiter spec such as `60/minute`"),
-    Setting("POLLSERVER_FIRST_WRITE_WINDOW", "5",
-            "seconds in which cookie-less writes from one address on one item are one burst"),
-    Setting("POLLSERVER_FIRST_WRITE_BURST", "1",
-            "cookie-less writes per address and item in that window; the rest get 429"),
-    Setting("POLLSERVER_NEW_VOTERS", "20/hour",
-            "new voter ids one client address may receive (a limits spec)"),
-    Setting("POLLSERVER_REWARDS_PER_ADDRESS", "1/day",
-            "reward codes one client address may receive from one pool"),
-    Setting("POLLSERVER_SUSPICIOUS_NEW_VOTERS", "5",
-            "new voters from one address on one item in a minute that the admin is shown"),
-    Setting("POLLSERVER_REDIS_URL", "", "shared rate-limit storage for several processes"),
-    Setting("POLLSERVER_TRUSTED_PROXIES", "0", "how many proxies' X-Forwarded-For to trust"),
-    Setting("POLLSERVER_SITE_DIR", "output/", "static site served in the embedded setup"),
-    Setting("POLLSERVER_PUBLIC_ORIGIN", "",
+    Setting("PORT", None, "8000", int, "port for `make run` (binds 127.0.0.1)"),
+    Setting("POLLSERVER_DATA_DIR", "data_dir", "var/", Path,
+            "embedded store, generated secret key, reward pools"),
+    Setting("POLLSERVER_DATABASE_URL", "database_url", "", _optional,
+            "`postgresql://...` selects the PostgreSQL store"),
+    Setting("POLLSERVER_SECRET_KEY", "secret_key", "", _optional, "signs cookies",
+            unset="generated once into the data dir"),
+    Setting("POLLSERVER_RATE_LIMITS", "rate_limits", "on", str,
+            "`on`, `off`, or a Flask-Limiter spec such as `60/minute`; `off` also turns off the "
+            "first-write, new-voter and reward-per-address limits below"),
+    Setting("POLLSERVER_FIRST_WRITE_WINDOW", "first_write_window", "5", int,
+            "seconds in which cookie-less writes from one client address on one item count as "
+            "one burst"),
+    Setting("POLLSERVER_FIRST_WRITE_BURST", "first_write_burst", "1", int,
+            "cookie-less writes per client address and item in that window; the rest get 429 "
+            "`rate_limited`"),
+    Setting("POLLSERVER_NEW_VOTERS", "new_voters", "20/hour", str,
+            "new voter ids one client address may receive (a limits spec such as `20/hour`)"),
+    Setting("POLLSERVER_REWARDS_PER_ADDRESS", "rewards_per_address", "1/day", str,
+            "reward codes one client address may receive from one pool (as well as one per "
+            "voter)"),
+    Setting("POLLSERVER_SUSPICIOUS_NEW_VOTERS", "suspicious_new_voters", "5", int,
+            "new voters from one address on one item within a minute that the admin dashboard "
+            "lists"),
+    Setting("POLLSERVER_REDIS_URL", "redis_url", "", _optional,
+            "shared rate-limit storage for several processes or hosts"),
+    Setting("POLLSERVER_TRUSTED_PROXIES", "trusted_proxies", "0", int,
+            "how many proxies' X-Forwarded-For to trust"),
+    Setting("POLLSERVER_SITE_DIR", "site_dir", "output/", _optional_path,
+            "static site served in the embedded setup (set it empty to serve none)",
+            blank_unsets=True),
+    Setting("POLLSERVER_PUBLIC_ORIGIN", "public_origin", "", _origin,
             "the site's public origin (`https://hub.example`) when behind a proxy"),
-    Setting("POLLSERVER_HTTPS", "auto",
+    Setting("POLLSERVER_HTTPS", "https", "auto", str,
             "`on` forces Secure cookies and HSTS; `auto` follows the request scheme"),
-    Setting("POLLSERVER_SNAPSHOT_EVERY", "5000",
+    Setting("POLLSERVER_SNAPSHOT_EVERY", "snapshot_every", "5000", int,
             "journal entries between snapshots of the embedded store"),
-    Setting("POLLSERVER_SNAPSHOT_FORK_AT", "5000",
+    Setting("POLLSERVER_SNAPSHOT_FORK_AT", "snapshot_fork_at", "5000", int,
             "state size (records) from which a forked child writes the snapshot"),
-    Setting("POLLSERVER_DB_TIMEOUT", "2",
+    Setting("POLLSERVER_DB_TIMEOUT", "db_timeout", "2", float,
             "seconds to connect to PostgreSQL or wait for a pooled connection before a 503"),
-    Setting("POLLSERVER_LOG_LEVEL", "INFO", "log level (access log never has raw IPs)"),
-    Setting("POLLSERVER_SMTP_URL", "",
-            "`smtp://user:pass@host:587` (STARTTLS) or `smtps://host:465`; unset: `.eml` files "
-            "in `var/mail/`"),
-    Setting("POLLSERVER_MAIL_FROM", "valuehub <noreply@localhost>",
+    Setting("POLLSERVER_LOG_LEVEL", "log_level", "INFO", str,
+            "log level (the access log never has raw IPs)"),
+    Setting("POLLSERVER_SMTP_URL", "smtp_url", "", _optional,
+            "`smtp://user:pass@host:587` (STARTTLS) or `smtps://host:465`",
+            unset="unset: `.eml` files in `var/mail/`"),
+    Setting("POLLSERVER_MAIL_FROM", "mail_from", "valuehub <noreply@localhost>", str,
             "the From address of mails to followers"),
-    Setting("POLLSERVER_MAIL_DIGEST", "off",
+    Setting("POLLSERVER_MAIL_DIGEST", "mail_digest", "off", str,
             "`off`: one mail per event; `daily`: one summary a day (08:00 UTC)"),
 )
+
+_BY_FIELD = {s.field: s for s in SETTINGS if s.field}
+
+
+def _default(name: str) -> Any:
+    """The dataclass default of field ``name``: the table's default, parsed."""
+    setting = _BY_FIELD[name]
+    return setting.parse(setting.default)
 
 
 @dataclass(frozen=True)
 class Settings:
     """Everything the app factory needs; tests build it directly instead of touching env."""
 
-    data_dir: Path = Path("var")
-    site_dir: Path | None = Path("output")
-    database_url: str | None = None
-    secret_key: str | None = None
-    rate_limits: str = "on"
-    first_write_window: int = 5
-    first_write_burst: int = 1
-    new_voters: str = "20/hour"
-    rewards_per_address: str = "1/day"
-    suspicious_new_voters: int = 5
-    redis_url: str | None = None
-    trusted_proxies: int = 0
-    public_origin: str | None = None
-    https: str = "auto"
-    snapshot_every: int = 5000
-    snapshot_fork_at: int = 5000
-    db_timeout: float = 2.0
-    log_level: str = "INFO"
-    smtp_url: str | None = None
-    mail_from: str = "valuehub <noreply@localhost>"
-    mail_digest: str = "off"
+    data_dir: Path = _default("data_dir")
+    site_dir: Path | None = _default("site_dir")
+    database_url: str | None = _default("database_url")
+    secret_key: str | None = _default("secret_key")
+    rate_limits: str = _default("rate_limits")
+    first_write_window: int = _default("first_write_window")
+    first_write_burst: int = _default("first_write_burst")
+    new_voters: str = _default("new_voters")
+    rewards_per_address: str = _default("rewards_per_address")
+    suspicious_new_voters: int = _default("suspicious_new_voters")
+    redis_url: str | None = _default("redis_url")
+    trusted_proxies: int = _default("trusted_proxies")
+    public_origin: str | None = _default("public_origin")
+    https: str = _default("https")
+    snapshot_every: int = _default("snapshot_every")
+    snapshot_fork_at: int = _default("snapshot_fork_at")
+    db_timeout: float = _default("db_timeout")
+    log_level: str = _default("log_level")
+    smtp_url: str | None = _default("smtp_url")
+    mail_from: str = _default("mail_from")
+    mail_digest: str = _default("mail_digest")
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Read ``POLLSERVER_*`` variables, falling back to the defaults in :data:`SETTINGS`."""
+        """Read every variable of :data:`SETTINGS`; unset or blank means the table's default."""
         env = os.environ if environ is None else environ
-
-        def get(name: str) -> str:
-            default = next(s.default for s in SETTINGS if s.env == name)
-            return env.get(name, default).strip()
-
-        return cls(
-            data_dir=Path(get("POLLSERVER_DATA_DIR") or "var"),
-            site_dir=Path(get("POLLSERVER_SITE_DIR")) if get("POLLSERVER_SITE_DIR") else None,
-            database_url=get("POLLSERVER_DATABASE_URL") or None,
-            secret_key=get("POLLSERVER_SECRET_KEY") or None,
-            rate_limits=get("POLLSERVER_RATE_LIMITS") or "on",
-            first_write_window=int(get("POLLSERVER_FIRST_WRITE_WINDOW") or 5),
-            first_write_burst=int(get("POLLSERVER_FIRST_WRITE_BURST") or 1),
-            new_voters=get("POLLSERVER_NEW_VOTERS") or "20/hour",
-            rewards_per_address=get("POLLSERVER_REWARDS_PER_ADDRESS") or "1/day",
-            suspicious_new_voters=int(get("POLLSERVER_SUSPICIOUS_NEW_VOTERS") or 5),
-            redis_url=get("POLLSERVER_REDIS_URL") or None,
-            trusted_proxies=int(get("POLLSERVER_TRUSTED_PROXIES") or 0),
-            public_origin=(get("POLLSERVER_PUBLIC_ORIGIN") or "").rstrip("/") or None,
-            https=get("POLLSERVER_HTTPS") or "auto",
-            snapshot_every=int(get("POLLSERVER_SNAPSHOT_EVERY") or 5000),
-            snapshot_fork_at=int(get("POLLSERVER_SNAPSHOT_FORK_AT") or 5000),
-            db_timeout=float(get("POLLSERVER_DB_TIMEOUT") or 2),
-            log_level=get("POLLSERVER_LOG_LEVEL") or "INFO",
-            smtp_url=get("POLLSERVER_SMTP_URL") or None,
-            mail_from=get("POLLSERVER_MAIL_FROM") or "valuehub <noreply@localhost>",
-            mail_digest=get("POLLSERVER_MAIL_DIGEST") or "off",
-        )
+        values: dict[str, Any] = {}
+        for setting in SETTINGS:
+            if setting.field is None:
+                continue
+            text = env.get(setting.env, setting.default).strip()
+            if not text and not setting.blank_unsets:
+                text = setting.default
+            values[setting.field] = setting.parse(text)
+        return cls(**values)
 
     def resolved_secret_key(self) -> str:
         """Return the configured key, or the one generated once into the data dir."""
@@ -147,3 +178,10 @@ class Settings:
             key = path.read_text().strip()
         return key
 
+
+def readme_table() -> str:
+    """The README's configuration table, one row per setting, in the table's order."""
+    lines = ["| variable | default | meaning |", "|---|---|---|"]
+    for s in SETTINGS:
+        lines.append(f"| `{s.env}` | {s.shown_default()} | {s.help} |")
+    return "\n".join(lines) + "\n"

@@ -14,6 +14,17 @@ from datetime import datetime
 from typing import Any
 
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport, Tally
+from pollserver.store.nouns import (
+    Editors,
+    Follows,
+    Items,
+    Jams,
+    Outboxes,
+    Polls,
+    Rewards,
+    Surveys,
+    Voters,
+)
 from pollserver.store.outbox import Outbox
 from pollserver.store.roadmap import Roadmap
 
@@ -26,6 +37,44 @@ class Store(Outbox, Roadmap, ABC):
 
     #: Name reported by ``/api/health``.
     backend: str = "abstract"
+
+    # -- the store by noun (nouns.py): how new code calls it, e.g. store.polls.tally(p) --
+
+    @property
+    def items(self) -> Items:
+        return Items(self)
+
+    @property
+    def polls(self) -> Polls:
+        return Polls(self)
+
+    @property
+    def jams(self) -> Jams:
+        return Jams(self)
+
+    @property
+    def surveys(self) -> Surveys:
+        return Surveys(self)
+
+    @property
+    def rewards(self) -> Rewards:
+        return Rewards(self)
+
+    @property
+    def voters(self) -> Voters:
+        return Voters(self)
+
+    @property
+    def editors(self) -> Editors:
+        return Editors(self)
+
+    @property
+    def follows(self) -> Follows:
+        return Follows(self)
+
+    @property
+    def outbox(self) -> Outboxes:
+        return Outboxes(self)
 
     # -- items -------------------------------------------------------------------------
 

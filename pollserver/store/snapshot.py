@@ -20,6 +20,11 @@ layout, e.g. written by TinyDB itself, are read with ``json.load``.
 
 Writes are atomic: temp file in the same directory, flush, fsync, ``os.replace``, fsync the
 directory. A crash leaves either the old snapshot or the new one, plus a stray temp file.
+
+Both directions go through :class:`SnapshotStorage`, a TinyDB ``Storage`` (the library's
+documented extension point): the store streams its state through it, and offline tools open
+the file with ``TinyDB(path, storage=SnapshotStorage, access_mode="r")`` and query it with
+TinyDB's ``Query`` (``pollserver inspect``). Nothing on the hot path uses TinyDB's tables.
 """
 
 from __future__ import annotations
@@ -27,16 +32,18 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, cast
+
+from tinydb.storages import Storage
 
 from pollserver.store.documents import from_tables, iter_tables
 from pollserver.store.journal import fsync_dir, generations, journal_path, marker
 from pollserver.store.state import State
 
-__all__ = ["FILENAME", "FORMAT", "FileId", "file_id", "install", "load", "lock_fd", "read_meta",
-           "remove_temps", "restore", "temp_path", "write", "write_temp"]
+__all__ = ["FILENAME", "FORMAT", "FileId", "SnapshotStorage", "file_id", "install", "load",
+           "lock_fd", "read_meta", "remove_temps", "restore", "temp_path", "write", "write_temp"]
 
 #: The snapshot's name in the data dir, and the lock file every writer holds.
 FILENAME = "store.json"
@@ -57,15 +64,22 @@ def file_id(path: Path) -> FileId | None:
     return st.st_ino, st.st_mtime_ns, st.st_size
 
 
-def _lines(tables: Iterable[tuple[str, Iterable[dict[str, Any]]]]) -> Iterator[str]:
+Rows = Iterable[tuple[str, dict[str, Any]]]
+
+
+def _numbered(rows: Iterable[dict[str, Any]]) -> Rows:
+    return ((str(i), row) for i, row in enumerate(rows, 1))
+
+
+def _lines(tables: Iterable[tuple[str, Rows]]) -> Iterator[str]:
     yield "{\n"
     first = True
     for name, rows in tables:
         yield ("" if first else "},\n") + json.dumps(name) + ": {\n"
         first = False
         sep = ""
-        for i, row in enumerate(rows, 1):
-            yield f'{sep}"{i}": {json.dumps(row, separators=(",", ":"))}'
+        for key, row in rows:
+            yield f'{sep}{json.dumps(key)}: {json.dumps(row, separators=(",", ":"))}'
             sep = ",\n"
         if sep:
             yield "\n"
@@ -79,20 +93,8 @@ def temp_path(path: Path, pid: int | None = None) -> Path:
 
 def write_temp(tmp: Path, state: State, meta: dict[str, Any]) -> None:
     """Write ``state`` with ``meta`` to ``tmp`` and fsync it (the first half of :func:`write`)."""
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            buffer: list[str] = []
-            for line in _lines(iter_tables(state, meta)):
-                buffer.append(line)
-                if len(buffer) >= 2048:
-                    fh.write("".join(buffer))
-                    buffer.clear()
-            fh.write("".join(buffer))
-            fh.flush()
-            os.fsync(fh.fileno())  # the data is on disk before the name points at it
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    SnapshotStorage(tmp).stage(
+        ((name, _numbered(rows)) for name, rows in iter_tables(state, meta)), tmp)
 
 
 def install(tmp: Path, path: Path) -> None:
@@ -151,23 +153,40 @@ def read_meta(path: Path) -> dict[str, Any]:
         return dict(json.load(fh).get("_meta", {}).get("1", {}))
 
 
-class _Table:
-    """The rows of one table, read from their byte range of the file when iterated."""
+class _Table(Mapping[str, dict[str, Any]]):
+    """The rows of one table, read from their byte range of the file when iterated.
+
+    A read-only mapping ``doc id -> row``, which is what TinyDB's ``Table`` reads from its
+    storage, so TinyDB queries stream the file too.
+    """
 
     def __init__(self, path: Path, start: int, end: int) -> None:
         self.path, self.start, self.end = path, start, end
 
-    def values(self) -> Iterator[dict[str, Any]]:
+    def items(self) -> Iterator[tuple[str, dict[str, Any]]]:  # type: ignore[override]
         with open(self.path, "rb") as fh:
             fh.seek(self.start)
             pos = self.start
             while pos < self.end:
                 line = fh.readline()
                 pos += len(line)
-                yield json.loads(line.split(b": ", 1)[1].rstrip().rstrip(b","))
+                key, row = line.split(b": ", 1)
+                yield json.loads(key), json.loads(row.rstrip().rstrip(b","))
 
-    def get(self, key: str, default: Any = None) -> Any:
-        return next((row for i, row in enumerate(self.values(), 1) if str(i) == key), default)
+    def values(self) -> Iterator[dict[str, Any]]:  # type: ignore[override]
+        return (row for _, row in self.items())
+
+    def __iter__(self) -> Iterator[str]:
+        return (key for key, _ in self.items())
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.items())
+
+    def __getitem__(self, key: str) -> dict[str, Any]:
+        for k, row in self.items():
+            if k == key:
+                return row
+        raise KeyError(key)
 
 
 def _index(path: Path) -> dict[str, _Table] | None:
@@ -192,12 +211,59 @@ def _index(path: Path) -> dict[str, _Table] | None:
     return tables
 
 
+class SnapshotStorage(Storage):
+    """TinyDB storage over a snapshot file: streamed reads, atomic writes.
+
+    ``read`` hands TinyDB lazy tables (rows are parsed while a query iterates them), files in
+    another JSON layout are read whole. ``write`` is the store's atomic write (temp, fsync,
+    rename, directory fsync), so even a TinyDB user writing through it cannot tear the file;
+    ``access_mode="r"`` refuses writes, which is how the offline commands open it.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], access_mode: str = "r+") -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.writable = access_mode != "r"
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        if not self.path.exists():
+            return None
+        tables: Any = _index(self.path)
+        if tables is None:
+            with open(self.path, encoding="utf-8") as fh:
+                tables = json.load(fh)
+        return cast(dict[str, dict[str, Any]], tables)
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        if not self.writable:
+            raise PermissionError(f"{self.path}: opened read-only")
+        tmp = temp_path(self.path)
+        self.stage(((name, list(rows.items())) for name, rows in data.items()), tmp)
+        install(tmp, self.path)
+
+    def stage(self, tables: Iterable[tuple[str, Rows]], tmp: Path) -> None:
+        """Write ``tables`` to ``tmp`` and fsync it; :func:`install` then renames it."""
+        try:
+            with open(tmp, "w", encoding="utf-8") as fh:
+                buffer: list[str] = []
+                for line in _lines(tables):
+                    buffer.append(line)
+                    if len(buffer) >= 2048:
+                        fh.write("".join(buffer))
+                        buffer.clear()
+                fh.write("".join(buffer))
+                fh.flush()
+                os.fsync(fh.fileno())  # the data is on disk before the name points at it
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+
 def load(path: Path) -> tuple[State, dict[str, Any]]:
     """Rebuild the state from a snapshot file; return it with the meta doc."""
-    tables: Any = _index(path)
+    tables = SnapshotStorage(path, access_mode="r").read()
     if tables is None:
-        with open(path, encoding="utf-8") as fh:
-            tables = json.load(fh)
+        raise FileNotFoundError(path)
     return from_tables(cast(dict[str, dict[str, dict[str, Any]]], tables))
 
 
