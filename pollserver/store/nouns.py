@@ -56,7 +56,8 @@ class Jams(Noun):
     """Ideas, idea votes, moderation and merges."""
 
     METHODS = ("add_idea", "get_idea", "list_ideas", "vote_idea", "unvote_idea",
-               "idea_votes_of", "jam_version", "update_idea", "merge_ideas")
+               "idea_votes_of", "jam_version", "update_idea", "merge_ideas", "status_history",
+               "status_changes")
 
 
 class Surveys(Noun):
