@@ -15,12 +15,14 @@ from typing import Any
 
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport, Tally
 from pollserver.store.outbox import Outbox
+from pollserver.store.webhooks import Webhooks
 
 __all__ = ["Store"]
 
 
-class Store(Outbox, ABC):
-    """Persistent state of pollserver (the outbox methods are in ``outbox.py``)."""
+class Store(Webhooks, Outbox, ABC):
+    """Persistent state of pollserver (the outbox methods are in ``outbox.py``, the webhook
+    ones in ``webhooks.py``)."""
 
     #: Name reported by ``/api/health``.
     backend: str = "abstract"

@@ -16,6 +16,7 @@ from typing import Any
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse
 from pollserver.store.state import State
 from pollserver.store.state_outbox import load_outbox, outbox_tables
+from pollserver.store.state_webhooks import load_webhooks, webhook_tables
 
 __all__ = ["from_tables", "iter_tables", "to_tables"]
 
@@ -47,6 +48,7 @@ def iter_tables(state: State, meta: dict[str, Any]
     yield "admins", ({"username": u, "hash": h} for u, h in state.admins.items())
     yield "audit", (dict(asdict(a), at=_iso(a.at)) for a in state.audit)
     yield from outbox_tables(state)
+    yield from webhook_tables(state)
 
 
 def _code_rows(state: State) -> Iterator[dict[str, Any]]:
@@ -100,4 +102,5 @@ def from_tables(tables: dict[str, dict[str, dict[str, Any]]]) -> tuple[State, di
     for doc in tables.get("audit", {}).values():
         state.audit.append(AuditEntry(**dict(doc, at=datetime.fromisoformat(doc["at"]))))
     load_outbox(state, tables)
+    load_webhooks(state, tables)
     return state, meta

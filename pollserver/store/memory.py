@@ -16,6 +16,7 @@ from typing import Any
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport, Tally
 from pollserver.store.base import Store
 from pollserver.store.memory_outbox import MemoryOutbox
+from pollserver.store.memory_webhooks import MemoryWebhooks
 from pollserver.store.state import State
 
 __all__ = ["MemoryStore"]
@@ -25,7 +26,7 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-class MemoryStore(MemoryOutbox, Store):
+class MemoryStore(MemoryWebhooks, MemoryOutbox, Store):
     """Keep everything in one :class:`State`; each operation runs under a lock."""
 
     backend = "memory"

@@ -28,6 +28,7 @@ from pollserver.store.pg import items as item_rows
 from pollserver.store.pg import outbox as outbox_rows
 from pollserver.store.pg import schema as migrations
 from pollserver.store.pg_outbox import PostgresOutbox
+from pollserver.store.pg_webhooks import PostgresWebhooks
 
 __all__ = ["PostgresStore"]
 
@@ -42,7 +43,7 @@ ITEM_TTL = 1.0
 RETRIES = 5
 
 
-class PostgresStore(PostgresOutbox, Store):
+class PostgresStore(PostgresWebhooks, PostgresOutbox, Store):
     """Keep pollserver's state in PostgreSQL (optionally in one named schema)."""
 
     backend = "postgres"

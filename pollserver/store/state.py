@@ -17,7 +17,7 @@ from typing import Any
 
 from pollserver.domain.errors import AlreadyVoted, BadRequest, Conflict, NotFound, NoVotesLeft
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport
-from pollserver.store.state_outbox import OutboxState
+from pollserver.store.state_webhooks import WebhookState
 
 __all__ = ["State"]
 
@@ -37,7 +37,7 @@ def _ts(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-class State(OutboxState):
+class State(WebhookState):
     """Everything pollserver knows, indexed for O(1) votes and reads."""
 
     def __init__(self) -> None:
@@ -60,6 +60,7 @@ class State(OutboxState):
         self.jam_changes: dict[str, int] = {}
         self.all_jam_changes = 0
         self.init_outbox()
+        self.init_webhooks()
 
     # -- applying ----------------------------------------------------------------------
 
