@@ -48,6 +48,12 @@ SETTINGS = (
             "the From address of mails to followers"),
     Setting("POLLSERVER_MAIL_DIGEST", "off",
             "`off`: one mail per event; `daily`: one summary a day (08:00 UTC)"),
+    Setting("POLLSERVER_WEBHOOKS_ALLOW_HTTP", "0",
+            "`1` lets webhook endpoints use plain `http://` (local receivers only)"),
+    Setting("POLLSERVER_WEBHOOKS_ALLOW_PRIVATE", "0",
+            "`1` lets webhooks reach loopback, private and link-local addresses"),
+    Setting("POLLSERVER_WEBHOOKS_CA_FILE", "",
+            "extra CA certificates (PEM) webhook endpoints may present (a private CA)"),
 )
 
 
@@ -69,6 +75,9 @@ class Settings:
     smtp_url: str | None = None
     mail_from: str = "valuehub <noreply@localhost>"
     mail_digest: str = "off"
+    webhooks_allow_http: bool = False
+    webhooks_allow_private: bool = False
+    webhooks_ca_file: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -95,6 +104,9 @@ class Settings:
             smtp_url=get("POLLSERVER_SMTP_URL") or None,
             mail_from=get("POLLSERVER_MAIL_FROM") or "valuehub <noreply@localhost>",
             mail_digest=get("POLLSERVER_MAIL_DIGEST") or "off",
+            webhooks_allow_http=get("POLLSERVER_WEBHOOKS_ALLOW_HTTP") == "1",
+            webhooks_allow_private=get("POLLSERVER_WEBHOOKS_ALLOW_PRIVATE") == "1",
+            webhooks_ca_file=get("POLLSERVER_WEBHOOKS_CA_FILE") or None,
         )
 
     def resolved_secret_key(self) -> str:
