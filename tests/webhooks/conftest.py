@@ -46,7 +46,8 @@ def receiver(certificate_authority: trustme.CA) -> Iterator[Receiver]:
         def do_POST(self) -> None:  # noqa: N802 - the http.server API
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             got = state["r"]
-            got.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            got.received.append((dict(headers, path=self.path), body))
             answer = got.answers.pop(0) if got.answers else 204
             if answer == "hang":
                 got.release.wait(10)
