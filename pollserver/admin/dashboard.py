@@ -9,6 +9,7 @@ from pollserver.admin.auth import editor_required
 from pollserver.admin.charts import bar_chart, trend_chart
 from pollserver.admin.mail import sent_summary
 from pollserver.admin.overview import overview
+from pollserver.admin.webhooks import failing_endpoints
 from pollserver.domain.surveys import nps, trend
 from pollserver.web.context import now
 
@@ -28,4 +29,5 @@ def dashboard() -> str:
         row["chart"] = trend_chart(f"chart-nps-{row['item'].id}",
                                    "NPS, rolling 30 days, over the last 30 days",
                                    trend(answers, today))
-    return render_template("admin/dashboard.html", title="Dashboard", **data, **sent_summary())
+    return render_template("admin/dashboard.html", title="Dashboard", **data, **sent_summary(),
+                           failing_webhooks=failing_endpoints())
