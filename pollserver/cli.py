@@ -57,19 +57,22 @@ def serve(host: str, port: int, workers: int, threads: int, sender: bool) -> Non
 @click.option("--interval", default=5.0, show_default=True, help="seconds between rounds")
 @click.option("--once", is_flag=True, help="do one round and exit")
 def worker(interval: float, once: bool) -> None:
-    """Send follower mail from the outbox (for deployments with several replicas)."""
+    """Send follower mail and webhooks from the outbox (for several replicas)."""
     import time
 
     from pollserver import create_app
     from pollserver.mail.service import build_sender
+    from pollserver.webhooks.service import build_webhook_sender
 
     app = create_app()
     sender = build_sender(app)
-    click.echo("valuehub: sending follower mail (Ctrl-C to stop)")
+    hooks = build_webhook_sender(app)
+    click.echo("valuehub: sending follower mail and webhooks (Ctrl-C to stop)")
     while True:
         sent = sender.run_once()
+        posted = hooks.run_once()
         if once:
-            click.echo(f"{sent} mail(s) sent")
+            click.echo(f"{sent} mail(s) sent, {posted} webhook(s) delivered")
             return
         time.sleep(interval)
 
@@ -153,6 +156,48 @@ def codes_revoke(pool: str) -> None:
     store = _store()
     try:
         click.echo(f"{pool}: {store.revoke_codes(pool)} unclaimed codes removed")
+    finally:
+        store.close()
+
+
+@main.group()
+def webhooks() -> None:
+    """Webhook endpoints (also in the admin at /admin/webhooks)."""
+
+
+@webhooks.command("add")
+@click.argument("url")
+@click.option("--events", required=True,
+              help="comma-separated event types, e.g. idea.created,idea.status_changed")
+@click.option("--include-text", is_flag=True, help="send free text of survey answers too")
+def webhooks_add(url: str, events: str, include_text: bool) -> None:
+    """Register an endpoint; its signing secret is printed this once."""
+    from datetime import UTC, datetime
+
+    from pollserver.editor import webhooks as hooks
+
+    settings = Settings.from_env()
+    store = _store()
+    try:
+        endpoint = hooks.add(store, "cli", url, events, at=datetime.now(UTC),
+                             include_text=include_text,
+                             allow_http=settings.webhooks_allow_http)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    finally:
+        store.close()
+    click.echo(f"endpoint {endpoint.id}: {endpoint.url} ({', '.join(endpoint.events)})")
+    click.echo(f"secret (shown once): {endpoint.secret}")
+
+
+@webhooks.command("list")
+def webhooks_list() -> None:
+    """Show every endpoint with its events and state (never its secret)."""
+    store = _store()
+    try:
+        for e in store.list_webhooks():
+            state = "on" if e.enabled else f"off {e.disabled_reason}".strip()
+            click.echo(f"{e.id} {e.url} [{','.join(e.events)}] {state}")
     finally:
         store.close()
 
