@@ -140,3 +140,20 @@ def test_loopback_is_refused_without_allow_private(store, receiver):
     assert receiver.received == []
     [attempt] = store.list_attempts(endpoint.id)
     assert attempt.status == 0 and attempt.error.startswith("refused:")
+
+
+def test_a_pool_under_ten_percent_tells_the_endpoint_once(store, receiver, monkeypatch):
+    from pollserver.actions.rewards import claim_reward
+
+    clock = Clock()
+    endpoint = hooks.add(store, "ed", receiver.url, ["reward.pool_low"], at=AT)
+    store.add_codes("spring", [f"C{n:02}" for n in range(20)])
+    for n in range(19):
+        assert claim_reward(store, "spring", f"voter{n}", at=AT) is not None
+    assert claim_reward(store, "spring", "voter0", at=AT) is not None  # a repeat: no event
+    assert sender(store, receiver, clock).run_once() == 1
+    [(headers, body)] = receiver.received
+    got = verify(endpoint.secret, headers, body, clock.now, monkeypatch)
+    # 20 codes: the 19th claim leaves 1 (5 %), the first time under 10 % (2 left is 10 %).
+    assert got["data"] == {"pool": "spring", "left": 1, "total": 20}
+    assert "voter" not in body.decode()
