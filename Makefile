@@ -52,6 +52,8 @@ publish: install
 
 serve: install
 	$(BIN)/pollserver sync --manifest $(OUTPUT)/engage/manifest.json
+	POLLSERVER_WEBHOOKS_ALLOW_HTTP=$${POLLSERVER_WEBHOOKS_ALLOW_HTTP:-1} \
+	POLLSERVER_WEBHOOKS_ALLOW_PRIVATE=$${POLLSERVER_WEBHOOKS_ALLOW_PRIVATE:-1} \
 	$(BIN)/pollserver serve --host 127.0.0.1 --port $(PORT)
 
 run: html sample-data serve

@@ -202,6 +202,21 @@ def webhooks_list() -> None:
         store.close()
 
 
+@webhooks.command("receive")
+@click.option("--port", default=9009, show_default=True, type=int)
+@click.option("--secret", default=None, help="the endpoint's secret, to check signatures")
+def webhooks_receive(port: int, secret: str | None) -> None:
+    """Run a local receiver that prints (and checks) what it gets, for trying webhooks."""
+    from pollserver.webhooks.receiver import serve_receiver
+
+    server = serve_receiver(port, secret, click.echo)
+    click.echo(f"valuehub: receiving webhooks at http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        server.server_close()
+
+
 @main.command("create-admin")
 @click.argument("username")
 @click.option("--password-stdin", is_flag=True,
