@@ -15,6 +15,7 @@ from typing import Any
 
 from pollserver.domain.errors import NotFound
 from pollserver.domain.outbox import Delivery, Event, event_from
+from pollserver.domain.publish import PUBLISH, PUBLISH_EVENTS, SITE
 from pollserver.domain.webhooks import FAILURE_WINDOW, WEBHOOK, Attempt, Endpoint
 from pollserver.store.state_outbox import OutboxState
 
@@ -57,8 +58,11 @@ class WebhookState(OutboxState):
         self.attempts: list[Attempt] = []
 
     def fan_out(self, event: Event) -> None:
-        """Queue the event for followers (the outbox's part) and for webhook endpoints."""
+        """Queue the event for followers (the outbox's part), the publish trigger and webhook
+        endpoints."""
         super().fan_out(event)
+        if event.type in PUBLISH_EVENTS:
+            self.add_delivery(event, SITE, None, PUBLISH)
         for endpoint in self.webhooks.values():
             if endpoint.wants(event.type):
                 self.add_delivery(event, endpoint.id, None, WEBHOOK)

@@ -15,6 +15,7 @@ from psycopg import Connection
 
 from pollserver.domain.errors import NotFound
 from pollserver.domain.outbox import Delivery, Event, event_from
+from pollserver.domain.publish import PUBLISH, PUBLISH_EVENTS, SITE
 from pollserver.domain.webhooks import FAILURE_WINDOW, WEBHOOK, Attempt, Endpoint
 
 __all__ = [
@@ -48,9 +49,14 @@ def _attempt(row: Sequence[Any]) -> Attempt:
 
 
 def fan_out(conn: Connection, event: Event) -> None:
-    """Queue a newly written event for every endpoint that wants it."""
+    """Queue a newly written event for every endpoint that wants it (and for the publish
+    trigger when it changes what static pages show)."""
     conn.execute(_FAN_OUT, {"event": event.id, "consumer": WEBHOOK, "at": event.created_at,
                             "type": event.type})
+    if event.type in PUBLISH_EVENTS:
+        conn.execute("INSERT INTO deliveries (event_id, consumer, recipient, next_attempt,"
+                     " created_at) VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                     (event.id, PUBLISH, SITE, event.created_at, event.created_at))
 
 
 def add_webhook(conn: Connection, e: Endpoint) -> Endpoint:
