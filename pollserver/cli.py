@@ -100,17 +100,23 @@ def sync(manifest: Path) -> None:
               show_default=True)
 def results(out: Path) -> None:
     """Write current results for the build to bake into closed polls and jams."""
+    from datetime import UTC, datetime
+
+    from pollserver.ops.publish import mark_baked
     from pollserver.ops.sync import results_snapshot
 
+    baked_at = datetime.now(UTC)
     store = _store()
     try:
         data = results_snapshot(store)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+        tmp.replace(out)
+        # The build bakes these results: changes written before now are on the site next.
+        mark_baked(store, baked_at)
     finally:
         store.close()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
-    tmp.replace(out)
     click.echo(f"results: {len(data['polls'])} polls, {len(data['jams'])} jams -> {out}")
 
 

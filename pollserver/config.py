@@ -54,6 +54,11 @@ SETTINGS = (
             "`1` lets webhooks reach loopback, private and link-local addresses"),
     Setting("POLLSERVER_WEBHOOKS_CA_FILE", "",
             "extra CA certificates (PEM) webhook endpoints may present (a private CA)"),
+    Setting("POLLSERVER_PUBLISH_COMMAND", "",
+            "run after changes static pages show (e.g. `make publish`); unset: the dashboard "
+            "says when the site is behind"),
+    Setting("POLLSERVER_PUBLISH_QUIET", "30",
+            "seconds without a new change before the publish command runs (debounce)"),
 )
 
 
@@ -78,6 +83,8 @@ class Settings:
     webhooks_allow_http: bool = False
     webhooks_allow_private: bool = False
     webhooks_ca_file: str | None = None
+    publish_command: str | None = None
+    publish_quiet: int = 30
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -107,6 +114,8 @@ class Settings:
             webhooks_allow_http=get("POLLSERVER_WEBHOOKS_ALLOW_HTTP") == "1",
             webhooks_allow_private=get("POLLSERVER_WEBHOOKS_ALLOW_PRIVATE") == "1",
             webhooks_ca_file=get("POLLSERVER_WEBHOOKS_CA_FILE") or None,
+            publish_command=get("POLLSERVER_PUBLISH_COMMAND") or None,
+            publish_quiet=int(get("POLLSERVER_PUBLISH_QUIET") or 30),
         )
 
     def resolved_secret_key(self) -> str:

@@ -15,8 +15,9 @@ def with_sender() -> Flask:
     """Return the app after starting its mail and webhook senders (gunicorn's app-factory
     syntax)."""
     from pollserver.mail.service import start_sender
-    from pollserver.webhooks.service import start_webhook_sender
+    from pollserver.webhooks.service import start_publisher, start_webhook_sender
 
     start_sender(app)
     start_webhook_sender(app)
+    start_publisher(app)
     return app

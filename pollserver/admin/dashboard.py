@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app, render_template
 
 from pollserver.admin import bp
 from pollserver.admin.auth import editor_required
@@ -10,8 +10,9 @@ from pollserver.admin.charts import bar_chart, trend_chart
 from pollserver.admin.mail import sent_summary
 from pollserver.admin.overview import overview
 from pollserver.admin.webhooks import failing_endpoints
+from pollserver.ops.publish import describe, last_run, unpublished
 from pollserver.domain.surveys import nps, trend
-from pollserver.web.context import now
+from pollserver.web.context import get_store, now
 
 
 @bp.get("/")
@@ -30,4 +31,12 @@ def dashboard() -> str:
                                    "NPS, rolling 30 days, over the last 30 days",
                                    trend(answers, today))
     return render_template("admin/dashboard.html", title="Dashboard", **data, **sent_summary(),
-                           failing_webhooks=failing_endpoints())
+                           failing_webhooks=failing_endpoints(), **_site())
+
+
+def _site() -> dict[str, object]:
+    """What the static site does not show yet, and the publish command's last run."""
+    settings = current_app.extensions["pollserver.settings"]
+    return {"publish_command": settings.publish_command,
+            "publish_run": last_run(settings.data_dir),
+            "unpublished": [describe(d) for d in unpublished(get_store())]}

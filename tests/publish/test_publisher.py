@@ -100,3 +100,29 @@ def test_the_build_marks_what_it_baked(store):
     assert mark_baked(store, AT + timedelta(minutes=5)) == 1
     assert [d.event.type for d in unpublished(store)] == ["idea.status_changed"]
     assert [d.status for d in store.list_deliveries(PUBLISH)] == ["pending", "sent"]
+
+
+def test_dashboard_says_the_site_is_behind_or_shows_the_last_run(client, clock, app,
+                                                                 tmp_path):
+    from tests.admin.conftest import EditorActions, password_hash
+
+    store = app.extensions["pollserver.store"]
+    clock.now = AT
+    store.put_admin("editor", password_hash())
+    idea_id = arrange(store)
+    ed = EditorActions(client)
+    assert ed.login().status_code == 302
+    assert "older results" not in client.get("/admin/").get_data(as_text=True)
+    ed.post("/admin/jams/j/close")
+    editor.set_status(store, "ed", idea_id, "planned", note="", notify=False, at=AT)
+    page = client.get("/admin/").get_data(as_text=True)
+    assert "The site shows older results: rebuild" in page
+    assert "jam.closed: Better app" in page and "idea.status_changed: Dark mode" in page
+    settings = app.extensions["pollserver.settings"]
+    clock.now = AT + timedelta(minutes=1)
+    assert Publisher(store, command(tmp_path), clock, settings.data_dir).run_once() == 0
+    from dataclasses import replace
+
+    app.extensions["pollserver.settings"] = replace(settings, publish_command="make publish")
+    page = client.get("/admin/").get_data(as_text=True)
+    assert "older results" not in page and "built 12 pages" in page and "done" in page
