@@ -10,8 +10,8 @@ from pollserver.admin.charts import bar_chart, trend_chart
 from pollserver.admin.mail import sent_summary
 from pollserver.admin.overview import overview
 from pollserver.admin.webhooks import failing_endpoints
-from pollserver.ops.publish import describe, last_run, unpublished
 from pollserver.domain.surveys import nps, trend
+from pollserver.ops.publish import describe, last_run, unpublished
 from pollserver.web.context import get_store, now
 
 
