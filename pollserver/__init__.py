@@ -26,7 +26,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from pollserver import admin, api, public
     from pollserver.public import site
     from pollserver.store import open_store
-    from pollserver.web import context, errors, identity, limits, security
+    from pollserver.web import context, cors, errors, identity, limits, security
 
     settings = settings or Settings.from_env()
     logging.basicConfig(level=settings.log_level)
@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     identity.init_app(app)
     security.init_app(app)
+    cors.init_app(app)
     limits.init_app(app, settings)
     errors.init_app(app)
     api.init_app(app)

@@ -7,6 +7,7 @@ keeps the two in step (the Datasette habit), so a setting cannot exist undocumen
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -54,6 +55,9 @@ SETTINGS = (
             "`1` lets webhooks reach loopback, private and link-local addresses"),
     Setting("POLLSERVER_WEBHOOKS_CA_FILE", "",
             "extra CA certificates (PEM) webhook endpoints may present (a private CA)"),
+    Setting("POLLSERVER_PUBLIC_ORIGINS", "",
+            "other origins serving the static site (`https://www.brand.example`, comma "
+            "separated): their pages may call the API (CORS with credentials) and post forms"),
     Setting("POLLSERVER_PUBLISH_COMMAND", "",
             "run after changes static pages show (e.g. `make publish`); unset: the dashboard "
             "says when the site is behind"),
@@ -84,6 +88,7 @@ class Settings:
     webhooks_allow_private: bool = False
     webhooks_ca_file: str | None = None
     publish_command: str | None = None
+    public_origins: tuple[str, ...] = ()
     publish_quiet: int = 30
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -115,6 +120,8 @@ class Settings:
             webhooks_allow_private=get("POLLSERVER_WEBHOOKS_ALLOW_PRIVATE") == "1",
             webhooks_ca_file=get("POLLSERVER_WEBHOOKS_CA_FILE") or None,
             publish_command=get("POLLSERVER_PUBLISH_COMMAND") or None,
+            public_origins=tuple(o.strip().rstrip("/") for o in re.split(
+                r"[,\s]+", get("POLLSERVER_PUBLIC_ORIGINS") or "") if o.strip()),
             publish_quiet=int(get("POLLSERVER_PUBLISH_QUIET") or 30),
         )
 

@@ -15,9 +15,30 @@ def with_sender() -> Flask:
     """Return the app after starting its mail and webhook senders (gunicorn's app-factory
     syntax)."""
     from pollserver.mail.service import start_sender
-    from pollserver.webhooks.service import start_publisher, start_webhook_sender
+    from pollserver.webhooks.service import start_webhook_sender
 
     start_sender(app)
     start_webhook_sender(app)
-    start_publisher(app)
+    start_publisher()
     return app
+
+
+def start_publisher() -> None:
+    """Start the publish loop when ``POLLSERVER_PUBLISH_COMMAND`` is set."""
+    from datetime import UTC, datetime, timedelta
+
+    from pollserver.ops.publish import Publisher, PublishLoop
+
+    settings = app.extensions["pollserver.settings"]
+    if not settings.publish_command or "pollserver.publisher" in app.extensions:
+        return
+
+    def clock() -> datetime:
+        given = app.extensions.get("pollserver.clock")
+        return given() if given else datetime.now(UTC)
+
+    loop = PublishLoop(Publisher(app.extensions["pollserver.store"], settings.publish_command,
+                                 clock, settings.data_dir,
+                                 quiet=timedelta(seconds=settings.publish_quiet)))
+    app.extensions["pollserver.publisher"] = loop
+    loop.start()

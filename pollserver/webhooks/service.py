@@ -64,28 +64,3 @@ def start_webhook_sender(app: Flask, interval: float = 2.0) -> threading.Thread:
     thread.start()
     return thread
 
-
-def start_publisher(app: Flask, interval: float = 5.0) -> threading.Thread | None:
-    """Start the publish loop when ``POLLSERVER_PUBLISH_COMMAND`` is set (once per app)."""
-    from datetime import timedelta
-
-    from pollserver.ops.publish import Publisher
-
-    settings: Settings = app.extensions["pollserver.settings"]
-    if not settings.publish_command:
-        return None
-    running = app.extensions.get("pollserver.publisher")
-    if isinstance(running, threading.Thread) and running.is_alive():
-        return running
-
-    def clock() -> datetime:
-        given = app.extensions.get("pollserver.clock")
-        return given() if given else datetime.now(UTC)
-
-    publisher = Publisher(app.extensions["pollserver.store"], settings.publish_command, clock,
-                          settings.data_dir, quiet=timedelta(seconds=settings.publish_quiet))
-    thread = _Loop(publisher, interval)  # type: ignore[arg-type]
-    thread.name = "pollserver-publish"
-    app.extensions["pollserver.publisher"] = thread
-    thread.start()
-    return thread
