@@ -54,8 +54,19 @@
     return wrapper;
   }
 
+  /* pollserver's origin when the site is served from another host (ENGAGE_API_URL at build
+     time, in <meta name="engage-api">); the voter cookie then travels with credentials. */
+  var API_BASE = (function () {
+    var meta = document.querySelector('meta[name="engage-api"]');
+    return meta ? String(meta.getAttribute("content") || "").replace(/\/+$/, "") : "";
+  })();
+
   function api(method, url, body) {
-    var options = { method: method, credentials: "same-origin", headers: { Accept: "application/json" } };
+    var options = {
+      method: method, credentials: API_BASE ? "include" : "same-origin",
+      headers: { Accept: "application/json" }
+    };
+    url = API_BASE + url;
     if (body !== undefined) {
       options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(body);
