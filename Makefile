@@ -9,7 +9,9 @@ OUTPUT ?= output
 DATA_DIR ?= var
 export POLLSERVER_DATA_DIR ?= $(DATA_DIR)
 export POLLSERVER_SITE_DIR ?= $(OUTPUT)
-PELICAN := $(BIN)/pelican content -o $(OUTPUT) --fatal errors -e ENGAGE_RESULTS='"$(DATA_DIR)/results.json"'
+# ENGAGE_API_URL: pollserver's origin when the site is served from another host (empty: same host).
+ENGAGE_API_URL ?=
+PELICAN := $(BIN)/pelican content -o $(OUTPUT) --fatal errors -e ENGAGE_RESULTS='"$(DATA_DIR)/results.json"' ENGAGE_API_URL='"$(ENGAGE_API_URL)"'
 
 .PHONY: help install install-test html serve devserver publish clean run test lint bench lock chromium sample-data
 
