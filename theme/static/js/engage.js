@@ -66,7 +66,7 @@
       method: method, credentials: API_BASE ? "include" : "same-origin",
       headers: { Accept: "application/json" }
     };
-    url = API_BASE + url;
+    if (url.charAt(0) === "/") url = API_BASE + url;  /* form actions are already absolute */
     if (body !== undefined) {
       options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(body);
