@@ -6,19 +6,24 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 PORT ?= 8000
 OUTPUT ?= output
+CONTENT ?= content
+# Extra Pelican settings (JSON values, shell-quoted), e.g. PELICAN_SETTINGS="HUB_NOW='\"2026-11-23T12:00:00Z\"'".
+PELICAN_SETTINGS ?=
 DATA_DIR ?= var
 export POLLSERVER_DATA_DIR ?= $(DATA_DIR)
 export POLLSERVER_SITE_DIR ?= $(OUTPUT)
 # ENGAGE_API_URL: pollserver's origin when the site is served from another host (empty: same host).
 ENGAGE_API_URL ?=
-PELICAN := $(BIN)/pelican content -o $(OUTPUT) --fatal errors -e ENGAGE_RESULTS='"$(DATA_DIR)/results.json"' ENGAGE_API_URL='"$(ENGAGE_API_URL)"'
+PELICAN := $(BIN)/pelican $(CONTENT) -o $(OUTPUT) --fatal errors -e ENGAGE_RESULTS='"$(DATA_DIR)/results.json"' ENGAGE_API_URL='"$(ENGAGE_API_URL)"' $(PELICAN_SETTINGS)
 
-.PHONY: help install install-test html serve devserver publish clean run test lint bench lock chromium sample-data
+.PHONY: help install install-test html check new serve devserver rebuild publish clean run test lint bench lock chromium sample-data
 
 help:
 	@echo "make run       build the site and serve it with pollserver on http://127.0.0.1:$(PORT)"
 	@echo "make test      install test dependencies (and Chromium) and run the whole suite"
 	@echo "make html      build the site into $(OUTPUT)/ (pelican + pagefind)"
+	@echo "make check     list every content problem without writing the site (exit 1 if any)"
+	@echo "make new CHANNEL=offers TITLE=\"...\"  start an article with the channel's metadata"
 	@echo "make serve     serve $(OUTPUT)/ with pollserver (no rebuild)"
 	@echo "make devserver rebuild on change and serve"
 	@echo "make publish   production build with publishconf.py"
@@ -46,6 +51,16 @@ html: install
 	$(PELICAN) -s pelicanconf.py
 	$(PY) -m pagefind --site $(OUTPUT) --silent
 
+# Every content problem at once, one `content/x.md:LINE: what (how to fix)` line each; writes
+# nothing (the build stops once all content is read). For a pre-commit hook or the editors' CI.
+check: install
+	@$(PELICAN) -s pelicanconf.py -e HUB_CHECK_ONLY=true
+
+# A new article with the channel's required metadata and a commented example block.
+new: install
+	@test -n "$(CHANNEL)" -a -n "$(TITLE)" || { echo 'usage: make new CHANNEL=offers TITLE="Winter sale"'; exit 2; }
+	@PYTHONPATH=plugins $(PY) -m hub.scaffold --content $(CONTENT) --channel "$(CHANNEL)" --title "$(TITLE)"
+
 publish: install
 	$(BIN)/pollserver results --out $(DATA_DIR)/results.json
 	$(PELICAN) -s publishconf.py
@@ -61,22 +76,29 @@ serve: install
 run: html sample-data serve
 
 # Demo data for `make run`: the sample reward codes (sample/rewards/POOL.txt) and sample ideas
-# (sample/seed.yaml, only into jams with no ideas yet). Loading twice adds nothing; after a
+# (sample/seed.yaml, only into jams with no ideas yet). Codes first, so sync does not warn about
+# an empty pool. Loading twice adds nothing; after a
 # first seeding the site is rebuilt so the closed challenge shows its winners.
 sample-data: install
-	$(BIN)/pollserver sync --manifest $(OUTPUT)/engage/manifest.json
 	@for f in sample/rewards/*.txt; do $(BIN)/pollserver codes load "$$(basename "$$f" .txt)" "$$f"; done
+	$(BIN)/pollserver sync --manifest $(OUTPUT)/engage/manifest.json
 	@if $(BIN)/pollserver seed sample/seed.yaml | tee /dev/stderr | grep -q '^seeded'; then \
 	  $(MAKE) --no-print-directory html; fi
 
-devserver: install
-	$(BIN)/pollserver results --out $(DATA_DIR)/results.json
-	$(PELICAN) -s pelicanconf.py
-	$(PY) -m pagefind --site $(OUTPUT) --silent
+# Every save rebuilds the pages, the search index and pollserver's items (plugins/hub/devloop.py),
+# so a poll just written can be voted on at once.
+devserver: html
 	$(BIN)/pollserver sync --manifest $(OUTPUT)/engage/manifest.json
 	$(BIN)/pollserver serve --host 127.0.0.1 --port $(PORT) & \
 	  trap "kill $$!" EXIT; \
-	  $(PELICAN) -s pelicanconf.py --autoreload
+	  PYTHONPATH=plugins $(PY) -m hub.devloop --watch $(CONTENT) --watch theme \
+	    --watch pelicanconf.py "$(MAKE) --no-print-directory rebuild"
+
+# One rebuild of make devserver; a step that fails stops the rest (no broken item is synced).
+rebuild: install
+	$(PELICAN) -s pelicanconf.py
+	$(PY) -m pagefind --site $(OUTPUT) --silent
+	$(BIN)/pollserver sync --manifest $(OUTPUT)/engage/manifest.json
 
 chromium:
 	@if [ -x /usr/bin/chromium ]; then :; \

@@ -82,15 +82,19 @@ def worker(interval: float, once: bool) -> None:
               default=Path("output/engage/manifest.json"), show_default=True)
 def sync(manifest: Path) -> None:
     """Load the build manifest: create new items, update wording, archive removed ones."""
-    from pollserver.ops.sync import SyncError, load_manifest, sync_manifest
+    from pollserver.ops.sync import SyncError, empty_pools, load_manifest, sync_manifest
 
     store = _store()
     try:
-        report = sync_manifest(store, load_manifest(manifest))
+        items = load_manifest(manifest)
+        report = sync_manifest(store, items)
+        warnings = empty_pools(store, items)
     except SyncError as error:
         raise click.ClickException(str(error)) from None
     finally:
         store.close()
+    for warning in warnings:
+        click.echo(str(warning), err=True)
     click.echo(f"sync: {len(report.created)} created, {len(report.updated)} updated, "
                f"{len(report.archived)} archived, {len(report.unchanged)} unchanged")
 
@@ -327,6 +331,34 @@ def export(what: str, fmt: str, out: Path | None) -> None:
     else:
         out.write_text(text, encoding="utf-8")
         click.echo(f"export: {len(rows)} {what} rows -> {out}", err=True)
+
+
+@main.command()
+@click.option("--manifest", type=click.Path(path_type=Path), default=None,
+              help="the build manifest  [default: $POLLSERVER_SITE_DIR/engage/manifest.json]")
+@click.option("--now", "at", default=None, help="ISO 8601 instant to judge by (default: now)")
+def attention(manifest: Path | None, at: str | None) -> None:
+    """List what needs an editor's attention (for a cron mail); nothing printed if all is well."""
+    from datetime import UTC, datetime
+
+    from pollserver.domain.attention import collect
+    from pollserver.domain.specs import SpecError, parse_datetime
+    from pollserver.ops.sync import manifest_content
+
+    try:
+        moment = parse_datetime(at, "--now") if at else datetime.now(UTC)
+    except SpecError as error:
+        raise click.ClickException(str(error)) from None
+    if manifest is None:
+        site_dir = Settings.from_env().site_dir
+        manifest = site_dir / "engage" / "manifest.json" if site_dir else None
+    store = _store()
+    try:
+        notices = collect(store, manifest_content(manifest), moment or datetime.now(UTC))
+    finally:
+        store.close()
+    for notice in notices:
+        click.echo(notice.line())
 
 
 @main.command("seed")

@@ -4,16 +4,17 @@
   Pelican's ``DEFAULT_CONFIG``), in non-strict mode: a broken block becomes an error box that
   carries its message, because Pelican would only log and skip an article that raises.
 * ``all_generators_finalized``: every article and page is known, whether converted now or loaded
-  from the content cache. Read the blocks back from their HTML, report mistakes as
-  ``engage: content/x.md:12: poll 'id': reason``, render each block again for this build time
-  and these results, and write ``engage/manifest.json`` and the closed polls' CSV files.
+  from the content cache. Read the blocks back from their HTML, note mistakes as
+  ``content/x.md:12: poll 'id': reason`` in the build's problem list (printed, all together,
+  by :mod:`pollserver.domain.problems` before any page is written), render each block again
+  for this build time and these results, and write ``engage/manifest.json`` and the closed
+  polls' CSV files (not when a block is broken, nor when only checking).
 
 Nothing is kept between signals or runs: each build starts from the settings and the HTML.
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from pelican import signals
 from pelican.contents import Content
 
 from pollserver.domain.phases import phase_of
+from pollserver.domain.problems import CHECK_ONLY, add, build_read, build_started
 from pollserver.domain.specs import PollSpec, SpecError, parse_datetime
 
 from .harvest import Found, rewrite_blocks
@@ -29,11 +31,10 @@ from .markdown_ext import EngageExtension
 from .render import render_block, render_key
 from .results import ResultsError, load_results, poll_rows, write_poll_csv
 
-log = logging.getLogger(__name__)
-
 DEFAULT_RESULTS = "var/results.json"
 PUBLISHED = ("articles", "translations", "hidden_articles", "hidden_translations",
              "pages", "hidden_pages")
+ARTICLES = ("articles", "translations")
 DRAFTS = ("drafts", "drafts_translations", "draft_pages", "draft_translations")
 
 
@@ -63,18 +64,6 @@ def source_name(content, content_path: str) -> str:
         return f"{base.name}/{Path(content.source_path).relative_to(base).as_posix()}"
     except ValueError:
         return str(content.source_path)
-
-
-def report(problems: list[str]) -> None:
-    """Log each problem as an error; stop the build if Pelican made errors fatal."""
-    fatal = False
-    for problem in problems:
-        try:
-            log.error("engage: %s", problem)
-        except RuntimeError:  # FatalLogger under --fatal errors; list them all first
-            fatal = True
-    if fatal:
-        raise SystemExit(1)
 
 
 def _forget_rendered(touched: set[int]) -> None:
@@ -107,13 +96,15 @@ def process(generators) -> None:
     settings = generator.settings
     now = build_now(settings)
     api = str(settings.get("ENGAGE_API_URL") or "").rstrip("/")
-    problems: list[str] = []
+    broken = False
     try:
         results = load_results(settings.get("ENGAGE_RESULTS", DEFAULT_RESULTS))
     except ResultsError as exc:
-        problems.append(str(exc))
-        results = None
+        path, _sep, message = str(exc).partition(": ")
+        add(settings, path, 1, f"{message} (run pollserver results again)")
+        broken, results = True, None
     entries: list[Entry] = []
+    articles: list[tuple[str, Content]] = []
     touched: set[int] = set()
     seen: set[int] = set()
     for gen in generators:
@@ -124,10 +115,14 @@ def process(generators) -> None:
                 seen.add(id(content))
                 path = source_name(content, settings["PATH"])
                 url = "/" + content.url.lstrip("/")
+                if name in ARTICLES:
+                    articles.append((path, content))
 
                 def render(found: Found, path=path, url=url, publish=name in PUBLISHED):
+                    nonlocal broken
                     if found.error is not None:
-                        problems.append(f"{path}:{found.line}: {found.error}")
+                        add(settings, path, found.line, found.error)
+                        broken = True
                         return None
                     if publish:
                         entries.append(Entry(found.spec, path, found.line, url))
@@ -142,11 +137,13 @@ def process(generators) -> None:
                     touched.add(id(content))
     if touched:
         _forget_rendered(touched)
-    problems.extend(duplicate_ids(entries))
-    if problems:
-        report(problems)
+    for entry, message in duplicate_ids(entries):
+        add(settings, entry.path, entry.line, message)
+        broken = True
+    if broken or settings.get(CHECK_ONLY):
+        return  # the build stops before writing; a half-right manifest must not be synced
     output = Path(generator.output_path) / "engage"
-    write_manifest(output / "manifest.json", build_manifest(entries))
+    write_manifest(output / "manifest.json", build_manifest(entries, articles))
     _write_csvs(output / "polls", entries, now, results)
 
 
@@ -170,4 +167,6 @@ def _write_csvs(folder: Path, entries: list[Entry], now: datetime, results) -> N
 def register() -> None:
     """Connect engage to Pelican."""
     signals.initialized.connect(add_extension)
+    signals.get_generators.connect(build_started)
+    signals.get_writer.connect(build_read)
     signals.all_generators_finalized.connect(process)

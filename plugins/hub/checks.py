@@ -6,7 +6,7 @@ so a value is checked in exactly one place and a broken article never reaches a 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from .dates import MetadataError, parse_day_end, parse_moment, parse_zone
 
@@ -16,7 +16,10 @@ DEFAULT_EVENT_LENGTH = timedelta(hours=2)
 def _require(article, *fields: str) -> None:
     missing = [field for field in fields if not str(article.metadata.get(field, "")).strip()]
     if missing:
-        raise MetadataError(f"missing required metadata: {', '.join(missing)}")
+        example = {"expires": "YYYY-MM-DD", "starts": "YYYY-MM-DD HH:MM", "location": "..."}
+        lines = ", ".join(f"`{f.capitalize()}: {example.get(f, '...')}`" for f in missing)
+        raise MetadataError(f"missing required metadata: {', '.join(missing)} "
+                            f"(add {lines} to the header)")
 
 
 def check_offer(article, zone) -> None:
@@ -25,8 +28,11 @@ def check_offer(article, zone) -> None:
     meta = article.metadata
     article.hub_expires = parse_day_end("expires", meta["expires"], zone)
     article.hub_starts = parse_moment("starts", meta["starts"], zone) if "starts" in meta else None
-    if article.hub_starts and article.hub_starts > article.hub_expires:
-        raise MetadataError("expires is before starts")
+    if article.hub_starts and article.hub_starts >= article.hub_expires:
+        raise MetadataError(
+            f"starts ({article.hub_starts:%Y-%m-%d %H:%M}) is not before expires "
+            f"({article.hub_expires:%Y-%m-%d}): the offer would never be on (move starts "
+            "earlier or expires later)")
     article.hub_code = str(meta.get("code", "")).strip() or None
 
 
@@ -44,10 +50,34 @@ def check_event(article, zone) -> None:
     if article.hub_ends < article.hub_starts:
         raise MetadataError(
             f"ends ({article.hub_ends:%Y-%m-%d %H:%M}) is before starts "
-            f"({article.hub_starts:%Y-%m-%d %H:%M})"
+            f"({article.hub_starts:%Y-%m-%d %H:%M}) (fix the day or time of ends)"
         )
     article.hub_location = str(meta["location"]).strip()
     article.hub_zone = zone
+
+
+def past_at_publish(article, now: datetime) -> str | None:
+    """Return a warning when an event is already over when its article is published.
+
+    The article is published at its `Date:`, or now (the build's instant) if it has none; an
+    announcement of a finished event is almost always a wrong date; a report written after
+    the event says so with `Recap: yes`.
+    """
+    ends = getattr(article, "hub_ends", None)
+    if article.category.slug != "events" or ends is None:
+        return None
+    if str(article.metadata.get("recap", "")).strip().lower() in ("yes", "true"):
+        return None
+    published = getattr(article, "date", None)
+    if not isinstance(published, datetime):
+        published = now
+    if published.tzinfo is None:
+        published = published.replace(tzinfo=ends.tzinfo)
+    if ends > published:
+        return None
+    return (f"the event ended ({ends:%Y-%m-%d %H:%M}) before the article is published "
+            f"({published:%Y-%m-%d %H:%M}) (check starts/ends and Date, or add `Recap: yes` "
+            "to a report)")
 
 
 CHECKS = {"offers": check_offer, "events": check_event}

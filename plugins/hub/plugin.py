@@ -7,17 +7,19 @@ from Pelican's content cache get the same checks and a fresh expired/upcoming st
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pelican import signals
 
-from .checks import check_article
+from .checks import check_article, past_at_publish
 from .dates import MetadataError, parse_moment
 from .events import classify_events
 from .frontmatter import scan
 from .ics import ics_url, write_event_calendars
+from .links import check_links
 from .offers import classify_offers
-from .report import report_problems, source_name
+from .report import add, connect, header_line, source_name
 
 ARTICLE_LISTS = ("articles", "translations", "drafts", "drafts_translations", "hidden_articles")
 
@@ -33,7 +35,12 @@ def _in_channel(articles, slug: str) -> list:
 
 
 def _drop(generator, broken: set) -> None:
-    """Remove broken articles in place, so a non-fatal build still renders every template."""
+    """Remove broken articles in place, so a non-fatal build still renders every template.
+
+    They stay in `hub_broken`, so their links and images are still checked in this run.
+    """
+    everything = [a for name in ARTICLE_LISTS for a in getattr(generator, name, [])]
+    generator.hub_broken = [a for a in everything if id(a) in broken]
     for name in ARTICLE_LISTS:
         items = getattr(generator, name, None)
         if isinstance(items, list):
@@ -43,22 +50,35 @@ def _drop(generator, broken: set) -> None:
         items[:] = [a for a in items if id(a) not in broken]
 
 
+def _field_of(message: str) -> str:
+    """Return the metadata field a message starts with (`expires: ...`), to find its line."""
+    head = message.partition(":")[0].split()
+    return head[0] if head else ""
+
+
 def on_articles_read(generator) -> None:
     """Check channel metadata, then publish current offers and upcoming events to the context."""
     settings = generator.settings
     zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
-    problems, broken = [], set()
+    now = build_now(settings, zone)
+    broken = set()
     everything = [a for name in ARTICLE_LISTS for a in getattr(generator, name, [])]
     for article in everything:
+        name = source_name(article, settings["PATH"])
         try:
             check_article(article, zone)
         except MetadataError as exc:
-            problems.append((source_name(article, settings["PATH"]), str(exc)))
+            message = str(exc)
+            add(settings, name, header_line(article.source_path, _field_of(message)), message)
             broken.add(id(article))
-    if problems:
+            continue
+        warning = past_at_publish(article, now)
+        if warning:
+            add(settings, name, header_line(article.source_path, "ends"
+                                            if "ends" in article.metadata else "starts"),
+                warning, warning=True)
+    if broken:
         _drop(generator, broken)
-        report_problems(problems)
-    now = build_now(settings, zone)
     offers = _in_channel(generator.articles, "offers")
     events = _in_channel(generator.articles, "events")
     for event in events:
@@ -68,14 +88,46 @@ def on_articles_read(generator) -> None:
     generator.context["hub_build_time"] = now
 
 
+def _skip_unreadable(generator, paths_setting: str, excludes_setting: str,
+                     required: tuple[str, ...]) -> None:
+    """Note files Pelican cannot read (a malformed date, no title) and keep them out of the build.
+
+    Pelican's reader raises on such a file and, with errors fatal, ends the build there; the
+    file is left out of this build (only this generator object is changed) so the rest of the
+    content is still checked and every problem is listed together.
+    """
+    found = scan(generator, paths_setting, excludes_setting, required)
+    for source, line, message in found:
+        add(generator.settings, source, line, message)
+    if not found:
+        return
+    base = Path(generator.path)
+    skip = {(base.parent / source).resolve() for source, _line, _message in found}
+    read_files = generator.get_files
+
+    def get_files(paths, exclude=None, extensions=None):
+        files = read_files(paths, exclude=exclude, extensions=extensions)
+        return {f for f in files if (base / f).resolve() not in skip}
+
+    generator.get_files = get_files
+
+
 def on_articles_init(generator) -> None:
     """Report malformed Pelican dates in articles before Pelican's reader trips over them."""
-    report_problems(scan(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES"))
+    required = ("title",) if generator.settings.get("DEFAULT_DATE") else ("title", "date")
+    _skip_unreadable(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES", required)
 
 
 def on_pages_init(generator) -> None:
     """Report malformed Pelican dates in pages before Pelican's reader trips over them."""
-    report_problems(scan(generator, "PAGE_PATHS", "PAGE_EXCLUDES"))
+    _skip_unreadable(generator, "PAGE_PATHS", "PAGE_EXCLUDES", ("title",))
+
+
+def on_all_read(generators) -> None:
+    """Check links and images once every article, page and static file is known."""
+    generator = next((g for g in generators if hasattr(g, "settings")), None)
+    if generator is not None:
+        check_links(generators, generator.settings)
 
 
 def on_articles_written(generator, writer) -> None:
@@ -86,7 +138,9 @@ def on_articles_written(generator, writer) -> None:
 
 def register() -> None:
     """Connect the hub to Pelican."""
+    connect()
     signals.article_generator_init.connect(on_articles_init)
     signals.page_generator_init.connect(on_pages_init)
     signals.article_generator_finalized.connect(on_articles_read)
     signals.article_writer_finalized.connect(on_articles_written)
+    signals.all_generators_finalized.connect(on_all_read)

@@ -1,17 +1,23 @@
-"""Report editors' mistakes as `content/path.md: what is wrong`, without a stack trace.
+"""Report editors' mistakes as `content/path.md:LINE: what is wrong (how to fix it)`.
 
-Pelican's FatalLogger raises RuntimeError on the first error under `--fatal errors`, and its
-main() then logs that exception with a traceback. We want every problem listed and no traceback,
-so each error is logged, the RuntimeError is noted, and the build stops with SystemExit(1) after
-the last one (SystemExit is not an Exception, so main() lets it through quietly).
+Pelican's FatalLogger raises on the first logged error under `--fatal errors`, and the rich log
+handler wraps long lines with the logger's position in the middle. So no plugin logs an
+editor's problem: each adds it to the build's list (:mod:`pollserver.domain.problems`, kept in
+the settings and emptied when a build starts), and once every generator has read its content,
+before any page is written (`get_writer`), the list is printed them all to stderr and stops
+the build with exit status 1. With HUB_CHECK_ONLY the build stops there even when all is well
+(`make check`: validate without writing the site).
 """
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
-log = logging.getLogger(__name__)
+from pelican import signals
+
+from pollserver.domain.problems import add, build_read, build_started
+
+__all__ = ["add", "connect", "header_line", "source_name"]
 
 
 def source_name(article, content_path: str) -> str:
@@ -23,13 +29,21 @@ def source_name(article, content_path: str) -> str:
         return str(article.source_path)
 
 
-def report_problems(problems: list[tuple[str, str]]) -> None:
-    """Log each (source, message) as an error; stop the build if Pelican made errors fatal."""
-    fatal = False
-    for source, message in problems:
-        try:
-            log.error("hub: %s: %s", source, message)
-        except RuntimeError:
-            fatal = True
-    if fatal:
-        raise SystemExit(1)
+def header_line(source_path: str, field: str) -> int:
+    """Return the line of `field:` in a file's metadata header, or 1 if it is not there."""
+    try:
+        with open(source_path, encoding="utf-8", errors="replace") as lines:
+            for number, line in enumerate(lines, 1):
+                if not line.strip():
+                    break
+                if line.partition(":")[0].strip().lower() == field.lower():
+                    return number
+    except OSError:
+        pass
+    return 1
+
+
+def connect() -> None:
+    """Print the build's problems once all is read (engage connects the same receivers)."""
+    signals.get_generators.connect(build_started)
+    signals.get_writer.connect(build_read)

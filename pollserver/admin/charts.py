@@ -32,8 +32,21 @@ def _svg(chart_id: str, width: int, height: int, title: str, desc: str, body: li
     return Markup(head + "".join(body) + "</svg>")
 
 
-def _short(label: str, limit: int = 30) -> str:
-    return label if len(label) <= limit else label[: limit - 1] + "…"
+#: Characters of an option label that fit in LABEL_WIDTH at the admin's 13px chart font.
+LABEL_CHARS = 26
+
+
+def _label(label: str, x: int, y: int) -> str:
+    """Return the label as SVG text that starts inside the chart and never runs off its edge.
+
+    The text starts at the left edge (an end-anchored label overflowing to the left was cut:
+    "ountain Water Mexico: carame…"); a long label is cut at its end with "…" and keeps the
+    whole wording in a ``<title>`` (a tooltip, and what screen readers announce).
+    """
+    if len(label) <= LABEL_CHARS:
+        return f'<text x="{x}" y="{y}">{escape(label)}</text>'
+    short = label[: LABEL_CHARS - 1].rstrip() + "…"
+    return f'<text x="{x}" y="{y}"><title>{escape(label)}</title>{escape(short)}</text>'
 
 
 def bar_chart(chart_id: str, title: str, bars: Sequence[tuple[str, int]]) -> Markup:
@@ -50,8 +63,7 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[tuple[str, int]]) -> Mar
         length = round(BAR_WIDTH * count / top)
         parts.append(f"{label}: {count} ({share}%)")
         body.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + BAR_HEIGHT - 6}" text-anchor="end">'
-            f"{escape(_short(label))}</text>"
+            f"{_label(label, 4, y + BAR_HEIGHT - 6)}"
             f'<rect class="bar-fill" x="{LABEL_WIDTH}" y="{y}" width="{length}" '
             f'height="{BAR_HEIGHT}"></rect>'
             f'<text x="{LABEL_WIDTH + length + 6}" y="{y + BAR_HEIGHT - 6}">'

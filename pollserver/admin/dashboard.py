@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import current_app, render_template
 
 from pollserver.admin import bp
@@ -10,8 +12,10 @@ from pollserver.admin.charts import bar_chart, trend_chart
 from pollserver.admin.mail import sent_summary
 from pollserver.admin.overview import overview
 from pollserver.admin.webhooks import failing_endpoints
+from pollserver.domain.attention import collect
 from pollserver.domain.surveys import nps, trend
 from pollserver.ops.publish import describe, last_run, unpublished
+from pollserver.ops.sync import manifest_content
 from pollserver.web.context import get_store, now
 
 
@@ -30,6 +34,9 @@ def dashboard() -> str:
         row["chart"] = trend_chart(f"chart-nps-{row['item'].id}",
                                    "NPS, rolling 30 days, over the last 30 days",
                                    trend(answers, today))
+    site_dir = current_app.extensions["pollserver.settings"].site_dir
+    manifest = manifest_content(Path(site_dir) / "engage" / "manifest.json" if site_dir else None)
+    data["attention"] = collect(get_store(), manifest, now())
     return render_template("admin/dashboard.html", title="Dashboard", **data, **sent_summary(),
                            failing_webhooks=failing_endpoints(), **_site())
 

@@ -231,7 +231,7 @@ def _parse_poll(data: dict[str, Any], item_id: str) -> PollSpec:
     opens = parse_datetime(data.get("opens"), "opens")
     closes = parse_datetime(data.get("closes"), "closes")
     if opens and closes and closes <= opens:
-        raise SpecError("closes must be after opens")
+        raise SpecError("closes must be after opens (move closes later or opens earlier)")
     results = data.get("results", "after-vote")
     if results not in RESULTS_VISIBILITY:
         raise SpecError(f"results must be one of {', '.join(RESULTS_VISIBILITY)}")
@@ -244,11 +244,13 @@ def _parse_jam(data: dict[str, Any], item_id: str) -> JamSpec:
     submit_from = parse_datetime(data.get("submit_from"), "submit_from")
     vote_from = parse_datetime(data.get("vote_from"), "vote_from")
     closes = parse_datetime(data.get("closes"), "closes")
-    if submit_from and vote_from and vote_from < submit_from:
-        raise SpecError("vote_from must not be before submit_from")
+    # Every phase must last: submit_from = vote_from leaves no time to submit an idea.
+    if submit_from and vote_from and vote_from <= submit_from:
+        raise SpecError("vote_from must be after submit_from, or nobody can submit an idea "
+                        "(move vote_from later)")
     for start, name in ((submit_from, "submit_from"), (vote_from, "vote_from")):
         if start and closes and closes <= start:
-            raise SpecError(f"closes must be after {name}")
+            raise SpecError(f"closes must be after {name} (move closes later)")
     moderation = data.get("moderation", "post")
     if moderation not in MODERATION:
         raise SpecError("moderation must be pre or post")
@@ -275,7 +277,7 @@ def _parse_survey(data: dict[str, Any], item_id: str) -> SurveySpec:
     opens = parse_datetime(data.get("opens"), "opens")
     closes = parse_datetime(data.get("closes"), "closes")
     if opens and closes and closes <= opens:
-        raise SpecError("closes must be after opens")
+        raise SpecError("closes must be after opens (move closes later or opens earlier)")
     return SurveySpec(
         id=item_id,
         question=_text(data, "question", required=False) or DEFAULT_SURVEY_QUESTION,

@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pollserver.domain.problems import Problem
 from pollserver.domain.records import Item, SyncReport
 from pollserver.domain.specs import SpecError, spec_from_manifest, spec_to_manifest
 from pollserver.store.base import Store
 
-__all__ = ["SyncError", "load_manifest", "sync_manifest"]
+__all__ = ["SyncError", "empty_pools", "load_manifest", "manifest_content", "sync_manifest"]
 
 KINDS = {"polls": "poll", "jams": "jam", "surveys": "survey"}
 
@@ -40,6 +41,35 @@ def load_manifest(path: Path) -> list[Item]:
             items.append(Item(kind=kind, id=spec.id, spec=spec_to_manifest(spec),
                               source=source, url=str(entry.get("url", ""))))
     return items
+
+
+def empty_pools(store: Store, items: list[Item]) -> list[Problem]:
+    """Return a warning for each block naming a reward pool that has no codes loaded.
+
+    The block works, but every participant would be told there is no reward left.
+    """
+    loaded = store.pool_stats()
+    warnings = []
+    for item in items:
+        pool = item.spec.get("reward")
+        if pool and not loaded.get(pool, (0, 0))[0]:
+            path, _sep, line = item.source.rpartition(":")
+            warnings.append(Problem(
+                path or item.source, int(line) if line.isdigit() else 1,
+                f"{item.kind} '{item.id}': reward pool '{pool}' has no codes loaded "
+                f"(load them: pollserver codes load {pool} FILE)", warning=True))
+    return sorted(warnings)
+
+
+def manifest_content(path: Path | None) -> dict[str, Any]:
+    """Return the manifest's ``offers`` and ``channels`` (empty when there is no build yet)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path else {}
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {key: data[key] for key in ("offers", "channels") if key in data}
 
 
 def _removed_options_with_votes(store: Store, new: Item) -> list[tuple[str, int]]:

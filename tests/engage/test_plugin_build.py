@@ -121,8 +121,8 @@ def test_bad_block_fails_the_build_with_file_and_line(site):
     site.write("news/say.md", SAY.replace("[Monday, Wednesday, Saturday]", "[Monday]"))
     build = site.build()
     assert build.process.returncode != 0
-    assert ("engage: content/news/say.md:7: poll 'delivery-day': "
-            "options must have 2-12 entries") in build.log
+    assert ("content/news/say.md:7: poll 'delivery-day': "
+            "options must have 2-12 entries\n") in build.process.stderr
     assert "Traceback" not in build.log
 
 

@@ -215,7 +215,8 @@ def test_broken_metadata_fails_the_build_with_a_clear_message(content_copy, tmp_
     built = build_site(content_copy, tmp_path / "out", tmp_path / "cache")
     output = " ".join((built.stdout + built.stderr).split())
     assert built.returncode != 0
-    assert f"content/{folder}/x.md: {reason}" in output
+    line = {"malformed-date": 2, "malformed-expiry": 3, "event-ends-first": 5}.get(case, 1)
+    assert f"content/{folder}/x.md:{line}: {reason}" in output
     assert "Traceback" not in output
 
 

@@ -1,0 +1,118 @@
+"""Find links to articles that do not exist and images that are missing, before pages are written.
+
+Pelican only warns (at write time, mid-log) about an unknown `{filename}` link and says
+nothing about a plain `/support/nope.html`, so a typo ships as a 404. Every published page's
+HTML is read once all content is known: a link to an address of the site that ends in `.html`
+(or `/`) must be a page the build writes, an image must be a file the build copies, and a
+`{filename}`/`{static}` link must name a file in content/.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .report import add, source_name
+
+ATTR = re.compile(r"""<(a|img|source)\b[^>]*?\s(href|src)\s*=\s*(["'])(.*?)\3""", re.I | re.S)
+INTRASITE = re.compile(r"^\{(filename|static|attach)\}(.*)$")
+PUBLISHED = ("articles", "translations", "hidden_articles", "hidden_translations",
+             "pages", "hidden_pages", "drafts", "drafts_translations", "draft_pages",
+             "hub_broken")  # articles left out for broken metadata: their links count too
+
+
+def _contents(generators):
+    seen: set[int] = set()
+    for gen in generators:
+        for name in PUBLISHED:
+            for content in getattr(gen, name, None) or ():
+                if id(content) not in seen and hasattr(content, "_content"):
+                    seen.add(id(content))
+                    yield content
+
+
+def _normal(path: str) -> str:
+    path = "/" + path.lstrip("/")
+    return path[: -len("index.html")] if path.endswith("/index.html") else path
+
+
+def site_paths(generators, settings) -> set[str]:
+    """Return every address the build writes (pages, channels, feeds, static files)."""
+    known = {"/"}
+    for gen in generators:
+        for content in _contents([gen]):
+            known.add(_normal(content.save_as or content.url or ""))
+        for static in getattr(gen, "staticfiles", None) or ():
+            known.add(_normal(static.save_as))
+        for category, _articles in getattr(gen, "categories", None) or ():
+            known.add(_normal(category.save_as or category.url or ""))
+    for key, value in settings.items():
+        if isinstance(value, str) and value and key.endswith(("_SAVE_AS", "FEED_ATOM", "FEED_RSS")):
+            if "{" not in value:
+                known.add(_normal(value))
+    return known
+
+
+def _line_of(source_path: str, needle: str) -> int:
+    try:
+        text = Path(source_path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return 1
+    for number, line in enumerate(text.splitlines(), 1):
+        if needle in line:
+            return number
+    return 1
+
+
+def _local_path(target: str, page_url: str, siteurl: str) -> str | None:
+    """Return the site path a link points to, or None when it leaves the site."""
+    if siteurl and target.startswith(siteurl.rstrip("/") + "/"):
+        target = target[len(siteurl.rstrip("/")):]
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith(("#", "//")) or not parts.path:
+        return None
+    path = unquote(parts.path)
+    if not path.startswith("/"):
+        path = posixpath.join("/" + posixpath.dirname(page_url.lstrip("/")), path)
+    return _normal(posixpath.normpath(path) + ("/" if path.endswith("/") else ""))
+
+
+def _theme_file(settings, path: str) -> bool:
+    prefix = "/" + settings.get("THEME_STATIC_DIR", "theme").strip("/") + "/"
+    if not path.startswith(prefix):
+        return False
+    return (Path(settings["THEME"]) / "static" / path[len(prefix):]).is_file()
+
+
+def check_links(generators, settings) -> None:
+    """Add a problem for each missing article link, missing image and unknown content file."""
+    known = site_paths(generators, settings)
+    base = Path(settings["PATH"])
+    for content in _contents(generators):
+        name = source_name(content, settings["PATH"])
+        page_url = content.url or ""
+        for match in ATTR.finditer(content._content or ""):
+            tag, attr, target = match.group(1).lower(), match.group(2).lower(), match.group(4)
+            line = _line_of(content.source_path, target)
+            intrasite = INTRASITE.match(target)
+            if intrasite:
+                kind, rel = intrasite.groups()
+                rel = urlsplit(rel).path
+                folder = base if rel.startswith("/") else Path(content.source_path).parent
+                if not (folder / rel.lstrip("/")).exists():
+                    add(settings, name, line, f"{{{kind}}}{rel}: there is no such file in "
+                        f"content/ (check the name; paths are relative to this file)")
+                continue
+            path = _local_path(target, page_url, settings.get("SITEURL", ""))
+            if path is None:
+                continue
+            if tag in ("img", "source") or attr == "src":
+                if path not in known and not _theme_file(settings, path):
+                    add(settings, name, line, f"image {target} is missing (add the file to "
+                        f"content/images/ or fix the path)")
+            elif (path.endswith((".html", "/")) and path not in known
+                  and not _theme_file(settings, path)):
+                add(settings, name, line, f"link to {target}: no article or page has that "
+                    f"address (check the slug; articles are /<channel>/<slug>.html)")
