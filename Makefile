@@ -15,7 +15,9 @@ export POLLSERVER_DATA_DIR ?= $(DATA_DIR)
 export POLLSERVER_SITE_DIR ?= $(OUTPUT)
 # gzip and brotli copies of the text files, made once here so the server sends them as they are.
 COMPRESS := $(PY) -m plugins.assets.compress $(OUTPUT) --state cache/precompress.json
-PELICAN := $(BIN)/pelican $(CONTENT) -o $(OUTPUT) --fatal errors -e ENGAGE_RESULTS='"$(DATA_DIR)/results.json"' $(PELICAN_SETTINGS)
+# ENGAGE_API_URL: pollserver's origin when the site is served from another host (empty: same host).
+ENGAGE_API_URL ?=
+PELICAN := $(BIN)/pelican $(CONTENT) -o $(OUTPUT) --fatal errors -e ENGAGE_RESULTS='"$(DATA_DIR)/results.json"' ENGAGE_API_URL='"$(ENGAGE_API_URL)"' $(PELICAN_SETTINGS)
 
 .PHONY: help install install-test html check new serve devserver rebuild publish clean run test test-dates lint settings-doc bench lock chromium wrk sample-data validate java
 
@@ -74,6 +76,8 @@ publish: install
 
 serve: install
 	$(BIN)/pollserver sync --manifest $(OUTPUT)/engage/manifest.json
+	POLLSERVER_WEBHOOKS_ALLOW_HTTP=$${POLLSERVER_WEBHOOKS_ALLOW_HTTP:-1} \
+	POLLSERVER_WEBHOOKS_ALLOW_PRIVATE=$${POLLSERVER_WEBHOOKS_ALLOW_PRIVATE:-1} \
 	$(BIN)/pollserver serve --host 127.0.0.1 --port $(PORT)
 
 run: html sample-data serve

@@ -26,7 +26,16 @@ def create_app(settings: Settings | None = None) -> Flask:
     from pollserver import admin, api, public
     from pollserver.public import site, sitefiles
     from pollserver.store import open_store
-    from pollserver.web import context, errors, identity, inputs, limits, newvoters, security
+    from pollserver.web import (
+        context,
+        cors,
+        errors,
+        identity,
+        inputs,
+        limits,
+        newvoters,
+        security,
+    )
 
     settings = settings or Settings.from_env()
     logging.basicConfig(level=settings.log_level)
@@ -46,6 +55,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     identity.init_app(app)
     security.init_app(app)
     inputs.init_app(app)
+    cors.init_app(app)
     limits.init_app(app, settings)
     newvoters.init_app(app, settings)
     errors.init_app(app)

@@ -57,19 +57,22 @@ def serve(host: str, port: int, workers: int, threads: int, sender: bool) -> Non
 @click.option("--interval", default=5.0, show_default=True, help="seconds between rounds")
 @click.option("--once", is_flag=True, help="do one round and exit")
 def worker(interval: float, once: bool) -> None:
-    """Send follower mail from the outbox (for deployments with several replicas)."""
+    """Send follower mail and webhooks from the outbox (for several replicas)."""
     import time
 
     from pollserver import create_app
     from pollserver.mail.service import build_sender
+    from pollserver.webhooks.service import build_webhook_sender
 
     app = create_app()
     sender = build_sender(app)
-    click.echo("valuehub: sending follower mail (Ctrl-C to stop)")
+    hooks = build_webhook_sender(app)
+    click.echo("valuehub: sending follower mail and webhooks (Ctrl-C to stop)")
     while True:
         sent = sender.run_once()
+        posted = hooks.run_once()
         if once:
-            click.echo(f"{sent} mail(s) sent")
+            click.echo(f"{sent} mail(s) sent, {posted} webhook(s) delivered")
             return
         time.sleep(interval)
 
@@ -109,17 +112,23 @@ def sync(manifest: Path) -> None:
               show_default=True)
 def results(out: Path) -> None:
     """Write current results for the build to bake into closed polls and jams."""
+    from datetime import UTC, datetime
+
+    from pollserver.ops.publish import mark_baked
     from pollserver.ops.sync import results_snapshot
 
+    baked_at = datetime.now(UTC)
     store = _store()
     try:
         data = results_snapshot(store)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+        tmp.replace(out)
+        # The build bakes these results: changes written before now are on the site next.
+        mark_baked(store, baked_at)
     finally:
         store.close()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
-    tmp.replace(out)
     click.echo(f"results: {len(data['polls'])} polls, {len(data['jams'])} jams -> {out}")
 
 
@@ -167,6 +176,63 @@ def codes_revoke(pool: str) -> None:
         click.echo(f"{pool}: {store.revoke_codes(pool)} unclaimed codes removed")
     finally:
         store.close()
+
+
+@main.group()
+def webhooks() -> None:
+    """Webhook endpoints (also in the admin at /admin/webhooks)."""
+
+
+@webhooks.command("add")
+@click.argument("url")
+@click.option("--events", required=True,
+              help="comma-separated event types, e.g. idea.created,idea.status_changed")
+@click.option("--include-text", is_flag=True, help="send free text of survey answers too")
+def webhooks_add(url: str, events: str, include_text: bool) -> None:
+    """Register an endpoint; its signing secret is printed this once."""
+    from datetime import UTC, datetime
+
+    from pollserver.editor import webhooks as hooks
+
+    settings = Settings.from_env()
+    store = _store()
+    try:
+        endpoint = hooks.add(store, "cli", url, events, at=datetime.now(UTC),
+                             include_text=include_text,
+                             allow_http=settings.webhooks_allow_http)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    finally:
+        store.close()
+    click.echo(f"endpoint {endpoint.id}: {endpoint.url} ({', '.join(endpoint.events)})")
+    click.echo(f"secret (shown once): {endpoint.secret}")
+
+
+@webhooks.command("list")
+def webhooks_list() -> None:
+    """Show every endpoint with its events and state (never its secret)."""
+    store = _store()
+    try:
+        for e in store.list_webhooks():
+            state = "on" if e.enabled else f"off {e.disabled_reason}".strip()
+            click.echo(f"{e.id} {e.url} [{','.join(e.events)}] {state}")
+    finally:
+        store.close()
+
+
+@webhooks.command("receive")
+@click.option("--port", default=9009, show_default=True, type=int)
+@click.option("--secret", default=None, help="the endpoint's secret, to check signatures")
+def webhooks_receive(port: int, secret: str | None) -> None:
+    """Run a local receiver that prints (and checks) what it gets, for trying webhooks."""
+    from pollserver.webhooks.receiver import serve_receiver
+
+    server = serve_receiver(port, secret, click.echo)
+    click.echo(f"valuehub: receiving webhooks at http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        server.server_close()
 
 
 @main.command("create-admin")

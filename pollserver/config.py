@@ -9,6 +9,7 @@ Datasette habit), so a setting cannot exist undocumented or documented wrong.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +30,15 @@ def _optional_path(text: str) -> Path | None:
 
 def _origin(text: str) -> str | None:
     return text.rstrip("/") or None
+
+
+def _origins(text: str) -> tuple[str, ...]:
+    """Origins separated by commas or spaces, without trailing slashes."""
+    return tuple(o.strip().rstrip("/") for o in re.split(r"[,\s]+", text) if o.strip())
+
+
+def _flag(text: str) -> bool:
+    return text == "1"
 
 
 class Setting(NamedTuple):
@@ -100,10 +110,24 @@ SETTINGS = (
     Setting("POLLSERVER_SMTP_URL", "smtp_url", "", _optional,
             "`smtp://user:pass@host:587` (STARTTLS) or `smtps://host:465`",
             unset="unset: `.eml` files in `var/mail/`"),
-    Setting("POLLSERVER_MAIL_FROM", "mail_from", "valuehub <noreply@localhost>", str,
+    Setting("POLLSERVER_MAIL_FROM", "mail_from", "valuehub@localhost", str,
             "the From address of mails to followers"),
     Setting("POLLSERVER_MAIL_DIGEST", "mail_digest", "off", str,
             "`off`: one mail per event; `daily`: one summary a day (08:00 UTC)"),
+    Setting("POLLSERVER_WEBHOOKS_ALLOW_HTTP", "webhooks_allow_http", "0", _flag,
+            "`1` lets webhook endpoints use plain `http://` (local receivers only)"),
+    Setting("POLLSERVER_WEBHOOKS_ALLOW_PRIVATE", "webhooks_allow_private", "0", _flag,
+            "`1` lets webhooks reach loopback, private and link-local addresses"),
+    Setting("POLLSERVER_WEBHOOKS_CA_FILE", "webhooks_ca_file", "", _optional,
+            "extra CA certificates (PEM) webhook endpoints may present (a private CA)"),
+    Setting("POLLSERVER_PUBLIC_ORIGINS", "public_origins", "", _origins,
+            "other origins serving the static site (`https://www.brand.example`, comma "
+            "separated): their pages may call the API (CORS with credentials) and post forms"),
+    Setting("POLLSERVER_PUBLISH_COMMAND", "publish_command", "", _optional,
+            "run after changes static pages show (e.g. `make publish`); unset: the dashboard "
+            "says when the site is behind"),
+    Setting("POLLSERVER_PUBLISH_QUIET", "publish_quiet", "30", int,
+            "seconds without a new change before the publish command runs (debounce)"),
 )
 
 _BY_FIELD = {s.field: s for s in SETTINGS if s.field}
@@ -140,6 +164,12 @@ class Settings:
     smtp_url: str | None = _default("smtp_url")
     mail_from: str = _default("mail_from")
     mail_digest: str = _default("mail_digest")
+    webhooks_allow_http: bool = _default("webhooks_allow_http")
+    webhooks_allow_private: bool = _default("webhooks_allow_private")
+    webhooks_ca_file: str | None = _default("webhooks_ca_file")
+    publish_command: str | None = _default("publish_command")
+    public_origins: tuple[str, ...] = _default("public_origins")
+    publish_quiet: int = _default("publish_quiet")
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod

@@ -1,7 +1,7 @@
 """The WSGI entry point for gunicorn: ``gunicorn pollserver.wsgi:app``.
 
 ``pollserver serve`` uses ``pollserver.wsgi:with_sender()`` instead, which also starts the
-mail sender in a background thread of each worker (claims keep them from sending twice).
+mail and webhook senders in background threads of each worker (claims keep them from sending twice).
 """
 
 from flask import Flask
@@ -12,8 +12,33 @@ app = create_app()
 
 
 def with_sender() -> Flask:
-    """Return the app after starting its mail sender (gunicorn's app-factory syntax)."""
+    """Return the app after starting its mail and webhook senders (gunicorn's app-factory
+    syntax)."""
     from pollserver.mail.service import start_sender
+    from pollserver.webhooks.service import start_webhook_sender
 
     start_sender(app)
+    start_webhook_sender(app)
+    start_publisher()
     return app
+
+
+def start_publisher() -> None:
+    """Start the publish loop when ``POLLSERVER_PUBLISH_COMMAND`` is set."""
+    from datetime import UTC, datetime, timedelta
+
+    from pollserver.ops.publish import Publisher, PublishLoop
+
+    settings = app.extensions["pollserver.settings"]
+    if not settings.publish_command or "pollserver.publisher" in app.extensions:
+        return
+
+    def clock() -> datetime:
+        given = app.extensions.get("pollserver.clock")
+        return given() if given else datetime.now(UTC)
+
+    loop = PublishLoop(Publisher(app.extensions["pollserver.store"], settings.publish_command,
+                                 clock, settings.data_dir,
+                                 quiet=timedelta(seconds=settings.publish_quiet)))
+    app.extensions["pollserver.publisher"] = loop
+    loop.start()

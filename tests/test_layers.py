@@ -28,7 +28,7 @@ RANK = {
     "domain": 0, "config": 0,
     "store": 1, "errors": 1,
     "web": 2,
-    "actions": 3, "editor": 3, "presenters": 3, "ops": 3, "mail": 3,
+    "actions": 3, "editor": 3, "presenters": 3, "ops": 3, "mail": 3, "webhooks": 3,
     "api": 4, "admin": 4, "public": 4,
     "": 5,  # the package itself: the app factory
     "cli": 6, "wsgi": 6,

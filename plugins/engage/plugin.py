@@ -106,6 +106,17 @@ def _metadata_line(source_path: str, field: str) -> int:
     return 1
 
 
+def point_forms_at(html: str, api: str) -> str:
+    """With ``ENGAGE_API_URL`` (pollserver on another host), make the no-JS forms post there.
+
+    Done on the final HTML rather than in the block templates, so a block kept from the
+    content cache gets it too; a form already pointed elsewhere is left alone.
+    """
+    if not api:
+        return html
+    return html.replace(' action="/api/', f' action="{api}/api/')
+
+
 def process(generators) -> None:
     """Re-render every block for this build, report mistakes, write the manifest and CSVs."""
     generator = next((g for g in generators if hasattr(g, "settings")), None)
@@ -113,6 +124,7 @@ def process(generators) -> None:
         return
     settings = generator.settings
     now = build_now(settings)
+    api = str(settings.get("ENGAGE_API_URL") or "").rstrip("/")
     broken = False
     try:
         results = load_results(settings.get("ENGAGE_RESULTS", DEFAULT_RESULTS))
@@ -151,6 +163,7 @@ def process(generators) -> None:
                     return render_block(found.spec, found.line, now=now, results=results)
 
                 html, _found = rewrite_blocks(content._content or "", render)
+                html = point_forms_at(html, api)
                 if html != content._content:
                     content._content = html
                     touched.add(id(content))

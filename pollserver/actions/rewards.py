@@ -7,7 +7,7 @@ from datetime import datetime
 from pollserver.domain import events
 from pollserver.store.base import Store
 
-__all__ = ["claim_reward"]
+__all__ = ["claim_reward", "pool_falls_low"]
 
 
 def claim_reward(store: Store, pool: str, voter: str, *, at: datetime) -> str | None:
@@ -18,4 +18,17 @@ def claim_reward(store: Store, pool: str, voter: str, *, at: datetime) -> str | 
     """
     if store.code_of(pool, voter) is not None:
         return store.claim_code(pool, voter, at=at)
-    return store.emit(events.reward_issued(pool, voter, at=at)).claim_code(pool, voter, at=at)
+    written = [events.reward_issued(pool, voter, at=at)]
+    total, claimed = store.pool_stats().get(pool, (0, 0))
+    if pool_falls_low(total, claimed):
+        written.append(events.pool_low(pool, total - claimed - 1, total, at=at))
+    return store.emit(*written).claim_code(pool, voter, at=at)
+
+
+def pool_falls_low(total: int, claimed: int) -> bool:
+    """Whether the next code handed out leaves the pool under 10 % for the first time.
+
+    Two readers claiming the last codes at the same instant may both see it (a receiver then
+    gets two ``reward.pool_low`` events) or, rarely, neither; the dashboard's counts stay exact.
+    """
+    return total > 0 and (total - claimed) * 10 >= total > (total - claimed - 1) * 10

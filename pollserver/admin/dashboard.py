@@ -11,8 +11,10 @@ from pollserver.admin.auth import editor_required
 from pollserver.admin.charts import bar_chart, trend_chart
 from pollserver.admin.mail import sent_summary
 from pollserver.admin.overview import overview
+from pollserver.admin.webhooks import failing_endpoints
 from pollserver.domain.attention import collect
 from pollserver.domain.surveys import nps, trend
+from pollserver.ops.publish import describe, last_run, unpublished
 from pollserver.ops.sync import manifest_content
 from pollserver.web.context import get_store, now
 from pollserver.web.newvoters import suspicious_bursts
@@ -37,4 +39,13 @@ def dashboard() -> str:
     manifest = manifest_content(Path(site_dir) / "engage" / "manifest.json" if site_dir else None)
     data["attention"] = collect(get_store(), manifest, now())
     return render_template("admin/dashboard.html", title="Dashboard",
-                           bursts=suspicious_bursts(get_store()), **data, **sent_summary())
+                           bursts=suspicious_bursts(get_store()), **data, **sent_summary(),
+                           failing_webhooks=failing_endpoints(), **_site())
+
+
+def _site() -> dict[str, object]:
+    """What the static site does not show yet, and the publish command's last run."""
+    settings = current_app.extensions["pollserver.settings"]
+    return {"publish_command": settings.publish_command,
+            "publish_run": last_run(settings.data_dir),
+            "unpublished": [describe(d) for d in unpublished(get_store())]}

@@ -17,6 +17,7 @@ from werkzeug.exceptions import UnsupportedMediaType
 from pollserver.errors import BadRequest, DomainError
 from pollserver.web import flash
 from pollserver.web.context import get_store
+from pollserver.web.cors import site_origin
 from pollserver.web.errors import respond
 from pollserver.web.newvoters import writing_to
 from pollserver.web.security import check_same_origin
@@ -60,7 +61,8 @@ def _back_to(kind: str, item_id: str, anchor: str | None = None) -> str:
         # Never echo the caller's id into the Location header: it may hold a CR/LF.
         return "/"
     url = item.url if item.url.startswith("/") else "/"
-    return f"{url}#{anchor or f'{kind}-{item.id}'}"
+    # A form posted from the static site on another host goes back to that host.
+    return f"{site_origin() or ''}{url}#{anchor or f'{kind}-{item.id}'}"
 
 
 def reply(kind: str, item_id: str, payload: dict[str, Any], *, status: int = 200,

@@ -16,7 +16,7 @@ from pollserver.domain.records import Idea
 
 __all__ = [
     "idea_created", "idea_merged", "idea_published", "idea_url", "idea_won", "jam_closed",
-    "jam_url", "poll_closed", "reward_issued", "status_changed", "survey_answered",
+    "jam_url", "poll_closed", "pool_low", "reward_issued", "status_changed", "survey_answered",
 ]
 
 
@@ -76,6 +76,12 @@ def reward_issued(pool: str, voter: str, *, at: datetime) -> dict[str, Any]:
     """A reward code from ``pool`` went to ``voter`` (written only if one was handed out)."""
     return new_event("reward.issued", [f"pool:{pool}"], {"pool": pool, "url": "/me"},
                      at=at, voter=voter, if_result=True)
+
+
+def pool_low(pool: str, left: int, total: int, *, at: datetime) -> dict[str, Any]:
+    """A reward pool has fewer than 10 % of its codes left (for editors' systems, not mail)."""
+    return new_event("reward.pool_low", [f"pool:{pool}"], {
+        "pool": pool, "left": left, "total": total}, at=at, notify=False, if_result=True)
 
 
 def idea_created(jam_id: str, title: str, moderation: str, *, at: datetime) -> dict[str, Any]:

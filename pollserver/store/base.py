@@ -24,16 +24,18 @@ from pollserver.store.nouns import (
     Rewards,
     Surveys,
     Voters,
+    WebhookEndpoints,
 )
 from pollserver.store.outbox import Outbox
 from pollserver.store.roadmap import Roadmap
+from pollserver.store.webhooks import Webhooks
 
 __all__ = ["Store"]
 
 
-class Store(Outbox, Roadmap, ABC):
+class Store(Webhooks, Outbox, Roadmap, ABC):
     """Persistent state of pollserver (the outbox methods are in ``outbox.py``, status history
-    in ``roadmap.py``)."""
+    in ``roadmap.py``, the webhook ones in ``webhooks.py``)."""
 
     #: Name reported by ``/api/health``.
     backend: str = "abstract"
@@ -75,6 +77,10 @@ class Store(Outbox, Roadmap, ABC):
     @property
     def outbox(self) -> Outboxes:
         return Outboxes(self)
+
+    @property
+    def webhooks(self) -> WebhookEndpoints:
+        return WebhookEndpoints(self)
 
     # -- items -------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse
 from pollserver.store.state import State
 from pollserver.store.state_outbox import load_outbox, outbox_tables
 from pollserver.store.state_roadmap import load_roadmap, roadmap_tables
+from pollserver.store.state_webhooks import load_webhooks, webhook_tables
 
 __all__ = ["from_tables", "iter_tables", "to_tables"]
 
@@ -51,6 +52,7 @@ def iter_tables(state: State, meta: dict[str, Any]
     yield "editor_sessions", ({"session": key, "username": name, "at": at}
                               for key, (name, at) in state.editor_sessions.items())
     yield from roadmap_tables(state)
+    yield from webhook_tables(state)
 
 
 def _code_rows(state: State) -> Iterator[dict[str, Any]]:
@@ -107,4 +109,5 @@ def from_tables(tables: dict[str, dict[str, dict[str, Any]]]) -> tuple[State, di
     for doc in tables.get("editor_sessions", {}).values():
         state.editor_sessions[doc["session"]] = (doc["username"], doc["at"])
     load_roadmap(state, tables)
+    load_webhooks(state, tables)
     return state, meta

@@ -19,6 +19,7 @@ from pollserver.domain.statuses import StatusChange
 from pollserver.domain.voters import erase_hash
 from pollserver.store.base import Store
 from pollserver.store.memory_outbox import MemoryOutbox
+from pollserver.store.memory_webhooks import MemoryWebhooks
 from pollserver.store.state import State
 
 __all__ = ["MemoryStore"]
@@ -28,7 +29,7 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-class MemoryStore(MemoryOutbox, Store):
+class MemoryStore(MemoryWebhooks, MemoryOutbox, Store):
     """Keep everything in one :class:`State`; each operation runs under a lock."""
 
     backend = "memory"

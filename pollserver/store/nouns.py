@@ -98,10 +98,18 @@ class Outboxes(Noun):
     METHODS = ("list_events", "claim_deliveries", "finish_delivery", "list_deliveries")
 
 
+class WebhookEndpoints(Noun):
+    """Webhook endpoints editors registered, and the log of every delivery try."""
+
+    METHODS = ("add_webhook", "list_webhooks", "get_webhook", "set_webhook", "delete_webhook",
+               "record_attempt", "list_attempts", "resend_delivery", "send_test_event")
+
+
 #: ``store.<name>`` -> its noun.
 NOUNS: dict[str, type[Noun]] = {
     "items": Items, "polls": Polls, "jams": Jams, "surveys": Surveys, "rewards": Rewards,
     "voters": Voters, "editors": Editors, "follows": Follows, "outbox": Outboxes,
+    "webhooks": WebhookEndpoints,
 }
 
 #: Methods about the store itself (or the event plumbing of one call), on no noun.

@@ -50,6 +50,7 @@ from pollserver.store.pg import items as item_rows
 from pollserver.store.pg import outbox as outbox_rows
 from pollserver.store.pg import schema as migrations
 from pollserver.store.pg_outbox import PostgresOutbox
+from pollserver.store.pg_webhooks import PostgresWebhooks
 
 __all__ = ["PostgresStore"]
 
@@ -70,7 +71,7 @@ RETRIES = 5
 TCP_USER_TIMEOUT_MS = 5000
 
 
-class PostgresStore(PostgresOutbox, Store):
+class PostgresStore(PostgresWebhooks, PostgresOutbox, Store):
     """Keep pollserver's state in PostgreSQL (optionally in one named schema)."""
 
     backend = "postgres"

@@ -18,8 +18,8 @@ from typing import Any
 from pollserver.domain.errors import AlreadyVoted, BadRequest, Conflict, NotFound, NoVotesLeft
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport
 from pollserver.store import erasure
-from pollserver.store.state_outbox import OutboxState
 from pollserver.store.state_roadmap import RoadmapState
+from pollserver.store.state_webhooks import WebhookState
 
 __all__ = ["State"]
 
@@ -39,7 +39,7 @@ def _ts(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-class State(OutboxState, RoadmapState):
+class State(WebhookState, RoadmapState):
     """Everything pollserver knows, indexed for O(1) votes and reads."""
 
     def __init__(self) -> None:
@@ -65,6 +65,7 @@ class State(OutboxState, RoadmapState):
         self.all_jam_changes = 0
         self.init_outbox()
         self.init_roadmap()
+        self.init_webhooks()
 
     # -- applying ----------------------------------------------------------------------
 

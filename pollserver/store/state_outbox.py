@@ -59,9 +59,14 @@ class OutboxState:
                 continue
             event = event_from(done)
             self.events[event.id] = event
-            if event.notify and event.type != "follow.requested":
-                for follow in self.recipients(event):
-                    self.add_delivery(event, follow.id, follow.email)
+            self.fan_out(event)
+
+    def fan_out(self, event: Event) -> None:
+        """Queue a new event for its consumers: here mail to followers (subclasses add
+        their own consumers, calling this first)."""
+        if event.notify and event.type != "follow.requested":
+            for follow in self.recipients(event):
+                self.add_delivery(event, follow.id, follow.email)
 
     def recipients(self, event: Event) -> list[Follow]:
         """Return one confirmed follow per address that hears of ``event`` (the oldest)."""

@@ -32,9 +32,10 @@ UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 def _own_origins() -> set[str]:
     # scheme + host, not request.host_url: that one IRI-decodes the whole URL on every POST.
     origins = {f"{request.scheme}://{request.host}"}
-    public = current_app.extensions["pollserver.settings"].public_origin
-    if public:
-        origins.add(public)
+    settings = current_app.extensions["pollserver.settings"]
+    if settings.public_origin:
+        origins.add(settings.public_origin)
+    origins.update(settings.public_origins)  # the static site on another host
     return origins
 
 

@@ -193,3 +193,12 @@ def test_plugin_does_not_touch_pelicans_default_markdown_settings(tmp_path):
     assert DEFAULT_CONFIG["MARKDOWN"] == before
     extensions = settings["MARKDOWN"]["extensions"]
     assert sum(isinstance(e, EngageExtension) for e in extensions) == 1
+
+
+def test_engage_api_url_points_the_no_js_forms_at_pollserver(site):
+    site.write("news/say.md", SAY)
+    build = site.build(ENGAGE_API_URL="http://localhost:8110/")
+    assert build.process.returncode == 0, build.log
+    page = build.page("news/your-say.html")
+    assert 'action="http://localhost:8110/api/polls/delivery-day/vote"' in page
+    assert 'action="/api/' not in page

@@ -26,9 +26,11 @@ from pollserver.domain.outbox import (
     complete_event,
     event_from,
 )
+from pollserver.store.pg import webhooks
 
 __all__ = [
-    "claim_deliveries", "confirm_follow", "erase_follows", "feed_token", "feed_voter",
+    "claim_deliveries", "confirm_follow", "delivery_with_event", "insert_event",
+    "erase_follows", "feed_token", "feed_voter",
     "finish_delivery", "follower_counts", "get_follow", "list_deliveries", "list_events",
     "purge_follows", "request_follow", "unsubscribe", "write_events",
 ]
@@ -101,10 +103,13 @@ def write_events(conn: Connection, raw_events: list[dict[str, Any]], result: Any
         if done is None:
             continue
         event = event_from(done)
-        if _insert_event(conn, event) and event.notify and event.type != "follow.requested":
+        if not _insert_event(conn, event):
+            continue
+        if event.notify and event.type != "follow.requested":
             conn.execute(_FAN_OUT, {"event": event.id, "consumer": MAIL,
                                     "at": event.created_at, "subjects": list(event.subjects),
                                     "voter": event.voter})
+        webhooks.fan_out(conn, event)
 
 
 def list_events(conn: Connection, subjects: list[str] | None, voter: str | None,
@@ -248,6 +253,19 @@ def finish_delivery(conn: Connection, delivery_id: str, claim: str, at: datetime
                                  "sent": at if error is None else None,
                                  "id": int(delivery_id), "claim": claim}).fetchone()
     return row is not None
+
+
+def insert_event(conn: Connection, event: Event) -> bool:
+    """Write one event (a no-op when its id is known); true when it was new."""
+    return _insert_event(conn, event)
+
+
+def delivery_with_event(conn: Connection, delivery_id: str) -> Delivery:
+    """One delivery, with its event."""
+    row = conn.execute(f"SELECT {_DELIVERY_COLUMNS} FROM deliveries d WHERE id = %s",
+                       (int(delivery_id),)).fetchone()
+    assert row is not None
+    return _with_events(conn, [row])[0]
 
 
 def list_deliveries(conn: Connection, consumer: str | None, limit: int) -> list[Delivery]:

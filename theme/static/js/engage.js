@@ -56,6 +56,13 @@
     return wrapper;
   }
 
+  /* pollserver's origin when the site is served from another host (ENGAGE_API_URL at build
+     time, in <meta name="engage-api">); the voter cookie then travels with credentials. */
+  var API_BASE = (function () {
+    var meta = document.querySelector('meta[name="engage-api"]');
+    return meta ? String(meta.getAttribute("content") || "").replace(/\/+$/, "") : "";
+  })();
+
   /* The voter cookie comes with the answer to the first write, so writes sent before that
      answer would each count as a new person. Until one write has succeeded, writes go one at
      a time and every engage control on the page is disabled while one is on its way. */
@@ -92,7 +99,11 @@
   }
 
   function send(method, url, body) {
-    var options = { method: method, credentials: "same-origin", headers: { Accept: "application/json" } };
+    var options = {
+      method: method, credentials: API_BASE ? "include" : "same-origin",
+      headers: { Accept: "application/json" }
+    };
+    if (url.charAt(0) === "/") url = API_BASE + url;  /* form actions are already absolute */
     if (body !== undefined) {
       options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(body);

@@ -1,0 +1,138 @@
+"""Webhook endpoints, their attempts and the rules of delivery (pure data, no I/O).
+
+Webhooks are one more consumer of the outbox (:data:`WEBHOOK`): when an event is written,
+the store adds one delivery per enabled endpoint that chose its type, in the same step, so
+``(event, endpoint)`` is unique and a receiver gets each event once per endpoint (more only
+when a send is repeated after a lost answer; the stable ``webhook-id`` lets it drop those).
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from pollserver.domain.errors import BadRequest
+from pollserver.domain.outbox import Event
+
+__all__ = [
+    "BACKOFF",
+    "FAILURE_WINDOW",
+    "TEST_EVENT",
+    "WEBHOOK",
+    "WEBHOOK_EVENTS",
+    "Attempt",
+    "Endpoint",
+    "check_events",
+    "check_url",
+    "new_secret",
+    "payload",
+    "retry_after",
+]
+
+#: The outbox consumer of webhooks; each delivery's recipient is an endpoint id.
+WEBHOOK = "webhook"
+#: The event types an endpoint can choose.
+WEBHOOK_EVENTS = (
+    "idea.created", "idea.published", "idea.status_changed", "idea.merged", "idea.won",
+    "jam.closed", "poll.closed", "survey.answered", "reward.pool_low",
+)
+#: The type of "send a test event" (goes to the one endpoint it was asked for).
+TEST_EVENT = "webhook.test"
+#: Waits between tries (the Standard Webhooks schedule): about 27 hours in all.
+BACKOFF = (timedelta(seconds=5), timedelta(minutes=5), timedelta(minutes=30),
+           timedelta(hours=2), timedelta(hours=5), timedelta(hours=10), timedelta(hours=10))
+#: An endpoint that has failed for this long without a success is disabled.
+FAILURE_WINDOW = timedelta(days=1)
+#: Free-text fields a ``survey.answered`` payload carries only for endpoints that opt in.
+_FREE_TEXT = ("comment",)
+
+
+def new_secret() -> str:
+    """A fresh signing secret in the Standard Webhooks form (``whsec_`` + base64)."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
+
+
+def check_url(url: object) -> str:
+    """Return the URL trimmed, or raise ``BadRequest``: http(s), a host, no credentials."""
+    text = url.strip() if isinstance(url, str) else ""
+    scheme, _, rest = text.partition("://")
+    host = rest.split("/", 1)[0].split("?", 1)[0]
+    if scheme.lower() not in ("http", "https") or not host or "@" in host or len(text) > 2000 \
+            or any(ord(c) <= 32 for c in text):
+        raise BadRequest("Give the endpoint as an https:// URL.", field="url")
+    return text
+
+
+def check_events(types: object) -> tuple[str, ...]:
+    """Return the chosen event types in catalogue order, or raise ``BadRequest``."""
+    if isinstance(types, str):
+        types = [t.strip() for t in types.split(",") if t.strip()]
+    chosen = set(types) if isinstance(types, list | tuple | set) else set()
+    unknown = sorted(str(t) for t in chosen - set(WEBHOOK_EVENTS))
+    if unknown or not chosen:
+        raise BadRequest(f"Choose event types from: {', '.join(WEBHOOK_EVENTS)}"
+                         + (f" (unknown: {', '.join(unknown)})" if unknown else ""),
+                         field="events")
+    return tuple(t for t in WEBHOOK_EVENTS if t in chosen)
+
+
+def retry_after(attempts: int) -> timedelta | None:
+    """How long to wait after the ``attempts``-th failed try; ``None`` when it was the last."""
+    return BACKOFF[attempts - 1] if 1 <= attempts <= len(BACKOFF) else None
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where events go: a URL, its secret, the chosen types and whether it is on.
+
+    ``failing_since`` is the first failure after the last success; once it is
+    :data:`FAILURE_WINDOW` old the endpoint is disabled (``disabled_reason`` says why).
+    """
+
+    id: str
+    url: str
+    secret: str
+    events: tuple[str, ...]
+    created_at: datetime
+    enabled: bool = True
+    include_text: bool = False
+    description: str = ""
+    failing_since: datetime | None = None
+    disabled_reason: str = ""
+
+    def wants(self, event_type: str) -> bool:
+        """Whether a new event of this type gets a delivery to this endpoint."""
+        return self.enabled and event_type in self.events
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One try at one delivery, for the endpoint's log (``status`` 0: no answer)."""
+
+    endpoint_id: str
+    delivery_id: str
+    event_id: str
+    event_type: str
+    at: datetime
+    ok: bool
+    status: int
+    duration_ms: int
+    error: str
+    body: str
+    id: str = ""
+
+
+def payload(event: Event, endpoint: Endpoint) -> dict[str, Any]:
+    """The JSON body for ``event``: ``{"type", "timestamp", "data"}``.
+
+    ``data`` never holds a voter id or address (events do not carry them in ``data``);
+    free text of a survey answer stays out unless the endpoint opted in.
+    """
+    data = dict(event.data)
+    if not endpoint.include_text:
+        for key in _FREE_TEXT:
+            data.pop(key, None)
+    return {"type": event.type, "timestamp": event.created_at.isoformat(), "data": data}

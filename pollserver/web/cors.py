@@ -1,0 +1,44 @@
+"""CORS for the static site on another host (``POLLSERVER_PUBLIC_ORIGINS``).
+
+When ``www.brand.example`` serves the pages and ``engage.brand.example`` runs pollserver,
+the widget's fetches are cross-origin: they carry the voter cookie (``credentials:
+"include"``), so the answer must name the calling origin exactly (never ``*``) and allow
+credentials. Only listed origins get these headers; every state-changing request still goes
+through the origin check, which accepts the same list.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, request
+
+__all__ = ["init_app", "site_origin"]
+
+_METHODS = "GET, POST, DELETE"
+
+
+def site_origin() -> str | None:
+    """The request's ``Origin`` when it is one of the listed site origins, else ``None``."""
+    origin = (request.headers.get("Origin") or "").rstrip("/")
+    allowed = current_app.extensions["pollserver.settings"].public_origins
+    return origin if origin and origin in allowed else None
+
+
+def _cors(response: Response) -> Response:
+    if not request.path.startswith("/api/") or request.path.startswith("/api/admin"):
+        return response
+    origin = site_origin()
+    response.vary.add("Origin")
+    if origin is None:
+        return response
+    response.headers["Access-Control-Allow-Origin"] = origin
+    response.headers["Access-Control-Allow-Credentials"] = "true"
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = _METHODS
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+        response.headers["Access-Control-Max-Age"] = "600"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Add CORS headers to API answers for the listed site origins."""
+    app.after_request(_cors)

@@ -1,0 +1,96 @@
+"""The webhook sender: drains the outbox's ``webhook`` deliveries, signed per Standard Webhooks.
+
+Each due delivery is claimed for :data:`LEASE` (longer than a try can take), posted to its
+endpoint and finished: sent on a 2xx, retried on the Standard Webhooks schedule
+(:data:`pollserver.domain.webhooks.BACKOFF`, about a day) otherwise, failed after the last
+try or when the endpoint is off. Every try is logged with its status, duration and body.
+
+**At least once, once per endpoint**: the store has one row per (event, endpoint) and a row
+is claimed by one sender at a time (``SKIP LOCKED`` on PostgreSQL). A sender killed between
+the POST and finishing the row repeats it when the lease runs out, with the same
+``webhook-id`` (the event id), so a receiver that keeps ids drops the repeat.
+
+The clock is an input: ``webhook-timestamp`` and every retry time come from ``clock``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import ssl
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from standardwebhooks import Webhook
+
+from pollserver.domain.outbox import Delivery
+from pollserver.domain.webhooks import WEBHOOK, Attempt, Endpoint, payload, retry_after
+from pollserver.store.base import Store
+from pollserver.webhooks.client import Answer, post
+
+__all__ = ["LEASE", "WebhookSender", "signed_headers"]
+
+log = logging.getLogger(__name__)
+
+#: How long a claimed delivery is hidden from other senders.
+LEASE = timedelta(minutes=2)
+
+
+def signed_headers(endpoint: Endpoint, msg_id: str, at: datetime, body: str
+                   ) -> dict[str, str]:
+    """The Standard Webhooks headers for ``body`` sent at ``at``."""
+    return {"webhook-id": msg_id, "webhook-timestamp": str(int(at.timestamp())),
+            "webhook-signature": Webhook(endpoint.secret).sign(msg_id, at, body)}
+
+
+@dataclass
+class WebhookSender:
+    """Send what the outbox holds for webhooks, one round at a time."""
+
+    store: Store
+    clock: Callable[[], datetime]
+    timeout: float = 10.0
+    allow_http: bool = False
+    allow_private: bool = False
+    context: ssl.SSLContext | None = None
+    batch: int = 20
+
+    def run_once(self) -> int:
+        """Do one round; return how many deliveries a receiver accepted."""
+        now = self.clock()
+        claim = uuid.uuid4().hex
+        done = 0
+        while batch := self.store.claim_deliveries(WEBHOOK, now=now, lease=LEASE,
+                                                   claim=claim, limit=self.batch):
+            for delivery in batch:
+                done += self._deliver(delivery, claim, now)
+            if len(batch) < self.batch:
+                break
+        return done
+
+    def _deliver(self, delivery: Delivery, claim: str, now: datetime) -> int:
+        endpoint = self.store.get_webhook(delivery.recipient)
+        event = delivery.event
+        if endpoint is None or not endpoint.enabled or event is None:
+            self.store.finish_delivery(delivery.id, claim, at=now, error="endpoint disabled")
+            return 0
+        body = json.dumps(payload(event, endpoint), separators=(",", ":"), sort_keys=True)
+        headers = signed_headers(endpoint, event.id, now, body)
+        answer: Answer = post(endpoint.url, body.encode(), headers, timeout=self.timeout,
+                              allow_http=self.allow_http, allow_private=self.allow_private,
+                              context=self.context)
+        after = self.store.record_attempt(Attempt(
+            endpoint_id=endpoint.id, delivery_id=delivery.id, event_id=event.id,
+            event_type=event.type, at=now, ok=answer.ok, status=answer.status,
+            duration_ms=answer.duration_ms, error=answer.error, body=body))
+        if answer.ok:
+            self.store.finish_delivery(delivery.id, claim, at=now)
+            return 1
+        wait = retry_after(delivery.attempts) if after.enabled else None
+        self.store.finish_delivery(delivery.id, claim, at=now, error=answer.error,
+                                   retry_at=now + wait if wait else None)
+        log.warning("webhook delivery %s to endpoint %s failed: %s", delivery.id,
+                    endpoint.id, answer.error)
+        return 0
