@@ -164,15 +164,27 @@ class Model:
     # -- voters ------------------------------------------------------------------------
 
     def erase(self, voter: str, polls: list[str], jams: list[str]) -> dict[str, int]:
+        """What the privacy page promises: votes withdrawn where open and unlinked where
+        closed, the voter's ideas off the site (their backers get the votes back), answers
+        without their words, codes still given out but no longer naming the voter."""
         counts = {"votes": 0, "idea_votes": 0, "ideas": 0, "responses": 0}
-        for poll in polls:
-            counts["votes"] += self.votes.pop((poll, voter), None) is not None
-        for jam in jams:
-            mine = self.backing.get((jam, voter), set())
-            counts["idea_votes"] += len(mine)
-            mine.clear()
-        for idea in self.ideas:
+        self.erasures = getattr(self, "erasures", 0) + 1
+        anon = f"~erased-{self.erasures}"  # nobody can link it back to the voter
+        for key in [k for k in self.votes if k[1] == voter]:
+            choices = self.votes.pop(key)
+            if key[0] in polls:
+                counts["votes"] += 1
+            else:
+                self.votes[(key[0], anon)] = choices
+        for key in [k for k in self.backing if k[1] == voter]:
+            mine = self.backing.pop(key)
+            if key[0] in jams:
+                counts["idea_votes"] += len(mine)
+            else:
+                self.backing[(key[0], anon)] = mine
+        for n, idea in enumerate(self.ideas):
             if idea["voter"] == voter:
+                self.moderate(n, "hidden")
                 idea["voter"] = None
                 counts["ideas"] += 1
         for answers in self.responses.values():
@@ -180,4 +192,7 @@ class Model:
                 if answer["voter"] == voter:
                     answer.update(voter=None, comment="")
                     counts["responses"] += 1
+        for claims in self.claims.values():
+            if voter in claims:
+                claims[anon] = claims.pop(voter)
         return counts
