@@ -27,7 +27,8 @@ TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 #: Endpoints not fetched by route: files and JSON (the built site is checked file by file),
 #: and ``admin.resume``, which only shows after a re-login (fetched in :func:`_editor`).
 SKIP = {"static", "admin.static", "site.page", "admin.export", "admin.session_info",
-        "admin.resume", "sitecheck_broken"}
+        "admin.resume", "sitecheck_broken", "public.updates_feed", "admin.mail_message",
+        "public.confirm_page", "public.unsubscribe_page", "admin.webhook_log"}
 Samples = Callable[[Flask, dict], list[str]]
 
 
@@ -46,12 +47,23 @@ def idea_pairs(app: Flask, manifest: dict) -> list[dict[str, str]]:
     return pairs
 
 
+def champion_slugs(app: Flask, manifest: dict) -> list[str]:
+    """Return the profile slug of the first named author of a published idea."""
+    from pollserver.domain.profiles import slug_of
+
+    store = app.extensions["pollserver.store"]
+    names = sorted({i.author for jam in manifest.get("jams", []) for i in
+                    store.list_ideas(jam["id"]) if i.author and i.moderation == "published"})
+    return [slug_of(name) for name in names[:1]]
+
+
 #: Sample values for each URL argument name; a new argument needs an entry here.
 ARGS: dict[str, Samples] = {
     "jam_id": from_manifest("jams"),
     "poll_id": from_manifest("polls"),
     "survey_id": from_manifest("surveys"),
     "idea_id": lambda app, manifest: [p["idea_id"] for p in idea_pairs(app, manifest)],
+    "slug": champion_slugs,
 }
 #: Arguments that must be sampled together when a route has all of them (an idea of that jam).
 LINKED: dict[frozenset[str], Callable[[Flask, dict], list[dict[str, str]]]] = {
@@ -71,6 +83,10 @@ EXTRA: list[tuple[str, str, int]] = [
     ("editor", "/admin/jams/no-such-jam", 404),
     ("editor", "/admin/no-such-page", 404),
     ("reader", "/sitecheck-broken", 500),
+    ("stranger", "/follows/confirm/no-such-token", 410),
+    ("stranger", "/follows/unsubscribe/no-such-follow", 410),
+    ("editor", "/admin/mail", 200),
+    ("editor", "/admin/webhooks", 200),
 ]
 #: A route added for the check only, so the error page of an unexpected failure is checked.
 BROKEN = "/sitecheck-broken"

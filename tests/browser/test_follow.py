@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from pollserver.mail.service import build_sender
 from tests.admin.conftest import PASSWORD, password_hash
+from tests.ci import require_module
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +42,7 @@ def _text(msg) -> str:
 
 
 def test_follow_confirm_and_hear_about_the_status_change(browser, serve_hub):
-    feedparser = pytest.importorskip("feedparser")
+    feedparser = require_module("feedparser")
     hub = serve_hub(Clock())
     store, url = hub.store, hub.url
     store.put_admin("editor", password_hash())

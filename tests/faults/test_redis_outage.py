@@ -46,11 +46,12 @@ def app(tmp_path: Path, proxy: TcpProxy, redis_client) -> Iterator[Flask]:
     db = REDIS_URL.rsplit("/", 1)[1] if REDIS_URL.count("/") > 2 else "0"
     app = create_app(Settings(data_dir=tmp_path / "var", site_dir=None, secret_key=secret,
                               rate_limits="100/minute", extra={"store": "memory"},
+                              first_write_burst=100,  # each vote is a new voter here
                               redis_url=f"redis://127.0.0.1:{proxy.port}/{db}"))
     seed(app.extensions["pollserver.store"])
     yield app
     # Leave the shared Redis as it was: only this run's keys carry its per-run hashes.
-    from pollserver.identity import client_ip_hash
+    from pollserver.web.identity import client_ip_hash
 
     with app.test_request_context("/", environ_base={"REMOTE_ADDR": "127.0.0.1"}):
         ours = client_ip_hash()

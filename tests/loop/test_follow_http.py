@@ -13,6 +13,7 @@ import pytest
 
 from pollserver.mail.service import build_sender
 from tests.admin.conftest import EditorActions, password_hash
+from tests.ci import require_module
 from tests.conftest import ORIGIN, make_item
 
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -188,7 +189,7 @@ def test_no_js_form_comes_back_to_the_jam_page_with_a_message(client, arranged):
 
 def test_private_feed_shows_what_happened_to_what_i_voted_for(client, voter, store, arranged,
                                                               editor, clock):
-    feedparser = pytest.importorskip("feedparser")
+    feedparser = require_module("feedparser")
     assert voter.post(f"/api/jams/{JAM}/ideas/{arranged}/vote", json={}).status_code == 200
     me = client.get("/me").get_data(as_text=True)
     [feed_url] = re.findall(r'href="(/me/updates/[^"]+\.atom)"', me)

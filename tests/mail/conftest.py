@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import socket
 import threading
 from collections.abc import Iterator
 from email.message import EmailMessage
@@ -11,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.live_server import free_port
+from tests.ci import require_module
 
 
 class Inbox:
@@ -42,11 +43,21 @@ class Inbox:
 @pytest.fixture
 def smtp_server() -> Iterator[tuple[str, Inbox]]:
     """Yield ``(smtp_url, inbox)`` of a real SMTP server on 127.0.0.1."""
-    controller_mod = pytest.importorskip("aiosmtpd.controller")
+    controller_mod = require_module("aiosmtpd.controller")
     inbox = Inbox()
-    port = free_port()
-    controller = controller_mod.Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
+    # aiosmtpd needs a port number before it binds; a port another test worker takes in
+    # between makes start() fail, and then the next free one is tried.
+    for attempt in range(5):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        controller = controller_mod.Controller(inbox, hostname="127.0.0.1", port=port)
+        try:
+            controller.start()
+            break
+        except (OSError, RuntimeError):
+            if attempt == 4:
+                raise
     try:
         yield f"smtp://127.0.0.1:{port}", inbox
     finally:

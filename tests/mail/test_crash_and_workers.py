@@ -12,6 +12,7 @@ import pytest
 
 from pollserver.mail.sender import LEASE
 from pollserver.store.tinydb import TinyDBStore
+from tests.ci import require_module
 from tests.live_server import ROOT
 from tests.mail.helpers import AT, Clock, arrange, follow_confirmed, mark_planned, sender
 from tests.store.conftest import Backend
@@ -83,7 +84,7 @@ def test_two_senders_on_postgresql_never_send_a_mail_twice(tmp_path, smtp_server
 def pg_url():
     from tests.store.conftest import DATABASE_URL
 
-    psycopg = pytest.importorskip("psycopg")
+    psycopg = require_module("psycopg")
     try:
         psycopg.connect(DATABASE_URL, connect_timeout=3).close()
     except psycopg.OperationalError as error:

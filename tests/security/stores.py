@@ -15,6 +15,7 @@ from flask import Flask
 
 from pollserver import create_app
 from pollserver.config import Settings
+from tests.ci import require_module
 from tests.conftest import need_service
 from tests.store.conftest import DATABASE_URL
 
@@ -22,7 +23,7 @@ BACKENDS = ("memory", "tinydb", "postgres")
 
 
 def _postgres_url() -> tuple[str, str]:
-    psycopg = pytest.importorskip("psycopg")
+    psycopg = require_module("psycopg")
     schema = f"test_{uuid.uuid4().hex[:16]}"
     try:
         with psycopg.connect(DATABASE_URL, autocommit=True, connect_timeout=5) as conn:
