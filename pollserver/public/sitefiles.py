@@ -21,7 +21,7 @@ Three things WhiteNoise alone does not do, so they are added here:
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ SERVER_PREFIXES = ("/api/", "/admin/", "/jams/", "/me/")
 SERVER_PAGES = frozenset({"/api", "/admin", "/me", "/champions"})
 REVALIDATE = "public, max-age=300, must-revalidate"
 ENCODED = (".gz", ".br")
+JAM_MARK = b'data-engage-phase="'  # only jam blocks carry a phase in their section
 
 Stamp = tuple[tuple[int, int, int] | None, ...]
 
@@ -65,6 +66,32 @@ def _site_headers(headers: Any, path: str, url: str) -> None:
         headers.setdefault(name, value)
 
 
+def _scan(root: str) -> Iterator[tuple[str, os.stat_result]]:
+    """Yield (path, stat) of the site's files: never through a linked folder (a link back up
+    would recurse for ever, and a link out would publish what is outside), never a dotfile."""
+    for entry in os.scandir(root):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            yield from _scan(entry.path)
+        elif entry.is_file():
+            yield entry.path, entry.stat()
+
+
+def _has_jam_block(path: str) -> bool:
+    """Whether a built page carries a jam block (read once per version of the file)."""
+    try:
+        with open(path, "rb") as page:
+            return JAM_MARK in page.read()
+    except OSError:
+        return False
+
+
+def _hidden(url: str) -> bool:
+    """Whether a URL names a dotfile or goes through a dot folder (``/.git/config``)."""
+    return any(part.startswith(".") for part in url.split("/"))
+
+
 class SiteFiles(WhiteNoise):
     """WhiteNoise over ``POLLSERVER_SITE_DIR`` that follows rebuilds and leaves Flask its paths."""
 
@@ -76,12 +103,22 @@ class SiteFiles(WhiteNoise):
         self.site_root = os.path.abspath(root).rstrip(os.sep) + os.sep
         self.https = https
         self.stamps: dict[str, tuple[str, Stamp]] = {}
+        #: Pages carrying a jam block: Flask sends those, with the jam's live phase (an
+        #: editor may have closed it since the build; presenters/livephase.py).
+        self.jam_pages: set[str] = set()
         if os.path.isdir(self.site_root):
             self.add_files(self.site_root)
 
+    def update_files_dictionary(self, root: str, prefix: str) -> None:
+        """Index the site once at start-up (WhiteNoise's own walk follows linked folders)."""
+        stat_cache = dict(_scan(root))
+        for path in stat_cache:
+            url = prefix + path[len(root):].replace(os.sep, "/")
+            self.add_file_to_dictionary(url, path, stat_cache=stat_cache)
+
     def add_file_to_dictionary(self, url: str, path: str, stat_cache: Any = None) -> None:
-        """Add one file (never a compressed copy, never a link out of the site)."""
-        if self.is_compressed_variant(path, stat_cache=stat_cache):
+        """Add one file (never a compressed copy, a dotfile or a link out of the site)."""
+        if _hidden(url) or self.is_compressed_variant(path, stat_cache=stat_cache):
             return
         real_root = os.path.realpath(self.site_root) + os.sep
         if not os.path.realpath(path).startswith(real_root):
@@ -98,13 +135,19 @@ class SiteFiles(WhiteNoise):
         urls = [url]
         if url.endswith("/index.html"):
             urls.append(url[: -len("index.html")])
+        with_jam = path.endswith(".html") and _has_jam_block(path)
         for each in urls:
             self.files[each] = static_file
             self.stamps[each] = (path, stamp)
+            if with_jam:
+                self.jam_pages.add(each)
+            else:
+                self.jam_pages.discard(each)
 
     def _forget(self, url: str) -> None:
         self.files.pop(url, None)
         self.stamps.pop(url, None)
+        self.jam_pages.discard(url)
 
     def _lookup(self, url: str) -> Any:
         """Return the up-to-date entry for ``url``, or ``None`` to let Flask answer."""
@@ -119,7 +162,7 @@ class SiteFiles(WhiteNoise):
                 return None
             self.add_file_to_dictionary(url, path)
             return self.files.get(url)
-        if not self.url_is_canonical(url) or url.endswith(ENCODED):
+        if not self.url_is_canonical(url) or url.endswith(ENCODED) or _hidden(url):
             return None
         path = os.path.join(self.site_root, url.lstrip("/"))
         if url.endswith("/"):
@@ -138,9 +181,10 @@ class SiteFiles(WhiteNoise):
         static_file = self._lookup(url)
         if static_file is None:
             return self.application(environ, start_response)
-        if f"{COOKIE}=" in environ.get("HTTP_COOKIE", "") and self.stamps[url][0].endswith(
-                ".html"):
-            return self.application(environ, start_response)  # the outcome goes into the page
+        if url in self.jam_pages or (f"{COOKIE}=" in environ.get("HTTP_COOKIE", "")
+                                     and self.stamps[url][0].endswith(".html")):
+            # The outcome of a no-JS post or a jam's live phase goes into the page.
+            return self.application(environ, start_response)
         if self.https == "on" or (self.https == "auto"
                                   and environ.get("wsgi.url_scheme") == "https"):
             def with_hsts(status: str, headers: list[tuple[str, str]], *args: Any) -> Any:
