@@ -26,6 +26,7 @@ class Ledger:
 
     votes: dict[str, str] = field(default_factory=dict)  # voter -> choice
     ideas: dict[str, str] = field(default_factory=dict)  # idea id -> title
+    authors: dict[str, str] = field(default_factory=dict)  # idea id -> author's voter id
     idea_votes: dict[str, str] = field(default_factory=dict)  # voter -> idea id
     answers: set[str] = field(default_factory=set)  # voters
     erased: set[str] = field(default_factory=set)  # voters whose erase was acknowledged
@@ -39,6 +40,7 @@ class Ledger:
                 self.votes[voter] = value
             elif kind == "idea":
                 self.ideas[value[0]] = value[1]
+                self.authors[value[0]] = voter
             elif kind == "idea-vote":
                 self.idea_votes[voter] = value
             elif kind == "answer":
@@ -78,20 +80,26 @@ class Ledger:
             problems.append(f"poll tally {tally.total} {dict(tally.counts)} != ledger "
                             f"{sum(expected.values())} {dict(+expected)}")
         ideas = {idea.id: idea for idea in store.list_ideas(JAM)}
+        # An erased author's ideas leave the site and their votes go back to the voters.
+        withdrawn = {i for i, author in self.authors.items() if author in erased}
         for idea_id, title in self.ideas.items():
-            if idea_id not in ideas or ideas[idea_id].title != title:
+            if idea_id in withdrawn:
+                if idea_id in ideas and ideas[idea_id].moderation != "hidden":
+                    problems.append(f"idea {idea_id} of an erased author is still shown")
+            elif idea_id not in ideas or ideas[idea_id].title != title:
                 problems.append(f"acknowledged idea {idea_id} is missing")
         backing: Counter[str] = Counter()
         for voter, idea_id in self.idea_votes.items():
             held = store.idea_votes_of(JAM, voter)
-            if voter in erased:
+            if voter in erased or idea_id in withdrawn:
                 continue
             if idea_id not in held:
                 problems.append(f"acknowledged idea vote of {voter[:8]} is missing")
             backing[idea_id] += 1
         for voter in self.uncertain["idea-vote"] - set(self.idea_votes):
             for idea_id in store.idea_votes_of(JAM, voter):
-                backing[idea_id] += 1
+                if idea_id not in withdrawn:
+                    backing[idea_id] += 1
         got_backing = {i: idea.votes for i, idea in ideas.items() if idea.votes}
         if got_backing != dict(+backing):
             problems.append(f"idea votes {sum(got_backing.values())} != ledger "
