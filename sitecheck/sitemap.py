@@ -58,6 +58,8 @@ def check_sitemap(data: bytes, siteurl: str, pages: set[str]) -> Result:
             result.errors.append(f"sitemap.xml: {loc!r} is not an absolute URL under {siteurl}")
             continue
         path = "/" + url.path[len(base.path):]
+        if path not in pages and path + ".html" in pages:
+            path += ".html"  # an extension-less address of a built page (``/roadmap``)
         listed.append(path)
         if path.startswith(PRIVATE):
             result.errors.append(f"sitemap.xml: lists the private page {loc}")

@@ -39,8 +39,11 @@ def test_poll_renders_a_form_that_works_without_javascript():
     html = convert(ARTICLE)
     form = re.search(r"<form [^>]*>", html).group(0)
     assert 'method="post"' in form and 'action="/api/polls/delivery-day/vote"' in form
-    assert 'class="engage engage-poll"' in form and 'id="poll-delivery-day"' in form
-    assert 'data-engage-kind="poll"' in form and 'data-engage-id="delivery-day"' in form
+    block = re.search(r'<div class="engage engage-poll"[^>]*>', html).group(0)
+    assert 'id="poll-delivery-day"' in block
+    assert 'data-engage-kind="poll"' in block and 'data-engage-id="delivery-day"' in block
+    # The status slot (where a no-JS vote's outcome and follow form go) is after the form.
+    assert html.index("</form>") < html.index("<!-- engage-status poll delivery-day -->")
     assert html.count('type="radio" name="choices"') == 3
     assert '<label for="poll-delivery-day-opt-wednesday">Wednesday</label>' in html
     assert '<button type="submit"' in html

@@ -262,7 +262,9 @@
   function upgradePoll(root) {
     var id = root.getAttribute("data-engage-id");
     var url = "/api/polls/" + encodeURIComponent(id);
-    if (root.tagName !== "FORM") return upgradeClosedPoll(root, url);
+    /* An open poll holds its vote form (the status slot sits beside it); a closed one none. */
+    var form = root.tagName === "FORM" ? root : root.querySelector("form.engage-poll-form");
+    if (!form) return upgradeClosedPoll(root, url);
     var live = root.querySelector(".engage-live");
     var button = root.querySelector("button[type=submit]");
     var fieldset = root.querySelector("fieldset");
@@ -312,7 +314,7 @@
         return;
       }
       busy(button, true);
-      api("POST", root.getAttribute("action"), { choices: choices }).then(function (result) {
+      api("POST", form.getAttribute("action"), { choices: choices }).then(function (result) {
         busy(button, false);
         if (result.ok && result.data) {
           render(result.data);
