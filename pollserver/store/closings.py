@@ -41,37 +41,54 @@ def closing_event_id(kind: str, item_id: str) -> str:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"valuehub:{_TYPES[kind]}:{kind}:{item_id}").hex
 
 
-def _event(store: Store, item: Item, at: datetime) -> dict[str, Any] | None:
+def _closed(item: Item, at: datetime) -> Any:
+    """The item's spec if it is a poll or jam closed at ``at`` (and still on the site)."""
+    if item.archived:
+        return None
     try:
         spec = spec_from_manifest(item.kind, item.spec)
     except SpecError:
         log.warning("skipping %s %s: its spec no longer reads", item.kind, item.id)
         return None
-    if phase_of(item, spec, at) != CLOSED:
-        return None
+    return spec if phase_of(item, spec, at) == CLOSED else None
+
+
+def _event(store: Store, item: Item, spec: Any, at: datetime) -> dict[str, Any]:
     if isinstance(spec, PollSpec):
         tally = store.tally(item.id)
         results = [(o.label, tally.counts.get(o.key, 0)) for o in spec.options]
         raw = events.poll_closed(item.id, spec.question, results, item.url, at=at)
-    elif isinstance(spec, JamSpec):
+    else:
+        assert isinstance(spec, JamSpec)
         winners = [i.title for i in store.list_ideas(item.id) if i.winner]
         raw = events.jam_closed(item.id, spec.title, winners, at=at)
-    else:  # pragma: no cover - only polls and jams are asked for
-        return None
     return dict(raw, id=closing_event_id(item.kind, item.id))
+
+
+def _announced(store: Store, kind: str, item_id: str, seen: set[str]) -> bool:
+    subject = f"{kind}:{item_id}"
+    return subject in seen or bool(store.list_events(subjects=[subject],
+                                                     types=[_TYPES[kind]], limit=1))
 
 
 def announce_closings(store: Store, at: datetime) -> int:
     """Write one ``poll.closed`` / ``jam.closed`` event for every poll and jam that is closed
-    at ``at`` and was never announced; return how many were written. Idempotent."""
+    at ``at`` and was never announced; return how many were written. Idempotent.
+
+    A round reads the items, then the closing events of the closed ones in one query (an
+    item missing from that answer, which has a limit, is checked on its own before writing).
+    """
+    closed = [(item, spec) for kind in _TYPES for item in store.list_items(kind)
+              if (spec := _closed(item, at)) is not None]
+    if not closed:
+        return 0
+    subjects = [f"{item.kind}:{item.id}" for item, _ in closed]
+    seen = {s for e in store.list_events(subjects=subjects, types=list(_TYPES.values()),
+                                         limit=4 * len(closed) + 100)
+            for s in e.subjects if s in subjects}
     written = 0
-    for kind, type_ in _TYPES.items():
-        for item in store.list_items(kind):
-            if item.archived or store.list_events(subjects=[f"{kind}:{item.id}"],
-                                                  types=[type_], limit=1):
-                continue
-            raw = _event(store, item, at)
-            if raw is not None:
-                store.emit(raw).add_events()
-                written += 1
+    for item, spec in closed:
+        if not _announced(store, item.kind, item.id, seen):
+            store.emit(_event(store, item, spec, at)).add_events()
+            written += 1
     return written
