@@ -5,6 +5,7 @@ The clock is moved by hand: ``announce_closings(store, at)`` is given the time.
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -100,3 +101,25 @@ def test_the_announcement_survives_a_restart(hub, reopen):
     store = reopen(hub)
     assert len(store.list_events(types=CLOSING)) == 2
     assert announce_closings(store, CLOSES + timedelta(days=1)) == 0
+
+
+@pytest.mark.parametrize("backend", DURABLE, indirect=True)
+def test_two_stores_scanning_at_once_announce_once(hub, backend):
+    """Two processes' stores on the same data: both may find the poll unannounced, one
+    event is written (its id comes from the poll)."""
+    other = backend.open()
+    start = threading.Barrier(2)
+    results: list[int] = []
+
+    def scan(store) -> None:
+        start.wait()
+        results.append(announce_closings(store, CLOSES))
+
+    threads = [threading.Thread(target=scan, args=(s,)) for s in (hub, other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 2
+    assert len(hub.list_events(types=CLOSING)) == 2
+    assert len(other.list_events(types=CLOSING)) == 2
