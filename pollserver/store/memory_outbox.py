@@ -35,6 +35,9 @@ class MemoryOutbox(Outbox):
             return state.list_events(None if subjects is None else set(subjects), voter,
                                      after, None if types is None else set(types), limit)
 
+    def add_events(self) -> None:
+        self.commit({"op": "events"})
+
     def request_follow(self, follow: Follow, event: dict[str, Any]) -> None:
         self.commit({"op": "follow-request", "id": follow.id, "kind": follow.kind,
                      "item": follow.item, "jam": follow.jam, "email": follow.email,

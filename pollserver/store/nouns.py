@@ -95,7 +95,8 @@ class Follows(Noun):
 class Outboxes(Noun):
     """Events written with the changes that caused them, and their deliveries."""
 
-    METHODS = ("list_events", "claim_deliveries", "finish_delivery", "list_deliveries")
+    METHODS = ("list_events", "add_events", "claim_deliveries", "finish_delivery",
+               "list_deliveries")
 
 
 class WebhookEndpoints(Noun):

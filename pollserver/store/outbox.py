@@ -79,6 +79,14 @@ class Outbox(ABC):
         """Return events newest first: all of them, or those concerning any of ``subjects``
         or meant for ``voter``; only those after ``after`` and of ``types`` when given."""
 
+    @abstractmethod
+    def add_events(self) -> None:
+        """Write only the events handed over by ``emit`` (``store.emit(e).add_events()``).
+
+        For events that no other change carries: something that happened because time passed
+        (a poll reaching its ``closes`` date). An event whose id is already stored is skipped,
+        so writing the same id twice (from two processes) leaves one event."""
+
     # -- followers ---------------------------------------------------------------------
 
     @abstractmethod

@@ -15,6 +15,10 @@ __all__ = ["PostgresOutbox"]
 T = TypeVar("T")
 
 
+def _no_change(conn: Any) -> None:
+    """The step of ``add_events``: its events are all it writes."""
+
+
 class PostgresOutbox(Outbox):
     """Outbox operations, each one pooled step (see ``PostgresStore._run``)."""
 
@@ -26,6 +30,9 @@ class PostgresOutbox(Outbox):
                     limit: int = 100) -> list[Event]:
         return self._run(sql.list_events, None if subjects is None else sorted(subjects),
                          voter, after, None if types is None else sorted(types), limit)
+
+    def add_events(self) -> None:
+        self._run(_no_change)
 
     def request_follow(self, follow: Follow, event: dict[str, Any]) -> None:
         self._run(sql.request_follow, follow, event)

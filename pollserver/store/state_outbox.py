@@ -114,6 +114,9 @@ class OutboxState:
 
     # -- follows -----------------------------------------------------------------------
 
+    def _op_events(self, op: dict[str, Any]) -> None:
+        """Nothing but the operation's own events (recorded by ``apply``)."""
+
     def _op_follow_request(self, op: dict[str, Any]) -> None:
         follow = Follow(id=op["id"], kind=op["kind"], item=op["item"], jam=op["jam"],
                         email=op["email"], voter_id=op["voter"], created_at=_at(op["at"]))

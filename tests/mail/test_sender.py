@@ -12,6 +12,7 @@ from pollserver.domain.errors import NotFound
 from pollserver.editor import jams as editor
 from pollserver.mail.sender import LEASE
 from pollserver.store.memory import MemoryStore
+from tests.conftest import make_item
 from tests.mail.conftest import html_of, text_of
 from tests.mail.helpers import (
     AT,
@@ -167,3 +168,25 @@ def test_gives_up_after_max_attempts(store, smtp_server):
     [row] = [d for d in store.list_deliveries("mail")]
     assert (row.status, row.attempts) == ("failed", 2)
     assert inbox.refuse == ["421 down"] * 3
+
+
+def test_a_poll_closing_on_its_date_reaches_its_follower_once(smtp_server):
+    """No editor acts: the sender's own round announces the poll once the clock passes it."""
+    url, inbox = smtp_server
+    store = MemoryStore()
+    store.sync_items([make_item("poll", id="p", question="Which colour?",
+                                options=["Red", "Blue"], closes=AT + timedelta(days=1))])
+    store.record_vote("p", "v1", ["blue"], replace=False, at=AT)
+    follow_confirmed(store, "ann@example.org", "poll", "p")
+    clock = Clock()
+    run = sender(store, url, clock)
+    run.run_once()  # the confirmation mail; the poll is still open
+    assert store.list_events(types=["poll.closed"]) == []
+    before = len(inbox.messages)
+    clock.now = AT + timedelta(days=1, minutes=1)
+    assert run.run_once() == 1
+    assert run.run_once() == 0  # announced and sent once
+    [event] = store.list_events(types=["poll.closed"])
+    assert event.data["results"] == [["Red", 0], ["Blue", 1]]
+    assert len(inbox.messages) == before + 1
+    assert inbox.messages[-1]["To"] == "ann@example.org"
