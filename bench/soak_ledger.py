@@ -122,4 +122,4 @@ class Ledger:
 def _gone(store: Store, voter: str) -> bool:
     """Did an uncertain erase land (nothing left under the voter id)?"""
     data = store.voter_data(voter)
-    return not data["votes"] and not data["idea_votes"]
+    return not any(data[key] for key in ("votes", "idea_votes", "ideas", "responses"))
