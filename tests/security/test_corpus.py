@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -94,8 +95,10 @@ class _Markup(HTMLParser):
             text = (value or "").strip().lower()
             if name.startswith("on") or MARKER in name:
                 self.found.append(f"<{tag} {name}>")
+            own_profile = tag == "a" and re.fullmatch(r"/champions/[a-z0-9-]+", text)
             if name in URL_ATTRS and (text.startswith(("javascript:", "data:text", "vbscript:"))
-                                      or MARKER in text and tag in ("base", "iframe", "a")):
+                                      or MARKER in text and tag in ("base", "iframe", "a")
+                                      and not own_profile):  # a slug made from a name
                 self.found.append(f"<{tag} {name}={text[:40]}>")
             if tag == "meta" and name == "http-equiv":
                 content = dict(attrs).get("content") or ""

@@ -9,6 +9,7 @@ import pytest
 from pollserver.domain.errors import NotFound
 from pollserver.domain.outbox import new_event
 from pollserver.domain.webhooks import FAILURE_WINDOW, WEBHOOK, Attempt, Endpoint
+from tests.store.conftest import DURABLE
 from tests.store.test_contract import AT, idea, jam, poll
 from tests.store.test_outbox_contract import LEASE, claim_all, status_event
 
@@ -33,6 +34,7 @@ def jam_store(store):
     return store
 
 
+@pytest.mark.parametrize("backend", DURABLE, indirect=True)
 def test_endpoints_are_stored_changed_and_removed(store, reopen):
     store.add_webhook(endpoint("w1"))
     store.add_webhook(endpoint("w2", ("jam.closed", "poll.closed"), include_text=True))
