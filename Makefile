@@ -11,8 +11,19 @@ CONTENT ?= content
 # Extra Pelican settings (JSON values, shell-quoted), e.g. PELICAN_SETTINGS="HUB_NOW='\"2026-11-23T12:00:00Z\"'".
 PELICAN_SETTINGS ?=
 DATA_DIR ?= var
+# pollserver reads its directories from the environment. A DATA_DIR or OUTPUT given on the command
+# line wins over inherited POLLSERVER_* values (a `make` run inside `make test` inherits the outer
+# run's); otherwise an exported POLLSERVER_* value wins over the defaults here.
+ifeq ($(origin DATA_DIR),command line)
+export POLLSERVER_DATA_DIR := $(DATA_DIR)
+else
 export POLLSERVER_DATA_DIR ?= $(DATA_DIR)
+endif
+ifeq ($(origin OUTPUT),command line)
+export POLLSERVER_SITE_DIR := $(OUTPUT)
+else
 export POLLSERVER_SITE_DIR ?= $(OUTPUT)
+endif
 # gzip and brotli copies of the text files, made once here so the server sends them as they are.
 COMPRESS := $(PY) -m plugins.assets.compress $(OUTPUT) --state cache/precompress.json
 # ENGAGE_API_URL: pollserver's origin when the site is served from another host (empty: same host).

@@ -73,14 +73,28 @@ EXPECTED = [
 ]
 
 
+def _make_env() -> dict[str, str]:
+    """The environment of a `make` started from inside `make test`, without its job flags.
+
+    The outer run exports its own POLLSERVER_DATA_DIR and POLLSERVER_SITE_DIR; they are set here
+    to directories that do not exist whoever runs the tests, so the DATA_DIR and OUTPUT given on
+    the command line are proven to win. Make's level and flags are dropped so its messages read
+    `make: ...` at any depth.
+    """
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+    env["POLLSERVER_DATA_DIR"] = "/nonexistent/outer-var"
+    env["POLLSERVER_SITE_DIR"] = "/nonexistent/outer-output"
+    return env
+
+
 def make(target: str, tmp: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
     """Run `make TARGET` on tmp/content into tmp/output, at the tests' build instant."""
     settings = f"CACHE_PATH='\"{tmp / 'cache'}\"' HUB_NOW='\"{BUILD_NOW}\"'"
     cmd = ["make", "-s", "--no-print-directory", target, f"CONTENT={tmp / 'content'}",
            f"OUTPUT={tmp / 'output'}", f"DATA_DIR={tmp / 'var'}",
            f"PELICAN_SETTINGS={settings}", *args]
-    env = {**os.environ, "COLUMNS": "80", "TERM": "xterm-256color"}
-    env.pop("MAKEFLAGS", None)
+    env = {**_make_env(), "COLUMNS": "80", "TERM": "xterm-256color"}
     return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
                           check=False, timeout=timeout)
 
@@ -177,7 +191,7 @@ def test_devserver_makes_a_new_poll_votable_after_a_save(content_copy, tmp_path)
     cmd = ["make", "-s", "--no-print-directory", "devserver", f"PORT={port}",
            f"CONTENT={content_copy}", f"OUTPUT={tmp_path / 'output'}",
            f"DATA_DIR={tmp_path / 'var'}", f"PELICAN_SETTINGS={settings}"]
-    env = {k: v for k, v in os.environ.items() if k != "MAKEFLAGS"}
+    env = _make_env()
     log = (tmp_path / "devserver.log").open("w")
     server = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                               start_new_session=True)
