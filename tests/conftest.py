@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +20,14 @@ from tests.ci import missing
 from tests.instant import TEST_NOW
 
 ORIGIN = "http://localhost"
+
+# The suite decides every setting itself. `make test` exports its own POLLSERVER_DATA_DIR and
+# POLLSERVER_SITE_DIR (and an operator's shell may hold more); a subprocess that inherited them
+# would read the project's var/ instead of its temp dir, so a run from `make` would differ from
+# a run of pytest alone. Only the tests' own POLLSERVER_TEST_* knobs pass through.
+for _name in [n for n in os.environ if n.startswith("POLLSERVER_")
+              and not n.startswith("POLLSERVER_TEST_")]:
+    del os.environ[_name]
 
 
 def need_service(name: str, reason: str) -> None:
