@@ -13,7 +13,9 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -181,6 +183,42 @@ def jams_api_present() -> bool:
             app.extensions["pollserver.store"].close()
 
 
+@dataclass
+class ServedJam:
+    """A prefilled jam served by pollserver, and bare Flask serving its first page as a file."""
+
+    subject: Server
+    baseline: Server
+    path: str
+    body: bytes
+    doc: dict[str, Any]
+
+
+@contextmanager
+def served_jam(name: str, args: list[str], *, ideas: int, votes: int,
+               logs: Path | None) -> Iterator[ServedJam]:
+    """Start both servers for the jam benchmarks (the baseline answers with the exact bytes
+    pollserver sent, so the two differ only in the work behind them)."""
+    work = _workdir(None)
+    logs = logs or work
+    try:
+        data_dir = work / "var"
+        prefill.prefill_tinydb(data_dir, jam_ideas=ideas, jam_votes=votes)
+        path = f"/api/jams/{prefill.JAM_ID}?sort=top"
+        with running(POLLSERVER_APP, _pollserver_env(data_dir), args,
+                     logs / f"{name}-pollserver.log", "/api/health") as subj:
+            status, body = fetch(subj.port, build_request("GET", path, subj.port))
+            if status != 200:
+                raise RuntimeError(f"GET {path} answered {status}: {body[:300]!r}")
+            payload = work / "payload.json"
+            payload.write_bytes(body)
+            with running(BASELINE_APP, {"BENCH_PAYLOAD_FILE": str(payload)}, args,
+                         logs / f"{name}-baseline.log", "/health") as base:
+                yield ServedJam(subj, base, path, body, json.loads(body))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def bench_jams(*, ideas: int = 1000, votes: int = 50_000, seconds: float = 8.0,
                warmup: float = 2.0, rounds: int = 2, connections: int = 16,
                workers: int | None = None, threads: int | None = None,
@@ -191,29 +229,15 @@ def bench_jams(*, ideas: int = 1000, votes: int = 50_000, seconds: float = 8.0,
         return {"name": "jams", "skipped": "the jams API (GET /api/jams/<id>) is not "
                                           "registered in this checkout yet", "rows": []}
     args = gunicorn_args(workers or EMBEDDED["workers"], threads or EMBEDDED["threads"])
-    work = _workdir(None)
-    logs = logs or work
-    try:
-        data_dir = work / "var"
-        prefill.prefill_tinydb(data_dir, jam_ideas=ideas, jam_votes=votes)
-        path = f"/api/jams/{prefill.JAM_ID}?sort=top"
-        with running(POLLSERVER_APP, _pollserver_env(data_dir), args,
-                     logs / "jams-pollserver.log", "/api/health") as subj:
-            status, body = fetch(subj.port, build_request("GET", path, subj.port))
-            if status != 200:
-                raise RuntimeError(f"GET {path} answered {status}: {body[:300]!r}")
-            payload = work / "payload.json"
-            payload.write_bytes(body)
-            doc = json.loads(body)
-            shown = len(doc.get("ideas", []))
-            total_votes = sum(i.get("votes", 0) for i in doc.get("ideas", []))
-            with running(BASELINE_APP, {"BENCH_PAYLOAD_FILE": str(payload)}, args,
-                         logs / "jams-baseline.log", "/health") as base:
-                (b_get, b_cpu), (s_get, s_cpu) = _compare(
-                    [(base, [build_request("GET", "/payload", base.port)]),
-                     (subj, [build_request("GET", path, subj.port)])],
-                    rounds=rounds, seconds=seconds, warmup=warmup, connections=connections)
-            rss = subj.worker_rss_mb()
+    with served_jam("jams", args, ideas=ideas, votes=votes, logs=logs) as jam:
+        shown = len(jam.doc.get("ideas", []))
+        total_votes = sum(i.get("votes", 0) for i in jam.doc.get("ideas", []))
+        (b_get, b_cpu), (s_get, s_cpu) = _compare(
+            [(jam.baseline, [build_request("GET", "/payload", jam.baseline.port)]),
+             (jam.subject, [build_request("GET", jam.path, jam.subject.port)])],
+            rounds=rounds, seconds=seconds, warmup=warmup, connections=connections)
+        rss = jam.subject.worker_rss_mb()
+        body = jam.body
         row = _row("jam GET ?sort=top", s_get, b_get, 0.5, p99_limit=50, cpu=(s_cpu, b_cpu))
         row["detail"] = (f"{shown} ideas, {total_votes} votes, {len(body):,} bytes/response; "
                          f"baseline jsonifies the same document")
@@ -223,8 +247,6 @@ def bench_jams(*, ideas: int = 1000, votes: int = 50_000, seconds: float = 8.0,
                 "rows": [row],
                 "raw": {"baseline": _summary(b_get), "pollserver": _summary(s_get),
                         "response_bytes": len(body), "rss_mb": rss}}
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 # -- 3. postgres (issue 7) -------------------------------------------------------------------

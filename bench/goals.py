@@ -27,6 +27,7 @@ from bench.benches import (
     _summary,
     _workdir,
     find_pgbench,
+    served_jam,
 )
 from bench.loadgen import LoadResult, build_request, fetch
 from bench.servers import Server, gunicorn_args, running
@@ -190,26 +191,12 @@ def bench_jam_page(*, ideas: int = 1000, votes: int = 50_000, seconds: float = 8
     from bench.browser import page_weight
 
     args = gunicorn_args(workers or EMBEDDED["workers"], threads or EMBEDDED["threads"])
-    work = _workdir(None)
-    logs = logs or work
-    try:
-        data_dir = work / "var"
-        prefill.prefill_tinydb(data_dir, jam_ideas=ideas, jam_votes=votes)
-        path = f"/api/jams/{prefill.JAM_ID}?sort=top"
-        with running(POLLSERVER_APP, _pollserver_env(data_dir), args,
-                     logs / "jampage-pollserver.log", "/api/health") as subj:
-            status, body = fetch(subj.port, build_request("GET", path, subj.port))
-            if status != 200:
-                raise RuntimeError(f"GET {path} answered {status}: {body[:300]!r}")
-            payload = work / "payload.json"
-            payload.write_bytes(body)
-            doc = json.loads(body)
-            with running(BASELINE_APP, {"BENCH_PAYLOAD_FILE": str(payload)}, args,
-                         logs / "jampage-baseline.log", "/health") as base:
-                (b_get, b_cpu), (s_get, s_cpu) = _alternate(
-                    [(base, {"path": "/payload"}), (subj, {"path": path})],
-                    rounds=rounds, seconds=seconds, warmup=warmup, connections=connections)
-            browser = page_weight(f"http://127.0.0.1:{subj.port}/jams/{prefill.JAM_ID}")
+    with served_jam("jampage", args, ideas=ideas, votes=votes, logs=logs) as jam:
+        body, doc = jam.body, jam.doc
+        (b_get, b_cpu), (s_get, s_cpu) = _alternate(
+            [(jam.baseline, {"path": "/payload"}), (jam.subject, {"path": jam.path})],
+            rounds=rounds, seconds=seconds, warmup=warmup, connections=connections)
+        browser = page_weight(f"http://127.0.0.1:{jam.subject.port}/jams/{prefill.JAM_ID}")
         row = _row("jam first page GET", s_get, b_get, None, p99_limit=50,
                    cpu=(s_cpu, b_cpu))
         row["detail"] = (f"{len(doc['ideas'])} of {doc.get('idea_count')} ideas, "
@@ -231,5 +218,3 @@ def bench_jam_page(*, ideas: int = 1000, votes: int = 50_000, seconds: float = 8
                 "rows": rows, "raw": {"baseline": _summary(b_get),
                                       "pollserver": _summary(s_get), "browser": browser,
                                       "response_bytes": len(body)}}
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
