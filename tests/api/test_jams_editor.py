@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from pollserver.ops.passwords import hash_password
 from tests.conftest import make_item
+from tests.editors import sign_in_editor
 
-PASSWORD = "correct horse battery staple"
-TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 BASE = "/api/admin/jams/build-next"
 
 
@@ -25,14 +21,7 @@ def jam(store):
 @pytest.fixture
 def editor(app, store):
     """A signed-in editor's client and its CSRF header."""
-    store.put_admin("editor", hash_password(PASSWORD))
-    client = app.test_client()
-    token = TOKEN_RE.search(client.get("/admin/login").get_data(as_text=True)).group(1)
-    login = client.post("/admin/login", data={"username": "editor", "password": PASSWORD,
-                                              "csrf_token": token})
-    assert login.status_code == 302
-    token = TOKEN_RE.search(client.get("/admin/").get_data(as_text=True)).group(1)
-    return client, {"X-CSRF-Token": token}
+    return sign_in_editor(app, store)
 
 
 def test_requires_editor(client, jam):

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 import pytest
 
-from pollserver.ops.passwords import hash_password
 from tests.conftest import make_item
+from tests.editors import sign_in_editor
 
-PASSWORD = "correct horse battery staple"
-TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 AT = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 
 
@@ -30,11 +27,4 @@ def jam(store):
 @pytest.fixture
 def editor(app, store):
     """A signed-in editor's client and its CSRF header."""
-    store.put_admin("editor", hash_password(PASSWORD))
-    client = app.test_client()
-    token = TOKEN_RE.search(client.get("/admin/login").get_data(as_text=True)).group(1)
-    login = client.post("/admin/login", data={"username": "editor", "password": PASSWORD,
-                                              "csrf_token": token})
-    assert login.status_code == 302
-    token = TOKEN_RE.search(client.get("/admin/").get_data(as_text=True)).group(1)
-    return client, {"X-CSRF-Token": token}
+    return sign_in_editor(app, store)
