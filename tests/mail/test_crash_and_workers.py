@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 from collections import Counter
 
 import pytest
@@ -16,6 +15,7 @@ from tests.ci import require_module
 from tests.live_server import ROOT
 from tests.mail.helpers import AT, Clock, arrange, follow_confirmed, mark_planned, sender
 from tests.store.conftest import Backend
+from tests.together import run_at_once
 
 
 def test_a_kill_between_sending_and_marking_resends_once_with_the_same_message_id(
@@ -58,18 +58,7 @@ def test_two_senders_on_postgresql_never_send_a_mail_twice(tmp_path, smtp_server
         mark_planned(one, idea_id)
         clock = Clock()
         senders = [sender(one, url, clock, batch=3), sender(two, url, clock, batch=3)]
-        start = threading.Barrier(2)
-        counts: list[int] = []
-
-        def drain(run) -> None:
-            start.wait()
-            counts.append(run.run_once())
-
-        threads = [threading.Thread(target=drain, args=(s,)) for s in senders]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        counts = run_at_once([s.run_once for s in senders])
         # 40 confirmations and 40 status mails, each exactly once, split between senders.
         assert sum(counts) == 80
         per_address = Counter(r for _, rcpt in inbox.envelopes for r in rcpt)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from datetime import timedelta
 
@@ -12,6 +11,7 @@ from pollserver.webhooks.sender import WebhookSender
 from tests.mail.helpers import AT, Clock, arrange
 from tests.mail.test_crash_and_workers import pg_url  # noqa: F401 - the fixture
 from tests.store.conftest import Backend
+from tests.together import run_at_once
 
 
 def test_two_senders_on_postgresql_deliver_each_event_once_per_endpoint(
@@ -30,18 +30,7 @@ def test_two_senders_on_postgresql_deliver_each_event_once_per_endpoint(
         clock = Clock(AT + timedelta(minutes=1))
         senders = [WebhookSender(store=s, clock=clock, allow_private=True,
                                  context=receiver.context, batch=2) for s in (one, two)]
-        start = threading.Barrier(2)
-        counts: list[int] = []
-
-        def drain(run: WebhookSender) -> None:
-            start.wait()
-            counts.append(run.run_once())
-
-        threads = [threading.Thread(target=drain, args=(s,)) for s in senders]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        counts = run_at_once([s.run_once for s in senders])
         # 15 status changes to both endpoints, the close to b only: 31, each exactly once.
         assert sum(counts) == 31
         seen = Counter((h["webhook-id"], h["path"]) for h, _ in receiver.received)
