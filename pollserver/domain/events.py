@@ -35,11 +35,16 @@ def _idea_subjects(idea: Idea) -> list[str]:
 
 
 def status_changed(idea: Idea, before: str, *, note: str, notify: bool,
-                   at: datetime) -> dict[str, Any]:
-    """An editor moved an idea to a new status (with a note for its followers)."""
+                   at: datetime, label: str | None = None) -> dict[str, Any]:
+    """An editor moved an idea to a new status (with a note for its followers).
+
+    ``label`` is what readers call the status on this site ("Brewing" for ``in-progress``);
+    mails and feeds say it, integrations keep the stable ``status`` key.
+    """
     return new_event("idea.status_changed", _idea_subjects(idea), {
         "id": idea.id, "jam": idea.jam_id, "title": idea.title, "before": before,
-        "status": idea.status, "note": note, "url": idea_url(idea.jam_id, idea.id)},
+        "status": idea.status, "status_label": label or idea.status, "note": note,
+        "url": idea_url(idea.jam_id, idea.id)},
         at=at, notify=notify)
 
 

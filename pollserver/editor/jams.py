@@ -15,7 +15,7 @@ from pollserver.domain import events, jams
 from pollserver.domain.errors import BadRequest, NotFound
 from pollserver.domain.records import IDEA_STATUSES, AuditEntry, Idea
 from pollserver.domain.specs import JamSpec, spec_from_manifest
-from pollserver.domain.statuses import settable
+from pollserver.domain.statuses import label_of, settable
 from pollserver.store.base import Store
 from pollserver.store.roadmap import site_statuses
 
@@ -99,11 +99,14 @@ def set_status(store: Store, actor: str, idea_id: str, status: str, *, at: datet
                jam_id: str | None = None, note: str = "", notify: bool = True) -> Idea:
     """Set where an idea stands: one of the site's statuses (``ENGAGE_STATUSES``).
 
+    Setting the status the idea already has changes nothing (no history step, no mail).
+
     ``note`` is kept in the idea's status history (the roadmap and idea page show it) and goes
     to the idea's followers with the change (and to its readers' feeds); ``notify`` false
     records the change without mailing anyone.
     """
-    keys = settable(site_statuses(store))
+    statuses = site_statuses(store)
+    keys = settable(statuses)
     if status not in keys:
         raise BadRequest(f"status must be one of {', '.join(keys)}.", field="status")
     idea = _idea(store, idea_id, jam_id)
@@ -112,9 +115,14 @@ def set_status(store: Store, actor: str, idea_id: str, status: str, *, at: datet
                          field="status")
     if len(note) > 2000:
         raise BadRequest("Keep the note under 2,000 characters.", field="note")
+    if status == idea.status:
+        # Saving the form twice, or a script replaying its call, must not mail every follower
+        # "is now planned" again nor add a step to the history: nothing changed.
+        return idea
     changed = replace(idea, status=status)
-    updated = store.emit(events.status_changed(changed, idea.status, note=note, notify=notify,
-                                               at=at)).update_idea(idea.id, status=status,
+    updated = store.emit(events.status_changed(
+        changed, idea.status, note=note, notify=notify, at=at,
+        label=label_of(statuses, status).label)).update_idea(idea.id, status=status,
                                                                    at=at, note=note)
     _log(store, actor, "idea.status", f"idea:{idea.id}", at, jam=idea.jam_id,
          before=idea.status, after=status, notify=notify)

@@ -8,6 +8,7 @@ mail client shows it once.
 
 from __future__ import annotations
 
+import email.policy
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
@@ -55,10 +56,11 @@ def describe(event: Event) -> Letter:
     link = str(data.get("url") or "/")
     kind = event.type
     if kind == "idea.status_changed":
-        lines = [f"The idea {title} is now {data.get('status')}."]
+        status = data.get("status_label") or data.get("status")
+        lines = [f"The idea {title} is now {status}."]
         if data.get("note"):
             lines.append(f"The editors wrote: {data['note']}")
-        return Letter(f"{title} is now {data.get('status')}", tuple(lines), link)
+        return Letter(f"{title} is now {status}", tuple(lines), link)
     if kind == "idea.merged":
         into = _quote(data.get("into_title") or data.get("into"))
         return Letter(f"{title} was merged into {into}", (
@@ -90,9 +92,16 @@ def _absolute(ctx: MailContext, path: str) -> str:
     return path if path.startswith(("http://", "https://")) else ctx.base_url + path
 
 
+#: Headers stay on one line up to RFC 5322's 998 characters. With the default 78 the library
+#: folds a long header that has no space in it (an unsubscribe URL with its token) into RFC 2047
+#: encoded words, which mail providers do not decode in ``List-Unsubscribe``: one-click
+#: unsubscribe would silently stop working.
+POLICY = email.policy.default.clone(max_line_length=998)
+
+
 def _message(ctx: MailContext, to: str, subject: str, text: str, html: str, msg_id: str,
              at: datetime, unsubscribe: str | None) -> EmailMessage:
-    msg = EmailMessage()
+    msg = EmailMessage(policy=POLICY)
     msg["From"] = ctx.mail_from
     msg["To"] = to
     msg["Subject"] = subject

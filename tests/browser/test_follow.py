@@ -81,12 +81,12 @@ def test_follow_confirm_and_hear_about_the_status_change(browser, serve_hub):
     form.get_by_label("Status").select_option("planned")
     form.get_by_label("Note for followers").fill(NOTE)
     form.get_by_role("button", name="Set status").click()
-    expect(admin.get_by_text("is now planned")).to_be_visible()
+    expect(admin.get_by_text("is now Planned")).to_be_visible()
 
     assert sender.run_once() == 1
     update = _mails(folder)[-1]
     assert update["To"] == "reader@example.org"
-    assert "is now planned" in str(update["Subject"]) and NOTE in _text(update)
+    assert "is now Planned" in str(update["Subject"]) and NOTE in _text(update)
 
     page.goto(f"{url}/me")
     feed = page.get_by_role("link", name="Your private feed").get_attribute("href")

@@ -115,12 +115,12 @@ def test_double_opt_in_editor_note_and_one_click_unsubscribe(app, settings, clie
     assert response.status_code == 200 and response.get_json()["idea"]["status"] == "planned"
     assert sender.run_once() == 1
     update = mails(settings)[-1]
-    assert "Coming in May" in text(update) and "is now planned" in str(update["Subject"])
+    assert "Coming in May" in text(update) and "is now Planned" in str(update["Subject"])
     assert update["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     unsubscribe = "/" + update["List-Unsubscribe"].strip("<>").split("/", 3)[3]
 
     listing = editor.client.get("/admin/mail").get_data(as_text=True)
-    assert "is now planned" in listing and "ann@example.org" not in listing
+    assert "is now Planned" in listing and "ann@example.org" not in listing
     assert f"idea:{arranged}" in editor.client.get("/admin/").get_data(as_text=True)
 
     assert client.get(unsubscribe).status_code == 200  # the page: nothing changes yet
@@ -201,7 +201,7 @@ def test_private_feed_shows_what_happened_to_what_i_voted_for(client, voter, sto
     parsed = feedparser.parse(response.get_data())
     assert not parsed.bozo, parsed.get("bozo_exception")
     [entry] = parsed.entries
-    assert "is now planned" in entry.title and "Coming in May" in entry.summary
+    assert "is now Planned" in entry.title and "Coming in May" in entry.summary
     assert entry.link.endswith(f"/jams/{JAM}#idea-{arranged}")
     # "Since your last visit" on /me: the change came after the first visit above.
     assert "Since your last visit" in client.get("/me").get_data(as_text=True)

@@ -54,16 +54,19 @@ def test_double_opt_in_then_one_mail_for_the_status_change(store, smtp_server):
     assert run.run_once() == 1
     assert run.run_once() == 0  # nothing twice
     mail = inbox.messages[-1]
-    assert mail["Subject"] == "\u201cDark mode\u201d is now in-progress"
+    assert mail["Subject"] == "\u201cDark mode\u201d is now In progress"
     assert "Started today" in text_of(mail) and "Started today" in html_of(mail)
     assert "https://hub.example/jams/j#idea-1" in text_of(mail)
     assert "because you asked" in text_of(mail)
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     unsubscribe = mail["List-Unsubscribe"].strip("<>")
     assert unsubscribe.startswith("https://hub.example/follows/unsubscribe/")
+    # On the wire as it is: providers do not decode RFC 2047 words in this header.
+    as_sent = mail.as_string(policy=mail.policy.clone(refold_source="none"))
+    assert f"\nList-Unsubscribe: <{unsubscribe}>\n" in as_sent.replace("\r\n", "\n")
     assert mail["Message-ID"] and mail["Date"] and mail["From"] == "Hub <hub@hub.example>"
     # The earlier change, made before the confirmation, was never queued for this address.
-    assert all("is now planned" not in str(m["Subject"]) for m in inbox.messages)
+    assert all("is now Planned" not in str(m["Subject"]) for m in inbox.messages)
 
 
 def test_one_mail_per_event_per_follower(store, smtp_server):
@@ -124,7 +127,7 @@ def test_daily_digest_collects_a_days_events_into_one_mail(store, smtp_server):
     assert run.run_once() == 1
     digest = inbox.messages[-1]
     assert digest["Subject"] == "2 updates from valuehub"
-    assert "is now planned" in text_of(digest) and "Shipped" in text_of(digest)
+    assert "is now Planned" in text_of(digest) and "Shipped" in text_of(digest)
     assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert run.run_once() == 0
 

@@ -76,6 +76,19 @@ def test_site_statuses_rename_keeps_history(editor, jam, store, client):
     assert dashboard.status_code == 200 and "statuses" not in dashboard.get_data(as_text=True)
 
 
+def test_followers_hear_the_sites_label_and_a_repeated_status_changes_nothing(
+        editor, jam, store, client):
+    _brewing(store)
+    assert _status(editor, jam[0], "in-progress", "First roast").status_code == 200
+    again = _status(editor, jam[0], "in-progress", "First roast")
+    assert again.status_code == 200 and again.get_json()["idea"]["status"] == "in-progress"
+    [event] = store.list_events(types=["idea.status_changed"])
+    assert event.data["status"] == "in-progress" and event.data["status_label"] == "Brewing"
+    assert len(store.status_history(jam[0])) == 1
+    actions = [e.action for e in store.list_audit() if e.action == "idea.status"]
+    assert actions == ["idea.status"]
+
+
 def test_a_status_the_site_removed_is_refused(editor, jam, store):
     spec = to_spec(DEFAULT_STATUSES)
     spec["statuses"] = [s for s in spec["statuses"] if s["key"] != "under-consideration"]
