@@ -55,13 +55,15 @@ function upgradeJam(root) {
   var similar = root.querySelector(".engage-similar");
   var nojs = root.querySelector(".engage-nojs-link");
   var phaseText = root.querySelector("[data-engage-phase-text]");
+  /* "Tell me when the winners are picked": also on a jam closed at build time whose winners
+     are still to come, which has no live list. */
+  var followJam = root.querySelector(".engage-follow-jam");
+  if (followJam) upgradeFollowForm(followJam);
   if (!list) return; /* closed at build time: winners are baked in */
   var sort = "top";
   var jam = null;
   root.setAttribute("data-engage-built-phase", root.getAttribute("data-engage-phase"));
   var lastSimilar = "";
-  var followJam = root.querySelector(".engage-follow-jam");
-  if (followJam) upgradeFollowForm(followJam);
   /* "Tell me what happens" to an idea the reader shared or voted for: one offer at a time,
      below the status message, and never twice for the same idea on this page. */
   var offered = {};
