@@ -1,6 +1,7 @@
 """Idea jam endpoints: read a jam, submit ideas, spend and take back votes, champions.
 
-Every state-changing URL takes JSON from ``engage.js`` and a plain form with JavaScript off.
+Every state-changing URL takes JSON from the engage widgets (``theme/static/js/engage/``) and
+a plain form with JavaScript off.
 Forms can name a same-site ``next`` path (the server-rendered ``/jams/ID`` page does) to be
 sent back there instead of to the article; forms cannot send DELETE, so un-voting posts
 ``_method=DELETE`` to the vote URL.

@@ -162,7 +162,7 @@ def jam_view(item: Item, spec: JamSpec, voter: str | None, sort: str = "top", *,
     """Build the jam's public JSON for this voter: phase, budget, ideas, winners.
 
     ``html`` adds each idea's ``body_html`` (sanitised Markdown) for the server-rendered page;
-    the JSON API leaves it out (``engage.js`` shows ``body`` as text).
+    the JSON API leaves it out (the jam widget, ``engage/jam.js``, shows ``body`` as text).
     """
     entry = _jam_ideas(spec.id)
     mine_votes = get_store().idea_votes_of(spec.id, voter) if voter else set()

@@ -1,11 +1,11 @@
 """The real phase of a jam on the static pages the embedded server sends (no-JS readers).
 
 A jam's block is baked with the phase it had at build time. An editor may close a jam early
-(or reopen it) long before the next build; ``engage.js`` then follows the server's answer, but
-a reader without JavaScript would still see the "share your idea" form of a closed jam. When
-pollserver serves the page itself it rewrites each jam block whose live phase differs: the
-phase sentence, the block's ``data-engage-phase`` and the form's ``hidden`` flag. The server's
-answer wins over the baked one.
+(or reopen it) long before the next build; the jam widget (``engage/jam.js``) then follows
+the server's answer, but a reader without JavaScript would still see the "share your idea"
+form of a closed jam. When pollserver serves the page itself it rewrites each jam block whose
+live phase differs: the phase sentence, the block's ``data-engage-phase`` and the form's
+``hidden`` flag. The server's answer wins over the baked one.
 """
 
 from __future__ import annotations

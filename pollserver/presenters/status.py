@@ -19,7 +19,7 @@ def _poll_rows(view: dict[str, Any]) -> list[dict[str, Any]]:
     results = view["results"]
     if not results:
         return []
-    total = results["total"] or 1  # share of voters, as the baked table and engage.js show
+    total = results["total"] or 1  # share of voters, as the baked table and engage/poll.js show
     mine = set(view["my_vote"] or ())
     return [{"label": o["label"], "count": results["counts"][o["key"]],
              "pct": round(100 * results["counts"][o["key"]] / total),

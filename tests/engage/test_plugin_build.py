@@ -144,6 +144,10 @@ def test_closed_poll_without_results_says_they_will_follow(site):
     assert "Final results will appear here shortly." in page
     assert "The winners will be announced here shortly." in page
     assert 'action="/api/polls/grinder/vote"' not in page
+    # Winners still to come: a plain form (no JavaScript needed) asks to be told about them.
+    follow = page.split('id="jam-winter-challenge-follow"', 1)[1].split("</form>", 1)[0]
+    assert 'name="kind" value="jam"' in follow and 'name="id" value="winter-challenge"' in follow
+    assert 'action="/api/follows"' in page.split('id="jam-winter-challenge-follow"', 1)[0][-200:]
     assert not (build.output / "engage" / "polls" / "grinder.csv").exists()
 
 
@@ -159,6 +163,7 @@ def test_closed_items_get_results_baked_in_even_from_the_cache(site):
     assert '<th scope="row">Burr grinder</th>' in page and ">75%</span>" in page
     assert 'width="75.0%"' in page and "style=" not in page
     assert "Oat &lt;b&gt;latte&lt;/b&gt; kit" in page and "by Ana" in page
+    assert 'id="jam-winter-challenge-follow"' not in page  # the winners are known
     with (build.output / "engage" / "polls" / "grinder.csv").open(encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     assert rows == [["option", "label", "votes", "percent"],

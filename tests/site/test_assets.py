@@ -10,30 +10,65 @@ import re
 from pathlib import Path
 
 import brotli
+import pytest
 
 from plugins.assets.compress import compress_site
+from plugins.assets.plugin import build_assets
 
-HASHED_REF = re.compile(r'(?:href|src)="(/theme/(?:css|js)/[a-z]+\.([0-9a-f]{10})\.(?:css|js))"')
+HASHED_REF = re.compile(
+    r'(?:href|src)="(/theme/(?:css|js)/(?:engage/)?[a-z]+\.([0-9a-f]{10})\.(?:css|js))"')
+MODULE = re.compile(r'<script type="module" src="/theme/js/engage/([a-z]+)\.[0-9a-f]{10}\.js">')
+IMPORT = re.compile(r'from "(\./[^"]+)"')
 
 
 def test_pages_link_hashed_assets_whose_names_match_their_content(site):
     page = (site / "pages" / "have-your-say.html").read_text()
     refs = HASHED_REF.findall(page)
-    assert {Path(url).name.split(".")[0] for url, _ in refs} == {"main", "engage", "site"}
+    assert {Path(url).name.split(".")[0] for url, _ in refs} == {
+        "main", "engage", "site", "shared", "follow", "poll", "jam"}
     for url, digest in refs:
         data = (site / url.lstrip("/")).read_bytes()
         assert hashlib.sha256(data).hexdigest()[:10] == digest
     manifest = json.loads((site / "theme" / "assets.json").read_text())
-    assert manifest["/theme/js/engage.js"] in page
+    assert manifest["/theme/js/engage/poll.js"] in page
+    assert manifest["/theme/js/engage/jam.js"] in page
 
 
-def test_only_pages_with_a_block_load_the_engage_script(site):
+def test_hashed_modules_import_the_hashed_copies_of_their_neighbours(site):
+    manifest = json.loads((site / "theme" / "assets.json").read_text())
+    hashed = {v for k, v in manifest.items() if k.startswith("/theme/js/engage/")}
+    assert len(hashed) == 6
+    for url in hashed:
+        module = site / url.lstrip("/")
+        for spec in IMPORT.findall(module.read_text()):
+            target = (module.parent / spec).resolve()
+            assert target.is_file(), (url, spec)
+            assert "/theme/js/engage/" + target.name in hashed, (url, spec)
+    # The unhashed originals import each other by their plain names and still load.
+    assert 'from "./shared.js"' in (site / "theme/js/engage/poll.js").read_text()
+
+
+def test_each_page_loads_the_modules_of_the_blocks_it_holds(site):
+    def modules(path: str) -> list[str]:
+        return MODULE.findall((site / path).read_text())
+
+    assert modules("pages/have-your-say.html") == ["poll", "jam"]
+    assert modules("support/sour-or-bitter-coffee.html") == ["poll"]
+    assert modules("pages/how-are-we-doing.html") == ["survey"]
+    assert modules("news/september-idea-jam-winners.html") == ["jam"]
+    assert modules("roadmap.html") == ["roadmap"]
+    assert modules("index.html") == ["poll"]  # only the lifted block's widget
+    assert modules("support/faq.html") == []
+
+
+def test_only_pages_with_a_block_load_engage(site):
     with_block = (site / "pages" / "have-your-say.html").read_text()
-    assert "<!-- engage:begin -->" in with_block and "/theme/js/engage." in with_block
+    assert "<!-- engage:begin -->" in with_block and "/theme/js/engage/" in with_block
     plain = (site / "support" / "faq.html").read_text()
     assert "engage:begin" not in plain
-    assert "/theme/js/engage." not in plain and "/theme/css/engage." not in plain
-    assert "/theme/js/engage." in (site / "engage" / "shell.html").read_text()
+    assert "/theme/js/engage" not in plain and "/theme/css/engage." not in plain
+    shell = (site / "engage" / "shell.html").read_text()
+    assert "/theme/css/engage." in shell and "/theme/js/engage" not in shell  # no block there
 
 
 def test_text_files_have_compressed_copies_that_decode_to_them(site):
@@ -69,3 +104,35 @@ def test_compress_skips_unchanged_files_and_removes_stale_copies(tmp_path):
     (tmp_path / "a.html").write_text("<p>changed</p>" * 100)
     done, _, _ = compress_site(tmp_path, state)
     assert gzip.decompress((tmp_path / "a.html.gz").read_bytes()) == b"<p>changed</p>" * 100
+
+
+def _theme(tmp_path: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    return tmp_path
+
+
+def test_a_module_is_renamed_when_a_module_it_imports_changes(tmp_path):
+    static = _theme(tmp_path, {
+        "js/m/a.js": 'import { b } from "./b.js";\nb();\n',
+        "js/m/b.js": 'import "./c.js";\nexport function b() {}\n',
+        "js/m/c.js": "// one\n",
+        "css/x.css": "a{}"})
+    first = build_assets(static)
+    assert first["js/m/a.js"].body.decode() == (
+        f'import {{ b }} from "./{Path(first["js/m/b.js"].hashed).name}";\nb();\n')
+    assert first["js/m/a.js"].imports == ("js/m/b.js",)
+    (static / "js/m/c.js").write_text("// two\n")
+    second = build_assets(static)
+    for name in ("js/m/a.js", "js/m/b.js", "js/m/c.js"):  # c changed, so all three did
+        assert first[name].hashed != second[name].hashed
+    assert first["css/x.css"].hashed == second["css/x.css"].hashed
+
+
+def test_a_missing_import_or_a_cycle_stops_the_build(tmp_path):
+    with pytest.raises(ValueError, match="imports js/gone.js"):
+        build_assets(_theme(tmp_path / "one", {"js/a.js": 'import "./gone.js";\n'}))
+    with pytest.raises(ValueError, match="import cycle"):
+        build_assets(_theme(tmp_path / "two", {"js/a.js": 'import "./b.js";\n',
+                                                "js/b.js": 'import "./a.js";\n'}))
