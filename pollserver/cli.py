@@ -215,9 +215,30 @@ def webhooks_list() -> None:
     try:
         for e in store.list_webhooks():
             state = "on" if e.enabled else f"off {e.disabled_reason}".strip()
-            click.echo(f"{e.id} {e.url} [{','.join(e.events)}] {state}")
+            text = " +text" if e.include_text else ""
+            click.echo(f"{e.id} {e.url} [{','.join(e.events)}]{text} {state}")
     finally:
         store.close()
+
+
+@webhooks.command("text")
+@click.argument("endpoint_id")
+@click.option("--on/--off", "include", required=True,
+              help="send the free text of survey answers to this endpoint, or stop")
+def webhooks_text(endpoint_id: str, include: bool) -> None:
+    """Start or stop sending survey comments to one endpoint."""
+    from datetime import UTC, datetime
+
+    from pollserver.editor import webhooks as hooks
+
+    store = _store()
+    try:
+        hooks.set_text(store, "cli", endpoint_id, include_text=include, at=datetime.now(UTC))
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    finally:
+        store.close()
+    click.echo(f"endpoint {endpoint_id}: survey comments {'on' if include else 'off'}")
 
 
 @webhooks.command("receive")
