@@ -236,3 +236,29 @@ def test_cli_copies_there_and_back(tmp_path: Path, pg_url: str, smtp_server,
         assert seen(copy, idea) == expected
     finally:
         copy.close()
+
+
+def test_attempt_numbers_stay_unique_after_a_round_trip(tmp_path: Path, new_pg) -> None:
+    from pollserver.domain.webhooks import Attempt, Endpoint
+
+    def attempt(endpoint_id: str) -> Attempt:
+        return Attempt(endpoint_id=endpoint_id, delivery_id="1", event_id="e",
+                       event_type="idea.won", at=AT, ok=True, status=204, duration_ms=3,
+                       error="", body="{}")
+
+    source = new_pg()
+    for name in ("gone", "kept"):
+        source.add_webhook(Endpoint(id=name, url=f"https://h.example/{name}",
+                                    secret="whsec_c2VjcmV0", events=("idea.won",),
+                                    created_at=AT))
+    source.record_attempt(attempt("gone"))
+    source.record_attempt(attempt("kept"))
+    source.delete_webhook("gone")  # leaves attempt 2 alone: a gap before it
+    migrate_to_dir(source, tmp_path / "b", tinydb.TinyDBStore)
+    copy = tinydb.TinyDBStore(tmp_path / "b")
+    copy.record_attempt(attempt("kept"))
+    assert len(copy.list_attempts("kept")) == 2
+    again = new_pg()
+    migrate(copy, again)  # a duplicate attempt id would make this fail
+    assert len(again.list_attempts("kept")) == 2
+    copy.close()

@@ -168,14 +168,16 @@ def export_outbox(cur: Cursor[Any]) -> Tables:
                      "SELECT id, url, secret, events, created_at, enabled, include_text,"
                      " description, failing_since, disabled_reason FROM webhooks"
                      " ORDER BY seq").fetchall()]
+    # Numbered 1..n in their order: the embedded store numbers the next one n+1, and no row
+    # refers to an attempt, so gaps left by removed endpoints need not travel.
     attempts = [{"endpoint_id": endpoint, "delivery_id": delivery, "event_id": event,
                  "event_type": type_, "at": _iso(at), "ok": ok, "status": status,
-                 "duration_ms": ms, "error": error, "body": body, "id": str(i)}
-                for endpoint, delivery, event, type_, at, ok, status, ms, error, body, i
-                in cur.execute(
+                 "duration_ms": ms, "error": error, "body": body, "id": str(n)}
+                for n, (endpoint, delivery, event, type_, at, ok, status, ms, error, body, _)
+                in enumerate(cur.execute(
                     "SELECT endpoint_id, delivery_id, event_id, event_type, at, ok, status,"
                     " duration_ms, error, body, id FROM webhook_attempts ORDER BY id"
-                    ).fetchall()]
+                    ).fetchall(), 1)]
     sessions = [{"session": key, "username": name, "at": _iso(at)}
                 for key, name, at in cur.execute(
                     "SELECT session_hash, username, created_at FROM editor_sessions"
