@@ -215,9 +215,30 @@ def webhooks_list() -> None:
     try:
         for e in store.list_webhooks():
             state = "on" if e.enabled else f"off {e.disabled_reason}".strip()
-            click.echo(f"{e.id} {e.url} [{','.join(e.events)}] {state}")
+            text = " +text" if e.include_text else ""
+            click.echo(f"{e.id} {e.url} [{','.join(e.events)}]{text} {state}")
     finally:
         store.close()
+
+
+@webhooks.command("text")
+@click.argument("endpoint_id")
+@click.option("--on/--off", "include", required=True,
+              help="send the free text of survey answers to this endpoint, or stop")
+def webhooks_text(endpoint_id: str, include: bool) -> None:
+    """Start or stop sending survey comments to one endpoint."""
+    from datetime import UTC, datetime
+
+    from pollserver.editor import webhooks as hooks
+
+    store = _store()
+    try:
+        hooks.set_text(store, "cli", endpoint_id, include_text=include, at=datetime.now(UTC))
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    finally:
+        store.close()
+    click.echo(f"endpoint {endpoint_id}: survey comments {'on' if include else 'off'}")
 
 
 @webhooks.command("receive")
@@ -265,27 +286,37 @@ def create_admin(username: str, password_stdin: bool) -> None:
 @main.command()
 @click.option("--from", "source", required=True, metavar="DIR|URL",
               help="the embedded store's data dir (var/) or a postgresql:// URL")
-@click.option("--to", "target", required=True, metavar="URL",
-              help="postgresql:// URL of an empty database (migrated first)")
+@click.option("--to", "target", required=True, metavar="URL|DIR",
+              help="postgresql:// URL of an empty database (migrated first), or an embedded"
+                   " data dir that holds no store yet")
 def migrate(source: str, target: str) -> None:
-    """Copy everything into PostgreSQL and check that every tally came out identical."""
-    from pollserver.store.migrate import MigrationError
+    """Copy everything between PostgreSQL and the embedded store (either way) and check that
+    every tally and every outbox, webhook and history row came out identical."""
+    from pollserver.store.migrate import MigrationError, migrate_to_dir
     from pollserver.store.migrate import migrate as copy_store
     from pollserver.store.postgres import PostgresStore
     from pollserver.store.tinydb import TinyDBStore
 
-    if not target.startswith(("postgresql://", "postgres://")):
-        raise click.ClickException("--to must be a postgresql:// URL")
-    src = (PostgresStore(source) if source.startswith(("postgresql://", "postgres://"))
-           else TinyDBStore(Path(source)))
+    def is_url(text: str) -> bool:
+        return text.startswith(("postgresql://", "postgres://"))
+
+    if not is_url(source) and not is_url(target):
+        raise click.ClickException("one of --from and --to must be a postgresql:// URL")
+    src = PostgresStore(source) if is_url(source) else TinyDBStore(Path(source))
     try:
-        dst = PostgresStore(target)
-        try:
-            counts = copy_store(src, dst)
-        except (MigrationError, DomainError) as error:
-            raise click.ClickException(str(error)) from None
-        finally:
-            dst.close()
+        if is_url(target):
+            dst = PostgresStore(target)
+            try:
+                counts = copy_store(src, dst)
+            except (MigrationError, DomainError) as error:
+                raise click.ClickException(str(error)) from None
+            finally:
+                dst.close()
+        else:
+            try:
+                counts = migrate_to_dir(src, Path(target), TinyDBStore)
+            except (MigrationError, DomainError) as error:
+                raise click.ClickException(str(error)) from None
     finally:
         src.close()
     click.echo("migrate: " + ", ".join(f"{n} {name}" for name, n in counts.items()))

@@ -110,6 +110,8 @@ SETTINGS = (
     Setting("POLLSERVER_SMTP_URL", "smtp_url", "", _optional,
             "`smtp://user:pass@host:587` (STARTTLS) or `smtps://host:465`",
             unset="unset: `.eml` files in `var/mail/`"),
+    Setting("POLLSERVER_SMTP_CA_FILE", "smtp_ca_file", "", _optional,
+            "extra CA certificates (PEM) the SMTP server may present (a private CA)"),
     Setting("POLLSERVER_MAIL_FROM", "mail_from", "valuehub@localhost", str,
             "the From address of mails to followers"),
     Setting("POLLSERVER_MAIL_DIGEST", "mail_digest", "off", str,
@@ -162,6 +164,7 @@ class Settings:
     db_timeout: float = _default("db_timeout")
     log_level: str = _default("log_level")
     smtp_url: str | None = _default("smtp_url")
+    smtp_ca_file: str | None = _default("smtp_ca_file")
     mail_from: str = _default("mail_from")
     mail_digest: str = _default("mail_digest")
     webhooks_allow_http: bool = _default("webhooks_allow_http")

@@ -101,6 +101,17 @@ def switch_webhook(endpoint_id: str) -> Response:
     return _back(endpoint_id, "Switched on." if enabled else "Switched off.")
 
 
+@bp.post("/webhooks/<endpoint_id>/text")
+@editor_required
+def webhook_text(endpoint_id: str) -> Response:
+    """Send the free text of survey answers to this endpoint, or stop sending it."""
+    include = request.form.get("include_text") == "1"
+    hooks.set_text(get_store(), _actor(), _endpoint(endpoint_id).id, include_text=include,
+                   at=now())
+    return _back(endpoint_id, "Survey comments will be sent." if include
+                 else "Survey comments will no longer be sent.")
+
+
 @bp.post("/webhooks/<endpoint_id>/remove")
 @editor_required
 def remove_webhook(endpoint_id: str) -> Response:

@@ -105,6 +105,12 @@ def idea_published(idea: Idea, *, at: datetime) -> dict[str, Any]:
 
 def survey_answered(survey_id: str, score: int, category: str, *,
                     at: datetime) -> dict[str, Any]:
-    """Someone answered a survey (score and category only, never the comment)."""
-    return new_event("survey.answered", [f"survey:{survey_id}"], {
+    """Someone answered a survey (score and category only, never the comment).
+
+    The event names the stored answer (subject ``response:<id>``) instead of copying its
+    comment: the webhook sender reads the comment from the answer for endpoints that opted
+    in, so events, feeds and mails never hold it, and erasing the voter (which blanks the
+    comment) leaves no copy behind.
+    """
+    return new_event("survey.answered", [f"survey:{survey_id}", "response:*"], {
         "id": survey_id, "score": score, "category": category}, at=at, notify=False)

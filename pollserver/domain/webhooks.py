@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,6 +30,7 @@ __all__ = [
     "check_url",
     "new_secret",
     "payload",
+    "response_of",
     "retry_after",
 ]
 
@@ -125,14 +127,24 @@ class Attempt:
     id: str = ""
 
 
-def payload(event: Event, endpoint: Endpoint) -> dict[str, Any]:
+def response_of(event: Event) -> str | None:
+    """The id of the survey answer a ``survey.answered`` event names (``response:<id>``)."""
+    if event.type != "survey.answered":
+        return None
+    return next((s.split(":", 1)[1] for s in event.subjects if s.startswith("response:")),
+                None)
+
+
+def payload(event: Event, endpoint: Endpoint,
+            free_text: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The JSON body for ``event``: ``{"type", "timestamp", "data"}``.
 
-    ``data`` never holds a voter id or address (events do not carry them in ``data``);
-    free text of a survey answer stays out unless the endpoint opted in.
+    ``data`` never holds a voter id or address (events do not carry them in ``data``).
+    ``free_text`` (the answer's comment, read by the sender) is added only for an endpoint
+    that opted in, and only to a ``survey.answered`` payload: every other endpoint gets score
+    and category alone.
     """
-    data = dict(event.data)
-    if not endpoint.include_text:
-        for key in _FREE_TEXT:
-            data.pop(key, None)
+    data = {k: v for k, v in event.data.items() if k not in _FREE_TEXT}
+    if endpoint.include_text and event.type == "survey.answered":
+        data.update({key: str((free_text or {}).get(key, "")) for key in _FREE_TEXT})
     return {"type": event.type, "timestamp": event.created_at.isoformat(), "data": data}

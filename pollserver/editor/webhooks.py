@@ -15,7 +15,7 @@ from pollserver.domain.records import AuditEntry
 from pollserver.domain.webhooks import Endpoint, check_events, check_url, new_secret
 from pollserver.store.base import Store
 
-__all__ = ["add", "remove", "send_again", "send_test", "switch"]
+__all__ = ["add", "remove", "send_again", "send_test", "set_text", "switch"]
 
 
 def _audit(store: Store, actor: str, action: str, target: str, at: datetime,
@@ -36,7 +36,7 @@ def add(store: Store, actor: str, url: object, events: object, *, at: datetime,
                         include_text=include_text)
     store.add_webhook(endpoint)
     _audit(store, actor, "webhook.add", f"webhook:{endpoint.id}", at,
-           url=checked, events=list(endpoint.events))
+           url=checked, events=list(endpoint.events), include_text=include_text)
     return endpoint
 
 
@@ -45,6 +45,16 @@ def switch(store: Store, actor: str, endpoint_id: str, *, enabled: bool,
     """Turn an endpoint on (forgetting its failures) or off."""
     endpoint = store.set_webhook(endpoint_id, enabled=enabled)
     _audit(store, actor, "webhook.enable" if enabled else "webhook.disable",
+           f"webhook:{endpoint_id}", at)
+    return endpoint
+
+
+def set_text(store: Store, actor: str, endpoint_id: str, *, include_text: bool,
+             at: datetime) -> Endpoint:
+    """Start or stop sending the free text of survey answers to this endpoint (from the next
+    send on, pending deliveries included: the text is read when a delivery goes out)."""
+    endpoint = store.set_webhook(endpoint_id, include_text=include_text)
+    _audit(store, actor, "webhook.text_on" if include_text else "webhook.text_off",
            f"webhook:{endpoint_id}", at)
     return endpoint
 

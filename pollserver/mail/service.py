@@ -34,7 +34,8 @@ def build_sender(app: Flask) -> Sender:
         return given() if given else datetime.now(UTC)
 
     return Sender(store=app.extensions["pollserver.store"],
-                  transport=transport_for(settings.smtp_url, settings.data_dir),
+                  transport=transport_for(settings.smtp_url, settings.data_dir,
+                                          ca_file=settings.smtp_ca_file),
                   ctx=MailContext(mail_from=settings.mail_from, base_url=base_url(settings)),
                   clock=clock, digest=settings.mail_digest)
 

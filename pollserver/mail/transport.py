@@ -1,16 +1,18 @@
 """Where a finished message goes: an SMTP server, or ``.eml`` files in ``var/mail/``.
 
 ``POLLSERVER_SMTP_URL`` picks SMTP: ``smtp://user:pass@host:587`` upgrades the connection
-with STARTTLS (required before a password is sent, except to a loopback server in tests and
-local relays), ``smtps://`` speaks TLS from the start. Without it (``make run``), messages are
-written as ``.eml`` files, named after their Message-ID so a resend replaces the file, and
-``/admin/mail`` lists them.
+with STARTTLS before anything else is said, ``smtps://`` speaks TLS from the start. With a
+user in the URL, a server that does not offer STARTTLS gets neither the password nor the
+message: the attempt fails and is retried later (a downgrade by someone in the path may pass).
+Without a user (a local relay on port 25) STARTTLS is used when offered. The server's
+certificate is always checked, against the system's CAs plus ``POLLSERVER_SMTP_CA_FILE``.
+Without a URL (``make run``), messages are written as ``.eml`` files, named after their
+Message-ID so a resend replaces the file, and ``/admin/mail`` lists them.
 """
 
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import os
 import smtplib
 import ssl
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
-__all__ = ["FileTransport", "PermanentFailure", "SmtpTransport", "Transport",
+__all__ = ["FileTransport", "NoTls", "PermanentFailure", "SmtpTransport", "Transport",
            "transport_for"]
 
 #: Seconds an SMTP conversation may stall before the attempt counts as failed.
@@ -28,6 +30,10 @@ TIMEOUT = 30.0
 
 class PermanentFailure(Exception):
     """The server refused the message for good (5xx): retrying cannot help."""
+
+
+class NoTls(smtplib.SMTPException):
+    """The server did not offer STARTTLS, so the password was not sent (retried later)."""
 
 
 class Transport(Protocol):
@@ -54,15 +60,6 @@ class FileTransport:
         tmp = path.with_suffix(".tmp")
         tmp.write_bytes(msg.as_bytes())
         os.replace(tmp, path)
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class SmtpTransport:
@@ -94,10 +91,10 @@ class SmtpTransport:
             if not self.implicit_tls:
                 if smtp.has_extn("starttls"):
                     smtp.starttls(context=self.context)
-                    smtp.ehlo()
-                elif self.user and not _is_loopback(self.host):
-                    raise PermanentFailure("the SMTP server offers no STARTTLS; refusing to "
-                                           "send the password in clear text")
+                    smtp.ehlo()  # what the server offers over TLS (AUTH often only here)
+                elif self.user:
+                    raise NoTls("the SMTP server offers no STARTTLS; the password is only "
+                                "ever sent over TLS")
             if self.user:
                 smtp.login(self.user, self.password or "")
             try:
@@ -118,8 +115,13 @@ class SmtpTransport:
                 smtp.close()
 
 
-def transport_for(smtp_url: str | None, data_dir: Path) -> Transport:
-    """SMTP when a URL is set, else ``.eml`` files in ``data_dir/mail``."""
+def transport_for(smtp_url: str | None, data_dir: Path, *,
+                  ca_file: str | None = None) -> Transport:
+    """SMTP when a URL is set (trusting ``ca_file`` too), else ``.eml`` files in
+    ``data_dir/mail``."""
     if smtp_url:
-        return SmtpTransport(smtp_url)
+        context = ssl.create_default_context()
+        if ca_file:
+            context.load_verify_locations(ca_file)
+        return SmtpTransport(smtp_url, context=context)
     return FileTransport(data_dir / "mail")

@@ -3,7 +3,8 @@
 Each due delivery is claimed for :data:`LEASE` (longer than a try can take), posted to its
 endpoint and finished: sent on a 2xx, retried on the Standard Webhooks schedule
 (:data:`pollserver.domain.webhooks.BACKOFF`, about a day) otherwise, failed after the last
-try or when the endpoint is off. Every try is logged with its status, duration and body.
+try or when the endpoint is off. Every try is logged with its status, duration and body
+(the body without a survey answer's comment, so erasing a voter leaves no copy of it here).
 
 **At least once, once per endpoint**: the store has one row per (event, endpoint) and a row
 is claimed by one sender at a time (``SKIP LOCKED`` on PostgreSQL). A sender killed between
@@ -25,8 +26,15 @@ from datetime import datetime, timedelta
 
 from standardwebhooks import Webhook
 
-from pollserver.domain.outbox import Delivery
-from pollserver.domain.webhooks import WEBHOOK, Attempt, Endpoint, payload, retry_after
+from pollserver.domain.outbox import Delivery, Event
+from pollserver.domain.webhooks import (
+    WEBHOOK,
+    Attempt,
+    Endpoint,
+    payload,
+    response_of,
+    retry_after,
+)
 from pollserver.store.base import Store
 from pollserver.webhooks.client import Answer, post
 
@@ -76,7 +84,7 @@ class WebhookSender:
         if endpoint is None or not endpoint.enabled or event is None:
             self.store.finish_delivery(delivery.id, claim, at=now, error="endpoint disabled")
             return 0
-        body = json.dumps(payload(event, endpoint), separators=(",", ":"), sort_keys=True)
+        body = _json(payload(event, endpoint, self._free_text(event, endpoint)))
         headers = signed_headers(endpoint, event.id, now, body)
         answer: Answer = post(endpoint.url, body.encode(), headers, timeout=self.timeout,
                               allow_http=self.allow_http, allow_private=self.allow_private,
@@ -84,7 +92,8 @@ class WebhookSender:
         after = self.store.record_attempt(Attempt(
             endpoint_id=endpoint.id, delivery_id=delivery.id, event_id=event.id,
             event_type=event.type, at=now, ok=answer.ok, status=answer.status,
-            duration_ms=answer.duration_ms, error=answer.error, body=body))
+            duration_ms=answer.duration_ms, error=answer.error,
+            body=_json(payload(event, endpoint))))
         if answer.ok:
             self.store.finish_delivery(delivery.id, claim, at=now)
             return 1
@@ -94,3 +103,17 @@ class WebhookSender:
         log.warning("webhook delivery %s to endpoint %s failed: %s", delivery.id,
                     endpoint.id, answer.error)
         return 0
+
+    def _free_text(self, event: Event, endpoint: Endpoint) -> dict[str, str]:
+        """The answer's comment for an endpoint that opted in (read now, so an erased
+        voter's comment is gone here too); nothing for any other endpoint or event."""
+        response_id = response_of(event) if endpoint.include_text else None
+        if response_id is None:
+            return {}
+        answers = self.store.list_responses(str(event.data.get("id", "")))
+        found = next((r for r in answers if r.id == response_id), None)
+        return {"comment": found.comment} if found else {}
+
+
+def _json(body: dict[str, object]) -> str:
+    return json.dumps(body, separators=(",", ":"), sort_keys=True)

@@ -147,3 +147,19 @@ def test_removing_an_endpoint_fails_its_queue(jam_store):
     assert claim_all(store, consumer=WEBHOOK) == []
     [row] = store.list_deliveries(WEBHOOK)
     assert row.status == "failed"
+
+
+def test_survey_answer_event_names_its_answer_so_the_comment_stays_in_the_answer(store):
+    from pollserver.domain import events
+    from pollserver.domain.webhooks import response_of
+
+    store.add_webhook(endpoint("w9", ("survey.answered",), include_text=True))
+    answer = store.emit(events.survey_answered("nps", 3, "detractor", at=AT)).add_response(
+        "nps", voter_id="v1", score=3, category="detractor", comment="too slow",
+        consent_to_quote=False, at=AT)
+    [event] = store.list_events(types={"survey.answered"})
+    assert response_of(event) == answer.id and "too slow" not in repr(event)
+    [found] = [r for r in store.list_responses("nps") if r.id == response_of(event)]
+    assert found.comment == "too slow"
+    [delivery] = store.list_deliveries(WEBHOOK)
+    assert delivery.recipient == "w9" and delivery.event_id == event.id

@@ -87,3 +87,21 @@ def test_dashboard_tells_the_editor_when_an_endpoint_was_switched_off(editor, st
     editor.post(f"/admin/webhooks/{endpoint.id}/switch", {"enabled": "1"})
     assert store.get_webhook(endpoint.id) == replace(endpoint, enabled=True)
     assert "Webhooks not delivering" not in editor.client.get("/admin/").get_data(as_text=True)
+
+
+def test_editor_opts_an_endpoint_in_to_survey_comments_and_out_again(editor, store):
+    added = editor.post("/admin/webhooks", {"url": "https://crm.example/h",
+                                            "events": ["survey.answered"],
+                                            "include_text": "1"})
+    assert added.status_code == 201
+    [endpoint] = store.list_webhooks()
+    assert endpoint.include_text
+    page = editor.client.get(f"/admin/webhooks/{endpoint.id}").get_data(as_text=True)
+    assert "score, category and the comment" in page and "Stop sending survey comments" in page
+    assert editor.post(f"/admin/webhooks/{endpoint.id}/text",
+                       {"include_text": "0"}).status_code == 303
+    assert not store.get_webhook(endpoint.id).include_text
+    page = editor.client.get(f"/admin/webhooks/{endpoint.id}").get_data(as_text=True)
+    assert "score and category only" in page and "Send survey comments too" in page
+    assert store.list_audit()[0].action == "webhook.text_off"
+    assert editor.post("/admin/webhooks/nope/text", {"include_text": "1"}).status_code == 404

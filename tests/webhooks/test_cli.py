@@ -30,3 +30,19 @@ def test_cli_adds_and_lists_endpoints(tmp_path, monkeypatch):
     local = runner.invoke(main, ["webhooks", "add", "http://127.0.0.1:9/in",
                                  "--events", "jam.closed"])
     assert local.exit_code == 0, local.output
+
+
+def test_cli_opts_an_endpoint_in_to_survey_comments(tmp_path, monkeypatch):
+    monkeypatch.setenv("POLLSERVER_DATA_DIR", str(tmp_path / "var"))
+    runner = CliRunner()
+    added = runner.invoke(main, ["webhooks", "add", "https://crm.example/in",
+                                 "--events", "survey.answered", "--include-text"])
+    assert added.exit_code == 0, added.output
+    endpoint_id = added.output.split()[1].rstrip(":")
+    listed = runner.invoke(main, ["webhooks", "list"])
+    assert "[survey.answered] +text on" in listed.output
+    off = runner.invoke(main, ["webhooks", "text", endpoint_id, "--off"])
+    assert off.exit_code == 0, off.output
+    assert "[survey.answered] on" in runner.invoke(main, ["webhooks", "list"]).output
+    unknown = runner.invoke(main, ["webhooks", "text", "nope", "--on"])
+    assert unknown.exit_code != 0 and "nope" in unknown.output

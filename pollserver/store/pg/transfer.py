@@ -17,6 +17,7 @@ from psycopg.types.json import Json
 
 from pollserver.domain.errors import Conflict
 from pollserver.store.pg import roadmap
+from pollserver.store.pg.transfer_outbox import OUTBOX_TABLES, export_outbox, import_outbox
 
 __all__ = ["export_tables", "import_tables"]
 
@@ -70,7 +71,7 @@ def import_tables(conn: Connection, tables: Tables) -> dict[str, int]:
     """
     counts: dict[str, int] = {}
     with conn.transaction(), conn.cursor() as cur:
-        for table in _DATA_TABLES:
+        for table in (*_DATA_TABLES, *OUTBOX_TABLES):
             cur.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
             row = cur.fetchone()
             if row and row[0]:
@@ -117,10 +118,10 @@ def import_tables(conn: Connection, tables: Tables) -> dict[str, int]:
                         " VALUES (%s, %s, %s, %s, %s)", audit)
         cur.execute(_DERIVE_COUNTERS.encode("utf-8"))
         history = roadmap.import_history(conn, list(_docs(tables, "status_history")))
-        counts = {"status_history": history, "items": len(items), "votes": len(votes),
-                  "ideas": len(ideas),
+        counts = {"items": len(items), "votes": len(votes), "ideas": len(ideas),
                   "idea_votes": len(idea_votes), "responses": len(responses),
-                  "codes": len(codes), "admins": len(admins), "audit": len(audit)}
+                  "codes": len(codes), "admins": len(admins), "audit": len(audit),
+                  "status_history": history, **import_outbox(cur, tables)}
     return counts
 
 
@@ -174,7 +175,10 @@ def export_tables(conn: Connection) -> Tables:
                  for at, actor, action, target, details in conn.execute(
                      "SELECT at, actor, action, target, details FROM audit ORDER BY id")]
         history = roadmap.export_history(conn)
+        with conn.cursor() as cur:
+            second = export_outbox(cur)
     return {
+        **second,
         "status_history": _rows(history),
         "_meta": {"1": {"seq": seq}},
         "items": _rows(items), "votes": _rows(votes), "ideas": _rows(ideas),
