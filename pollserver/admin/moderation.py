@@ -13,7 +13,7 @@ from flask import Response, redirect, render_template, request, url_for
 from pollserver.admin import bp
 from pollserver.admin.auth import current_editor, editor_required
 from pollserver.admin.overview import item_state
-from pollserver.domain.statuses import settable
+from pollserver.domain.statuses import label_of, settable
 from pollserver.editor import jams as actions
 from pollserver.errors import DomainError
 from pollserver.store.roadmap import site_statuses
@@ -34,7 +34,7 @@ def _page(jam_id: str, status: int = 200, error: str = "", field: str | None = N
     ideas.sort(key=lambda i: (order.get(i.moderation, 9), -i.votes, i.created_at))
     return render_template(
         "admin/jam.html", title=f"Moderate: {spec.title}", item=item, spec=spec,
-        state=item_state(item), ideas=ideas, statuses=settable(site_statuses(get_store())),
+        state=item_state(item), ideas=ideas, statuses=_status_choices(),
         followers=get_store().follower_counts(),
         error=error, error_field=field, notice=request.args.get("notice", "")[:200],
     ), status
@@ -53,6 +53,12 @@ def _run(jam_id: str, work: Callable[[], str]) -> Response | tuple[str, int]:
             raise
         return respond(error, page=lambda e: _page(jam_id, e.status, e.message, e.field))
 
+
+
+def _status_choices() -> list[tuple[str, str]]:
+    """The statuses an editor may set, as ``(key, the site's label)`` for the form."""
+    statuses = site_statuses(get_store())
+    return [(key, label_of(statuses, key).label) for key in settable(statuses)]
 
 @bp.get("/jams/<jam_id>")
 @editor_required

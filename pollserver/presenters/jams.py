@@ -16,30 +16,42 @@ from pollserver.domain import jams
 from pollserver.domain.paging import PageRequest
 from pollserver.domain.records import Idea, Item
 from pollserver.domain.specs import JamSpec, iso_utc
+from pollserver.domain.statuses import Status
 from pollserver.presenters.jam_pages import page_of
 from pollserver.presenters.markup import idea_html
 from pollserver.presenters.polls import reward_view
+from pollserver.store.roadmap import site_statuses
 from pollserver.web.context import get_store, now
 
 __all__ = ["idea_view", "jam_json", "jam_view"]
 
 
-def _public_row(idea: Idea, titles: dict[str, str]) -> dict[str, Any]:
-    """Return one idea as listed to everyone: all but the per-voter fields."""
+def _public_row(idea: Idea, titles: dict[str, str],
+                labels: dict[str, str] | None = None) -> dict[str, Any]:
+    """Return one idea as listed to everyone: all but the per-voter fields.
+
+    ``status_label`` is the site's own word for the status ("Brewing"), so the widget shows
+    what the roadmap and the mails say; states outside the site's list (pending, merged) have
+    none and the widget words them itself.
+    """
     pending = idea.moderation != "published"
-    return {
+    status = idea.moderation if pending else idea.status
+    row = {
         "id": idea.id,
         "title": idea.title,
         "body": idea.body,
         "author": idea.author,
         "votes": idea.votes,
-        "status": idea.moderation if pending else idea.status,
+        "status": status,
         "moderation": idea.moderation,
         "winner": idea.winner,
         "merged_into": idea.merged_into,
         "merged_into_title": titles.get(idea.merged_into or ""),
         "created_at": iso_utc(idea.created_at),
     }
+    if labels and status in labels:
+        row["status_label"] = labels[status]
+    return row
 
 
 def idea_view(idea: Idea, voter: str | None, mine_votes: set[str],
@@ -56,10 +68,13 @@ class _JamIdeas:
     cannot tell versions apart); a GET then only adds the reader's own fields.
     """
 
-    def __init__(self, version: Hashable | None, ideas: list[Idea]) -> None:
+    def __init__(self, version: Hashable | None, ideas: list[Idea],
+                 statuses: tuple[Status, ...] = ()) -> None:
         self.version = version
+        self.statuses = statuses
         titles = {i.id: i.title for i in ideas}
-        self.rows = {i.id: _public_row(i, titles) for i in ideas}
+        labels = {s.key: s.label for s in statuses}
+        self.rows = {i.id: _public_row(i, titles, labels) for i in ideas}
         self.published = [i for i in ideas if i.moderation == "published"]
         self.winners = [{"id": i.id, "title": i.title, "author": i.author, "votes": i.votes}
                         for i in jams.sort_ideas([i for i in self.published if i.winner], "top")]
@@ -119,13 +134,15 @@ _JAM_CACHE = "pollserver.jam_ideas"
 
 def _jam_ideas(jam_id: str) -> _JamIdeas:
     store = get_store()
+    statuses = site_statuses(store)
     version = store.jam_version(jam_id)  # read before the ideas: may label newer, never older
     if version is None:
-        return _JamIdeas(None, store.list_ideas(jam_id))
+        return _JamIdeas(None, store.list_ideas(jam_id), statuses)
     cache: dict[str, _JamIdeas] = current_app.extensions.setdefault(_JAM_CACHE, {})
     entry = cache.get(jam_id)
-    if entry is None or entry.version != version:
-        entry = cache[jam_id] = _JamIdeas(version, store.list_ideas(jam_id))
+    # A sync that renames a status must reach the cached rows as a change to the jam would.
+    if entry is None or entry.version != version or entry.statuses != statuses:
+        entry = cache[jam_id] = _JamIdeas(version, store.list_ideas(jam_id), statuses)
     return entry
 
 

@@ -89,6 +89,16 @@ def test_followers_hear_the_sites_label_and_a_repeated_status_changes_nothing(
     assert actions == ["idea.status"]
 
 
+def test_the_jam_widget_gets_the_sites_label_even_after_a_rename(editor, jam, store, client):
+    assert _status(editor, jam[0], "in-progress").status_code == 200
+    rows = {i["id"]: i for i in client.get("/api/jams/build-next").get_json()["ideas"]}
+    assert rows[jam[0]]["status_label"] == "In progress"
+    assert rows[jam[1]]["status"] == "open" and rows[jam[1]]["status_label"] == "Open"
+    _brewing(store)  # a sync renames it: the cached rows follow without a change to the jam
+    rows = {i["id"]: i for i in client.get("/api/jams/build-next").get_json()["ideas"]}
+    assert rows[jam[0]]["status_label"] == "Brewing"
+
+
 def test_a_status_the_site_removed_is_refused(editor, jam, store):
     spec = to_spec(DEFAULT_STATUSES)
     spec["statuses"] = [s for s in spec["statuses"] if s["key"] != "under-consideration"]

@@ -108,8 +108,9 @@ function upgradeJam(root) {
       " · ",
       el("span", { className: "engage-idea-votes", text: plural(idea.votes, "vote", "votes") })
     ]);
-    if (STATUS_LABELS[idea.status]) {
-      var badge = STATUS_LABELS[idea.status];
+    /* The site's own word for the status ("Brewing") when the server gives one. */
+    var badge = idea.status === "open" ? "" : (idea.status_label || STATUS_LABELS[idea.status]);
+    if (badge) {
       if (idea.status === "merged" && idea.merged_into_title) badge += " into " + idea.merged_into_title;
       badges.appendChild(document.createTextNode(" "));
       badges.appendChild(el("span", { className: "engage-badge engage-badge-" + idea.status, text: badge }));
