@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from flask import Flask, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 
-from pollserver.errors import CsrfFailed, Unauthorized
+from pollserver.errors import CsrfFailed, ForbiddenOrigin, Unauthorized
 from pollserver.web.context import get_store
 from pollserver.web.identity import is_https
 from pollserver.web.security import UNSAFE_METHODS, is_cross_site
@@ -154,6 +154,10 @@ def editor_required(view: Callable[..., Any]) -> Callable[..., Any]:
                 target = _came_from()
             return redirect(url_for("admin.login", next=target))
         if request.method in UNSAFE_METHODS:
+            # A page of another site never acts for the editor, token or not; a script with
+            # no Origin at all proves itself with the session's CSRF token.
+            if is_cross_site():
+                raise ForbiddenOrigin("Cross-site requests are not accepted.")
             check_csrf()
         return view(*args, **kwargs)
 

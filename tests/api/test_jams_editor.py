@@ -36,6 +36,17 @@ def test_requires_csrf_token(editor, jam):
     assert client.post(f"{BASE}/close", json={}).status_code == 403
 
 
+def test_another_sites_page_cannot_act_for_the_editor_even_with_the_token(editor, jam, store):
+    client, csrf = editor
+    for headers in ({"Origin": "http://evil.example"}, {"Sec-Fetch-Site": "cross-site"}):
+        refused = client.post(f"{BASE}/close", json={}, headers={**csrf, **headers})
+        assert refused.status_code == 403
+        assert refused.get_json()["error"]["code"] == "forbidden_origin"
+    assert store.get_item("jam", jam).closed_at is None
+    own = client.post(f"{BASE}/close", json={}, headers={**csrf, "Origin": "http://localhost"})
+    assert own.status_code == 200
+
+
 def test_moderate_merge_winners_close(editor, voter, store, jam):
     client, csrf = editor
     ids = [voter.post(f"/api/jams/{jam}/ideas", json={"title": t, "body": ""}).get_json()["id"]
