@@ -10,12 +10,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
-from flask import Flask, Response, jsonify, redirect, render_template, request
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+)
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from pollserver.errors import CsrfFailed, DomainError
+from pollserver.errors import CsrfFailed, DomainError, NotFound
 from pollserver.web import flash
 
 __all__ = ["error_response", "init_app", "respond"]
@@ -51,6 +60,24 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/api"
 
 
+def _missing_page(message: str) -> ResponseReturnValue | None:
+    """The page a browser gets for a missing page: the admin's own, or the site's 404.
+
+    A reader who mistypes ``/ideas/jam/99`` sees the same friendly page as for any missing
+    article; None when the site has no 404 page (pollserver running without the site).
+    """
+    if request.path.startswith("/admin/") and request.blueprint == "admin":
+        return render_template("admin/error.html", title="Not found", code="not_found",
+                               message=message), 404
+    site_dir = current_app.extensions["pollserver.settings"].site_dir
+    page = Path(site_dir).absolute() / "404.html" if site_dir else None
+    if page is None or not page.is_file():
+        return None
+    response = Response(page.read_bytes(), status=404, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
 def respond(error: DomainError, *, form: tuple[str, str, str] | None = None,
             page: Callable[[DomainError], ResponseReturnValue] | None = None
             ) -> ResponseReturnValue:
@@ -66,6 +93,10 @@ def respond(error: DomainError, *, form: tuple[str, str, str] | None = None,
         kind, item_id, back = form
         return flash.store(redirect(back, code=303), kind, item_id, ok=False,
                            message=error.message, code=error.code)
+    if isinstance(error, NotFound) and not _wants_json():
+        missing = _missing_page(error.message)
+        if missing is not None:
+            return missing
     if isinstance(error, CsrfFailed) and request.blueprint == "admin":
         return render_template("admin/error.html", title="Request refused", code=error.code,
                                message=error.message), 403
@@ -76,8 +107,10 @@ def respond(error: DomainError, *, form: tuple[str, str, str] | None = None,
     return response
 
 
-def _http_error(error: HTTPException) -> Response | HTTPException:
+def _http_error(error: HTTPException) -> ResponseReturnValue:
     if not _wants_json():
+        if error.code == 404:
+            return _missing_page("There is nothing at this address.") or error
         return error
     status = error.code or 500
     message = {

@@ -154,3 +154,21 @@ def test_relative_site_dir_is_served_from_the_working_directory(tmp_path, monkey
                               extra={"store": "memory"}))
     response = app.test_client().get("/", buffered=True)
     assert response.status_code == 200 and b"Home" in response.data
+
+
+@pytest.mark.parametrize("path", ["/ideas/day/99", "/jams/nope", "/champions/nobody-at-all",
+                                  "/ideas/nope/1"])
+def test_missing_server_pages_get_the_sites_own_404(site_app, path):
+    response = site_app.test_client().get(path)
+    assert response.status_code == 404
+    assert response.mimetype == "text/html" and b"<title>Not found</title>" in response.data
+
+
+def test_missing_admin_page_is_an_admin_page(site_app):
+    from tests.editors import sign_in_editor
+
+    client, _ = sign_in_editor(site_app, site_app.extensions["pollserver.store"])
+    response = client.get("/admin/jams/nope")
+    assert response.status_code == 404 and response.mimetype == "text/html"
+    assert b"Back to the dashboard" in response.data
+    assert client.get("/api/admin/jams/nope").get_json()["error"]["code"] == "not_found"
