@@ -65,3 +65,5 @@ def _verify(source: Store, target: Store, tables: Tables) -> None:
                                  for store in (source, target))
     if pools_before != pools_after:
         raise MigrationError(f"code pools {pools_after} after the copy, {pools_before} before")
+    if source.list_champions() != target.list_champions():
+        raise MigrationError("champion grants differ after the copy")

@@ -16,7 +16,7 @@ from psycopg import Connection
 from psycopg.types.json import Json
 
 from pollserver.domain.errors import Conflict
-from pollserver.store.pg import roadmap
+from pollserver.store.pg import champions, roadmap
 
 __all__ = ["export_tables", "import_tables"]
 
@@ -117,7 +117,8 @@ def import_tables(conn: Connection, tables: Tables) -> dict[str, int]:
                         " VALUES (%s, %s, %s, %s, %s)", audit)
         cur.execute(_DERIVE_COUNTERS.encode("utf-8"))
         history = roadmap.import_history(conn, list(_docs(tables, "status_history")))
-        counts = {"status_history": history, "items": len(items), "votes": len(votes),
+        counts = {**champions.import_champions(conn, tables),
+                  "status_history": history, "items": len(items), "votes": len(votes),
                   "ideas": len(ideas),
                   "idea_votes": len(idea_votes), "responses": len(responses),
                   "codes": len(codes), "admins": len(admins), "audit": len(audit)}
@@ -174,7 +175,10 @@ def export_tables(conn: Connection) -> Tables:
                  for at, actor, action, target, details in conn.execute(
                      "SELECT at, actor, action, target, details FROM audit ORDER BY id")]
         history = roadmap.export_history(conn)
+        grants = champions.export_champions(conn)
     return {
+        "champions": _rows(grants["champions"]),
+        "profile_rules": _rows(grants["profile_rules"]),
         "status_history": _rows(history),
         "_meta": {"1": {"seq": seq}},
         "items": _rows(items), "votes": _rows(votes), "ideas": _rows(ideas),
