@@ -99,6 +99,7 @@ def test_erase_in_me_ends_champion_status(editor, jam, store, voter):
     store.update_idea(idea.id, moderation="published")
     assert client.post(GRANTS, json={"idea": idea.id}, headers=csrf).status_code == 200
     assert store.is_champion(idea.voter_id)
+    assert voter.client.get("/api/me").get_json()["champion"] is True  # in their own export
     assert voter.client.get("/champions/ines").status_code == 200
     assert voter.delete("/api/me").status_code == 200
     assert not store.is_champion(idea.voter_id)
