@@ -153,6 +153,30 @@ def _reader(app: Flask, manifest: dict) -> tuple[FlaskClient, list[Fetched]]:
     return client, seen
 
 
+def preview_paths(app: Flask, reader_voter: str | None) -> list[tuple[str, str, int]]:
+    """Make the reader a champion and return each built preview for them (200, the page with
+    its badge) and for a stranger (404, the site's missing page)."""
+    import json
+    from pathlib import Path
+
+    from pollserver.domain.champions import PREVIEW_DIR, PREVIEW_INDEX, Champion
+
+    site_dir = app.extensions["pollserver.settings"].site_dir
+    index = Path(site_dir or ".") / PREVIEW_DIR / PREVIEW_INDEX
+    if not site_dir or not index.is_file() or reader_voter is None:
+        return []
+    from pollserver.web.context import now
+
+    with app.app_context():
+        at = now()  # the app's clock: sitecheck fixes it at the build's instant
+    app.extensions["pollserver.store"].grant_champion(
+        Champion(reader_voter, "sitecheck", "sitecheck", at))
+    paths = ["/" + str(row["path"]).lstrip("/")
+             for row in json.loads(index.read_text(encoding="utf-8"))["previews"]]
+    return ([("reader", p, 200) for p in paths]  # the reader is now a champion
+            + [("stranger", p, 404) for p in paths])
+
+
 def route_paths(app: Flask, manifest: dict, errors: list[str]) -> list[tuple[str, str]]:
     """Return (who, path) for every GET route, each argument filled with every sample."""
     paths: list[tuple[str, str]] = []
@@ -198,6 +222,9 @@ def fetch_server_pages(app: Flask, manifest: dict) -> tuple[list[Fetched], list[
     jam = next((j["id"] for j in manifest.get("jams", [])), "none")
     wanted = [(who, path, 200) for who, path in route_paths(app, manifest, errors)]
     wanted += [(who, path.format(jam=jam), status) for who, path, status in EXTRA]
+    shared = [i for j in manifest.get("jams", []) for i in
+              app.extensions["pollserver.store"].list_ideas(j["id"]) if i.author == "Sam"]
+    wanted += preview_paths(app, shared[-1].voter_id if shared else None)
     errors += [f"{f.name}: status {f.status}, expected 200" for f in fetched if f.status != 200]
     for who, path, status in wanted:
         answer = clients[who]().get(path)

@@ -19,6 +19,7 @@ from .frontmatter import scan
 from .ics import ics_url, write_event_calendars
 from .links import check_links
 from .offers import classify_offers
+from .previews import hold_previews, write_previews
 from .relative import RelativeDatesExtension, day_cache_path
 from .report import add, connect, header_line, source_name
 from .tables import TableAlignExtension
@@ -161,9 +162,16 @@ def on_all_read(generators) -> None:
 
 
 def on_articles_written(generator, writer) -> None:
-    """Write the .ics files once the article pages exist (after any output cleaning)."""
+    """Write the .ics files and the champions' previews once the article pages exist (after
+    any output cleaning)."""
     events = _in_channel(generator.articles, "events")
     write_event_calendars(events, generator.output_path, generator.settings.get("SITEURL", ""))
+    write_previews(generator, writer)
+
+
+def on_articles_pretaxonomy(generator) -> None:
+    """Hold back `Preview: champions` articles dated after the build (hub/previews.py)."""
+    hold_previews(generator, build_now(generator.settings, _zone(generator.settings)))
 
 
 def register() -> None:
@@ -173,6 +181,7 @@ def register() -> None:
     signals.initialized.connect(add_table_align)
     signals.article_generator_init.connect(on_articles_init)
     signals.page_generator_init.connect(on_pages_init)
+    signals.article_generator_pretaxonomy.connect(on_articles_pretaxonomy)
     signals.article_generator_finalized.connect(on_articles_read)
     signals.article_writer_finalized.connect(on_articles_written)
     signals.all_generators_finalized.connect(on_all_read)

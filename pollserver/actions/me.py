@@ -2,8 +2,8 @@
 
 Erasing withdraws votes from polls and jams that are still open (closed results stay as
 published, no longer linked to the voter), takes the voter's ideas off the site, keeps only the
-score of their answers, unlinks their reward codes; the web layer drops the cookie. See
-``pollserver/store/erasure.py`` for the details every store follows.
+score of their answers, unlinks their reward codes, ends champion status; the web layer drops
+the cookie. See ``pollserver/store/erasure.py`` for the details every store follows.
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ __all__ = ["erase", "export"]
 
 
 def export(store: Store, voter: str) -> dict[str, Any]:
-    """Return everything stored about the voter, ready for a JSON download."""
-    return {"voter_id": voter, **store.voter_data(voter)}
+    """Return everything stored about the voter, ready for a JSON download (with whether an
+    editor made them a champion: the grant is kept under their voter id)."""
+    return {"voter_id": voter, **store.voter_data(voter),
+            "champion": store.champions.is_champion(voter)}
 
 
 def _open_ids(store: Store, kind: str, at: datetime) -> list[str]:

@@ -20,6 +20,7 @@ NAV = [
     ("admin.audit_log", "Audit log"),
     ("admin.mail", "Followers and mail"),
     ("admin.webhooks", "Webhooks"),
+    ("admin.profiles", "Champions"),
 ]
 
 
@@ -28,7 +29,7 @@ def init_app(app: Flask) -> None:
     # Imported for their routes, in the order the url_map lists them.
     # isort: off
     from pollserver.admin import auth, dashboard, answers, rewards, downloads, moderation  # noqa: F401
-    from pollserver.admin import mail, webhooks  # noqa: F401
+    from pollserver.admin import mail, webhooks, champions  # noqa: F401
     # isort: on
     from pollserver.web.editors import init_sessions
 

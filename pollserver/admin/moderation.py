@@ -15,6 +15,7 @@ from pollserver.admin.auth import current_editor, editor_required
 from pollserver.admin.overview import item_state
 from pollserver.domain.statuses import label_of, settable
 from pollserver.editor import jams as actions
+from pollserver.editor.champions import champion_ideas
 from pollserver.errors import DomainError
 from pollserver.store.roadmap import site_statuses
 from pollserver.web.context import get_store, load, now
@@ -36,6 +37,7 @@ def _page(jam_id: str, status: int = 200, error: str = "", field: str | None = N
         "admin/jam.html", title=f"Moderate: {spec.title}", item=item, spec=spec,
         state=item_state(item), ideas=ideas, statuses=_status_choices(),
         followers=get_store().follower_counts(),
+        champions=champion_ideas(get_store(), ideas),
         error=error, error_field=field, notice=request.args.get("notice", "")[:200],
     ), status
 
@@ -44,7 +46,7 @@ def _done(jam_id: str, notice: str) -> Response:
     return redirect(url_for("admin.jam", jam_id=jam_id, notice=notice), code=303)
 
 
-def _run(jam_id: str, work: Callable[[], str]) -> Response | tuple[str, int]:
+def run_action(jam_id: str, work: Callable[[], str]) -> Response | tuple[str, int]:
     """Run one editor action; on a rule error show the page again with the reason."""
     try:
         return _done(jam_id, work())
@@ -75,7 +77,7 @@ def moderate(jam_id: str, idea_id: str, action: str) -> Response | tuple[str, in
         idea = MODERATION_ACTIONS[action](get_store(), current_editor(), idea_id, at=now(),
                                           jam_id=jam_id)
         return f"“{idea.title}” is now {DONE[action]}."
-    return _run(jam_id, work)
+    return run_action(jam_id, work)
 
 
 @bp.post("/jams/<jam_id>/ideas/<idea_id>/status")
@@ -88,7 +90,7 @@ def idea_status(jam_id: str, idea_id: str) -> Response | tuple[str, int]:
                                   note=request.form.get("note", "").strip(),
                                   notify=request.form.get("notify") == "yes")
         return f"“{idea.title}” is now {idea.status}."
-    return _run(jam_id, work)
+    return run_action(jam_id, work)
 
 
 @bp.post("/jams/<jam_id>/ideas/<idea_id>/merge")
@@ -99,7 +101,7 @@ def idea_merge(jam_id: str, idea_id: str) -> Response | tuple[str, int]:
         target = actions.merge(get_store(), current_editor(), idea_id,
                                request.form.get("into", ""), at=now(), jam_id=jam_id)
         return f"Merged into “{target.title}” ({target.votes} votes)."
-    return _run(jam_id, work)
+    return run_action(jam_id, work)
 
 
 @bp.post("/jams/<jam_id>/winners")
@@ -110,7 +112,7 @@ def winners(jam_id: str) -> Response | tuple[str, int]:
         chosen = actions.pick_winners(get_store(), current_editor(), jam_id,
                                       request.form.getlist("winner"), at=now())
         return f"{len(chosen)} winner{'s' if len(chosen) != 1 else ''} picked."
-    return _run(jam_id, work)
+    return run_action(jam_id, work)
 
 
 @bp.post("/jams/<jam_id>/<any(close, reopen):action>")
@@ -123,4 +125,4 @@ def close_or_reopen(jam_id: str, action: str) -> Response | tuple[str, int]:
             return "The jam is closed."
         actions.reopen(get_store(), current_editor(), jam_id, at=now())
         return "The early close was undone; the jam's own dates apply."
-    return _run(jam_id, work)
+    return run_action(jam_id, work)

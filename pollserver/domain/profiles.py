@@ -47,18 +47,25 @@ class Profile:
     badges: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def build_profile(slug: str, ideas: Iterable[Idea]) -> Profile | None:
-    """Return the profile of ``slug`` from published ideas, or ``None`` if it has none."""
+def build_profile(slug: str, ideas: Iterable[Idea],
+                  aliases: Iterable[str] = ()) -> Profile | None:
+    """Return the profile of ``slug`` from published ideas, or ``None`` if it has none.
+
+    ``aliases`` are slugs an editor merged into this one: their ideas count here too, and the
+    name shown stays this slug's own spelling when it has one.
+    """
+    slugs = {slug, *aliases}
     mine = sorted((i for i in ideas if i.author and i.moderation == "published"
-                   and slug_of(i.author) == slug),  # counted as the leaderboard counts
+                   and slug_of(i.author) in slugs),  # counted as the leaderboard counts
                   key=lambda i: i.created_at)
     if not slug or not mine:
         return None
+    own = [i for i in mine if slug_of(str(i.author)) == slug] or mine
     wins = sum(1 for i in mine if i.winner)
     votes = sum(i.votes for i in mine)
     earned = {"first-idea": True, "first-winner": wins >= 1, "three-winners": wins >= 3,
               "hundred-votes": votes >= 100}
-    return Profile(name=str(mine[-1].author).strip(), slug=slug, ideas=mine[::-1],
+    return Profile(name=str(own[-1].author).strip(), slug=slug, ideas=mine[::-1],
                    points=len(mine) * POINTS_IDEA + votes * POINTS_VOTE + wins * POINTS_WIN,
                    wins=wins, votes_received=votes, joined=mine[0].created_at,
                    badges=[b for b in BADGES if earned[b[0]]])

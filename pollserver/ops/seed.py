@@ -13,12 +13,16 @@ from typing import Any
 
 import yaml
 
+from pollserver.domain.champions import Champion
 from pollserver.store.base import Store
 
 __all__ = ["seed"]
 
 #: Idea fields an entry may set besides its vote count.
-FIELDS = {"title", "body", "author", "status", "winner", "votes", "note", "days_ago"}
+FIELDS = {"title", "body", "author", "status", "winner", "votes", "note", "days_ago",
+          "champion"}
+#: The made-up voter id of a sample author marked ``champion: true``.
+CHAMPION_VOTER = "sample-champion-{jam}-{idea}"
 
 
 def _entries(path: Path) -> dict[str, list[dict[str, Any]]]:
@@ -34,16 +38,24 @@ def _entries(path: Path) -> dict[str, list[dict[str, Any]]]:
 
 
 def seed(store: Store, path: Path) -> dict[str, int]:
-    """Add the sample ideas (and votes from made-up voters); return ideas added per jam."""
+    """Add the sample ideas (and votes from made-up voters); return ideas added per jam.
+
+    An entry with ``champion: true`` is shared by a made-up voter who is made a champion.
+    """
     added: dict[str, int] = {}
     at = datetime.now(UTC).replace(microsecond=0)
     for jam, ideas in _entries(path).items():
         if store.list_ideas(jam):
             continue
         for entry in ideas:
+            champion = bool(entry.get("champion"))
+            voter = CHAMPION_VOTER.format(jam=jam, idea=len(store.list_ideas(jam)) + 1)
             idea = store.add_idea(jam, title=entry["title"], body=entry.get("body", ""),
-                                  author=entry.get("author"), voter_id=None,
+                                  author=entry.get("author"),
+                                  voter_id=voter if champion else None,
                                   moderation="published", at=at)
+            if champion:  # so an editor sees a champion in /admin/profiles at once
+                store.champions.grant_champion(Champion(voter, idea.id, "sample data", at))
             voters = [f"sample-{jam}-{idea.id}-{n}" for n in range(int(entry.get("votes", 0)))]
             # Threads let the store's group commit share fsyncs across these votes.
             with ThreadPoolExecutor(16) as pool:

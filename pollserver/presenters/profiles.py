@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pollserver.domain.champions import profile_target
 from pollserver.domain.errors import NotFound
 from pollserver.domain.profiles import build_profile
 from pollserver.domain.roadmap import idea_path
@@ -16,11 +17,22 @@ __all__ = ["profile_view"]
 
 
 def profile_view(slug: str) -> dict[str, Any]:
-    """Return the profile of ``slug`` across every live jam, or raise ``NotFound``."""
+    """Return the profile of ``slug`` across every live jam, or raise ``NotFound``.
+
+    A hidden profile is not found; a profile merged into another returns only
+    ``{"redirect": target_slug}``, and the target shows the merged profiles' ideas too.
+    """
     store = get_store()
+    rules = store.champions.profile_rules()
+    target = profile_target(slug, rules)
+    if target is None:
+        raise NotFound("There is no champion profile here.")
+    if target != slug:
+        return {"redirect": target}
     jams = {item.id: item for item in store.list_items("jam") if not item.archived}
     ideas = [idea for jam_id in jams for idea in store.list_ideas(jam_id)]
-    profile = build_profile(slug, ideas)
+    aliases = [s for s in rules if s != slug and profile_target(s, rules) == slug]
+    profile = build_profile(slug, ideas, aliases)
     if profile is None:
         raise NotFound("There is no champion profile here.")
     statuses = site_statuses(store)

@@ -17,6 +17,7 @@ from werkzeug.security import safe_join
 
 from pollserver.presenters.livephase import live_jam_phases
 from pollserver.presenters.status import render_status
+from pollserver.public.previews import is_preview_dir, preview_response
 from pollserver.web import flash
 
 __all__ = ["init_app"]
@@ -48,6 +49,8 @@ def _resolve(root: Path, path: str) -> Path | None:
     """Return the file under ``root`` for ``path``; never a dotfile (``.git``, ``.env``) and
     never a file reached through a symlink pointing out of the site."""
     if any(part.startswith(".") and part != ".well-known" for part in path.split("/")):
+        return None
+    if is_preview_dir(path):  # previews only ever go out through preview_response
         return None
     joined = safe_join(str(root), path) if path else str(root)
     if joined is None:
@@ -100,9 +103,12 @@ def _with_live_jams(target: Path) -> Response | None:
 @bp.route("/", defaults={"path": ""}, methods=["GET", "HEAD"])
 @bp.route("/<site:path>", methods=["GET", "HEAD"])
 def page(path: str) -> Response:
-    """Serve one file of the built site, or the site's own 404 page."""
+    """Serve one file of the built site, a champions' preview (``previews.py``), or the
+    site's own 404 page."""
     root = _site_dir()
     target = _resolve(root, path)
+    if target is None and (preview := preview_response(root, path)) is not None:
+        return preview
     if target is None:
         not_found = root / "404.html"
         if not not_found.is_file():

@@ -15,7 +15,8 @@ Three things WhiteNoise alone does not do, so they are added here:
 * **The no-JS outcome.** A page view that carries the outcome cookie of a form post goes on to
   Flask (``pollserver.public.site``), which writes the message into the page's status slot.
 * **Everything else goes to Flask**: the API, admin and server pages, other methods, missing
-  files (the site's 404 page) and extension-less page URLs.
+  files (the site's 404 page, or a champions' preview at its article's URL) and
+  extension-less page URLs. The previews folder itself is never served as files.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from flask import Flask
 from whitenoise import WhiteNoise
 from whitenoise.string_utils import decode_path_info
 
+from pollserver.domain.champions import PREVIEW_DIR
 from pollserver.web.flash import COOKIE
 from pollserver.web.security import DEFAULT_HEADERS, HSTS
 
@@ -88,8 +90,10 @@ def _has_jam_block(path: str) -> bool:
 
 
 def _hidden(url: str) -> bool:
-    """Whether a URL names a dotfile or goes through a dot folder (``/.git/config``)."""
-    return any(part.startswith(".") for part in url.split("/"))
+    """Whether a URL names a dotfile or goes through a dot folder (``/.git/config``), or lies
+    in the champions' previews, which Flask alone may send (``public/previews.py``)."""
+    return (any(part.startswith(".") for part in url.split("/"))
+            or url.lstrip("/").split("/", 1)[0] == PREVIEW_DIR)
 
 
 class SiteFiles(WhiteNoise):

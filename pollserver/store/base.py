@@ -14,7 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport, Tally
+from pollserver.store.champions import Champions
 from pollserver.store.nouns import (
+    ChampionGrants,
     Editors,
     Follows,
     Items,
@@ -33,9 +35,10 @@ from pollserver.store.webhooks import Webhooks
 __all__ = ["Store"]
 
 
-class Store(Webhooks, Outbox, Roadmap, ABC):
+class Store(Champions, Webhooks, Outbox, Roadmap, ABC):
     """Persistent state of pollserver (the outbox methods are in ``outbox.py``, status history
-    in ``roadmap.py``, the webhook ones in ``webhooks.py``)."""
+    in ``roadmap.py``, the webhook ones in ``webhooks.py``, grants and profile rules in
+    ``champions.py``)."""
 
     #: Name reported by ``/api/health``.
     backend: str = "abstract"
@@ -81,6 +84,10 @@ class Store(Webhooks, Outbox, Roadmap, ABC):
     @property
     def webhooks(self) -> WebhookEndpoints:
         return WebhookEndpoints(self)
+
+    @property
+    def champions(self) -> ChampionGrants:
+        return ChampionGrants(self)
 
     # -- items -------------------------------------------------------------------------
 

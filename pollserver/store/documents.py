@@ -15,6 +15,7 @@ from typing import Any
 
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse
 from pollserver.store.state import State
+from pollserver.store.state_champions import champion_tables, load_champions
 from pollserver.store.state_outbox import load_outbox, outbox_tables
 from pollserver.store.state_roadmap import load_roadmap, roadmap_tables
 from pollserver.store.state_webhooks import load_webhooks, webhook_tables
@@ -53,6 +54,7 @@ def iter_tables(state: State, meta: dict[str, Any]
                               for key, (name, at) in state.editor_sessions.items())
     yield from roadmap_tables(state)
     yield from webhook_tables(state)
+    yield from champion_tables(state)
 
 
 def _code_rows(state: State) -> Iterator[dict[str, Any]]:
@@ -110,4 +112,5 @@ def from_tables(tables: dict[str, dict[str, dict[str, Any]]]) -> tuple[State, di
         state.editor_sessions[doc["session"]] = (doc["username"], doc["at"])
     load_roadmap(state, tables)
     load_webhooks(state, tables)
+    load_champions(state, tables)
     return state, meta

@@ -3,8 +3,8 @@
 What erase promises (``content/pages/privacy.md``): the voter's ideas leave the site (hidden,
 with their title, text and author blanked), their votes are withdrawn where still open and
 unlinked from them where closed (closed results stay as published), their survey answers keep
-only the score, their reward codes stay given out but no longer name them, and nothing stored
-afterwards names their voter id.
+only the score, their reward codes stay given out but no longer name them, their champion
+grant is removed, and nothing stored afterwards names their voter id.
 
 The operation does not carry the voter id either: it is journaled, so it carries a salted
 hash (``erase_hash(salt, voter)``) and the state finds the voter by hashing the ids it holds.
@@ -38,6 +38,7 @@ def voter_ids(state: State) -> set[str]:
                if r.voter_id)
     for claims in state.claims.values():
         ids.update(claims)
+    ids.update(state.champions)
     return ids
 
 
@@ -54,6 +55,7 @@ def erase(state: State, op: dict[str, Any]) -> dict[str, int]:
     voter = _find(state, op)
     if voter is None:
         return counts
+    state.champions.pop(voter, None)  # early access ends with the identity it was given to
     anon = f"erased-{op.get('salt', 'x')[:16]}"
     open_polls, open_jams = set(op["polls"]), set(op["jams"])
     for poll, votes in state.votes.items():

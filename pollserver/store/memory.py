@@ -18,6 +18,7 @@ from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, Sy
 from pollserver.domain.statuses import StatusChange
 from pollserver.domain.voters import erase_hash
 from pollserver.store.base import Store
+from pollserver.store.memory_champions import MemoryChampions
 from pollserver.store.memory_outbox import MemoryOutbox
 from pollserver.store.memory_webhooks import MemoryWebhooks
 from pollserver.store.state import State
@@ -29,7 +30,7 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-class MemoryStore(MemoryWebhooks, MemoryOutbox, Store):
+class MemoryStore(MemoryChampions, MemoryWebhooks, MemoryOutbox, Store):
     """Keep everything in one :class:`State`; each operation runs under a lock."""
 
     backend = "memory"

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-__all__ = ["NOUNS", "STORE_LEVEL", "Editors", "Follows", "Items", "Jams", "Noun", "Outboxes",
-           "Polls", "Rewards", "Surveys", "Voters"]
+__all__ = ["NOUNS", "STORE_LEVEL", "ChampionGrants", "Editors", "Follows", "Items", "Jams",
+           "Noun", "Outboxes", "Polls", "Rewards", "Surveys", "Voters"]
 
 
 class Noun:
@@ -106,11 +106,18 @@ class WebhookEndpoints(Noun):
                "record_attempt", "list_attempts", "resend_delivery", "send_test_event")
 
 
+class ChampionGrants(Noun):
+    """Champions (grants by voter id) and the editors' rules for profiles (by slug)."""
+
+    METHODS = ("grant_champion", "revoke_champion", "is_champion", "list_champions",
+               "set_profile_rule", "profile_rules")
+
+
 #: ``store.<name>`` -> its noun.
 NOUNS: dict[str, type[Noun]] = {
     "items": Items, "polls": Polls, "jams": Jams, "surveys": Surveys, "rewards": Rewards,
     "voters": Voters, "editors": Editors, "follows": Follows, "outbox": Outboxes,
-    "webhooks": WebhookEndpoints,
+    "webhooks": WebhookEndpoints, "champions": ChampionGrants,
 }
 
 #: Methods about the store itself (or the event plumbing of one call), on no noun.

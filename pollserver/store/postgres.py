@@ -49,6 +49,7 @@ from pollserver.store.pg import (
 from pollserver.store.pg import items as item_rows
 from pollserver.store.pg import outbox as outbox_rows
 from pollserver.store.pg import schema as migrations
+from pollserver.store.pg_champions import PostgresChampions
 from pollserver.store.pg_outbox import PostgresOutbox
 from pollserver.store.pg_webhooks import PostgresWebhooks
 
@@ -71,7 +72,7 @@ RETRIES = 5
 TCP_USER_TIMEOUT_MS = 5000
 
 
-class PostgresStore(PostgresWebhooks, PostgresOutbox, Store):
+class PostgresStore(PostgresChampions, PostgresWebhooks, PostgresOutbox, Store):
     """Keep pollserver's state in PostgreSQL (optionally in one named schema)."""
 
     backend = "postgres"

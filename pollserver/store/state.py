@@ -18,6 +18,7 @@ from typing import Any
 from pollserver.domain.errors import AlreadyVoted, BadRequest, Conflict, NotFound, NoVotesLeft
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport
 from pollserver.store import erasure
+from pollserver.store.state_champions import ChampionState
 from pollserver.store.state_roadmap import RoadmapState
 from pollserver.store.state_webhooks import WebhookState
 
@@ -39,7 +40,7 @@ def _ts(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-class State(WebhookState, RoadmapState):
+class State(WebhookState, RoadmapState, ChampionState):
     """Everything pollserver knows, indexed for O(1) votes and reads."""
 
     def __init__(self) -> None:
@@ -66,6 +67,7 @@ class State(WebhookState, RoadmapState):
         self.init_outbox()
         self.init_roadmap()
         self.init_webhooks()
+        self.init_champions()
 
     # -- applying ----------------------------------------------------------------------
 

@@ -43,6 +43,8 @@ VALID: dict[str, dict[str, Any]] = {
     "/api/surveys/{survey_id}/responses": {"score": 9, "comment": "fine"},
     "/api/admin/jams/{jam_id}/ideas/{idea_id}/{action}": {"status": "planned"},
     "/api/admin/jams/{jam_id}/winners": {"ideas": []},
+    "/api/admin/champions": {"idea": "1"},
+    "/api/admin/profiles/{slug}": {"hidden": False, "merged_into": None},
 }
 
 
@@ -133,7 +135,7 @@ def _seed(app: Flask) -> dict[str, str]:
     ideas = [store.add_idea("j", title=f"Seed idea {n}", body="", author=None, voter_id=None,
                             moderation="published", at=datetime.now(UTC)) for n in range(2)]
     return {"poll_id": "p", "jam_id": "j", "survey_id": "s", "idea_id": ideas[0].id,
-            "action": "status"}
+            "action": "status", "slug": "ann"}
 
 
 def _form(body: dict[str, Any]) -> bytes:

@@ -14,6 +14,7 @@ import pytest
 from flask import Flask
 
 from pollserver import create_app
+from pollserver.domain.champions import Champion
 from tests.conftest import ORIGIN, make_item
 from tests.security import stores
 from tests.security.stores import make_settings
@@ -64,6 +65,8 @@ def test_erase_does_what_the_privacy_page_says(any_app: Flask) -> None:
     client, voter = _take_part(any_app)
     cookie = client.get_cookie("vh_voter").value
     assert SECRET_TEXT in client.get("/jams/j").get_data(as_text=True)
+    store.grant_champion(Champion(voter, "1", "editor", datetime(2026, 1, 1, tzinfo=UTC)))
+    assert client.get("/api/me").get_json()["champion"] is True
 
     response = client.delete("/api/me", headers={"Origin": ORIGIN})
     assert response.status_code == 200
@@ -79,7 +82,9 @@ def test_erase_does_what_the_privacy_page_says(any_app: Flask) -> None:
     replay.set_cookie("vh_voter", cookie)
     data = replay.get("/api/me").get_json()
     assert {k: v for k, v in data.items() if k != "voter_id"} == {
-        "votes": {}, "idea_votes": {}, "ideas": [], "responses": [], "rewards": {}}
+        "votes": {}, "idea_votes": {}, "ideas": [], "responses": [], "rewards": {},
+        "champion": False}
+    assert not store.is_champion(voter) and store.list_champions() == []
     assert replay.get("/api/polls/open").get_json()["my_vote"] is None
 
 
@@ -89,6 +94,8 @@ def test_no_file_in_the_data_dir_keeps_the_voter(tmp_path: Path) -> None:
     try:
         _arrange(app)
         client, voter = _take_part(app)
+        app.extensions["pollserver.store"].grant_champion(  # a champion's grant goes too
+            Champion(voter, "1", "editor", datetime(2026, 1, 1, tzinfo=UTC)))
         files = [p for p in settings.data_dir.rglob("*") if p.is_file()]
         assert any(voter.encode() in p.read_bytes() for p in files)  # the test can see it
         assert client.delete("/api/me", headers={"Origin": ORIGIN}).status_code == 200
@@ -105,6 +112,7 @@ def test_no_file_in_the_data_dir_keeps_the_voter(tmp_path: Path) -> None:
         store = reopened.extensions["pollserver.store"]
         assert store.tally("shut").total == 2 and store.tally("open").total == 0
         assert store.voter_data(voter)["ideas"] == []
+        assert store.list_champions() == []
     finally:
         reopened.extensions["pollserver.store"].close()
 

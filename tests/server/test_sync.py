@@ -160,5 +160,12 @@ def test_the_shipped_sample_seed_is_valid(tmp_path):
     from pollserver.ops.seed import seed
 
     sample = Path(__file__).resolve().parents[2] / "sample" / "seed.yaml"
-    added = seed(MemoryStore(), sample)
+    store = MemoryStore()
+    added = seed(store, sample)
     assert added["september-jam"] >= 2
+    # The demo's champion: Marta R.'s refill idea, granted by voter id (README, make run).
+    [grant] = store.list_champions()
+    idea = store.get_idea(grant.idea_id)
+    assert (idea.author, idea.voter_id) == ("Marta R.", grant.voter_id)
+    assert store.is_champion(grant.voter_id)
+    assert sum(1 for i in store.list_ideas("september-jam") if i.voter_id) == 1

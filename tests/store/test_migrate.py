@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from pollserver.domain.champions import Champion, ProfileRule
 from pollserver.domain.errors import Conflict
 from pollserver.domain.records import AuditEntry, Item
 from pollserver.store.base import Store
@@ -100,6 +101,10 @@ def fill(store: Store) -> None:
     for n in range(3):
         store.add_audit(AuditEntry(at=T0 + timedelta(seconds=n), actor="editor",
                                    action=f"action-{n}", target="roadmap", details={"n": n}))
+    for voter in VOTERS[4:7]:
+        store.grant_champion(Champion(voter, "1", "editor", T0))
+    store.set_profile_rule(ProfileRule("old-name", merged_into="new-name", by="editor", at=T0))
+    store.set_profile_rule(ProfileRule("spam", hidden=True, by="editor", at=T0))
     store.erase_voter(VOTERS[5], withdraw_polls=["colour"], withdraw_jams=["roadmap"])
 
 
@@ -117,6 +122,8 @@ def snapshot(store: Store) -> dict[str, object]:
         "admins": (store.get_admin("editor"), store.get_admin("chief")),
         "audit": store.list_audit(),
         "voter_data": {v: store.voter_data(v) for v in VOTERS},
+        "champions": store.list_champions(),
+        "profile_rules": store.profile_rules(),
     }
 
 

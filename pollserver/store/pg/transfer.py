@@ -16,7 +16,7 @@ from psycopg import Connection
 from psycopg.types.json import Json
 
 from pollserver.domain.errors import Conflict
-from pollserver.store.pg import roadmap
+from pollserver.store.pg import champions, roadmap
 from pollserver.store.pg.transfer_outbox import OUTBOX_TABLES, export_outbox, import_outbox
 
 __all__ = ["export_tables", "import_tables"]
@@ -118,7 +118,8 @@ def import_tables(conn: Connection, tables: Tables) -> dict[str, int]:
                         " VALUES (%s, %s, %s, %s, %s)", audit)
         cur.execute(_DERIVE_COUNTERS.encode("utf-8"))
         history = roadmap.import_history(conn, list(_docs(tables, "status_history")))
-        counts = {"items": len(items), "votes": len(votes), "ideas": len(ideas),
+        counts = {**champions.import_champions(conn, tables),
+                  "items": len(items), "votes": len(votes), "ideas": len(ideas),
                   "idea_votes": len(idea_votes), "responses": len(responses),
                   "codes": len(codes), "admins": len(admins), "audit": len(audit),
                   "status_history": history, **import_outbox(cur, tables)}
@@ -175,10 +176,13 @@ def export_tables(conn: Connection) -> Tables:
                  for at, actor, action, target, details in conn.execute(
                      "SELECT at, actor, action, target, details FROM audit ORDER BY id")]
         history = roadmap.export_history(conn)
+        grants = champions.export_champions(conn)
         with conn.cursor() as cur:
             second = export_outbox(cur)
     return {
         **second,
+        "champions": _rows(grants["champions"]),
+        "profile_rules": _rows(grants["profile_rules"]),
         "status_history": _rows(history),
         "_meta": {"1": {"seq": seq}},
         "items": _rows(items), "votes": _rows(votes), "ideas": _rows(ideas),

@@ -59,7 +59,7 @@ def erase_voter(conn: Connection, voter_id: str, *, withdraw_polls: Iterable[str
     Votes in open polls and jams are withdrawn; the ones that stay (closed results) and the
     reward codes handed out are re-keyed to an id nobody can link back; the voter's ideas are
     hidden with their title, text and author blanked (their votes handed back); answers keep
-    only the score; editors' audit entries lose the ideas' titles.
+    only the score; editors' audit entries lose the ideas' titles; a champion grant goes.
     """
     counts = {"votes": 0, "idea_votes": 0, "ideas": 0, "responses": 0}
     jams = list(dict.fromkeys(withdraw_jams))
@@ -108,4 +108,5 @@ def erase_voter(conn: Connection, voter_id: str, *, withdraw_polls: Iterable[str
             "UPDATE responses SET voter_id = NULL, comment = '', consent = false"
             " WHERE voter_id = %s", (voter_id,)).rowcount
         conn.execute("UPDATE codes SET voter_id = %s WHERE voter_id = %s", (anon, voter_id))
+        conn.execute("DELETE FROM champions WHERE voter_id = %s", (voter_id,))
     return counts
