@@ -28,7 +28,12 @@ endif
 COMPRESS := $(PY) -m plugins.assets.compress $(OUTPUT) --state cache/precompress.json
 # ENGAGE_API_URL: pollserver's origin when the site is served from another host (empty: same host).
 ENGAGE_API_URL ?=
-PELICAN := $(BIN)/pelican $(CONTENT) -o $(OUTPUT) --fatal errors -e ENGAGE_RESULTS='"$(DATA_DIR)/results.json"' ENGAGE_API_URL='"$(ENGAGE_API_URL)"' $(PELICAN_SETTINGS)
+# Pelican keeps only the last `-e` it is given, so every override goes in this one list (a
+# target adds its own at the end: `$(PELICAN) HUB_CHECK_ONLY=true -s pelicanconf.py`).
+PELICAN_BASE := $(BIN)/pelican $(CONTENT) -o $(OUTPUT) --fatal errors -e ENGAGE_RESULTS='"$(DATA_DIR)/results.json"' ENGAGE_API_URL='"$(ENGAGE_API_URL)"'
+# The local build's links (canonical, Open Graph, feeds) point at the server `make run` starts.
+LOCAL_SITE = SITEURL='"http://127.0.0.1:$(PORT)"' FEED_DOMAIN='"http://127.0.0.1:$(PORT)"'
+PELICAN = $(PELICAN_BASE) $(LOCAL_SITE) $(PELICAN_SETTINGS)
 
 .PHONY: help install install-test html check new serve devserver rebuild publish clean run test test-dates lint settings-doc bench lock chromium wrk sample-data validate java
 
@@ -71,7 +76,7 @@ html: install
 # Every content problem at once, one `content/x.md:LINE: what (how to fix)` line each; writes
 # nothing (the build stops once all content is read). For a pre-commit hook or the editors' CI.
 check: install
-	@$(PELICAN) -s pelicanconf.py -e HUB_CHECK_ONLY=true
+	@$(PELICAN) HUB_CHECK_ONLY=true -s pelicanconf.py
 
 # A new article with the channel's required metadata and a commented example block.
 new: install
@@ -80,7 +85,7 @@ new: install
 
 publish: install
 	$(BIN)/pollserver results --out $(DATA_DIR)/results.json
-	$(PELICAN) -s publishconf.py
+	$(PELICAN_BASE) $(PELICAN_SETTINGS) -s publishconf.py
 	$(PY) -m pagefind --site $(OUTPUT) --silent
 	$(COMPRESS)
 	$(BIN)/pollserver sync --manifest $(OUTPUT)/engage/manifest.json

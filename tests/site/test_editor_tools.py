@@ -161,10 +161,16 @@ def test_make_new_writes_an_article_that_builds_and_never_overwrites(content_cop
     checked = make("check", tmp_path)
     assert checked.returncode == 0 and checked.stderr.splitlines() == ["no problems"]
     path.write_text(_uncomment(text), encoding="utf-8")
-    built = make("html", tmp_path)
+    built = make("html", tmp_path, "PORT=8765")
     assert built.returncode == 0, built.stderr
     manifest = json.loads((tmp_path / "output" / "engage" / "manifest.json").read_text())
     assert "winter-sale-20-off" in [poll["id"] for poll in manifest["polls"]]
+    # Links in pages and feeds point at the server this local build is for.
+    page = (tmp_path / "output" / "offers" / "winter-sale-20-off.html").read_text()
+    assert '<link rel="canonical" href="http://127.0.0.1:8765/offers/winter-sale-20-off.html"' \
+        in page and "127.0.0.1:8000" not in page
+    feed = (tmp_path / "output" / "feeds" / "all.atom.xml").read_text()
+    assert "http://127.0.0.1:8765/" in feed and "127.0.0.1:8000" not in feed
 
 
 def _free_port() -> int:
