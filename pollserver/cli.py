@@ -112,14 +112,19 @@ def sync(manifest: Path) -> None:
               show_default=True)
 def results(out: Path) -> None:
     """Write current results for the build to bake into closed polls and jams."""
-    from datetime import UTC, datetime
+    from datetime import UTC, datetime, timedelta
 
     from pollserver.ops.publish import mark_baked
     from pollserver.ops.sync import results_snapshot
+    from pollserver.store.closings import announce_closings
 
-    baked_at = datetime.now(UTC)
+    read_at = datetime.now(UTC)
     store = _store()
     try:
+        # Items past their date are closed on the pages this build writes: announce them
+        # first, so their closing is among the changes the site already shows.
+        announce_closings(store, read_at)
+        baked_at = max(datetime.now(UTC), read_at + timedelta(microseconds=1))
         data = results_snapshot(store)
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_suffix(".tmp")

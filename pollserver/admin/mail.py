@@ -17,6 +17,7 @@ from flask import abort, current_app, render_template
 
 from pollserver.admin import bp
 from pollserver.admin.auth import editor_required
+from pollserver.domain.outbox import MAIL
 from pollserver.web.context import get_store
 
 #: Most .eml files listed (newest first).
@@ -50,7 +51,7 @@ def sent_summary() -> dict[str, object]:
     """Followers per item and deliveries per event and status (for this page and the
     dashboard)."""
     store = get_store()
-    deliveries = store.list_deliveries(limit=500)
+    deliveries = store.list_deliveries(MAIL, limit=500)  # not webhooks nor rebuilds
     per_event: dict[str, Counter[str]] = {}
     titles: dict[str, str] = {}
     for d in deliveries:

@@ -169,3 +169,25 @@ def test_the_shipped_sample_seed_is_valid(tmp_path):
     assert (idea.author, idea.voter_id) == ("Marta R.", grant.voter_id)
     assert store.is_champion(grant.voter_id)
     assert sum(1 for i in store.list_ideas("september-jam") if i.voter_id) == 1
+
+
+def test_the_builds_results_step_counts_closings_it_bakes_as_shown(tmp_path, monkeypatch):
+    """A poll past its date is closed on the pages the build writes, so its announcement
+    must not leave the dashboard saying "the site shows older results: rebuild"."""
+    from pollserver.config import Settings
+    from pollserver.ops.publish import unpublished
+    from pollserver.store import open_store
+
+    monkeypatch.setenv("POLLSERVER_DATA_DIR", str(tmp_path / "var"))
+    runner = CliRunner()
+    path = manifest(tmp_path, {"id": "old", "question": "Q?", "options": ["X", "Y"],
+                               "opens": "2000-01-01", "closes": "2001-01-01"})
+    assert runner.invoke(main, ["sync", "--manifest", str(path)]).exit_code == 0
+    result = runner.invoke(main, ["results", "--out", str(tmp_path / "results.json")])
+    assert result.exit_code == 0, result.output
+    store = open_store(Settings.from_env())
+    try:
+        [closed] = store.list_events(types=["poll.closed"])
+        assert closed.data["id"] == "old" and unpublished(store) == []
+    finally:
+        store.close()
