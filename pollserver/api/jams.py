@@ -103,9 +103,12 @@ def submit_idea(jam_id: str, body: Any) -> Response:
     if done.idea is None:
         return reply("jam", spec.id, {"id": "0", **payload}, status=201,
                      message=_submitted_message(moderation))
+    # The jam page lists the new idea; the article's block does not, so a form posted there
+    # comes back to the block itself, where the message is.
+    listed = moderation == "published" and safe_next(request.form.get("next")) is not None
     return reply("jam", spec.id, {"id": done.idea.id, **payload}, status=201,
-                 message=_submitted_message(moderation), anchor=f"idea-{done.idea.id}"
-                 if moderation == "published" else None)
+                 message=_submitted_message(moderation),
+                 anchor=f"idea-{done.idea.id}" if listed else None)
 
 
 def _submitted_message(moderation: str) -> str:

@@ -64,7 +64,9 @@ def check_url(url: object) -> str:
     host = rest.split("/", 1)[0].split("?", 1)[0]
     if scheme.lower() not in ("http", "https") or not host or "@" in host or len(text) > 2000 \
             or any(ord(c) <= 32 for c in text):
-        raise BadRequest("Give the endpoint as an https:// URL.", field="url")
+        raise BadRequest("Give the endpoint as a full web address such as "
+                         "https://crm.example/hooks (no user name or password in it).",
+                         field="url")
     return text
 
 

@@ -92,7 +92,9 @@ def test_no_js_article_form_posts_back_to_the_article(browser, hub, hub_url):
     form.get_by_label("Tell us more").fill("Please.")
     form.get_by_role("button", name="Share idea").click()
     (idea,) = [i for i in store.list_ideas(JAM) if i.title == "Oat milk on the shop shelf"]
-    expect(page).to_have_url(f"{hub_url}{ARTICLE}#idea-{idea.id}")
+    # Back to the block (the article does not list every idea), where the outcome is said.
+    expect(page).to_have_url(f"{hub_url}{ARTICLE}#jam-{JAM}")
+    expect(page.locator(f"#jam-{JAM} [role=status]").first).to_contain_text("Your idea is up")
     context.close()
 
 
