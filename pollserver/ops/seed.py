@@ -37,6 +37,9 @@ def _entries(path: Path) -> dict[str, list[dict[str, Any]]]:
     return jams
 
 
+#: How long before its status changed (or before the seeding) a sample idea was shared.
+SHARED_BEFORE = timedelta(days=21)
+
 def seed(store: Store, path: Path) -> dict[str, int]:
     """Add the sample ideas (and votes from made-up voters); return ideas added per jam.
 
@@ -50,10 +53,13 @@ def seed(store: Store, path: Path) -> dict[str, int]:
         for entry in ideas:
             champion = bool(entry.get("champion"))
             voter = CHAMPION_VOTER.format(jam=jam, idea=len(store.list_ideas(jam)) + 1)
+            changed = at - timedelta(days=int(entry.get("days_ago", 0)))
+            # Shared a while before its status changed, so pages never show a status given
+            # before the idea existed.
             idea = store.add_idea(jam, title=entry["title"], body=entry.get("body", ""),
                                   author=entry.get("author"),
                                   voter_id=voter if champion else None,
-                                  moderation="published", at=at)
+                                  moderation="published", at=changed - SHARED_BEFORE)
             if champion:  # so an editor sees a champion in /admin/profiles at once
                 store.champions.grant_champion(Champion(voter, idea.id, "sample data", at))
             voters = [f"sample-{jam}-{idea.id}-{n}" for n in range(int(entry.get("votes", 0)))]
@@ -63,7 +69,7 @@ def seed(store: Store, path: Path) -> dict[str, int]:
                                                                           at=at), voters))
             changes = {k: entry[k] for k in ("status", "winner") if k in entry}
             if changes:  # a status comes with its note, dated ``days_ago`` days before now
-                store.update_idea(idea.id, at=at - timedelta(days=int(entry.get("days_ago", 0))),
-                                  note=str(entry.get("note", "")), **changes)
+                store.update_idea(idea.id, at=changed, note=str(entry.get("note", "")),
+                                  **changes)
         added[jam] = len(ideas)
     return added

@@ -3,7 +3,7 @@ signed-in editor and the CSRF token, both audited, and grants tied to the voter 
 
 from __future__ import annotations
 
-from tests.roadmap.conftest import TOKEN_RE
+from tests.editors import TOKEN_RE
 
 GRANTS = "/api/admin/champions"
 
