@@ -87,7 +87,7 @@ def describe_follow(store: Store, token: str, *, at: datetime) -> Follow | None:
 
 #: What a reader's own feed and "since your last visit" show.
 FEED_TYPES = ("idea.status_changed", "idea.merged", "idea.won", "idea.published",
-              "jam.closed", "poll.closed", "reward.issued")
+              "jam.closed", "jam.reopened", "poll.closed", "reward.issued")
 
 
 def voter_subjects(store: Store, voter: str) -> set[str]:

@@ -16,7 +16,8 @@ from pollserver.domain.records import Idea
 
 __all__ = [
     "idea_created", "idea_merged", "idea_published", "idea_url", "idea_won", "jam_closed",
-    "jam_url", "poll_closed", "pool_low", "reward_issued", "status_changed", "survey_answered",
+    "jam_reopened", "jam_url", "poll_closed", "pool_low", "reward_issued", "status_changed",
+    "survey_answered",
 ]
 
 
@@ -61,6 +62,12 @@ def idea_won(idea: Idea, *, at: datetime) -> dict[str, Any]:
     return new_event("idea.won", _idea_subjects(idea), {
         "id": idea.id, "jam": idea.jam_id, "title": idea.title,
         "url": idea_url(idea.jam_id, idea.id)}, at=at)
+
+
+def jam_reopened(jam_id: str, title: str, *, at: datetime) -> dict[str, Any]:
+    """An editor undid an early close: whoever heard "it has closed" hears it is open again."""
+    return new_event("jam.reopened", [f"jam:{jam_id}"], {
+        "id": jam_id, "title": title, "url": jam_url(jam_id)}, at=at)
 
 
 def jam_closed(jam_id: str, title: str, winners: list[str], *, at: datetime) -> dict[str, Any]:

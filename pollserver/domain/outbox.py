@@ -39,8 +39,8 @@ __all__ = [
 #: Every event type the outbox carries (``follow.requested`` only ever reaches its address).
 EVENT_TYPES = (
     "idea.created", "idea.published", "idea.status_changed", "idea.merged", "idea.won",
-    "jam.closed", "poll.closed", "survey.answered", "reward.issued", "follow.requested",
-    "reward.pool_low", "webhook.test",
+    "jam.closed", "jam.reopened", "poll.closed", "survey.answered", "reward.issued",
+    "follow.requested", "reward.pool_low", "webhook.test",
 )
 FOLLOW_KINDS = ("idea", "jam", "poll")
 #: The consumer that mails followers; webhooks add ``webhook:<endpoint>`` consumers.

@@ -16,4 +16,5 @@ PUBLISH = "publish"
 SITE = "site"
 #: Events after which the static pages are out of date (a jam closed, winners picked, a poll
 #: closed, an idea's status changed: the roadmap and results pages show them).
-PUBLISH_EVENTS = frozenset({"jam.closed", "idea.won", "poll.closed", "idea.status_changed"})
+PUBLISH_EVENTS = frozenset({"jam.closed", "jam.reopened", "idea.won", "poll.closed",
+                            "idea.status_changed"})

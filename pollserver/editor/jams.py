@@ -167,7 +167,12 @@ def close_early(store: Store, actor: str, jam_id: str, *, at: datetime) -> None:
 
 
 def reopen(store: Store, actor: str, jam_id: str, *, at: datetime) -> None:
-    """Undo an early close (the jam's own dates apply again)."""
-    _spec(store, jam_id)
-    store.set_closed_at("jam", jam_id, None)
+    """Undo an early close (the jam's own dates apply again); followers hear it is open."""
+    spec = _spec(store, jam_id)
+    item = store.get_item("jam", jam_id)
+    if item is not None and item.closed_at is not None:
+        store.emit(events.jam_reopened(jam_id, spec.title, at=at)).set_closed_at(
+            "jam", jam_id, None)
+    else:
+        store.set_closed_at("jam", jam_id, None)
     _log(store, actor, "jam.reopen", f"jam:{jam_id}", at)

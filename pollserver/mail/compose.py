@@ -72,6 +72,10 @@ def describe(event: Event) -> Letter:
         winners = ", ".join(_quote(w) for w in data.get("winners", [])) or "none picked yet"
         return Letter(f"{title} has closed", (f"The idea jam {title} has closed.",
                                               f"Winners: {winners}."), link)
+    if kind == "jam.reopened":
+        return Letter(f"{title} is open again", (
+            f"The idea jam {title} was closed early and is open again: ideas and votes count "
+            "until its own closing date.",), link)
     if kind == "poll.closed":
         results = "; ".join(f"{label}: {n}" for label, n in data.get("results", []))
         return Letter(f"{title} has closed", (f"The poll {title} has closed.",

@@ -193,3 +193,22 @@ def test_a_poll_closing_on_its_date_reaches_its_follower_once(smtp_server):
     assert event.data["results"] == [["Red", 0], ["Blue", 1]]
     assert len(inbox.messages) == before + 1
     assert inbox.messages[-1]["To"] == "ann@example.org"
+
+
+def test_a_reopened_jam_tells_those_who_heard_it_closed(store, smtp_server):
+    url, inbox = smtp_server
+    clock = Clock()
+    run = sender(store, url, clock)
+    follow_confirmed(store, "ann@example.org", "jam", "j")
+    run.run_once()
+    editor.close_early(store, "editor", "j", at=AT + timedelta(minutes=1))
+    editor.reopen(store, "editor", "j", at=AT + timedelta(minutes=2))
+    editor.reopen(store, "editor", "j", at=AT + timedelta(minutes=3))  # already open: no news
+    clock.now = AT + timedelta(minutes=5)
+    run.run_once()
+    subjects = [str(m["Subject"]) for m in inbox.to("ann@example.org")]
+    assert subjects[-2:] == ["\u201cBetter app\u201d has closed",
+                             "\u201cBetter app\u201d is open again"]
+    [reopened] = follows.updates_for(store, "nobody", subjects={"jam:j"},
+                                     after=AT + timedelta(minutes=1, seconds=30))
+    assert reopened.type == "jam.reopened" and store.get_item("jam", "j").closed_at is None

@@ -129,7 +129,7 @@ def test_mail_goes_over_tls_and_the_password_only_inside_it(mode, scheme, start,
     assert sent == 2  # the confirmation and the status change, one connection each
     assert server.auths == [(True, USER, PASSWORD)] * sent  # every time over TLS
     [mail] = [m for m in server.inbox.to("ann@example.org")
-              if "is now planned" in str(m["Subject"])]
+              if "is now Planned" in str(m["Subject"])]
     assert "Coming in May" in text_of(mail) and "Coming in May" in html_of(mail)
     assert mail.get_content_type() == "multipart/alternative"
     assert [d.status for d in _mails(store)] == ["sent"]
