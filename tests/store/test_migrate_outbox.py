@@ -108,7 +108,7 @@ def _behaves(copy: Store, idea: str, secret: str, smtp: tuple[str, object], hook
     editor.set_status(copy, "ed", idea, "done", note="Shipped", at=clock.now)
     assert sender(copy, url, clock).run_once() == 1  # the new change only, nothing resent
     [mail] = inbox.messages[before:]  # type: ignore[attr-defined]
-    assert mail["To"] == FOLLOWER and "is now done" in str(mail["Subject"])
+    assert mail["To"] == FOLLOWER and "is now Done" in str(mail["Subject"])
     hook.received.clear()
     assert _webhooks(copy, hook, clock).run_once() == 2  # the retry and the new change
     statuses = []
