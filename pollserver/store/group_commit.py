@@ -21,7 +21,8 @@ state reloaded from disk; every caller in the batch gets ``StoreUnavailable`` (5
 acknowledged is lost, the next batch simply tries again.
 
 :class:`GroupCommit` owns only the queue (who leads, who waits, whether the store is closed);
-it is handed the store's other parts and uses each through its public methods.
+it is handed the store's other parts and uses each through its public attributes and
+methods.
 """
 
 from __future__ import annotations

@@ -27,7 +27,8 @@ writer has not fsynced yet.
 so requests never wait for it; only the rename and journal switch happen under the locks.
 
 **The parts** (composition, not inheritance: each part holds its own attributes and uses the
-others only through their public methods; the constructor below wires them):
+others only through their public attributes and methods; the constructor below wires
+them):
 
 - ``memory``: a :class:`~pollserver.store.engine.Memory`, the :class:`State` and its lock;
 - ``files``: the :class:`~pollserver.store.flock.FileLock` on ``store.lock``;
