@@ -14,7 +14,10 @@ A *marker* line ``{"n": -1, "next": 4}`` carries no operation: a rotation or a r
 one to a journal it is about to retire, so processes that watch that journal with a single
 ``fstat`` see it grow and go look at the snapshot. Readers skip markers.
 
-This module only moves bytes; locking (who may append, when) lives in ``tinydb.py``.
+This module only moves bytes; locking (who may append, when) lives in ``group_commit.py``.
+:class:`JournalWriter` is the TinyDB store's part that knows which journal it is in and how
+far: the follower (``replica.py``) reads on from there, the group commit appends there, and
+a rotation (``rotation.py``) switches it to the next generation.
 """
 
 from __future__ import annotations
@@ -27,8 +30,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Journal", "decode_op", "encode", "fsync_dir", "generations", "intern_op",
-           "journal_path", "marker"]
+__all__ = ["Journal", "JournalWriter", "decode_op", "encode", "fsync_dir", "generations",
+           "intern_op", "journal_path", "marker"]
 
 log = logging.getLogger(__name__)
 
@@ -167,3 +170,72 @@ class Journal:
     def close(self) -> None:
         """Close the file descriptor."""
         os.close(self.fd)
+
+
+class JournalWriter:
+    """The open journal generation of one process and its position in it.
+
+    ``n`` is the last operation applied to this process's state, ``offset`` the byte after
+    its line; both only move forward through :meth:`read_new` and :meth:`write`, or start
+    over with :meth:`open` and :meth:`switch`. Callers hold the store's ``flock``.
+    """
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.journal: Journal | None = None
+        self.gen = self.n = self.offset = 0
+        #: Journal writes (one fsync each) and the operations they carried, for benchmarks.
+        self.writes = self.ops = 0
+
+    def open(self, generation: int, n: int) -> None:
+        """Start reading ``generation`` from its first byte, after operation ``n``."""
+        self.close()
+        self.gen, self.n, self.offset = generation, n, 0
+        self.journal = Journal(journal_path(self.data_dir, generation))
+
+    def close(self) -> None:
+        if self.journal is not None:
+            self.journal.close()
+            self.journal = None
+
+    def switch(self, generation: int, journal: Journal | None = None, offset: int = 0) -> None:
+        """Continue in the journal of ``generation`` at ``offset`` (lines we have are skipped)."""
+        new = journal or Journal(journal_path(self.data_dir, generation))
+        self.close()
+        self.journal, self.gen, self.offset = new, generation, offset
+
+    def current(self) -> Journal:
+        """Return the open journal (it is only ever missing while a reload is under way)."""
+        assert self.journal is not None, "the journal is not open"
+        return self.journal
+
+    def unread(self) -> int:
+        """Return how many bytes follow our offset (a negative count: cut back under us)."""
+        return self.current().size() - self.offset
+
+    def read_new(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """Yield ``(n, op)`` for each complete line after our offset that we did not apply;
+        ``n`` counts as applied once the caller asks for the next one."""
+        for end, n, op in self.current().read_from(self.offset):
+            self.offset = end
+            if op is None or n <= self.n:
+                continue
+            yield n, op
+            self.n = n
+
+    def write(self, data: bytes, count: int) -> None:
+        """Append ``count`` encoded lines, not yet durable; raise ``OSError`` on failure (the
+        caller then cuts the journal back to where it was)."""
+        self.current().write(data)
+        self.offset += len(data)
+        self.n += count
+
+    def sync(self, count: int) -> None:
+        """fsync what was written; count it as one journal write of ``count`` operations."""
+        self.current().sync()
+        self.writes += 1
+        self.ops += count
+
+    def truncate(self, offset: int) -> None:
+        """Cut the journal back to ``offset`` (a torn tail, or a batch that failed)."""
+        self.current().truncate(offset)

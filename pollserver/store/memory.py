@@ -1,27 +1,32 @@
-"""The reference store: the state machine in memory, guarded by one lock.
+"""The reference store: every ``Store`` call as an operation on the state machine.
 
-Tests and benches use it as the model other backends must match; the TinyDB store is this
-class plus a journal, so the rules live in exactly one place (``state.py``).
+Tests and benches use it as the model other backends must match. It holds an *engine*
+(``engine.py``) and runs each change through ``engine.commit`` and each read inside
+``engine.reading()``: a bare :class:`~pollserver.store.engine.Memory` here, the journaling
+group commit in the TinyDB store, which is this class built with that engine. So the rules
+live in exactly one place (``state.py``) and this translation in exactly one other.
 """
 
 from __future__ import annotations
 
 import secrets
-import threading
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import asdict
-from datetime import datetime
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import asdict, replace
+from datetime import datetime, timedelta
 from typing import Any
 
+from pollserver.domain.champions import Champion, ProfileRule
+from pollserver.domain.outbox import Delivery, Event, Follow
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport, Tally
 from pollserver.domain.statuses import StatusChange
 from pollserver.domain.voters import erase_hash
+from pollserver.domain.webhooks import Attempt, Endpoint
 from pollserver.store.base import Store
-from pollserver.store.memory_champions import MemoryChampions
-from pollserver.store.memory_outbox import MemoryOutbox
-from pollserver.store.memory_webhooks import MemoryWebhooks
+from pollserver.store.engine import Engine, Memory
 from pollserver.store.state import State
+from pollserver.store.state_champions import champion_doc, rule_doc
+from pollserver.store.state_webhooks import endpoint_doc
 
 __all__ = ["MemoryStore"]
 
@@ -30,26 +35,21 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-class MemoryStore(MemoryChampions, MemoryWebhooks, MemoryOutbox, Store):
-    """Keep everything in one :class:`State`; each operation runs under a lock."""
+class MemoryStore(Store):
+    """Every operation goes to the engine it holds (by default one in memory only)."""
 
     backend = "memory"
 
-    def __init__(self) -> None:
-        self.state = State()
-        self.lock = threading.RLock()
+    def __init__(self, engine: Engine | None = None) -> None:
+        self.engine: Engine = Memory() if engine is None else engine
 
     def commit(self, op: dict[str, Any]) -> Any:
-        """Apply one operation atomically; durable subclasses also journal it."""
-        op = self.with_events(op)
-        with self.lock:
-            return self.state.apply(op)
+        """Apply one operation atomically (the TinyDB engine also journals it)."""
+        return self.engine.commit(self.with_events(op))
 
-    @contextmanager
-    def reading(self) -> Iterator[State]:
-        """Hold the lock over a consistent view; durable subclasses catch up first."""
-        with self.lock:
-            yield self.state
+    def reading(self) -> AbstractContextManager[State]:
+        """Hold a consistent view (the TinyDB engine first catches up with other processes)."""
+        return self.engine.reading()
 
     # -- items -------------------------------------------------------------------------
 
@@ -218,8 +218,161 @@ class MemoryStore(MemoryChampions, MemoryWebhooks, MemoryOutbox, Store):
         counts = self.commit({"op": "erase", "salt": salt,
                               "voter_hash": erase_hash(salt, voter_id),
                               "polls": list(withdraw_polls), "jams": list(withdraw_jams)})
-        self._after_erase()
+        self.engine.compact()  # older files must not keep what was just erased
         return counts
 
-    def _after_erase(self) -> None:
-        """Hook for a durable store to drop older copies of the erased data (none here)."""
+    # -- outbox ------------------------------------------------------------------------
+
+    def list_events(self, *, subjects: Collection[str] | None = None, voter: str | None = None,
+                    after: datetime | None = None, types: Collection[str] | None = None,
+                    limit: int = 100) -> list[Event]:
+        with self.reading() as state:
+            return state.list_events(None if subjects is None else set(subjects), voter,
+                                     after, None if types is None else set(types), limit)
+
+    def add_events(self) -> None:
+        self.commit({"op": "events"})
+
+    def request_follow(self, follow: Follow, event: dict[str, Any]) -> None:
+        self.commit({"op": "follow-request", "id": follow.id, "kind": follow.kind,
+                     "item": follow.item, "jam": follow.jam, "email": follow.email,
+                     "voter": follow.voter_id, "at": follow.created_at.isoformat(),
+                     "request": [event]})
+
+    def get_follow(self, follow_id: str) -> Follow | None:
+        with self.reading() as state:
+            return state.follows.get(follow_id)
+
+    def confirm_follow(self, follow_id: str, *, at: datetime) -> Follow:
+        return self.commit({"op": "follow-confirm", "id": follow_id, "at": at.isoformat()})
+
+    def unsubscribe(self, follow_id: str) -> int:
+        return self.commit({"op": "unsubscribe", "id": follow_id})
+
+    def erase_follows(self, voter_id: str) -> int:
+        return self.commit({"op": "follow-erase", "voter": voter_id})
+
+    def purge_follows(self, now: datetime) -> int:
+        with self.reading() as state:
+            if not any(f.expired(now) for f in state.follows.values()):
+                return 0  # the usual case needs no journal line
+        return self.commit({"op": "follow-purge", "at": now.isoformat()})
+
+    def follower_counts(self) -> dict[str, int]:
+        with self.reading() as state:
+            counts: dict[str, int] = {}
+            for follow in state.follows.values():
+                if follow.confirmed_at is not None:
+                    counts[follow.subject] = counts.get(follow.subject, 0) + 1
+            return dict(sorted(counts.items()))
+
+    def feed_token(self, voter_id: str, token: str) -> str:
+        with self.reading() as state:
+            for known, voter in state.feed_tokens.items():
+                if voter == voter_id:
+                    return known
+        return self.commit({"op": "feed-token", "voter": voter_id, "token": token})
+
+    def feed_voter(self, token: str) -> str | None:
+        with self.reading() as state:
+            return state.feed_tokens.get(token)
+
+    def claim_deliveries(self, consumer: str, *, now: datetime, lease: timedelta, claim: str,
+                         limit: int = 20, created_before: datetime | None = None
+                         ) -> list[Delivery]:
+        with self.reading() as state:
+            if not _any_due(state, consumer, now, created_before):
+                return []  # an idle sender polls often: no journal line for nothing
+        return self.commit({"op": "delivery-claim", "consumer": consumer,
+                            "at": now.isoformat(), "until": (now + lease).isoformat(),
+                            "claim": claim, "limit": limit,
+                            "before": created_before.isoformat() if created_before else None})
+
+    def finish_delivery(self, delivery_id: str, claim: str, *, at: datetime,
+                        error: str | None = None, retry_at: datetime | None = None) -> bool:
+        return self.commit({"op": "delivery-finish", "id": delivery_id, "claim": claim,
+                            "at": at.isoformat(), "error": error,
+                            "retry": retry_at.isoformat() if retry_at else None})
+
+    def list_deliveries(self, consumer: str | None = None, *, limit: int = 200
+                        ) -> list[Delivery]:
+        with self.reading() as state:
+            rows = (d for d in reversed(state.deliveries.values())
+                    if consumer in (None, d.consumer))
+            return [replace(d, event=state.events.get(d.event_id))
+                    for d, _ in zip(rows, range(limit), strict=False)]
+
+
+    # -- webhooks ----------------------------------------------------------------------
+
+    def add_webhook(self, endpoint: Endpoint) -> Endpoint:
+        return self.commit({"op": "webhook-add", "endpoint": endpoint_doc(endpoint)})
+
+    def list_webhooks(self) -> list[Endpoint]:
+        with self.reading() as state:
+            return list(state.webhooks.values())
+
+    def get_webhook(self, endpoint_id: str) -> Endpoint | None:
+        with self.reading() as state:
+            return state.webhooks.get(endpoint_id)
+
+    def set_webhook(self, endpoint_id: str, *, enabled: bool | None = None,
+                    events: tuple[str, ...] | None = None,
+                    include_text: bool | None = None) -> Endpoint:
+        return self.commit({"op": "webhook-set", "id": endpoint_id, "enabled": enabled,
+                            "types": list(events) if events is not None else None,
+                            "include_text": include_text})
+
+    def delete_webhook(self, endpoint_id: str) -> None:
+        self.commit({"op": "webhook-delete", "id": endpoint_id})
+
+    def record_attempt(self, attempt: Attempt) -> Endpoint:
+        doc = dict(vars(attempt), at=attempt.at.isoformat())
+        return self.commit({"op": "webhook-attempt", "attempt": doc})
+
+    def list_attempts(self, endpoint_id: str, *, limit: int = 50) -> list[Attempt]:
+        with self.reading() as state:
+            mine = [a for a in reversed(state.attempts) if a.endpoint_id == endpoint_id]
+            return mine[:limit]
+
+    def resend_delivery(self, delivery_id: str, *, at: datetime) -> Delivery:
+        return self.commit({"op": "webhook-resend", "id": delivery_id, "at": at.isoformat()})
+
+    def send_test_event(self, endpoint_id: str, event: dict[str, Any]) -> None:
+        self.commit({"op": "webhook-test", "id": endpoint_id, "event": event})
+
+    # -- champions: grants by voter id, and editors' profile rules ---------------------------
+
+    def grant_champion(self, grant: Champion) -> Champion:
+        return self.commit({"op": "champion-grant", "grant": champion_doc(grant)})
+
+    def revoke_champion(self, voter_id: str) -> bool:
+        return bool(self.commit({"op": "champion-revoke", "voter": voter_id}))
+
+    def is_champion(self, voter_id: str) -> bool:
+        with self.reading() as state:
+            return voter_id in state.champions
+
+    def list_champions(self) -> list[Champion]:
+        with self.reading() as state:
+            return list(state.champions.values())
+
+    def set_profile_rule(self, rule: ProfileRule) -> ProfileRule | None:
+        return self.commit({"op": "profile-rule", "rule": rule_doc(rule)})
+
+    def profile_rules(self) -> dict[str, ProfileRule]:
+        with self.reading() as state:
+            return dict(state.profile_rules)
+
+
+def _due(state: State, consumer: str, now: datetime, before: datetime | None
+         ) -> Iterator[Delivery]:
+    for delivery_id in state.open_deliveries:
+        delivery = state.deliveries[delivery_id]
+        if delivery.consumer == consumer and delivery.next_attempt <= now and (
+                before is None or delivery.created_at < before):
+            yield delivery
+
+
+def _any_due(state: State, consumer: str, now: datetime, before: datetime | None) -> bool:
+    return next(_due(state, consumer, now, before), None) is not None

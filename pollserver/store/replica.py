@@ -2,8 +2,13 @@
 
 Load (snapshot plus its journal), catch up (apply what other processes appended), follow a
 rotation through the old journal's descriptor, or reload when it cannot be followed. Every
-method here runs under the ``flock`` and the state lock, except :meth:`Replica._behind`, the
+method here runs under the ``flock`` and the state lock, except :meth:`Follower.behind`, the
 lock-free "did anything change?" check that reads do first.
+
+The follower owns what it knows about the snapshot file (which one it has seen, which
+operation it covers, whether memory must be rebuilt); it moves the state only through the
+:class:`~pollserver.store.engine.Memory` it is given and the journal position only through
+the :class:`~pollserver.store.journal.JournalWriter` it is given.
 """
 
 from __future__ import annotations
@@ -15,10 +20,10 @@ from typing import Any
 
 from pollserver.domain.errors import DomainError
 from pollserver.store import snapshot
-from pollserver.store.journal import Journal, generations, journal_path
-from pollserver.store.state import State
+from pollserver.store.engine import Memory
+from pollserver.store.journal import JournalWriter, generations, journal_path
 
-__all__ = ["SNAPSHOT_CHECK", "Replica"]
+__all__ = ["SNAPSHOT_CHECK", "Follower"]
 
 log = logging.getLogger(__name__)
 
@@ -26,22 +31,22 @@ log = logging.getLogger(__name__)
 SNAPSHOT_CHECK = 1.0
 
 
-class Replica:
-    """Mixin for :class:`~pollserver.store.tinydb.TinyDBStore`: its files-to-memory side."""
+class Follower:
+    """Keeps one process's :class:`Memory` equal to the snapshot plus the journal."""
 
-    data_dir: Path
-    snapshot_path: Path
-    state: State
-    _journal: Journal | None
-    _gen: int
-    _n: int
-    _offset: int
-    _snap_n: int
-    _snap_id: snapshot.FileId | None
-    _snap_check_at: float
-    _stale: bool
+    def __init__(self, data_dir: Path, memory: Memory, writer: JournalWriter) -> None:
+        self.data_dir = data_dir
+        self.snapshot_path = data_dir / snapshot.FILENAME
+        self.memory = memory
+        self.writer = writer
+        #: The snapshot file we have seen, and the last operation it holds.
+        self.snap_id: snapshot.FileId | None = None
+        self.snap_n = 0
+        #: True while memory may not equal the files (a reload is due before any use).
+        self.stale = True
+        self._snap_check_at = 0.0
 
-    def _remove_leftovers(self) -> None:
+    def remove_leftovers(self) -> None:
         """Delete temp files of dead snapshot writers and journals not in the current chain."""
         snapshot.remove_temps(self.data_dir)
         current = 0
@@ -51,83 +56,72 @@ class Replica:
             if gen != current:  # older: covered by the snapshot; newer: a rotation that crashed
                 journal_path(self.data_dir, gen).unlink()
 
-    def _reload(self) -> None:
+    def reload(self) -> None:
         """Rebuild the state from the snapshot plus its journal."""
-        self._stale = True
-        self.state = State()  # drop the old copy first: a reload must not need twice the RAM
-        if self._journal is not None:
-            self._journal.close()
-            self._journal = None
-        self._snap_id = snapshot.file_id(self.snapshot_path)
+        self.stale = True
+        self.memory.reset()  # drop the old copy first: a reload must not need twice the RAM
+        self.writer.close()
+        self.snap_id = snapshot.file_id(self.snapshot_path)
         meta: dict[str, Any] = {}
-        if self._snap_id is not None:
-            self.state, meta = snapshot.load(self.snapshot_path)
-        self._gen = int(meta.get("generation", 0))
-        self._n = self._snap_n = int(meta.get("n", 0))
-        self._offset = 0
-        self._journal = Journal(journal_path(self.data_dir, self._gen))
-        self._read_tail()
-        self._stale = False
+        if self.snap_id is not None:
+            state, meta = snapshot.load(self.snapshot_path)
+            self.memory.reset(state)
+        self.snap_n = int(meta.get("n", 0))
+        self.writer.open(int(meta.get("generation", 0)), self.snap_n)
+        self.read_tail()
+        self.stale = False
 
-    def _read_tail(self) -> None:
+    def read_tail(self) -> None:
         """Apply the complete journal lines after our offset."""
-        assert self._journal is not None
-        if self._journal.size() < self._offset:  # cut back under us: start over from disk
-            self._reload()
+        if self.writer.unread() < 0:  # cut back under us: start over from disk
+            self.reload()
             return
-        for end, n, op in self._journal.read_from(self._offset):
-            self._offset = end
-            if op is None or n <= self._n:
-                continue
+        state = self.memory.state
+        for n, op in self.writer.read_new():
             try:
-                self.state.apply(op)
+                state.apply(op)
             except DomainError as exc:  # only valid ops are journaled; never fatal anyway
                 log.warning("journal op %d no longer applies: %s", n, exc)
-            self._n = n
 
-    def _catch_up(self) -> None:
+    def catch_up(self) -> None:
         """Bring the state up to what the files hold, following a rotation if there was one."""
-        if self._stale or self._journal is None:
-            self._reload()
+        if self.stale or self.writer.journal is None:
+            self.reload()
         snap_id = snapshot.file_id(self.snapshot_path)
-        if snap_id != self._snap_id:
+        if snap_id != self.snap_id:
             meta = snapshot.read_meta(self.snapshot_path) if snap_id else {}
-            if int(meta.get("generation", 0)) != self._gen:
-                self._read_tail()  # the rest of our generation, via the descriptor we hold
-                if meta.get("base") == self._gen and int(meta.get("n", -1)) <= self._n:
-                    self._switch(int(meta["generation"]))
+            if int(meta.get("generation", 0)) != self.writer.gen:
+                self.read_tail()  # the rest of our generation, via the descriptor we hold
+                if meta.get("base") == self.writer.gen and int(meta.get("n", -1)) <= self.writer.n:
+                    self.writer.switch(int(meta["generation"]))
                 else:
-                    self._reload()
+                    self.reload()
                     return
-            self._snap_id, self._snap_n = snap_id, int(meta.get("n", 0))
-        self._read_tail()
-        assert self._journal is not None
-        if self._journal.size() > self._offset:
+            self.snap_id, self.snap_n = snap_id, int(meta.get("n", 0))
+        self.read_tail()
+        torn = self.writer.unread()
+        if torn > 0:
             # Bytes after the last newline are a torn append of a crashed process (nobody
             # else is writing: we hold the lock). Cut them so our append starts a clean line.
-            log.warning("%s: dropping a torn tail of %d bytes", self._journal.path,
-                        self._journal.size() - self._offset)
-            self._journal.truncate(self._offset)
+            log.warning("%s: dropping a torn tail of %d bytes", self.writer.current().path, torn)
+            self.writer.truncate(self.writer.offset)
 
-    def _switch(self, generation: int, journal: Journal | None = None, offset: int = 0) -> None:
-        """Continue in the journal of ``generation`` at ``offset`` (lines we have are skipped)."""
-        new = journal or Journal(journal_path(self.data_dir, generation))
-        if self._journal is not None:
-            self._journal.close()
-        self._journal, self._gen, self._offset = new, generation, offset
+    def adopt(self, n: int) -> None:
+        """Take the snapshot file now in place (our own rotation wrote it) as covering ``n``."""
+        self.snap_id, self.snap_n = snapshot.file_id(self.snapshot_path), n
 
-    def _behind(self) -> bool:
+    def behind(self) -> bool:
         """Cheaply tell whether the files changed since we last looked (usually one fstat)."""
-        journal = self._journal
-        if self._stale or journal is None:
+        journal = self.writer.journal
+        if self.stale or journal is None:
             return True
         try:
-            if journal.size() != self._offset:
+            if journal.size() != self.writer.offset:
                 return True
             now = time.monotonic()
             if now < self._snap_check_at:
                 return False
             self._snap_check_at = now + SNAPSHOT_CHECK
-            return snapshot.file_id(self.snapshot_path) != self._snap_id
+            return snapshot.file_id(self.snapshot_path) != self.snap_id
         except OSError:
             return True

@@ -25,6 +25,13 @@ inherited descriptor (the listening socket, client connections, the lock file), 
 it and, under the locks, performs the rotation with ``start`` = the journal offset at the fork.
 If the generation moved meanwhile (another process rotated, or a restore), the file is thrown
 away. A small state is written inline: forking costs about as much as writing it.
+
+:class:`Snapshots` is the TinyDB store's part that decides when to snapshot and performs the
+rotation. It owns its settings and the child being waited for; it reaches the state through
+the :class:`~pollserver.store.engine.Memory`, the journal through the
+:class:`~pollserver.store.journal.JournalWriter`, the snapshot bookkeeping through the
+:class:`~pollserver.store.replica.Follower` and the files through the
+:class:`~pollserver.store.flock.FileLock` it is given, each by its public methods.
 """
 
 from __future__ import annotations
@@ -35,15 +42,17 @@ import os
 import signal
 import threading
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pollserver.store import snapshot
-from pollserver.store.journal import Journal, journal_path, marker
+from pollserver.store.engine import Memory
+from pollserver.store.flock import FileLock
+from pollserver.store.journal import Journal, JournalWriter, journal_path, marker
+from pollserver.store.replica import Follower
 from pollserver.store.state import State
 
-__all__ = ["INLINE_ROWS", "Rotation", "fork_snapshot", "reap", "retire", "state_rows"]
+__all__ = ["INLINE_ROWS", "Snapshots", "fork_snapshot", "reap", "retire", "state_rows"]
 
 log = logging.getLogger(__name__)
 
@@ -108,65 +117,67 @@ def retire(journal: Journal, data_dir: Path, old: int, start: int, end: int
     return new, len(tail)
 
 
-class Rotation:
-    """Mixin for :class:`~pollserver.store.tinydb.TinyDBStore`: snapshots and """
+class Snapshots:
+    """When to snapshot, and the rotation that installs a snapshot (see the module doc)."""
 
-    data_dir: Path
-    snapshot_path: Path
-    snapshot_every: int
-    inline_rows: int
-    state: State
-    lock: Any
-    _journal: Journal | None
-    _gen: int
-    _n: int
-    _offset: int
-    _snap_n: int
-    _retry_at: int
-    _snap_id: snapshot.FileId | None
-    _closed: bool
-    _child: tuple[int, threading.Thread] | None
+    def __init__(self, memory: Memory, writer: JournalWriter, follower: Follower,
+                 files: FileLock, *, every: int, inline_rows: int = INLINE_ROWS) -> None:
+        self.memory, self.writer, self.follower, self.files = memory, writer, follower, files
+        self.data_dir = follower.data_dir
+        self.snapshot_path = follower.snapshot_path
+        #: Snapshot after this many operations; inline below ``inline_rows`` rows, else fork.
+        self.every = max(1, int(every))
+        self.inline_rows = max(0, int(inline_rows))
+        #: The snapshot child being waited for, as ``(pid, waiter thread)``.
+        self.child: tuple[int, threading.Thread] | None = None
+        self.stopped = False
+        self._retry_at = 0
 
-    if TYPE_CHECKING:  # provided by TinyDBStore and Replica, declared here for the checker
-        def _exclusive(self) -> AbstractContextManager[None]: ...
-        def _catch_up(self) -> None: ...
-        def _switch(self, generation: int, journal: Journal | None = None,
-                    offset: int = 0) -> None: ...
+    def meta(self, **extra: Any) -> dict[str, Any]:
+        """Return the meta of a snapshot of the state as it is now (``extra`` overrides)."""
+        return {"format": snapshot.FORMAT, "generation": self.writer.gen, "base": None,
+                "n": self.writer.n, **extra}
 
-    def _meta(self, **extra: Any) -> dict[str, Any]:
-        return {"format": snapshot.FORMAT, "generation": self._gen, "base": None, "n": self._n,
-                **extra}
+    def due(self) -> bool:
+        """Tell whether the journal grew enough since the last snapshot to start one now."""
+        n = self.writer.n
+        return (n - self.follower.snap_n >= self.every and n >= self._retry_at
+                and self.child is None)
 
-    def _start_snapshot(self) -> None:
-        """Snapshot inline if the state is small, else fork a child to write it."""
-        if state_rows(self.state) < self.inline_rows:
-            self._snapshot()
+    def start(self) -> None:
+        """Snapshot inline if the state is small, else fork a child to write it (call it
+        under the ``flock`` and the state lock, right after a committed batch)."""
+        state = self.memory.state
+        if state_rows(state) < self.inline_rows:
+            self.write_now()
             return
-        meta = self._meta(generation=self._gen + 1, base=self._gen)
+        gen, n = self.writer.gen, self.writer.n
+        meta = self.meta(generation=gen + 1, base=gen)
         try:
-            pid = fork_snapshot(self.state, meta, self.snapshot_path)
+            pid = fork_snapshot(state, meta, self.snapshot_path)
         except OSError as exc:
             log.error("could not fork a snapshot writer: %s", exc)
-            self._retry_at = self._n + self.snapshot_every
+            self._retry_at = n + self.every
             return
-        waiter = threading.Thread(target=self._finish_snapshot, name="tinydb-snapshot",
-                                  args=(pid, self._gen, self._n, self._offset), daemon=True)
-        self._child = (pid, waiter)
+        waiter = threading.Thread(target=self._finish, name="tinydb-snapshot",
+                                  args=(pid, gen, n, self.writer.offset), daemon=True)
+        self.child = (pid, waiter)
         waiter.start()
 
-    def _finish_snapshot(self, pid: int, gen: int, n: int, start: int) -> None:
+    def _finish(self, pid: int, gen: int, n: int, start: int) -> None:
         """Reap the child; install its file by a rotation if it is still the next one."""
         ok = reap(pid)
         tmp = snapshot.temp_path(self.snapshot_path, pid)
         try:
-            with self._exclusive(), self.lock:
-                self._child = None
-                if not ok or self._closed:
+            with self.files.exclusive(), self.memory.lock:
+                self.child = None
+                if not ok or self.stopped:
                     raise OSError("the snapshot writer failed")
-                self._catch_up()
-                if self._gen != gen:  # another process rotated, or a restore: not ours now
+                self.follower.catch_up()
+                if self.writer.gen != gen:  # another process rotated, or a restore: not ours
                     tmp.unlink(missing_ok=True)
                     return
+
                 def install(prepare: Callable[[], None]) -> None:
                     prepare()
                     snapshot.install(tmp, self.snapshot_path)
@@ -174,28 +185,34 @@ class Rotation:
                 self._rotate(n, start, install)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
-            if not self._closed:
+            if not self.stopped:
                 log.error("background snapshot failed, will retry after %d more ops: %s",
-                          self.snapshot_every, exc)
-                self._retry_at = self._n + self.snapshot_every
+                          self.every, exc)
+                self._retry_at = self.writer.n + self.every
 
-    def _after_erase(self) -> None:
+    def compact(self) -> None:
         """Compact at once after an erase: the journal lines and the snapshot written before
         it still name the voter and hold their text; a fresh snapshot replaces both."""
-        with self._exclusive(), self.lock:
-            self._catch_up()
-            self._snapshot()
+        with self.files.exclusive(), self.memory.lock:
+            self.follower.catch_up()
+            self.write_now()
 
-    def _snapshot(self) -> None:
+    def write_now(self) -> None:
         """Write a snapshot covering everything and rotate to a fresh journal generation."""
-        meta = self._meta(generation=self._gen + 1, base=self._gen)
+        gen = self.writer.gen
+        meta = self.meta(generation=gen + 1, base=gen)
+        state = self.memory.state
         try:
-            self._rotate(self._n, self._offset, lambda prepare: snapshot.write(
-                self.snapshot_path, self.state, meta, before_rename=prepare))
+            self._rotate(self.writer.n, self.writer.offset, lambda prepare: snapshot.write(
+                self.snapshot_path, state, meta, before_rename=prepare))
         except OSError as exc:  # the journal still holds everything; try again later
-            log.error("snapshot failed, will retry after %d more ops: %s",
-                      self.snapshot_every, exc)
-            self._retry_at = self._n + self.snapshot_every
+            log.error("snapshot failed, will retry after %d more ops: %s", self.every, exc)
+            self._retry_at = self.writer.n + self.every
+
+    def final(self) -> None:
+        """On close: snapshot if the journal holds anything the snapshot does not."""
+        if self.writer.n > self.follower.snap_n:
+            self.write_now()
 
     def _rotate(self, n: int, start: int,
                 write: Callable[[Callable[[], None]], Any]) -> None:
@@ -203,12 +220,11 @@ class Rotation:
 
         ``write(prepare)`` must call ``prepare`` just before renaming the snapshot into place.
         """
-        assert self._journal is not None
-        old, made = self._gen, []
+        old, made = self.writer.gen, []
 
         def prepare() -> None:
-            assert self._journal is not None
-            made.append(retire(self._journal, self.data_dir, old, start, self._offset))
+            made.append(retire(self.writer.current(), self.data_dir, old, start,
+                               self.writer.offset))
 
         try:
             write(prepare)
@@ -217,6 +233,24 @@ class Rotation:
                 made[0][0].close()
                 journal_path(self.data_dir, old + 1).unlink(missing_ok=True)
             raise
-        self._switch(old + 1, *made[0])
-        self._snap_id, self._snap_n = snapshot.file_id(self.snapshot_path), n
+        self.writer.switch(old + 1, *made[0])
+        self.follower.adopt(n)
         journal_path(self.data_dir, old).unlink(missing_ok=True)
+
+    def stop(self) -> None:
+        """The store is closing: a child that finishes from now on is thrown away."""
+        self.stopped = True
+
+    def kill_child(self) -> None:
+        """Kill a child still writing and wait for its waiter (a final snapshot supersedes
+        it)."""
+        if (child := self.child) is not None:
+            try:
+                os.kill(child[0], 9)
+            except OSError:
+                pass
+            child[1].join()
+
+    def after_fork(self) -> None:
+        """In a forked child: the parent's snapshot child and its waiter are not ours."""
+        self.child = None

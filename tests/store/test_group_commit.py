@@ -21,10 +21,15 @@ def _enospc(*args, **kwargs):
 def _queued(store: TinyDBStore, count: int) -> None:
     """Wait until ``count`` ops are queued behind the batch being written."""
     for _ in range(2000):
-        if len(store._pending) >= count:
+        if len(store.commits.pending) >= count:
             return
         time.sleep(0.005)
-    raise AssertionError(f"only {len(store._pending)} ops queued")
+    raise AssertionError(f"only {len(store.commits.pending)} ops queued")
+
+
+def _is_journal(store: TinyDBStore, fd: int) -> bool:
+    journal = store.writer.journal
+    return journal is not None and fd == journal.fd
 
 
 def _voters(store: TinyDBStore, names: list[str]) -> tuple[list[threading.Thread], dict]:
@@ -48,7 +53,7 @@ def test_leader_disk_error_fails_its_batch_and_the_next_caller_leads(tmp_path, m
     real_fsync, failed = os.fsync, []
 
     def fail_first(fd: int) -> None:
-        if store._journal is not None and fd == store._journal.fd and not failed:
+        if _is_journal(store, fd) and not failed:
             failed.append(fd)
             _queued(store, 3)  # three followers wait behind the leader's batch
             _enospc()
@@ -67,7 +72,7 @@ def test_leader_disk_error_fails_its_batch_and_the_next_caller_leads(tmp_path, m
     assert store.vote_of("p", "leader") is None and store.tally("p").total == 3
     assert sorted(line["op"].get("voter") or "" for line in journal_lines(tmp_path)) == [
         "", "f1", "f2", "f3"]
-    assert not store._leading and not store._pending
+    assert not store.commits.leading and not store.commits.pending
 
 
 def test_rule_breaking_op_in_a_batch_fails_only_its_caller(tmp_path, monkeypatch):
@@ -76,7 +81,7 @@ def test_rule_breaking_op_in_a_batch_fails_only_its_caller(tmp_path, monkeypatch
     real_fsync, gated = os.fsync, []
 
     def gate_first(fd: int) -> None:
-        if store._journal is not None and fd == store._journal.fd and not gated:
+        if _is_journal(store, fd) and not gated:
             gated.append(fd)
             _queued(store, 3)
         real_fsync(fd)
@@ -102,7 +107,7 @@ class _Boom(BaseException):
 
 def test_leader_dying_mid_batch_fails_its_batch_and_passes_the_lead(tmp_path, monkeypatch):
     store = open_store(tmp_path, snapshot_every=1000)
-    real_write_batch, blew = store._write_batch, []
+    real_write_batch, blew = store.commits.write_batch, []
 
     def boom_once(batch):
         if not blew:
@@ -111,7 +116,7 @@ def test_leader_dying_mid_batch_fails_its_batch_and_passes_the_lead(tmp_path, mo
             raise _Boom
         return real_write_batch(batch)
 
-    monkeypatch.setattr(store, "_write_batch", boom_once)
+    monkeypatch.setattr(store.commits, "write_batch", boom_once)
     leader, outcome = _voters(store, ["leader"])
     while not blew:
         time.sleep(0.001)
@@ -131,19 +136,19 @@ def test_close_lets_queued_ops_finish_then_refuses(tmp_path, monkeypatch):
     real_fsync, release = os.fsync, threading.Event()
 
     def held(fd: int) -> None:
-        if store._journal is not None and fd == store._journal.fd and not release.is_set():
+        if _is_journal(store, fd) and not release.is_set():
             release.wait(10)
         real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", held)
     threads, outcome = _voters(store, ["v0"])
-    while not store._leading:
+    while not store.commits.leading:
         time.sleep(0.001)
     more_threads, more = _voters(store, ["v1", "v2", "v3"])
     _queued(store, 3)
     closer = threading.Thread(target=store.close)
     closer.start()
-    while not store._closed:
+    while not store.commits.closed:
         time.sleep(0.001)
     with pytest.raises(StoreUnavailable):
         vote(store, "late")

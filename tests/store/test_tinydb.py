@@ -17,6 +17,7 @@ import tinydb
 from pollserver.domain.errors import AlreadyVoted, StoreUnavailable
 from pollserver.domain.records import Item, Tally
 from pollserver.store import snapshot
+from pollserver.store.rotation import INLINE_ROWS
 from pollserver.store.tinydb import TinyDBStore, restore
 
 AT = datetime(2025, 3, 1, tzinfo=UTC)
@@ -136,7 +137,7 @@ def test_group_commit_shares_one_fsync(tmp_path, monkeypatch):
         if not first.is_set():
             first.set()
             for _ in range(1000):
-                if len(store._pending) >= 7:
+                if len(store.commits.pending) >= 7:
                     break
                 time.sleep(0.005)
         real_fsync(fd)
@@ -181,7 +182,7 @@ def test_disk_full_on_fsync_is_503_and_recovers(tmp_path, monkeypatch):
 def test_partial_write_is_cut_back(tmp_path, monkeypatch):
     store = open_store(tmp_path, snapshot_every=1000)
     vote(store, "acked")
-    journal_fd = store._journal.fd
+    journal_fd = store.writer.journal.fd
     real_write = os.write
 
     def half_then_full(fd: int, data) -> int:
@@ -269,7 +270,7 @@ def test_reads_go_on_while_the_writer_waits_for_fsync(tmp_path, monkeypatch):
     real_fsync, entered, release = os.fsync, threading.Event(), threading.Event()
 
     def slow_fsync(fd: int) -> None:
-        if fd == store._journal.fd and not release.is_set():
+        if fd == store.writer.journal.fd and not release.is_set():
             entered.set()
             release.wait(10)
         real_fsync(fd)
@@ -320,7 +321,7 @@ def _wait_for_failure(caplog) -> None:
 
 def test_forked_snapshot_keeps_votes_made_while_it_was_written(tmp_path, monkeypatch):
     store = open_store(tmp_path, snapshot_every=10)
-    store.inline_rows = 0  # fork even for this tiny state
+    store.snapshots.inline_rows = 0  # fork even for this tiny state
     other = TinyDBStore(tmp_path)  # a second worker that must follow the rotation
     real_write_temp = snapshot.write_temp
 
@@ -331,7 +332,7 @@ def test_forked_snapshot_keeps_votes_made_while_it_was_written(tmp_path, monkeyp
     monkeypatch.setattr(snapshot, "write_temp", slow_write_temp)
     for n in range(10):
         vote(store, f"v{n}")
-    assert store._child is not None
+    assert store.snapshots.child is not None
     for n in range(10, 15):  # while the child writes: these land in the old journal
         vote(store, f"v{n}")
     assert other.tally("p").total == 15
@@ -352,7 +353,7 @@ def test_forked_snapshot_keeps_votes_made_while_it_was_written(tmp_path, monkeyp
 
 def test_failed_forked_snapshot_keeps_serving_and_retries(tmp_path, monkeypatch, caplog):
     store = open_store(tmp_path, snapshot_every=5)
-    store.inline_rows = 0
+    store.snapshots.inline_rows = 0
     monkeypatch.setattr(snapshot, "write_temp", _enospc)  # the child inherits the fault
     for n in range(6):
         vote(store, f"v{n}")
@@ -388,7 +389,7 @@ def test_crash_inside_a_rotation_before_the_rename_recovers(tmp_path):
 
 def _worker(data_dir: str, name: str, count: int, barrier, results, inline_rows: int) -> None:
     store = TinyDBStore(data_dir, snapshot_every=40)
-    store.inline_rows = inline_rows
+    store.snapshots.inline_rows = inline_rows
     barrier.wait()
     won = 0
     for n in range(count):
@@ -404,7 +405,7 @@ def _worker(data_dir: str, name: str, count: int, barrier, results, inline_rows:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("inline_rows", [TinyDBStore.inline_rows, 0],
+@pytest.mark.parametrize("inline_rows", [INLINE_ROWS, 0],
                          ids=["inline-snapshots", "forked-snapshots"])
 def test_two_processes_share_one_data_dir(tmp_path, inline_rows):
     open_store(tmp_path).close()
