@@ -212,6 +212,12 @@ class Settings:
         return key
 
 
+def site_origin(settings: Settings) -> str:
+    """The origin links sent outside (mails, webhook payloads) point at: the public origin,
+    else the local server ``make run`` starts."""
+    return settings.public_origin or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+
+
 def readme_table() -> str:
     """The README's configuration table, one row per setting, in the table's order."""
     lines = ["| variable | default | meaning |", "|---|---|---|"]

@@ -138,15 +138,19 @@ def response_of(event: Event) -> str | None:
 
 
 def payload(event: Event, endpoint: Endpoint,
-            free_text: Mapping[str, str] | None = None) -> dict[str, Any]:
+            free_text: Mapping[str, str] | None = None, *, origin: str = "") -> dict[str, Any]:
     """The JSON body for ``event``: ``{"type", "timestamp", "data"}``.
 
     ``data`` never holds a voter id or address (events do not carry them in ``data``).
     ``free_text`` (the answer's comment, read by the sender) is added only for an endpoint
     that opted in, and only to a ``survey.answered`` payload: every other endpoint gets score
-    and category alone.
+    and category alone. ``origin`` makes the event's site path (``url``) a full address, which
+    is what a CRM or chat message can link to.
     """
     data = {k: v for k, v in event.data.items() if k not in _FREE_TEXT}
+    url = data.get("url")
+    if origin and isinstance(url, str) and url.startswith("/"):
+        data["url"] = origin.rstrip("/") + url
     if endpoint.include_text and event.type == "survey.answered":
         data.update({key: str((free_text or {}).get(key, "")) for key in _FREE_TEXT})
     return {"type": event.type, "timestamp": event.created_at.isoformat(), "data": data}

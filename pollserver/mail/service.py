@@ -7,22 +7,16 @@ never starts it, so tests send only when they ask (``run_once`` or :func:`start_
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 
 from flask import Flask
 
-from pollserver.config import Settings
+from pollserver.config import Settings, site_origin
 from pollserver.mail.compose import MailContext
 from pollserver.mail.sender import Sender, SenderThread
 from pollserver.mail.transport import transport_for
 
-__all__ = ["base_url", "build_sender", "start_sender"]
-
-
-def base_url(settings: Settings) -> str:
-    """The origin links in mails point at: the public origin, else the local server."""
-    return settings.public_origin or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+__all__ = ["build_sender", "start_sender"]
 
 
 def build_sender(app: Flask) -> Sender:
@@ -36,7 +30,7 @@ def build_sender(app: Flask) -> Sender:
     return Sender(store=app.extensions["pollserver.store"],
                   transport=transport_for(settings.smtp_url, settings.data_dir,
                                           ca_file=settings.smtp_ca_file),
-                  ctx=MailContext(mail_from=settings.mail_from, base_url=base_url(settings)),
+                  ctx=MailContext(mail_from=settings.mail_from, base_url=site_origin(settings)),
                   clock=clock, digest=settings.mail_digest)
 
 

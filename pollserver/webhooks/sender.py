@@ -64,6 +64,7 @@ class WebhookSender:
     allow_private: bool = False
     context: ssl.SSLContext | None = None
     batch: int = 20
+    origin: str = ""  # the site's public origin: links in payloads are full addresses
 
     def run_once(self) -> int:
         """Do one round; return how many deliveries a receiver accepted."""
@@ -84,7 +85,8 @@ class WebhookSender:
         if endpoint is None or not endpoint.enabled or event is None:
             self.store.finish_delivery(delivery.id, claim, at=now, error="endpoint disabled")
             return 0
-        body = _json(payload(event, endpoint, self._free_text(event, endpoint)))
+        body = _json(payload(event, endpoint, self._free_text(event, endpoint),
+                             origin=self.origin))
         headers = signed_headers(endpoint, event.id, now, body)
         answer: Answer = post(endpoint.url, body.encode(), headers, timeout=self.timeout,
                               allow_http=self.allow_http, allow_private=self.allow_private,
@@ -93,7 +95,7 @@ class WebhookSender:
             endpoint_id=endpoint.id, delivery_id=delivery.id, event_id=event.id,
             event_type=event.type, at=now, ok=answer.ok, status=answer.status,
             duration_ms=answer.duration_ms, error=answer.error,
-            body=_json(payload(event, endpoint))))
+            body=_json(payload(event, endpoint, origin=self.origin))))
         if answer.ok:
             self.store.finish_delivery(delivery.id, claim, at=now)
             return 1

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from flask import Flask
 
-from pollserver.config import Settings
+from pollserver.config import Settings, site_origin
 from pollserver.webhooks.sender import WebhookSender
 
 __all__ = ["build_webhook_sender", "start_webhook_sender"]
@@ -35,7 +35,8 @@ def build_webhook_sender(app: Flask) -> WebhookSender:
         context.load_verify_locations(settings.webhooks_ca_file)
     return WebhookSender(store=app.extensions["pollserver.store"], clock=clock,
                          allow_http=settings.webhooks_allow_http,
-                         allow_private=settings.webhooks_allow_private, context=context)
+                         allow_private=settings.webhooks_allow_private, context=context,
+                         origin=site_origin(settings))
 
 
 class _Loop(threading.Thread):

@@ -56,6 +56,16 @@ def test_a_closed_jam_reaches_the_receiver_signed(store, receiver, monkeypatch):
     assert sender(store, receiver, clock).run_once() == 0  # nothing twice
 
 
+def test_links_are_full_addresses_on_the_sites_origin(store, receiver, monkeypatch):
+    clock = Clock(AT + timedelta(seconds=3))
+    endpoint = hooks.add(store, "ed", receiver.url, ["jam.closed"], at=AT)
+    editor.close_early(store, "ed", "j", at=AT)
+    assert sender(store, receiver, clock, origin="https://hub.example/").run_once() == 1
+    [(headers, body)] = receiver.received
+    got = verify(endpoint.secret, headers, body, clock.now, monkeypatch)
+    assert got["data"]["url"] == "https://hub.example/jams/j"
+
+
 def test_retries_after_500_and_timeout_with_the_same_id(store, receiver, monkeypatch):
     clock = Clock()
     endpoint = hooks.add(store, "ed", receiver.url, ["jam.closed"], at=AT)
