@@ -150,8 +150,10 @@ test: install-test chromium node_modules/axe-core/axe.min.js
 DATE_INSTANTS ?= now 2026-11-30T23:59:00Z 2026-12-01T00:00:00Z 2027-01-01T00:00:00Z \
   2027-07-15T12:00:00Z 2030-02-28T12:00:00Z
 DATE_TESTS ?= tests/site/test_build.py tests/browser/test_site.py \
-  tests/browser/test_engage_widgets.py tests/browser/test_jams.py
-DATE_SELECT ?= (event or offer or poll or home or survey_invites or no_js_submit or expir) \
+  tests/browser/test_engage_widgets.py tests/browser/test_jams.py \
+  tests/site/test_preview_build.py tests/browser/test_champion_preview.py
+DATE_SELECT ?= (event or offer or poll or home or survey_invites or no_js_submit or expir \
+  or preview or ordinary_article) \
   and not layout and not console and not accessibility and not broken_metadata \
   and not without_a_choice and not javascript_off
 test-dates: install-test chromium node_modules/axe-core/axe.min.js
