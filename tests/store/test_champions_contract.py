@@ -79,3 +79,43 @@ def test_grants_and_rules_survive_a_restart(backend, reopen):
     assert again.list_champions() == [Champion("v1", item.id, "editor", AT)]
     assert set(again.profile_rules()) == {"spam", "a"}
     assert again.profile_rules()["a"].merged_into == "b"
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+def test_two_grants_for_one_voter_at_once_both_succeed(backend):
+    """Two editors granting the same voter at the same moment: the second waits for the
+    first's row and replaces it (no unique violation, so no 500)."""
+    import threading
+
+    import psycopg
+
+    from pollserver.store.pg.champions import grant_champion
+    from tests.store.conftest import DATABASE_URL
+
+    store = backend.open()  # creates the schema
+    url = DATABASE_URL + ("&" if "?" in DATABASE_URL else "?")
+    url += f"options=-csearch_path%3D{backend.schema}"
+    with psycopg.connect(url) as first, psycopg.connect(url) as second:
+        grant_champion(first, Champion("v1", "7", "editor", AT))  # uncommitted yet
+        errors: list[BaseException] = []
+
+        def other() -> None:
+            try:
+                grant_champion(second, Champion("v1", "8", "chief", AT))
+                second.commit()
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+                second.rollback()
+
+        thread = threading.Thread(target=other)
+        thread.start()
+        pid = second.info.backend_pid
+        with psycopg.connect(DATABASE_URL, autocommit=True) as watch:
+            while thread.is_alive() and not watch.execute(
+                    "SELECT 1 FROM pg_stat_activity WHERE pid = %s AND wait_event_type = 'Lock'",
+                    (pid,)).fetchone():
+                threading.Event().wait(0.01)
+        first.commit()
+        thread.join()
+    assert errors == []
+    assert [(c.voter_id, c.idea_id) for c in store.list_champions()] == [("v1", "8")]

@@ -15,10 +15,14 @@ __all__ = ["export_champions", "grant_champion", "import_champions", "is_champio
 
 
 def grant_champion(conn: Connection, g: Champion) -> Champion:
-    """Insert or replace the voter's grant (a new grant goes to the end of the list)."""
-    conn.execute("DELETE FROM champions WHERE voter_id = %s", (g.voter_id,))
+    """Insert or replace the voter's grant (a new grant goes to the end of the list: it takes
+    a fresh ``seq``). One upsert, so two grants for one voter at once wait for each other
+    instead of one failing on the primary key."""
     conn.execute("INSERT INTO champions (voter_id, idea_id, granted_by, granted_at)"
-                 " VALUES (%s, %s, %s, %s)", (g.voter_id, g.idea_id, g.granted_by, g.granted_at))
+                 " VALUES (%s, %s, %s, %s) ON CONFLICT (voter_id) DO UPDATE SET"
+                 " idea_id = EXCLUDED.idea_id, granted_by = EXCLUDED.granted_by,"
+                 " granted_at = EXCLUDED.granted_at, seq = EXCLUDED.seq",
+                 (g.voter_id, g.idea_id, g.granted_by, g.granted_at))
     return g
 
 
