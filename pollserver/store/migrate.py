@@ -132,6 +132,8 @@ def _verify(source: Store, target: Store, tables: Tables) -> None:
         raise MigrationError(f"code pools {pools_after} after the copy, {pools_before} before")
     if source.list_champions() != target.list_champions():
         raise MigrationError("champion grants differ after the copy")
+    if source.profile_rules() != target.profile_rules():
+        raise MigrationError("profile rules differ after the copy")
     copied = tables_of(target)
     for name, fields in COMPARED.items():
         before_rows = _comparable(tables, name, fields)

@@ -169,3 +169,41 @@ def test_migrate_refuses_a_target_with_data(new_pg: Callable[[], PostgresStore])
 def test_migrate_needs_an_importing_target(new_pg: Callable[[], PostgresStore]) -> None:
     with pytest.raises(MigrationError, match="cannot be a migration target"):
         migrate(new_pg(), MemoryStore())
+
+
+def test_migrate_refuses_a_target_with_only_a_grant(new_pg: Callable[[], PostgresStore]
+                                                    ) -> None:
+    source, target = MemoryStore(), new_pg()
+    fill(source)
+    target.grant_champion(Champion("someone", "1", "editor", T0))
+    with pytest.raises(Conflict, match="not empty"):
+        migrate(source, target)
+    assert target.list_champions() == [Champion("someone", "1", "editor", T0)]
+
+
+def test_migrate_refuses_a_target_with_only_a_profile_rule(
+        new_pg: Callable[[], PostgresStore]) -> None:
+    source, target = MemoryStore(), new_pg()
+    fill(source)
+    target.set_profile_rule(ProfileRule("spam", hidden=True, by="editor", at=T0))
+    with pytest.raises(Conflict, match="not empty"):
+        migrate(source, target)
+
+
+def test_verify_notices_a_changed_profile_rule(new_pg: Callable[[], PostgresStore],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from pollserver.store.pg import champions
+
+    source, target = MemoryStore(), new_pg()
+    fill(source)
+    real = champions.import_champions
+
+    def lossy(conn, tables):  # a copy whose merge points elsewhere
+        for rule in tables.get("profile_rules", {}).values():
+            if rule.get("merged_into"):
+                rule["merged_into"] = "someone-else"
+        return real(conn, tables)
+
+    monkeypatch.setattr(champions, "import_champions", lossy)
+    with pytest.raises(MigrationError, match="profile rules differ after the copy"):
+        migrate(source, target)

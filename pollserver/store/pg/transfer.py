@@ -24,7 +24,7 @@ __all__ = ["export_tables", "import_tables"]
 Tables = dict[str, dict[str, dict[str, Any]]]
 
 _DATA_TABLES = ("items", "poll_votes", "ideas", "responses", "codes", "admins", "audit",
-                "status_history")
+                "status_history", "champions", "profile_rules")
 
 _DERIVE_COUNTERS = """
 INSERT INTO poll_totals (poll_id, shard, n)
