@@ -110,21 +110,32 @@ def sync(manifest: Path) -> None:
 @main.command()
 @click.option("--out", type=click.Path(path_type=Path), default=Path("var/results.json"),
               show_default=True)
-def results(out: Path) -> None:
-    """Write current results for the build to bake into closed polls and jams."""
+@click.option("--now", "at", default=None,
+              help="ISO 8601 instant the build is made at (default: now)")
+def results(out: Path, at: str | None) -> None:
+    """Write current results for the build to bake into closed polls and jams.
+
+    ``--now`` is the build's instant (the clock is an input): items past their date by it are
+    announced as closed, and changes written before it count as baked.
+    """
     from datetime import UTC, datetime, timedelta
 
+    from pollserver.domain.specs import SpecError, parse_datetime
     from pollserver.ops.publish import mark_baked
     from pollserver.ops.sync import results_snapshot
     from pollserver.store.closings import announce_closings
 
-    read_at = datetime.now(UTC)
+    try:
+        read_at = parse_datetime(at, "--now") if at else datetime.now(UTC)
+    except SpecError as error:
+        raise click.ClickException(str(error)) from None
     store = _store()
     try:
         # Items past their date are closed on the pages this build writes: announce them
         # first, so their closing is among the changes the site already shows.
         announce_closings(store, read_at)
-        baked_at = max(datetime.now(UTC), read_at + timedelta(microseconds=1))
+        baked_at = (read_at if at else max(datetime.now(UTC), read_at)) \
+            + timedelta(microseconds=1)
         data = results_snapshot(store)
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_suffix(".tmp")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from pollserver.cli import main
 from pollserver.domain.specs import parse_spec, spec_to_manifest
 from pollserver.ops.sync import SyncError, load_manifest, results_snapshot, sync_manifest
 from pollserver.store.memory import MemoryStore
+from tests.instant import TEST_NOW
 
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
 
@@ -89,7 +90,7 @@ def test_cli_sync_results_and_codes(tmp_path, monkeypatch):
     result = runner.invoke(main, ["codes", "load", "winter", str(codes)])
     assert "2 new codes" in result.output
     out = tmp_path / "results.json"
-    result = runner.invoke(main, ["results", "--out", str(out)])
+    result = runner.invoke(main, ["results", "--out", str(out), "--now", TEST_NOW.isoformat()])
     assert result.exit_code == 0 and json.loads(out.read_text())["polls"]["a"]["total"] == 0
 
 
@@ -180,10 +181,16 @@ def test_the_builds_results_step_counts_closings_it_bakes_as_shown(tmp_path, mon
 
     monkeypatch.setenv("POLLSERVER_DATA_DIR", str(tmp_path / "var"))
     runner = CliRunner()
+    # Closed an hour before the build's instant (--now), whatever the wall clock says.
+    closes = (TEST_NOW - timedelta(hours=1)).isoformat()
     path = manifest(tmp_path, {"id": "old", "question": "Q?", "options": ["X", "Y"],
-                               "opens": "2000-01-01", "closes": "2001-01-01"})
+                               "opens": (TEST_NOW - timedelta(days=7)).isoformat(),
+                               "closes": closes},
+                    {"id": "later", "question": "Q?", "options": ["X", "Y"],
+                     "closes": (TEST_NOW + timedelta(hours=1)).isoformat()})
     assert runner.invoke(main, ["sync", "--manifest", str(path)]).exit_code == 0
-    result = runner.invoke(main, ["results", "--out", str(tmp_path / "results.json")])
+    result = runner.invoke(main, ["results", "--out", str(tmp_path / "results.json"),
+                                  "--now", TEST_NOW.isoformat()])
     assert result.exit_code == 0, result.output
     store = open_store(Settings.from_env())
     try:
@@ -191,3 +198,11 @@ def test_the_builds_results_step_counts_closings_it_bakes_as_shown(tmp_path, mon
         assert closed.data["id"] == "old" and unpublished(store) == []
     finally:
         store.close()
+
+
+def test_results_refuses_a_now_that_is_no_instant(tmp_path, monkeypatch):
+    monkeypatch.setenv("POLLSERVER_DATA_DIR", str(tmp_path / "var"))
+    result = CliRunner().invoke(main, ["results", "--out", str(tmp_path / "r.json"),
+                                       "--now", "soon"])
+    assert result.exit_code != 0 and "--now" in result.output
+    assert not (tmp_path / "r.json").exists()
