@@ -77,14 +77,17 @@ def editor_profile(slug: str) -> Response:
     if "hidden" not in data and "merged_into" not in data:
         raise BadRequest("Send 'hidden' (true or false) or 'merged_into' (a profile or null).")
     store, actor, at = get_store(), current_editor() or "unknown", now()
-    rule: ProfileRule | None = None
-    if "hidden" in data:
-        if not isinstance(data["hidden"], bool):
-            raise BadRequest("hidden must be true or false.", field="hidden")
-        rule = actions.hide_profile(store, actor, slug, hidden=data["hidden"], at=at)
+    hidden, into = data.get("hidden"), data.get("merged_into")
+    # Everything is checked before anything is saved: an error means nothing changed.
+    if "hidden" in data and not isinstance(hidden, bool):
+        raise BadRequest("hidden must be true or false.", field="hidden")
+    if into is not None and not isinstance(into, str):
+        raise BadRequest("merged_into must be a profile name or null.", field="merged_into")
     if "merged_into" in data:
-        into = data["merged_into"]
-        if into is not None and not isinstance(into, str):
-            raise BadRequest("merged_into must be a profile name or null.", field="merged_into")
+        actions.check_merge(store, slug, into or "")
+    rule: ProfileRule | None = None
+    if isinstance(hidden, bool):
+        rule = actions.hide_profile(store, actor, slug, hidden=hidden, at=at)
+    if "merged_into" in data:
         rule = actions.merge_profile(store, actor, slug, into or "", at=at)
     return jsonify({"profile": _rule(slug_of(slug), rule)})

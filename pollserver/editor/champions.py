@@ -16,7 +16,7 @@ from pollserver.domain.profiles import slug_of
 from pollserver.domain.records import AuditEntry, Idea
 from pollserver.store.base import Store
 
-__all__ = ["champion_ideas", "grant", "hide_profile", "known_slugs", "merge_profile", "revoke"]
+__all__ = ["champion_ideas", "check_merge", "grant", "hide_profile", "known_slugs", "merge_profile", "revoke"]
 
 
 def _idea(store: Store, idea_id: str, jam_id: str | None) -> Idea:
@@ -111,27 +111,37 @@ def _leads_to(start: str, goal: str, rules: dict[str, ProfileRule]) -> bool:
     return False
 
 
-def merge_profile(store: Store, actor: str, slug: str, into: str, *,
-                  at: datetime) -> ProfileRule | None:
-    """Show profile ``slug`` under ``into`` (its page redirects there); ``into`` empty undoes
-    the merge. Refuses a merge into itself or one that would go round in a circle."""
+def check_merge(store: Store, slug: str, into: str) -> str | None:
+    """Return the slug :func:`merge_profile` would show ``slug`` under (``None``: an undo), or
+    raise what it would raise. A request that changes more than the merge checks it first, so
+    a refused merge leaves nothing half-done."""
     slug = _slug(slug, "slug")
-    rules = store.champions.profile_rules()
-    old = rules.get(slug)
-    hidden = bool(old and old.hidden)
     if not str(into or "").strip():
-        rule = store.champions.set_profile_rule(
-            ProfileRule(slug=slug, hidden=hidden, by=actor, at=at))
-        _log(store, actor, "profile.unmerge", f"profile:{slug}", at)
-        return rule
+        return None
     target = _slug(into, "into")
     if target == slug:
         raise BadRequest("A profile cannot be merged into itself.", field="into")
     if target not in known_slugs(store):
         raise NotFound(f"There is no profile {target!r} to merge into.", field="into")
-    if _leads_to(target, slug, rules):
+    if _leads_to(target, slug, store.champions.profile_rules()):
         raise BadRequest(f"{target!r} is already shown under {slug!r}: merging back would go "
                          "round in a circle.", field="into")
+    return target
+
+
+def merge_profile(store: Store, actor: str, slug: str, into: str, *,
+                  at: datetime) -> ProfileRule | None:
+    """Show profile ``slug`` under ``into`` (its page redirects there); ``into`` empty undoes
+    the merge. Refuses a merge into itself or one that would go round in a circle."""
+    target = check_merge(store, slug, into)
+    slug = _slug(slug, "slug")
+    old = store.champions.profile_rules().get(slug)
+    hidden = bool(old and old.hidden)
+    if target is None:
+        rule = store.champions.set_profile_rule(
+            ProfileRule(slug=slug, hidden=hidden, by=actor, at=at))
+        _log(store, actor, "profile.unmerge", f"profile:{slug}", at)
+        return rule
     rule = store.champions.set_profile_rule(
         ProfileRule(slug=slug, hidden=hidden, merged_into=target, by=actor, at=at))
     _log(store, actor, "profile.merge", f"profile:{slug}", at, into=target)

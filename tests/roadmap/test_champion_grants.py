@@ -160,3 +160,25 @@ def test_profile_api_needs_an_editor(client, jam, store):
     answer = client.post("/api/admin/profiles/marta", json={"hidden": True},
                          headers={"Origin": "http://localhost"})
     assert answer.status_code == 401 and store.profile_rules() == {}
+
+
+def test_a_refused_profile_change_saves_nothing(editor, jam, store):
+    """Hide and merge in one request: if the merge is refused, the hide is not saved either."""
+    editor_client, csrf = editor
+    store.add_idea("build-next", title="Cold brew cans", body="", author="Marta R.",
+                   voter_id="voter-9", moderation="published",
+                   at=store.get_idea(jam[0]).created_at)
+    assert editor_client.post("/api/admin/profiles/marta-r", json={"merged_into": "marta"},
+                              headers=csrf).status_code == 200
+    rules, audit = store.profile_rules(), store.list_audit()
+    for slug, body, status in [
+            ("marta", {"hidden": True, "merged_into": "unknown"}, 404),
+            ("marta", {"hidden": True, "merged_into": "marta"}, 400),
+            ("marta", {"hidden": True, "merged_into": "marta-r"}, 400),  # a circle
+            ("marta", {"hidden": True, "merged_into": 5}, 400),
+            ("marta-r", {"hidden": True, "merged_into": ["marta"]}, 400),
+            ("marta", {"hidden": "yes", "merged_into": None}, 400)]:
+        answer = editor_client.post(f"/api/admin/profiles/{slug}", json=body, headers=csrf)
+        assert answer.status_code == status, (body, answer.get_json())
+        assert "error" in answer.get_json()
+        assert store.profile_rules() == rules and store.list_audit() == audit, body
