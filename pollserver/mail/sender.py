@@ -18,6 +18,7 @@ The clock is an input (``clock``); the loop only sleeps between rounds.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import uuid
 from collections.abc import Callable
@@ -39,6 +40,17 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
 #: The hour (UTC) the daily digest goes out.
 DIGEST_HOUR = 8
+
+
+#: Anything shaped like an e-mail address, for scrubbing error texts.
+_ADDRESS = re.compile(r"[^\s<>'\"(){}\[\],;:]+@[^\s<>'\"(){}\[\],;:]+")
+
+
+def _without_addresses(text: str) -> str:
+    """Return ``text`` with anything shaped like an address replaced: a transport error's
+    text ends up in ``last_error`` and the log, where addresses must never appear (the
+    transport already words its own errors without them; this guards the unforeseen)."""
+    return _ADDRESS.sub("<address>", text)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -103,9 +115,9 @@ class Sender:
         try:
             self.transport.send(msg)
         except PermanentFailure as exc:
-            error, retry = str(exc), False
+            error, retry = _without_addresses(str(exc)), False
         except Exception as exc:  # noqa: BLE001 - any transport trouble is worth a retry
-            error, retry = f"{exc.__class__.__name__}: {exc}"[:200], True
+            error, retry = _without_addresses(f"{exc.__class__.__name__}: {exc}")[:200], True
         else:
             for delivery in deliveries:
                 self.store.finish_delivery(delivery.id, claim, at=now)

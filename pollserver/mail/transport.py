@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
-__all__ = ["FileTransport", "NoTls", "PermanentFailure", "SmtpTransport", "Transport",
+__all__ = ["Deferred", "FileTransport", "NoTls", "PermanentFailure", "SmtpTransport", "Transport",
            "transport_for"]
 
 #: Seconds an SMTP conversation may stall before the attempt counts as failed.
@@ -30,6 +30,12 @@ TIMEOUT = 30.0
 
 class PermanentFailure(Exception):
     """The server refused the message for good (5xx): retrying cannot help."""
+
+
+class Deferred(Exception):
+    """The server said "not now" (4xx): retry later. The message names only the code, as
+    the server's own text often repeats the recipient's address (which never reaches a log
+    or a delivery's ``last_error``)."""
 
 
 class NoTls(smtplib.SMTPException):
@@ -102,12 +108,14 @@ class SmtpTransport:
             except smtplib.SMTPRecipientsRefused as exc:
                 codes = [code for code, _ in exc.recipients.values()]
                 if all(code >= 500 for code in codes):
-                    raise PermanentFailure(f"recipient refused ({codes[0]})") from exc
-                raise
+                    raise PermanentFailure(f"recipient refused ({codes[0]})") from None
+                deferred = min(code for code in codes if code < 500)
+                raise Deferred(f"recipient deferred ({deferred})") from None
             except smtplib.SMTPResponseException as exc:
+                # The exception's text is the server's reply (it may name an address).
                 if exc.smtp_code >= 500:
-                    raise PermanentFailure(f"refused ({exc.smtp_code})") from exc
-                raise
+                    raise PermanentFailure(f"refused ({exc.smtp_code})") from None
+                raise Deferred(f"deferred ({exc.smtp_code})") from None
         finally:
             try:
                 smtp.quit()

@@ -22,7 +22,16 @@ class Inbox:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.refuse: list[str] = []  # replies for the next DATA commands, e.g. "451 busy"
+        self.refuse_rcpt: list[str] = []  # replies for the next RCPT commands, e.g. "450 …"
         self.lock = threading.Lock()
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
+                          rcpt_options: list[str]) -> str:
+        with self.lock:
+            if self.refuse_rcpt:
+                return self.refuse_rcpt.pop(0)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         with self.lock:

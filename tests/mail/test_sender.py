@@ -155,6 +155,37 @@ def test_a_busy_server_is_retried_with_backoff_and_a_refusal_fails(store, smtp_s
     assert all(d.address is None for d in store.list_deliveries("mail"))
 
 
+@pytest.mark.parametrize("stage", ["rcpt", "data"])
+def test_a_deferral_naming_the_recipient_keeps_the_address_out(store, smtp_server, caplog,
+                                                               stage):
+    """Servers often echo the address in a 4xx reply: neither the delivery's last error nor
+    the log may carry it, and the mail goes out on a later round."""
+    url, inbox = smtp_server
+    clock = Clock()
+    run = sender(store, url, clock)
+    follow_confirmed(store, "ann@example.org", "idea", store.idea_id)
+    run.run_once()
+    inbox.messages.clear(), inbox.envelopes.clear()
+    mark_planned(store, store.idea_id)
+    reply = "450 4.2.0 <ann@example.org>: mailbox busy"
+    if stage == "rcpt":
+        inbox.refuse_rcpt = [reply]
+    else:
+        inbox.refuse = [reply.replace("450", "451", 1)]
+    with caplog.at_level(logging.DEBUG, logger="pollserver"):
+        assert run.run_once() == 0
+    ours = [r for r in caplog.records if r.name.startswith("pollserver")]  # not the server's
+    assert ours
+    [row] = [d for d in store.list_deliveries("mail") if d.status != "sent"]
+    assert row.status == "pending" and row.last_error
+    assert ("450" if stage == "rcpt" else "451") in row.last_error
+    assert "example.org" not in row.last_error and "ann" not in row.last_error
+    assert not [r for r in ours if "example.org" in r.getMessage()]
+    clock.now = AT + timedelta(minutes=1)
+    assert run.run_once() == 1
+    assert len(inbox.to("ann@example.org")) == 1
+
+
 def test_gives_up_after_max_attempts(store, smtp_server):
     url, inbox = smtp_server
     clock = Clock()
