@@ -1,27 +1,70 @@
-"""Champions: the leaderboard of named idea authors, for one jam or the whole hub."""
+"""Champions: the leaderboard of named idea authors, for one jam or the whole hub.
+
+Editors' profile rules apply here as on the profile pages: a hidden profile's ideas are left
+out, and a spelling merged into another counts on the target's row, under the target's name.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from pollserver.domain import jams
-from pollserver.domain.champions import profile_target
+from pollserver.domain.champions import ProfileRule, profile_target
 from pollserver.domain.profiles import slug_of
+from pollserver.domain.records import Idea
 from pollserver.web.context import get_store, load
 
 __all__ = ["hub_champions"]
 
 
+def _names(ideas: Iterable[Idea]) -> dict[str, str]:
+    """Return slug -> latest spelling among published named ideas (as a profile shows it)."""
+    names: dict[str, str] = {}
+    for idea in sorted(ideas, key=lambda i: i.created_at):
+        name = (idea.author or "").strip()
+        if name and idea.moderation == "published" and slug_of(name):
+            names[slug_of(name)] = name
+    return names
+
+
+def _as_counted(ideas: list[Idea], rules: dict[str, ProfileRule],
+                everyone: Callable[[], list[Idea]]) -> list[Idea]:
+    """Return ``ideas`` with hidden profiles' left out and merged spellings renamed to their
+    target's (its spelling in ``ideas``, else anywhere on the hub via ``everyone``)."""
+    if not rules:
+        return ideas
+    names = _names(ideas)
+    hub: dict[str, str] | None = None
+    counted = []
+    for idea in ideas:
+        slug = slug_of((idea.author or "").strip())
+        target = profile_target(slug, rules) if slug else slug
+        if target is None:
+            continue  # hidden (or a loop of merges)
+        if target != slug:
+            if target not in names and hub is None:
+                hub = _names(everyone())
+            name = names.get(target) or (hub or {}).get(target)
+            idea = replace(idea, author=name) if name else idea
+        counted.append(idea)
+    return counted
+
+
 def hub_champions(jam_id: str | None = None) -> list[dict[str, Any]]:
-    """Return the leaderboard of one jam, or of every live jam on the hub (hidden profiles
-    left out)."""
+    """Return the leaderboard of one jam, or of every live jam on the hub (profile rules
+    applied, see the module docstring)."""
     store = get_store()
+
+    def everyone(live_only: bool = False) -> list[Idea]:
+        return [idea for item in store.list_items("jam") if not (live_only and item.archived)
+                for idea in store.list_ideas(item.id)]
+
     if jam_id is not None:
         _, spec = load("jam", jam_id)
         ideas = store.list_ideas(spec.id)
     else:
-        ideas = [idea for item in store.list_items("jam") if not item.archived
-                 for idea in store.list_ideas(item.id)]
+        ideas = everyone(live_only=True)
     rules = store.champions.profile_rules()
-    return [c.as_dict() for c in jams.champions(ideas)
-            if not rules or profile_target(slug_of(c.name), rules) is not None]
+    return [c.as_dict() for c in jams.champions(_as_counted(ideas, rules, everyone))]

@@ -60,3 +60,22 @@ def test_erase_in_me_anonymises_the_profile(store, jam, voter, client):
     assert voter.delete("/api/me").status_code == 200
     assert client.get("/champions/priya-k").status_code == 404
     assert store.get_idea(created.get_json()["id"]).author is None
+
+
+def test_the_leaderboard_counts_a_merged_name_under_its_target(store, jam, client):
+    """An editor's merge shows one spelling under another on the leaderboard too: one row, in
+    the target's name, with both spellings' ideas."""
+    from pollserver.domain.champions import ProfileRule
+
+    _idea(store, "Refill pouches", "Marta R.", days=1)
+    _idea(store, "Paper straws", "M. Rossi", days=2)
+    _idea(store, "Bulk beans", "m. rossi", days=3)
+    store.set_profile_rule(ProfileRule("m-rossi", merged_into="marta-r", by="ed", at=AT))
+    for path in ("/api/champions", "/api/jams/build-next/champions"):
+        rows = {row["name"]: row for row in client.get(path).get_json()["champions"]}
+        assert "M. Rossi" not in rows and "m. rossi" not in rows, path
+        assert rows["Marta R."]["ideas"] == 3, path
+    # Hidden stays hidden, merged into it or not.
+    store.set_profile_rule(ProfileRule("marta-r", hidden=True, by="ed", at=AT))
+    names = [row["name"] for row in client.get("/api/champions").get_json()["champions"]]
+    assert not [n for n in names if "rossi" in n.casefold() or n == "Marta R."]
