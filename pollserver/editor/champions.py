@@ -16,7 +16,8 @@ from pollserver.domain.profiles import slug_of
 from pollserver.domain.records import AuditEntry, Idea
 from pollserver.store.base import Store
 
-__all__ = ["champion_ideas", "check_merge", "grant", "hide_profile", "known_slugs", "merge_profile", "revoke"]
+__all__ = ["champion_ideas", "check_merge", "grant", "hide_profile", "known_slugs",
+           "merge_profile", "revoke"]
 
 
 def _idea(store: Store, idea_id: str, jam_id: str | None) -> Idea:
