@@ -159,10 +159,12 @@ def preview_paths(app: Flask, reader_voter: str | None) -> list[tuple[str, str, 
     import json
     from pathlib import Path
 
-    from pollserver.domain.champions import PREVIEW_DIR, PREVIEW_INDEX, Champion
+    from pollserver.domain.champions import PREVIEW_INDEX, Champion, previews_beside
 
-    site_dir = app.extensions["pollserver.settings"].site_dir
-    index = Path(site_dir or ".") / PREVIEW_DIR / PREVIEW_INDEX
+    settings = app.extensions["pollserver.settings"]
+    site_dir = settings.site_dir
+    folder = settings.preview_dir or (previews_beside(Path(site_dir)) if site_dir else None)
+    index = Path(folder or ".") / PREVIEW_INDEX
     if not site_dir or not index.is_file() or reader_voter is None:
         return []
     from pollserver.web.context import now
