@@ -226,7 +226,10 @@ def fetch_server_pages(app: Flask, manifest: dict) -> tuple[list[Fetched], list[
     wanted += [(who, path.format(jam=jam), status) for who, path, status in EXTRA]
     shared = [i for j in manifest.get("jams", []) for i in
               app.extensions["pollserver.store"].list_ideas(j["id"]) if i.author == "Sam"]
-    wanted += preview_paths(app, shared[-1].voter_id if shared else None)
+    previews = preview_paths(app, shared[-1].voter_id if shared else None)
+    if not previews:  # the sample always holds one (dated three weeks after the build)
+        errors.append("no champions' preview found beside the site: the check would be empty")
+    wanted += previews
     errors += [f"{f.name}: status {f.status}, expected 200" for f in fetched if f.status != 200]
     for who, path, status in wanted:
         answer = clients[who]().get(path)
