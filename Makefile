@@ -201,4 +201,4 @@ lock:
 	$(PY) -m pip freeze --exclude-editable | sed '1i # The lock: every package pinned. Regenerate with make lock.' > constraints.txt
 
 clean:
-	rm -rf $(OUTPUT) cache __pycache__ .pytest_cache
+	rm -rf $(OUTPUT) $(OUTPUT)-previews cache __pycache__ .pytest_cache

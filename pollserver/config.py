@@ -95,6 +95,9 @@ SETTINGS = (
     Setting("POLLSERVER_SITE_DIR", "site_dir", "output/", _optional_path,
             "static site served in the embedded setup (set it empty to serve none)",
             blank_unsets=True),
+    Setting("POLLSERVER_PREVIEW_DIR", "preview_dir", "", _optional_path,
+            "champions' previews the build wrote (unset: `<site dir>-previews/` beside the "
+            "site, e.g. `output-previews/`)", blank_unsets=True),
     Setting("POLLSERVER_PUBLIC_ORIGIN", "public_origin", "", _origin,
             "the site's public origin (`https://hub.example`) when behind a proxy"),
     Setting("POLLSERVER_HTTPS", "https", "auto", str,
@@ -147,6 +150,7 @@ class Settings:
 
     data_dir: Path = _default("data_dir")
     site_dir: Path | None = _default("site_dir")
+    preview_dir: Path | None = _default("preview_dir")
     database_url: str | None = _default("database_url")
     secret_key: str | None = _default("secret_key")
     rate_limits: str = _default("rate_limits")

@@ -14,16 +14,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
-__all__ = ["PREVIEW_AUDIENCE", "PREVIEW_DIR", "PREVIEW_INDEX", "Champion", "ProfileRule",
-           "preview_access", "profile_target"]
+__all__ = ["PREVIEW_AUDIENCE", "PREVIEW_INDEX", "Champion", "ProfileRule", "preview_access",
+           "previews_beside", "profile_target"]
 
 #: The value of the ``Preview`` metadata that makes an article an insider preview.
 PREVIEW_AUDIENCE = "champions"
-#: Where the build writes previews inside the output (never served as files).
-PREVIEW_DIR = "_previews"
-#: The build's list of previews (site path -> file, date), inside :data:`PREVIEW_DIR`.
+#: The build's list of previews (site path -> file, date), in the previews folder.
 PREVIEW_INDEX = "index.json"
+
+
+def previews_beside(site: Path) -> Path:
+    """The previews folder the build writes and pollserver reads unless told otherwise:
+    ``output-previews/`` beside ``output/``.
+
+    Never inside the site folder: that folder is what goes to a static host or CDN, where
+    anyone could read a preview's file before its date.
+    """
+    site = Path(site).absolute()
+    return site.with_name(f"{site.name}-previews")
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """Insider previews at their article's own URL: champions before the ``Date``, everyone after.
 
-The build writes a ``Preview: champions`` article dated after the build into
-``_previews/<save_as>`` and lists it in ``_previews/index.json`` (``plugins/hub/previews.py``);
-it is not in the site's ordinary files, so its URL reaches ``site.page`` as a missing file.
+The build writes a ``Preview: champions`` article dated after the build into the previews
+folder beside the site (``output-previews/<save_as>``, or ``POLLSERVER_PREVIEW_DIR``) and lists
+it in that folder's ``index.json`` (``plugins/hub/previews.py``); it is not among the site's
+files (a static host must never hold it), so its URL reaches ``site.page`` as a missing file.
 There :func:`preview_response` decides by the app's clock and the voter cookie:
 
 * before the date, a champion (``store.champions.is_champion``) gets the page as built (badge,
@@ -13,7 +14,7 @@ There :func:`preview_response` decides by the app's clock and the voter cookie:
   not rebuilt yet does not hide a public article; the next build makes it an ordinary
   article, listed, in the feeds, the sitemap and search.
 
-``_previews/`` itself is never served as files (``sitefiles.py`` and ``site.py`` refuse it).
+The previews folder is never served as files: only this function reads it.
 """
 
 from __future__ import annotations
@@ -26,11 +27,11 @@ from pathlib import Path
 
 from flask import Response
 
-from pollserver.domain.champions import PREVIEW_DIR, PREVIEW_INDEX, preview_access
+from pollserver.domain.champions import PREVIEW_INDEX, preview_access
 from pollserver.web.context import get_store, now
 from pollserver.web.identity import current_voter
 
-__all__ = ["is_preview_dir", "preview_response"]
+__all__ = ["preview_response"]
 
 #: What only a champion's copy carries: the badge and the robots meta.
 PREVIEW_ONLY = re.compile(r"<!-- preview:begin -->.*?<!-- preview:end -->", re.S)
@@ -45,14 +46,9 @@ class _Entry:
 _cache: dict[Path, tuple[tuple[int, int], dict[str, _Entry]]] = {}
 
 
-def is_preview_dir(path: str) -> bool:
-    """Whether a site path lies in the previews folder (never served as a file)."""
-    return path.lstrip("/").split("/", 1)[0] == PREVIEW_DIR
-
-
 def _index(root: Path) -> dict[str, _Entry]:
     """Return site path -> preview (with and without ``.html``), read once per build."""
-    index = root / PREVIEW_DIR / PREVIEW_INDEX
+    index = root / PREVIEW_INDEX
     try:
         st = index.stat()
     except OSError:
@@ -64,7 +60,7 @@ def _index(root: Path) -> dict[str, _Entry]:
     entries: dict[str, _Entry] = {}
     try:
         for row in json.loads(index.read_text(encoding="utf-8")).get("previews", []):
-            entry = _Entry(root / PREVIEW_DIR / str(row["file"]),
+            entry = _Entry(root / str(row["file"]),
                            datetime.fromisoformat(str(row["date"])))
             path = str(row["path"]).lstrip("/")
             entries[path] = entry
@@ -76,11 +72,12 @@ def _index(root: Path) -> dict[str, _Entry]:
 
 
 def preview_response(root: Path, path: str) -> Response | None:
-    """Return the preview at ``path`` if this request may read it now, else ``None``."""
+    """Return the preview at ``path`` if this request may read it now, else ``None``
+    (``root`` is the previews folder)."""
     entry = _index(root).get(path.lstrip("/"))
     if entry is None:
         return None
-    folder = (root / PREVIEW_DIR).resolve()
+    folder = root.resolve()
     try:
         target = entry.file.resolve()
     except OSError:

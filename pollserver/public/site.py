@@ -15,9 +15,10 @@ from flask import Blueprint, Flask, Response, abort, current_app, send_file
 from werkzeug.routing import BaseConverter
 from werkzeug.security import safe_join
 
+from pollserver.domain.champions import previews_beside
 from pollserver.presenters.livephase import live_jam_phases
 from pollserver.presenters.status import render_status
-from pollserver.public.previews import is_preview_dir, preview_response
+from pollserver.public.previews import preview_response
 from pollserver.web import flash
 
 __all__ = ["init_app"]
@@ -45,12 +46,15 @@ def _site_dir() -> Path:
     return Path(site_dir).absolute()
 
 
+def _preview_dir(site: Path) -> Path:
+    given = current_app.extensions["pollserver.settings"].preview_dir
+    return Path(given).absolute() if given else previews_beside(site)
+
+
 def _resolve(root: Path, path: str) -> Path | None:
     """Return the file under ``root`` for ``path``; never a dotfile (``.git``, ``.env``) and
     never a file reached through a symlink pointing out of the site."""
     if any(part.startswith(".") and part != ".well-known" for part in path.split("/")):
-        return None
-    if is_preview_dir(path):  # previews only ever go out through preview_response
         return None
     joined = safe_join(str(root), path) if path else str(root)
     if joined is None:
@@ -107,7 +111,7 @@ def page(path: str) -> Response:
     site's own 404 page."""
     root = _site_dir()
     target = _resolve(root, path)
-    if target is None and (preview := preview_response(root, path)) is not None:
+    if target is None and (preview := preview_response(_preview_dir(root), path)) is not None:
         return preview
     if target is None:
         not_found = root / "404.html"

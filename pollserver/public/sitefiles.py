@@ -30,7 +30,6 @@ from flask import Flask
 from whitenoise import WhiteNoise
 from whitenoise.string_utils import decode_path_info
 
-from pollserver.domain.champions import PREVIEW_DIR
 from pollserver.web.flash import COOKIE
 from pollserver.web.security import DEFAULT_HEADERS, HSTS
 
@@ -90,10 +89,8 @@ def _has_jam_block(path: str) -> bool:
 
 
 def _hidden(url: str) -> bool:
-    """Whether a URL names a dotfile or goes through a dot folder (``/.git/config``), or lies
-    in the champions' previews, which Flask alone may send (``public/previews.py``)."""
-    return (any(part.startswith(".") for part in url.split("/"))
-            or url.lstrip("/").split("/", 1)[0] == PREVIEW_DIR)
+    """Whether a URL names a dotfile or goes through a dot folder (``/.git/config``)."""
+    return any(part.startswith(".") for part in url.split("/"))
 
 
 class SiteFiles(WhiteNoise):

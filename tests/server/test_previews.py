@@ -35,16 +35,21 @@ class Clock:
         return self.at
 
 
+def _write_previews(folder: Path) -> None:
+    (folder / "news").mkdir(parents=True)
+    (folder / "news" / "larkspur.html").write_text(PAGE)
+    (folder / "index.json").write_text(json.dumps({"previews": [
+        {"path": "news/larkspur.html", "file": "news/larkspur.html",
+         "date": DATE.isoformat()}]}))
+
+
 @pytest.fixture
 def hub(tmp_path: Path):
     site = tmp_path / "output"
-    (site / "_previews" / "news").mkdir(parents=True)
+    site.mkdir()
     (site / "404.html").write_text(NOT_FOUND)
     (site / "index.html").write_text("<!doctype html><title>Home</title>")
-    (site / "_previews" / "news" / "larkspur.html").write_text(PAGE)
-    (site / "_previews" / "index.json").write_text(json.dumps({"previews": [
-        {"path": "news/larkspur.html", "file": "news/larkspur.html",
-         "date": DATE.isoformat()}]}))
+    _write_previews(tmp_path / "output-previews")  # beside the site, as the build does
     app = create_app(Settings(data_dir=tmp_path / "var", site_dir=site, rate_limits="off",
                               secret_key="k", extra={"store": "memory"}))
     clock = Clock(min(TEST_NOW, DATE - timedelta(days=1)))
@@ -100,9 +105,25 @@ def test_a_champion_reads_it_privately(hub, path):
 def test_the_preview_folder_is_never_served(hub):
     champion = _client(hub, _champion(hub))
     missing = champion.get("/news/no-such-article.html", buffered=True)
-    for path in ("/_previews/news/larkspur.html", "/_previews/index.json", "/_previews/",
-                 "/_previews/news/larkspur"):
+    for path in ("/../output-previews/news/larkspur.html", "/output-previews/index.json",
+                 "/index.json", "/%2e%2e/output-previews/index.json"):
         _is_the_404(champion.get(path, buffered=True), missing)
+
+
+def test_the_previews_folder_can_be_named(tmp_path):
+    site = tmp_path / "www"
+    site.mkdir()
+    (site / "404.html").write_text(NOT_FOUND)
+    _write_previews(tmp_path / "private" / "previews")
+    app = create_app(Settings(data_dir=tmp_path / "var", site_dir=site, rate_limits="off",
+                              secret_key="k", extra={"store": "memory"},
+                              preview_dir=tmp_path / "private" / "previews"))
+    app.extensions["pollserver.clock"] = Clock(DATE - timedelta(days=1))
+    try:
+        answer = _client(app, _champion(app)).get("/news/larkspur.html", buffered=True)
+        assert answer.status_code == 200 and b"data-preview-badge" in answer.data
+    finally:
+        app.extensions["pollserver.store"].close()
 
 
 def test_revoked_or_erased_champions_are_refused(hub):
@@ -143,5 +164,5 @@ def test_a_rebuilt_article_wins_over_its_old_preview(hub):
 
 def test_a_broken_index_means_no_previews_not_an_error(hub):
     site = Path(hub.extensions["pollserver.settings"].site_dir)
-    (site / "_previews" / "index.json").write_text('{"previews": [{"path": 1}')
+    (site.parent / "output-previews" / "index.json").write_text('{"previews": [{"path": 1}')
     assert _client(hub, _champion(hub)).get("/news/larkspur.html", buffered=True).status_code == 404

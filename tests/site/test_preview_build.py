@@ -1,6 +1,7 @@
 """Insider previews in the build: a `Preview: champions` article dated after the build is
-written only to _previews/ (noindex, badge, no share links) and named by no listing, feed,
-sitemap, search index, manifest or "You asked, we did"; built at its date it is ordinary."""
+written only to the previews folder beside the output (noindex, badge, no share links), never
+into the output a static host serves, and named by no listing, feed, sitemap, search index,
+manifest or "You asked, we did"; built at its date it is ordinary."""
 
 from __future__ import annotations
 
@@ -16,18 +17,21 @@ from tests.instant import TEST_NOW
 
 SLUG = "larkspur-first-look"
 TITLE = "Larkspur"
-PREVIEW = f"_previews/news/{SLUG}.html"
+PREVIEW = f"news/{SLUG}.html"
+
+
+def _previews(site):
+    return site.with_name(f"{site.name}-previews")
 
 
 def _public_files(site):
     for path in site.rglob("*"):
-        if path.is_file() and "_previews" not in path.parts and path.suffix not in (".gz",
-                                                                                    ".br"):
+        if path.is_file() and path.suffix not in (".gz", ".br"):
             yield path
 
 
 def test_the_preview_is_built_apart_with_badge_noindex_and_no_share_links(site):
-    page = (site / PREVIEW).read_text(encoding="utf-8")
+    page = (_previews(site) / PREVIEW).read_text(encoding="utf-8")
     assert '<meta name="robots" content="noindex">' in page
     assert re.search(r'<p class="badge badge--preview" data-preview-badge>Preview for champions',
                      page)
@@ -35,7 +39,7 @@ def test_the_preview_is_built_apart_with_badge_noindex_and_no_share_links(site):
     assert "data-pagefind-body" not in page  # so pagefind leaves it out of the index
     assert f"<h1>{TITLE}, our spring coffee: a first look</h1>" in page
     assert not (site / "news" / f"{SLUG}.html").exists()
-    index = json.loads((site / "_previews" / "index.json").read_text(encoding="utf-8"))
+    index = json.loads((_previews(site) / "index.json").read_text(encoding="utf-8"))
     [entry] = index["previews"]
     assert entry["path"] == f"news/{SLUG}.html" and entry["file"] == f"news/{SLUG}.html"
     assert entry["date"] == (TEST_NOW + timedelta(days=21)).strftime("%Y-%m-%dT09:00:00+00:00")
@@ -75,8 +79,9 @@ def test_built_at_its_date_it_is_an_ordinary_article(tmp_path):
     assert SLUG in (output / "feeds" / "news.atom.xml").read_text(encoding="utf-8")
     assert SLUG in (output / "sitemap.xml").read_text(encoding="utf-8")
     assert SLUG in (output / "news" / "index.html").read_text(encoding="utf-8")
-    assert json.loads((output / "_previews" / "index.json").read_text()) == {"previews": []}
-    assert not (output / "_previews" / "news").exists()  # the stale preview was removed
+    previews = _previews(output)
+    assert json.loads((previews / "index.json").read_text()) == {"previews": []}
+    assert not (previews / "news").exists()  # the stale preview was removed
 
 
 def test_an_unknown_preview_audience_is_a_problem(tmp_path):
