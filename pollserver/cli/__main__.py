@@ -2,4 +2,5 @@
 
 from pollserver.cli import main
 
-main()
+if __name__ == "__main__":  # importing the module (a test walking the package) runs nothing
+    main()
