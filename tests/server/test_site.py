@@ -172,3 +172,26 @@ def test_missing_admin_page_is_an_admin_page(site_app):
     assert response.status_code == 404 and response.mimetype == "text/html"
     assert b"Back to the dashboard" in response.data
     assert client.get("/api/admin/jams/nope").get_json()["error"]["code"] == "not_found"
+
+
+def test_pages_flask_sends_go_out_compressed_when_the_browser_takes_it(site_app):
+    """A page holding a jam block is sent by Flask (its phase may need rewriting); it must
+    still use the build's brotli/gzip copies, as the static layer does for every other file."""
+    import brotli
+
+    site = Path(site_app.extensions["pollserver.settings"].site_dir)
+    page = ('<!doctype html><title>Jam</title><section class="engage-block engage-jam" '
+            'id="jam-none" data-engage-phase="closed"></section>' + "<p>words</p>" * 200)
+    (site / "news" / "jam.html").write_text(page)
+    (site / "news" / "jam.html.br").write_bytes(brotli.compress(page.encode()))
+    client = site_app.test_client()
+    packed = client.get("/news/jam.html", headers={"Accept-Encoding": "gzip, br"},
+                        buffered=True)
+    assert packed.status_code == 200 and packed.headers["Content-Encoding"] == "br"
+    assert brotli.decompress(packed.data).decode() == page
+    assert packed.mimetype == "text/html" and "Accept-Encoding" in packed.headers["Vary"]
+    assert packed.headers["Cache-Control"] == "no-cache"
+    plain = client.get("/news/jam.html", headers={"Accept-Encoding": "identity"},
+                       buffered=True)
+    assert "Content-Encoding" not in plain.headers and plain.data.decode() == page
+    assert plain.headers["ETag"] != packed.headers["ETag"]
