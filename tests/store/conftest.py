@@ -109,3 +109,23 @@ def pg_url() -> str:
     except psycopg.OperationalError as error:
         need_service("PostgreSQL", f"{DATABASE_URL}: {str(error).strip()}")
     return DATABASE_URL
+
+
+@pytest.fixture
+def new_pg(pg_url: str) -> Iterator[Callable[[], Store]]:
+    """Make PostgreSQL stores in fresh schemas; close them and drop the schemas afterwards."""
+    psycopg = require_module("psycopg")
+    from pollserver.store.postgres import PostgresStore
+
+    made: list[PostgresStore] = []
+
+    def make() -> PostgresStore:
+        made.append(PostgresStore(pg_url, schema=f"vh_test_{uuid.uuid4().hex[:12]}",
+                                  max_size=2))
+        return made[-1]
+
+    yield make
+    for store in made:
+        store.close()
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA IF EXISTS {store.schema} CASCADE")

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,23 +25,6 @@ pytestmark = pytest.mark.postgres
 T0 = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 POLLS = ("delivery-day", "colour", "closed-poll", "old-poll")
 VOTERS = [f"voter-{i}" for i in range(12)]
-
-
-@pytest.fixture
-def new_pg(pg_url: str) -> Iterator[Callable[[], PostgresStore]]:
-    """Make stores in fresh schemas; close them and drop the schemas afterwards."""
-    made: list[PostgresStore] = []
-
-    def make() -> PostgresStore:
-        made.append(PostgresStore(pg_url, schema=f"vh_test_{uuid.uuid4().hex[:12]}",
-                                  max_size=2))
-        return made[-1]
-
-    yield make
-    for store in made:
-        store.close()
-        with psycopg.connect(pg_url, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA IF EXISTS {store.schema} CASCADE")
 
 
 def embedded(kind: str, data_dir: Path) -> Store:

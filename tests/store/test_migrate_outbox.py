@@ -6,7 +6,6 @@ the next change, the endpoint signs with its old secret, a pending retry is stil
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -33,7 +32,6 @@ from tests.webhooks.conftest import Receiver, verify
 psycopg = require_module("psycopg")
 tinydb = require_module("pollserver.store.tinydb")
 
-from pollserver.store.postgres import PostgresStore  # noqa: E402
 
 pytestmark = pytest.mark.postgres
 
@@ -44,23 +42,6 @@ receiver = webhook_fixtures.receiver
 
 FOLLOWER, PENDING = "ann@example.org", "bob@example.org"
 EDITOR_SESSION = "f" * 64
-
-
-@pytest.fixture
-def new_pg(pg_url: str) -> Iterator[Callable[[], PostgresStore]]:
-    """Make stores in fresh schemas; close them and drop the schemas afterwards."""
-    made: list[PostgresStore] = []
-
-    def make() -> PostgresStore:
-        made.append(PostgresStore(pg_url, schema=f"vh_test_{uuid.uuid4().hex[:12]}",
-                                  max_size=2))
-        return made[-1]
-
-    yield make
-    for store in made:
-        store.close()
-        with psycopg.connect(pg_url, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA IF EXISTS {store.schema} CASCADE")
 
 
 def fill(store: Store, smtp_url: str, hook: Receiver, clock: Clock) -> tuple[str, str]:
