@@ -25,20 +25,18 @@ def with_sender() -> Flask:
 
 def start_publisher() -> None:
     """Start the publish loop when ``POLLSERVER_PUBLISH_COMMAND`` is set."""
-    from datetime import UTC, datetime, timedelta
+    from datetime import timedelta
 
-    from pollserver.ops.publish import Publisher, PublishLoop
+    from pollserver.ops.publish import Publisher
+    from pollserver.web.context import clock_of
+    from pollserver.web.rounds import Rounds
 
     settings = app.extensions["pollserver.settings"]
     if not settings.publish_command or "pollserver.publisher" in app.extensions:
         return
-
-    def clock() -> datetime:
-        given = app.extensions.get("pollserver.clock")
-        return given() if given else datetime.now(UTC)
-
-    loop = PublishLoop(Publisher(app.extensions["pollserver.store"], settings.publish_command,
-                                 clock, settings.data_dir,
-                                 quiet=timedelta(seconds=settings.publish_quiet)))
+    publisher = Publisher(app.extensions["pollserver.store"], settings.publish_command,
+                          clock_of(app), settings.data_dir,
+                          quiet=timedelta(seconds=settings.publish_quiet))
+    loop = Rounds(publisher.run_once, name="pollserver-publish", interval=5.0)
     app.extensions["pollserver.publisher"] = loop
     loop.start()

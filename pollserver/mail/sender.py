@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from pollserver.mail.transport import PermanentFailure, Transport
 from pollserver.store.base import Store
 from pollserver.store.closings import announce_closings
 
-__all__ = ["LEASE", "Sender", "SenderThread", "backoff", "digest_cutoff"]
+__all__ = ["LEASE", "Sender", "backoff", "digest_cutoff"]
 
 log = logging.getLogger(__name__)
 
@@ -152,24 +151,3 @@ class Sender:
             sent += self._send(deliveries, msg, claim, now)
         return sent
 
-
-class SenderThread(threading.Thread):
-    """Run a sender every ``interval`` seconds until :meth:`stop` (a daemon thread)."""
-
-    def __init__(self, sender: Sender, interval: float = 5.0) -> None:
-        super().__init__(name="pollserver-mail", daemon=True)
-        self.sender = sender
-        self.interval = interval
-        self._stop_event = threading.Event()
-
-    def run(self) -> None:
-        while not self._stop_event.is_set():
-            try:
-                self.sender.run_once()
-            except Exception:  # a store hiccup must not end the loop; the next round retries
-                log.exception("mail round failed")
-            self._stop_event.wait(self.interval)
-
-    def stop(self) -> None:
-        """Ask the loop to end after the current round."""
-        self._stop_event.set()

@@ -7,14 +7,14 @@ never starts it, so tests send only when they ask (``run_once`` or :func:`start_
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import Flask
 
 from pollserver.config import Settings, site_origin
 from pollserver.mail.compose import MailContext
-from pollserver.mail.sender import Sender, SenderThread
+from pollserver.mail.sender import Sender
 from pollserver.mail.transport import transport_for
+from pollserver.web.context import clock_of
+from pollserver.web.rounds import Rounds, start_rounds
 
 __all__ = ["build_sender", "start_sender"]
 
@@ -22,24 +22,14 @@ __all__ = ["build_sender", "start_sender"]
 def build_sender(app: Flask) -> Sender:
     """Return a sender on the app's store, settings and clock."""
     settings: Settings = app.extensions["pollserver.settings"]
-
-    def clock() -> datetime:
-        given = app.extensions.get("pollserver.clock")
-        return given() if given else datetime.now(UTC)
-
     return Sender(store=app.extensions["pollserver.store"],
                   transport=transport_for(settings.smtp_url, settings.data_dir,
                                           ca_file=settings.smtp_ca_file),
                   ctx=MailContext(mail_from=settings.mail_from, base_url=site_origin(settings)),
-                  clock=clock, digest=settings.mail_digest)
+                  clock=clock_of(app), digest=settings.mail_digest)
 
 
-def start_sender(app: Flask, interval: float = 5.0) -> SenderThread:
+def start_sender(app: Flask, interval: float = 5.0) -> Rounds:
     """Start the sender loop in a daemon thread (once per app) and return it."""
-    running = app.extensions.get("pollserver.sender")
-    if isinstance(running, SenderThread) and running.is_alive():
-        return running
-    thread = SenderThread(build_sender(app), interval)
-    app.extensions["pollserver.sender"] = thread
-    thread.start()
-    return thread
+    return start_rounds(app, "pollserver.sender", lambda: build_sender(app).run_once,
+                        name="pollserver-mail", interval=interval)

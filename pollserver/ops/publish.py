@@ -15,7 +15,6 @@ marks the ones it baked (:func:`mark_baked`).
 from __future__ import annotations
 
 import json
-import logging
 import shlex
 import subprocess
 import threading
@@ -30,9 +29,7 @@ from pollserver.domain.outbox import Delivery
 from pollserver.domain.publish import PUBLISH
 from pollserver.store.base import Store
 
-__all__ = ["PublishLoop", "Publisher", "describe", "last_run", "mark_baked", "unpublished"]
-
-log = logging.getLogger(__name__)
+__all__ = ["Publisher", "describe", "last_run", "mark_baked", "unpublished"]
 
 #: Longer than any build: a publisher that died mid-run lets its claim lapse after this.
 LEASE = timedelta(minutes=30)
@@ -143,20 +140,3 @@ def _subprocess(argv: list[str], timeout: float) -> tuple[int, str]:
         return 127, f"{exc.__class__.__name__}: {exc}"
     return done.returncode, (done.stdout + done.stderr)
 
-
-class PublishLoop(threading.Thread):
-    """Run a publisher every ``interval`` seconds until ``stopped`` is set (a daemon)."""
-
-    def __init__(self, publisher: Publisher, interval: float = 5.0) -> None:
-        super().__init__(name="pollserver-publish", daemon=True)
-        self.publisher = publisher
-        self.interval = interval
-        self.stopped = threading.Event()
-
-    def run(self) -> None:
-        while not self.stopped.is_set():
-            try:
-                self.publisher.run_once()
-            except Exception:  # a store hiccup must not end the loop; the next round retries
-                log.exception("publish round failed")
-            self.stopped.wait(self.interval)

@@ -10,6 +10,7 @@ dropped, at interpreter exit, or by :func:`close_store` (gunicorn's ``worker_exi
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,7 +21,7 @@ from pollserver.domain.records import Item
 from pollserver.domain.specs import Spec, spec_from_manifest
 from pollserver.store.base import Store
 
-__all__ = ["close_store", "get_store", "init_app", "load", "now", "spec_of"]
+__all__ = ["clock_of", "close_store", "get_store", "init_app", "load", "now", "spec_of"]
 
 STORE = "pollserver.store"
 CLOCK = "pollserver.clock"
@@ -49,6 +50,17 @@ def now() -> datetime:
     """Return the current time from the app's clock (tests may replace the clock)."""
     clock = current_app.extensions.get(CLOCK)
     return clock() if clock else datetime.now(UTC)
+
+
+def clock_of(app: Flask) -> Callable[[], datetime]:
+    """The app's clock for work outside a request (senders, the publish loop): asked at each
+    call, so a clock a test sets later is the one used."""
+
+    def clock() -> datetime:
+        given = app.extensions.get(CLOCK)
+        return given() if given else datetime.now(UTC)
+
+    return clock
 
 
 def spec_of(item: Item) -> Any:
