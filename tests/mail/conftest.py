@@ -49,24 +49,33 @@ class Inbox:
                 if address in rcpt]
 
 
-@pytest.fixture
-def smtp_server() -> Iterator[tuple[str, Inbox]]:
-    """Yield ``(smtp_url, inbox)`` of a real SMTP server on 127.0.0.1."""
+def start_controller(handler: Any, **options: Any) -> tuple[Any, int]:
+    """Start an aiosmtpd server for ``handler`` on a free loopback port; return it and the port.
+
+    aiosmtpd needs a port number before it binds; a port another test worker takes in between
+    makes start() fail, and then the next free one is tried.
+    """
     controller_mod = require_module("aiosmtpd.controller")
-    inbox = Inbox()
-    # aiosmtpd needs a port number before it binds; a port another test worker takes in
-    # between makes start() fail, and then the next free one is tried.
     for attempt in range(5):
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
-        controller = controller_mod.Controller(inbox, hostname="127.0.0.1", port=port)
+        controller = controller_mod.Controller(handler, hostname="127.0.0.1", port=port,
+                                               **options)
         try:
             controller.start()
-            break
+            return controller, port
         except (OSError, RuntimeError):
             if attempt == 4:
                 raise
+    raise AssertionError("unreachable")
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[str, Inbox]]:
+    """Yield ``(smtp_url, inbox)`` of a real SMTP server on 127.0.0.1."""
+    inbox = Inbox()
+    controller, port = start_controller(inbox)
     try:
         yield f"smtp://127.0.0.1:{port}", inbox
     finally:

@@ -9,7 +9,6 @@ the server sees is recorded with whether the connection was encrypted at that mo
 
 from __future__ import annotations
 
-import socket
 import ssl
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,11 +23,10 @@ from pollserver.mail.sender import Sender
 from pollserver.mail.transport import SmtpTransport, transport_for
 from pollserver.store.memory import MemoryStore
 from tests.ci import require_module
-from tests.mail.conftest import Inbox, html_of, text_of
+from tests.mail.conftest import Inbox, html_of, start_controller, text_of
 from tests.mail.helpers import CTX, Clock, arrange, follow_confirmed, mark_planned
 
 trustme = require_module("trustme")
-controller_mod = require_module("aiosmtpd.controller")
 smtp_mod = require_module("aiosmtpd.smtp")
 
 USER, PASSWORD = "hub", "pa ss:w@rd"
@@ -80,18 +78,7 @@ def start(ca: Any) -> Iterator[Callable[[str], Server]]:
             options["tls_context"] = server_ctx
         elif mode == "implicit":
             options["ssl_context"] = server_ctx
-        for attempt in range(5):  # a port taken in between by another worker: try the next
-            with socket.socket() as probe:
-                probe.bind(("127.0.0.1", 0))
-                seen.port = probe.getsockname()[1]
-            controller = controller_mod.Controller(seen.inbox, hostname="127.0.0.1",
-                                                   port=seen.port, **options)
-            try:
-                controller.start()
-                break
-            except (OSError, RuntimeError):
-                if attempt == 4:
-                    raise
+        controller, seen.port = start_controller(seen.inbox, **options)
         running.append(controller)
         return seen
 
