@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from pollserver.domain.champions import Champion
 from pollserver.web.identity import COOKIE_PLAIN, _signer
+from tests.axe import axe_violations, brief
 from tests.instant import TEST_NOW
 
 pytestmark = pytest.mark.browser
@@ -71,7 +72,5 @@ def test_the_preview_page_has_no_axe_violations(browser, preview_hub, axe_script
     page = context.new_page()
     page.goto(url + PREVIEW)
     page.wait_for_load_state("networkidle")
-    page.add_script_tag(path=str(axe_script))
-    result = page.evaluate("async () => await axe.run()")
-    assert [(v["id"], [n["html"][:120] for n in v["nodes"]]) for v in result["violations"]] == []
+    assert brief(axe_violations(page, axe_script)) == []
     context.close()

@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.axe import axe_violations, brief
+
 pytestmark = pytest.mark.browser
 
 POLL_PAGE = "/pages/have-your-say.html"
@@ -96,7 +98,5 @@ def test_engage_blocks_have_no_axe_violations(browser, site_url, axe_script, pat
     page = context.new_page()
     page.goto(site_url + path)
     page.wait_for_load_state("networkidle")
-    page.add_script_tag(path=str(axe_script))
-    result = page.evaluate("async () => await axe.run({include: [['.engage-block']]})")
-    assert [(v["id"], [n["html"][:120] for n in v["nodes"]]) for v in result["violations"]] == []
+    assert brief(axe_violations(page, axe_script, "{include: [['.engage-block']]}")) == []
     context.close()

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import expect
 
+from tests.axe import axe_violations, brief
+
 pytestmark = pytest.mark.browser
 
 AT = datetime(2026, 11, 20, 10, tzinfo=UTC)
@@ -61,7 +63,5 @@ def test_roadmap_pages_have_no_axe_violations(browser, roadmap_hub, axe_script, 
     page = context.new_page()
     page.goto(roadmap_hub + path)
     page.wait_for_load_state("networkidle")
-    page.add_script_tag(path=str(axe_script))
-    result = page.evaluate("async () => await axe.run({include: [['main']]})")
-    assert [(v["id"], [n["html"][:120] for n in v["nodes"]]) for v in result["violations"]] == []
+    assert brief(axe_violations(page, axe_script, "{include: [['main']]}")) == []
     context.close()

@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
+from tests.axe import axe_violations
+
 pytestmark = pytest.mark.browser
 
 CHANNELS = {"news": "News", "support": "Support", "events": "Events", "offers": "Offers"}
@@ -149,13 +151,11 @@ def test_no_serious_accessibility_violations(browser, site_url, axe_script, path
     page = context.new_page()
     page.goto(site_url + path)
     search_if_needed(page, path)
-    page.add_script_tag(path=str(axe_script))
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'best-practice']})"
-    )
+    found = axe_violations(page, axe_script,
+                           "document, {runOnly: ['wcag2a', 'wcag2aa', 'best-practice']}")
     serious = [
         (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in result["violations"]
+        for v in found
         if v["impact"] in ("serious", "critical")
     ]
     context.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.axe import axe_violations
 from tests.instant import TEST_NOW
 
 pytestmark = pytest.mark.browser
@@ -67,9 +68,8 @@ def test_promoter_and_detractor_get_the_same_review_links(browser, hub):
 
 
 def _axe(page, script) -> list:
-    page.add_script_tag(path=str(script))
-    result = page.evaluate("async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})")
-    return [(v["id"], len(v["nodes"])) for v in result["violations"]]
+    found = axe_violations(page, script, "document, {runOnly: ['wcag2a', 'wcag2aa']}")
+    return [(v["id"], len(v["nodes"])) for v in found]
 
 
 def test_editor_approves_and_picks_a_winner_seen_on_the_site(browser, hub):
