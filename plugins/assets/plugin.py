@@ -28,7 +28,7 @@ from pathlib import Path
 
 from pelican import signals
 
-__all__ = ["Asset", "build_assets", "hashed_names", "register"]
+__all__ = ["Asset", "AssetUrls", "build_assets", "hashed_names", "register"]
 
 HASHED_DIRS = ("css", "js")
 DIGITS = 10
@@ -109,36 +109,54 @@ def _prefix(settings) -> str:
     return "/" + settings.get("THEME_STATIC_DIR", "theme").strip("/") + "/"
 
 
-def on_initialized(pelican) -> None:
-    """Hash the theme's assets and hand the templates their hashed URLs."""
-    settings = pelican.settings
-    assets = build_assets(Path(settings["THEME"]) / "static")
-    prefix = _prefix(settings)
-    settings["ASSETS"] = assets
-    settings["ASSET_NAMES"] = {rel: a.hashed for rel, a in assets.items()}
+class AssetUrls:
+    """The templates' ``asset(name)`` and ``asset_imports(name)``, as plain data.
 
-    def asset(name: str) -> str:
-        return prefix + (assets[name].hashed if name in assets else name)
+    Pelican pickles its settings into the content cache (every ``Category:``, ``Tags:`` or
+    ``Author:`` line carries them), so nothing in ``JINJA_GLOBALS`` may be a local function:
+    this module-level class and its bound method pickle; a closure would break the build.
+    """
 
-    def asset_imports(name: str) -> list[str]:
+    def __init__(self, prefix: str, assets: dict[str, Asset]) -> None:
+        self.prefix = prefix
+        self.hashed = {rel: a.hashed for rel, a in assets.items()}
+        self.imports = {rel: a.imports for rel, a in assets.items()}
+
+    def __call__(self, name: str) -> str:
+        """Return the hashed URL of a theme file (its plain URL if it is not hashed)."""
+        return self.prefix + self.hashed.get(name, name)
+
+    def imports_of(self, name: str) -> list[str]:
         """Every module ``name`` imports, directly or not, each once, as hashed URLs."""
         seen: list[str] = []
-        todo = list(assets[name].imports) if name in assets else []
+        todo = list(self.imports.get(name, ()))
         while todo:
             rel = todo.pop(0)
             if rel not in seen:
                 seen.append(rel)
-                todo.extend(assets[rel].imports)
-        return [prefix + assets[rel].hashed for rel in seen]
+                todo.extend(self.imports[rel])
+        return [self.prefix + self.hashed[rel] for rel in seen]
 
-    settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), "asset": asset,
-                                 "asset_imports": asset_imports}
+
+def on_initialized(pelican) -> None:
+    """Hash the theme's assets and hand the templates their hashed URLs.
+
+    The hashed copies' bytes stay on the Pelican object (for ``finalized``), not in the
+    settings, which Pelican pickles into its content cache.
+    """
+    settings = pelican.settings
+    assets = build_assets(Path(settings["THEME"]) / "static")
+    pelican.hub_assets = assets
+    urls = AssetUrls(_prefix(settings), assets)
+    settings["ASSET_NAMES"] = dict(urls.hashed)
+    settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), "asset": urls,
+                                 "asset_imports": urls.imports_of}
 
 
 def on_finalized(pelican) -> None:
     """Write the hashed copies next to Pelican's copies of the theme files, and the manifest."""
     settings = pelican.settings
-    assets: dict[str, Asset] = settings.get("ASSETS", {})
+    assets: dict[str, Asset] = getattr(pelican, "hub_assets", {})
     theme_out = Path(settings["OUTPUT_PATH"]) / settings.get("THEME_STATIC_DIR", "theme")
     if not theme_out.is_dir():
         return

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from pelican import signals
 
+from . import cache
 from .checks import check_article, past_at_publish
 from .dates import MetadataError, parse_moment
 from .events import classify_events
@@ -20,7 +21,7 @@ from .ics import ics_url, write_event_calendars
 from .links import check_links
 from .offers import classify_offers
 from .previews import hold_previews, write_previews
-from .relative import RelativeDatesExtension, day_cache_path
+from .relative import RelativeDatesExtension
 from .report import add, connect, header_line, source_name
 from .tables import TableAlignExtension
 
@@ -37,9 +38,16 @@ def _zone(settings) -> ZoneInfo:
     return ZoneInfo(settings.get("TIMEZONE") or "UTC")
 
 
+def prepare_cache(pelican) -> None:
+    """Keep the content cache per build day, code and settings, loaded and saved safely
+    (hub/cache.py). Connected first: the stamp is taken before plugins add objects."""
+    settings = pelican.settings
+    cache.prepare(settings, build_now(settings, _zone(settings)))
+
+
 def add_relative_dates(pelican) -> None:
-    """Resolve `{{ today+N }}` tokens (hub/relative.py) in this Pelican's Markdown, with the
-    content cache kept per build day so cached pages never carry another day's dates."""
+    """Resolve `{{ today+N }}` tokens (hub/relative.py) in this Pelican's Markdown (the content
+    cache is kept per build day, so cached pages never carry another day's dates)."""
     settings = pelican.settings
     now = build_now(settings, _zone(settings))
     markdown = dict(settings.get("MARKDOWN") or {})
@@ -47,8 +55,6 @@ def add_relative_dates(pelican) -> None:
                   if not isinstance(e, RelativeDatesExtension)]
     markdown["extensions"] = [*extensions, RelativeDatesExtension(now)]
     settings["MARKDOWN"] = markdown
-    if settings.get("CACHE_PATH"):
-        settings["CACHE_PATH"] = day_cache_path(settings["CACHE_PATH"], now)
 
 
 def _in_channel(articles, slug: str) -> list:
@@ -177,8 +183,11 @@ def on_articles_pretaxonomy(generator) -> None:
 def register() -> None:
     """Connect the hub to Pelican."""
     connect()
+    signals.initialized.connect(prepare_cache)
     signals.initialized.connect(add_relative_dates)
     signals.initialized.connect(add_table_align)
+    signals.article_generator_init.connect(cache.take_over)
+    signals.page_generator_init.connect(cache.take_over)
     signals.article_generator_init.connect(on_articles_init)
     signals.page_generator_init.connect(on_pages_init)
     signals.article_generator_pretaxonomy.connect(on_articles_pretaxonomy)
