@@ -39,8 +39,24 @@ CATEGORY_URL = "{slug}/"
 CATEGORY_SAVE_AS = "{slug}/index.html"
 PAGE_URL = "pages/{slug}.html"
 PAGE_SAVE_AS = "pages/{slug}.html"
-TAG_SAVE_AS = ""
-AUTHOR_SAVE_AS = ""
+# Pelican's own metadata lines all work (README, "Writing content"). A tag gets a page listing
+# its articles (the archive lists every tag); an author gets a page and an Atom and RSS feed,
+# as in plain Pelican, with the feeds under feeds/author/ so no name can clash with a
+# channel's feed. Translations (Lang:) sit beside the article; drafts under drafts/.
+TAG_URL = "tag/{slug}/"
+TAG_SAVE_AS = "tag/{slug}/index.html"
+AUTHOR_URL = "author/{slug}/"
+AUTHOR_SAVE_AS = "author/{slug}/index.html"
+ARTICLE_LANG_URL = "{category}/{slug}-{lang}.html"
+ARTICLE_LANG_SAVE_AS = "{category}/{slug}-{lang}.html"
+PAGE_LANG_URL = "pages/{slug}-{lang}.html"
+PAGE_LANG_SAVE_AS = "pages/{slug}-{lang}.html"
+DRAFT_URL = "drafts/{slug}.html"
+DRAFT_SAVE_AS = "drafts/{slug}.html"
+DRAFT_LANG_URL = "drafts/{slug}-{lang}.html"
+DRAFT_LANG_SAVE_AS = "drafts/{slug}-{lang}.html"
+DRAFT_PAGE_URL = "drafts/pages/{slug}.html"
+DRAFT_PAGE_SAVE_AS = "drafts/pages/{slug}.html"
 DIRECT_TEMPLATES = ["index", "archives", "sitemap", "robots", "notfound", "shell", "roadmap"]
 ARCHIVES_SAVE_AS = "archives.html"
 SITEMAP_SAVE_AS = "sitemap.xml"
@@ -67,8 +83,8 @@ FEED_ALL_ATOM = "feeds/all.atom.xml"
 FEED_ALL_RSS = "feeds/all.rss.xml"
 CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
 CATEGORY_FEED_RSS = "feeds/{slug}.rss.xml"
-AUTHOR_FEED_ATOM = None
-AUTHOR_FEED_RSS = None
+AUTHOR_FEED_ATOM = "feeds/author/{slug}.atom.xml"
+AUTHOR_FEED_RSS = "feeds/author/{slug}.rss.xml"
 TRANSLATION_FEED_ATOM = None
 FEED_DOMAIN = SITEURL
 

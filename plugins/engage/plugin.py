@@ -39,7 +39,9 @@ DEFAULT_RESULTS = "var/results.json"
 PUBLISHED = ("articles", "translations", "hidden_articles", "hidden_translations",
              "pages", "hidden_pages")
 ARTICLES = ("articles", "translations")
-DRAFTS = ("drafts", "drafts_translations", "draft_pages", "draft_translations")
+#: Read and checked, never published: drafts, and what the hub plugin set aside as broken
+#: (its blocks are still checked, so one run lists every problem of the file).
+DRAFTS = ("drafts", "drafts_translations", "draft_pages", "draft_translations", "hub_broken")
 
 
 def build_now(settings) -> datetime:
@@ -95,7 +97,7 @@ def _announcement(content, path: str, url: str, settings) -> Announcement:
 def _metadata_line(source_path: str, field: str) -> int:
     """Return the header line of ``field`` in a Markdown file (1 when it cannot be found)."""
     try:
-        with open(source_path, encoding="utf-8", errors="replace") as lines:
+        with open(source_path, encoding="utf-8-sig", errors="replace") as lines:
             for number, text in enumerate(lines, 1):
                 if not text.strip():
                     break

@@ -111,7 +111,7 @@ def load(cacher: FileDataCacher) -> dict[str, Any]:
             data = pickle.load(handle)
     except FileNotFoundError:
         return {}
-    except Exception as exc:  # noqa: BLE001 - a truncated or foreign file raises anything
+    except Exception as exc:  # a truncated or foreign file raises anything
         logger.warning("Ignoring the unreadable content cache %s (%s: %s); the files are "
                        "read again", path, exc.__class__.__name__, exc)
         return {}
@@ -135,7 +135,7 @@ def save(cacher: FileDataCacher) -> None:
             pickle.dump(cacher._cache, out, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
         temporary = None
-    except Exception as exc:  # noqa: BLE001 - the cache is an optimisation, never a failure
+    except Exception as exc:  # the cache is an optimisation, never a failure
         logger.warning("The content cache %s was not saved (%s: %s); the last good one is "
                        "kept", path, exc.__class__.__name__, exc)
     finally:

@@ -39,15 +39,20 @@ def _normal(path: str) -> str:
 
 
 def site_paths(generators, settings) -> set[str]:
-    """Return every address the build writes (pages, channels, feeds, static files)."""
+    """Return every address the build writes (pages, channels, tags, authors, feeds, static
+    files)."""
     known = {"/"}
     for gen in generators:
         for content in _contents([gen]):
             known.add(_normal(content.save_as or content.url or ""))
         for static in getattr(gen, "staticfiles", None) or ():
             known.add(_normal(static.save_as))
-        for category, _articles in getattr(gen, "categories", None) or ():
-            known.add(_normal(category.save_as or category.url or ""))
+        tags = getattr(gen, "tags", None) or ()
+        for name in ("categories", "authors"):
+            for wrapper, _articles in getattr(gen, name, None) or ():
+                known.add(_normal(wrapper.save_as or wrapper.url or ""))
+        for tag in tags.keys() if isinstance(tags, dict) else (t for t, _a in tags):
+            known.add(_normal(tag.save_as or tag.url or ""))
     for key, value in settings.items():
         if isinstance(value, str) and value and key.endswith(("_SAVE_AS", "FEED_ATOM", "FEED_RSS")):
             if "{" not in value:

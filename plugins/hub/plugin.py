@@ -6,13 +6,15 @@ from Pelican's content cache get the same checks and a fresh expired/upcoming st
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pelican import signals
 
-from . import cache
+from . import cache, reading
+from .channels import ARTICLE_LISTS, check_templates, one_of_each, stray_files, take_channels
 from .checks import check_article, past_at_publish
 from .dates import MetadataError, parse_moment
 from .events import classify_events
@@ -21,11 +23,13 @@ from .ics import ics_url, write_event_calendars
 from .links import check_links
 from .offers import classify_offers
 from .previews import hold_previews, write_previews
+from .reading import use_tolerant_reader
 from .relative import RelativeDatesExtension
 from .report import add, connect, header_line, source_name
 from .tables import TableAlignExtension
 
-ARTICLE_LISTS = ("articles", "translations", "drafts", "drafts_translations", "hidden_articles")
+PAGE_LISTS = ("pages", "translations", "hidden_pages", "hidden_translations", "draft_pages",
+              "draft_translations")
 
 
 def build_now(settings, zone: ZoneInfo) -> datetime:
@@ -61,20 +65,39 @@ def _in_channel(articles, slug: str) -> list:
     return [a for a in articles if a.category.slug == slug]
 
 
-def _drop(generator, broken: set) -> None:
-    """Remove broken articles in place, so a non-fatal build still renders every template.
+def _set_aside(generator, broken: set[int], names: tuple[str, ...]) -> None:
+    """Move broken contents out of the generator's lists, in place, into `hub_broken`.
 
-    They stay in `hub_broken`, so their links and images are still checked in this run.
+    A non-fatal build (or `make check`) then renders every template without them, while
+    their links, images and blocks are still checked in this run.
     """
-    everything = [a for name in ARTICLE_LISTS for a in getattr(generator, name, [])]
-    generator.hub_broken = [a for a in everything if id(a) in broken]
-    for name in ARTICLE_LISTS:
+    aside = getattr(generator, "hub_broken", None)
+    if not isinstance(aside, list):
+        aside = generator.hub_broken = []
+    seen = {id(c) for c in aside}
+    for name in names:
         items = getattr(generator, name, None)
         if isinstance(items, list):
-            items[:] = [a for a in items if id(a) not in broken]
+            for content in items:
+                if id(content) in broken and id(content) not in seen:
+                    seen.add(id(content))
+                    aside.append(content)
+            items[:] = [c for c in items if id(c) not in broken]
+
+
+def _drop(generator, broken: set) -> None:
+    """Set broken articles aside after the taxonomies were made (categories, dates too)."""
+    _set_aside(generator, broken, ARTICLE_LISTS)
     generator.dates[:] = [a for a in generator.dates if id(a) not in broken]
-    for _category, items in generator.categories:
+    for _category, items in generator.categories:  # a channel page stays, even if empty
         items[:] = [a for a in items if id(a) not in broken]
+    for tag, items in list(generator.tags.items()):  # a tag or author of none goes
+        items[:] = [a for a in items if id(a) not in broken]
+        if not items:
+            del generator.tags[tag]
+    generator.context["tags"] = list(generator.tags.items())
+    generator.authors[:] = [(author, kept) for author, items in generator.authors
+                            if (kept := [a for a in items if id(a) not in broken])]
 
 
 def _field_of(message: str) -> str:
@@ -90,14 +113,15 @@ def on_articles_read(generator) -> None:
     now = build_now(settings, zone)
     broken = set()
     everything = [a for name in ARTICLE_LISTS for a in getattr(generator, name, [])]
-    for article in everything:
+    for article in everything + list(getattr(generator, "hub_broken", [])):
         name = source_name(article, settings["PATH"])
         try:
             check_article(article, zone)
         except MetadataError as exc:
             message = str(exc)
             add(settings, name, header_line(article.source_path, _field_of(message)), message)
-            broken.add(id(article))
+            if article in everything:
+                broken.add(id(article))
             continue
         warning = past_at_publish(article, now)
         if warning:
@@ -115,29 +139,23 @@ def on_articles_read(generator) -> None:
     generator.context["hub_build_time"] = now
 
 
-def _skip_unreadable(generator, paths_setting: str, excludes_setting: str,
+def _mark_unreadable(generator, paths_setting: str, excludes_setting: str,
                      required: tuple[str, ...]) -> None:
-    """Note files Pelican cannot read (a malformed date, no title) and keep them out of the build.
-
-    Pelican's reader raises on such a file and, with errors fatal, ends the build there; the
-    file is left out of this build (only this generator object is changed) so the rest of the
-    content is still checked and every problem is listed together.
-    """
+    """Note what Pelican's reader would stop on (a malformed date, no title, an unknown
+    status), with its line, and have those files read with placeholders (hub/reading.py), so
+    the rest of each is checked too; they are set aside before anything is listed."""
     now = build_now(generator.settings, _zone(generator.settings))
     found = scan(generator, paths_setting, excludes_setting, required, now)
     for source, line, message in found:
         add(generator.settings, source, line, message)
-    if not found:
-        return
     base = Path(generator.path)
-    skip = {(base.parent / source).resolve() for source, _line, _message in found}
-    read_files = generator.get_files
+    generator.hub_marked = {os.path.abspath(base.parent / source) for source, _l, _m in found}
+    reading.guard(generator, generator.hub_marked)
 
-    def get_files(paths, exclude=None, extensions=None):
-        files = read_files(paths, exclude=exclude, extensions=extensions)
-        return {f for f in files if (base / f).resolve() not in skip}
 
-    generator.get_files = get_files
+def _marked(generator, contents) -> set[int]:
+    marked = getattr(generator, "hub_marked", set())
+    return {id(c) for c in contents if os.path.abspath(c.source_path) in marked}
 
 
 def add_table_align(pelican) -> None:
@@ -150,14 +168,22 @@ def add_table_align(pelican) -> None:
 
 
 def on_articles_init(generator) -> None:
-    """Report malformed Pelican dates in articles before Pelican's reader trips over them."""
+    """Report what would stop Pelican's reader in articles, and files no channel reads."""
     required = ("title",) if generator.settings.get("DEFAULT_DATE") else ("title", "date")
-    _skip_unreadable(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES", required)
+    _mark_unreadable(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES", required)
+    stray_files(generator)
 
 
 def on_pages_init(generator) -> None:
-    """Report malformed Pelican dates in pages before Pelican's reader trips over them."""
-    _skip_unreadable(generator, "PAGE_PATHS", "PAGE_EXCLUDES", ("title",))
+    """Report what would stop Pelican's reader in pages."""
+    _mark_unreadable(generator, "PAGE_PATHS", "PAGE_EXCLUDES", ("title",))
+
+
+def on_pages_read(generator) -> None:
+    """Set aside pages read with placeholders or naming a template the theme lacks."""
+    pages = [p for name in PAGE_LISTS for p in getattr(generator, name, None) or ()]
+    broken = _marked(generator, pages) | check_templates(generator, pages)
+    _set_aside(generator, broken, PAGE_LISTS)
 
 
 def on_all_read(generators) -> None:
@@ -176,7 +202,14 @@ def on_articles_written(generator, writer) -> None:
 
 
 def on_articles_pretaxonomy(generator) -> None:
-    """Hold back `Preview: champions` articles dated after the build (hub/previews.py)."""
+    """Before categories, tags, feeds and archives are made from the articles: set aside the
+    ones read with placeholders, a `Category:` naming another channel or an unknown
+    `Template:` (hub/channels.py), and hold back previews (hub/previews.py)."""
+    everything = [a for name in ARTICLE_LISTS for a in getattr(generator, name, None) or ()]
+    broken = _marked(generator, everything) | take_channels(generator)
+    broken |= check_templates(generator, everything)
+    _set_aside(generator, broken, ARTICLE_LISTS)
+    one_of_each(generator)
     hold_previews(generator, build_now(generator.settings, _zone(generator.settings)))
 
 
@@ -191,6 +224,8 @@ def register() -> None:
     signals.article_generator_init.connect(on_articles_init)
     signals.page_generator_init.connect(on_pages_init)
     signals.article_generator_pretaxonomy.connect(on_articles_pretaxonomy)
+    signals.readers_init.connect(use_tolerant_reader)
+    signals.page_generator_finalized.connect(on_pages_read)
     signals.article_generator_finalized.connect(on_articles_read)
     signals.article_writer_finalized.connect(on_articles_written)
     signals.all_generators_finalized.connect(on_all_read)

@@ -32,7 +32,7 @@ def source_name(article, content_path: str) -> str:
 def header_line(source_path: str, field: str) -> int:
     """Return the line of `field:` in a file's metadata header, or 1 if it is not there."""
     try:
-        with open(source_path, encoding="utf-8", errors="replace") as lines:
+        with open(source_path, encoding="utf-8-sig", errors="replace") as lines:
             for number, line in enumerate(lines, 1):
                 if not line.strip():
                     break
