@@ -15,6 +15,7 @@ from pathlib import Path
 from pelican.utils import get_date
 
 from .relative import resolve
+from .scaffold import PLACEHOLDER_BODY, PLACEHOLDER_CODE, PLACEHOLDER_SUMMARY
 
 DATE_FIELDS = ("date", "modified")
 #: The statuses Pelican knows (it compares them as written, so in lower case).
@@ -74,6 +75,27 @@ def value_problems(path: Path, now: datetime | None = None) -> list[tuple[int, s
     return problems
 
 
+def placeholder_problems(path: Path) -> list[tuple[int, str]]:
+    """Return (line, message) for each placeholder `make new` wrote and the editor has not
+    replaced yet (hub/scaffold.py): the code, the summary and the body line."""
+    problems = []
+    header = read_header(path)
+    line, code = header.get("code", (0, ""))
+    if code == PLACEHOLDER_CODE:
+        problems.append((line, f"code: {code} is the placeholder make new wrote (write the "
+                               "real coupon code, or remove the line)"))
+    line, summary = header.get("summary", (0, ""))
+    if summary == PLACEHOLDER_SUMMARY:
+        problems.append((line, "summary: still the placeholder make new wrote (write one "
+                               "sentence about this article)"))
+    with path.open(encoding="utf-8-sig", errors="replace") as lines:
+        for number, text in enumerate(lines, 1):
+            if text.strip() == PLACEHOLDER_BODY:
+                problems.append((number, f"{PLACEHOLDER_BODY!r} is the placeholder make new "
+                                         "wrote (replace it with the article)"))
+    return problems
+
+
 def missing_problems(path: Path, required: tuple[str, ...],
                      now: datetime | None = None) -> list[tuple[int, str]]:
     """Return (1, message) when the header lacks a field Pelican requires (it would stop).
@@ -111,7 +133,7 @@ def scan(generator, paths_setting: str, excludes_setting: str,
         if dated and dated.groupdict().get("date"):
             needed = tuple(f for f in required if f != "date")  # Pelican takes it from the name
         for line, message in (missing_problems(path, needed, now) + date_problems(path, now)
-                              + value_problems(path, now)):
+                              + value_problems(path, now) + placeholder_problems(path)):
             source = f"{base.name}/{Path(os.path.relpath(path, base)).as_posix()}"
             found.append((source, line, message))
     return found

@@ -1,9 +1,11 @@
-"""`make new CHANNEL=offers TITLE="..."`: start an article that builds as it is.
+"""`make new CHANNEL=offers TITLE="..."`: start an article with everything its channel needs.
 
 Pelican has no `hugo new`. This writes `content/<channel>/<slug>.md` with the metadata the
 channel requires already filled in (dates a week or a month after today, which the editor then
 changes) and an example block inside an HTML comment, indented so that neither Markdown nor
-engage reads it until the editor takes it out. It never overwrites a file.
+engage reads it until the editor takes it out. It never overwrites a file. What the editor must
+still write (the coupon code, the summary, the text) is a placeholder that `make check` and
+`make html` report, with its line, until it is replaced.
 
 Run as `PYTHONPATH=plugins python -m hub.scaffold --channel offers --title "Winter sale"`.
 `--now` (or HUB_NOW) sets "today", so tests and scripts get the same file on any day.
@@ -20,6 +22,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 CHANNELS = ("news", "support", "events", "offers")
+#: What `make new` writes for the editor to replace; `make check` reports each until it is.
+PLACEHOLDER_CODE = "CHANGEME"
+PLACEHOLDER_SUMMARY = "One sentence for cards and feeds."
+PLACEHOLDER_BODY = "Write the article here."
 
 EXAMPLE_POLL = """\
 <!-- Example poll. To use it, delete this first line and the closing line of the comment,
@@ -49,7 +55,7 @@ def _one_line(value: str) -> str:
 def channel_metadata(channel: str, today: datetime) -> list[str]:
     """Return the metadata lines the channel requires (see plugins/hub/checks.py)."""
     if channel == "offers":
-        return ["Code: CHANGEME", f"Expires: {today + timedelta(days=30):%Y-%m-%d}"]
+        return [f"Code: {PLACEHOLDER_CODE}", f"Expires: {today + timedelta(days=30):%Y-%m-%d}"]
     if channel == "events":
         starts = (today + timedelta(days=14)).replace(hour=18, minute=30)
         return [f"Starts: {starts:%Y-%m-%d %H:%M}",
@@ -62,9 +68,9 @@ def article_text(channel: str, title: str, today: datetime) -> str:
     """Return the new article's Markdown."""
     slug = slugify(title)
     header = [f"Title: {_one_line(title)}", f"Date: {today:%Y-%m-%d %H:%M}", f"Slug: {slug}",
-              *channel_metadata(channel, today), "Summary: One sentence for cards and feeds."]
+              *channel_metadata(channel, today), f"Summary: {PLACEHOLDER_SUMMARY}"]
     closes = f"{today + timedelta(days=30):%Y-%m-%d}T23:59:00Z"
-    return ("\n".join(header) + "\n\nWrite the article here.\n\n"
+    return ("\n".join(header) + f"\n\n{PLACEHOLDER_BODY}\n\n"
             + EXAMPLE_POLL.format(slug=slug, closes=closes))
 
 

@@ -127,6 +127,37 @@ def test_every_problem_is_listed_in_one_run_one_unwrapped_line_each(content_copy
     assert not (tmp_path / "output" / "index.html").exists()
 
 
+FIVE = {
+    "offers/spring.md": ("Title: Spring sale\nDate: 2026-13-45 09:00\nSummary: Ten per cent "
+                         "off.\n\nSee [the FAQ](/support/nope.html).\n"),
+    "news/launch.md": ("Title: Launch\nDate: 2026-11-20 09:00\nCategory: Recipes\n\n"
+                       "Vote:\n\n```poll\nid: launch-day\nquestion: Which day?\n"
+                       "options: [Monday]\n```\n"),
+}
+
+
+def test_five_mistakes_in_two_files_are_five_lines(content_copy, tmp_path):
+    """A malformed `Date:` hides nothing: the same file's missing field and broken link, and
+    the other file's wrong channel and broken block, are all listed, once each."""
+    for name, text in FIVE.items():
+        (content_copy / name).write_text(text, encoding="utf-8")
+    checked = make("check", tmp_path)
+    assert checked.returncode != 0
+    assert _problem_lines(checked.stderr) == [
+        "content/news/launch.md:3: category: 'Recipes' does not match the folder: the folder "
+        "decides the channel, here news (remove the Category line, or move the file to the "
+        "folder of its channel: news/, support/, events/ or offers/)",
+        "content/news/launch.md:7: poll 'launch-day': options must have 2-12 entries",
+        "content/offers/spring.md:1: missing required metadata: expires (add `Expires: "
+        "YYYY-MM-DD` to the header)",
+        "content/offers/spring.md:2: date: '2026-13-45 09:00' is not a date (use YYYY-MM-DD "
+        "HH:MM)",
+        "content/offers/spring.md:5: link to /support/nope.html: no article or page has that "
+        "address (check the slug; articles are /<channel>/<slug>.html)",
+        "5 problems in 2 files"], checked.stderr
+    assert "Traceback" not in checked.stdout + checked.stderr
+
+
 def test_check_on_good_content_says_so_and_writes_nothing(content_copy, tmp_path):
     checked = make("check", tmp_path)
     assert checked.returncode == 0, checked.stderr
@@ -158,9 +189,29 @@ def test_make_new_writes_an_article_that_builds_and_never_overwrites(content_cop
     assert again.returncode != 0 and "already exists; not overwritten" in again.stderr
     assert path.read_text(encoding="utf-8") == text
 
+    # What make new left for the editor to write is listed until it is written.
+    checked = make("check", tmp_path)
+    assert checked.returncode != 0
+    assert _problem_lines(checked.stderr) == [
+        "content/events/latte-art-night.md:7: summary: still the placeholder make new wrote "
+        "(write one sentence about this article)",
+        "content/events/latte-art-night.md:9: 'Write the article here.' is the placeholder "
+        "make new wrote (replace it with the article)",
+        "content/offers/winter-sale-20-off.md:4: code: CHANGEME is the placeholder make new "
+        "wrote (write the real coupon code, or remove the line)",
+        "content/offers/winter-sale-20-off.md:6: summary: still the placeholder make new wrote "
+        "(write one sentence about this article)",
+        "content/offers/winter-sale-20-off.md:8: 'Write the article here.' is the placeholder "
+        "make new wrote (replace it with the article)",
+        "5 problems in 2 files"], checked.stderr
+    for new in (path, content_copy / "events" / "latte-art-night.md"):
+        written = new.read_text(encoding="utf-8").replace("CHANGEME", "WINTER20").replace(
+            "One sentence for cards and feeds.", "Twenty per cent off, all winter.").replace(
+            "Write the article here.", "Every bag, every grind, until the end of the year.")
+        new.write_text(written, encoding="utf-8")
     checked = make("check", tmp_path)
     assert checked.returncode == 0 and checked.stderr.splitlines() == ["no problems"]
-    path.write_text(_uncomment(text), encoding="utf-8")
+    path.write_text(_uncomment(path.read_text(encoding="utf-8")), encoding="utf-8")
     built = make("html", tmp_path, "PORT=8765")
     assert built.returncode == 0, built.stderr
     manifest = json.loads((tmp_path / "output" / "engage" / "manifest.json").read_text())
