@@ -114,3 +114,23 @@ def test_design_error_codes_are_documented() -> None:
               "already_voted", "poll_closed", "poll_not_open", "no_votes_left", "too_large",
               "rate_limited"}
     assert design <= _documented_codes()
+
+
+def _block_example(kind: str) -> str:
+    """Return README's example block of a kind (the fenced ```kind ... ``` it shows)."""
+    text = README.read_text(encoding="utf-8")
+    match = re.search(rf"^```{kind}\n(.*?)^```$", text, re.M | re.S)
+    assert match, f"README.md shows no ```{kind} block"
+    return match.group(1)
+
+
+@pytest.mark.parametrize("kind", ["poll", "jam", "survey"])
+def test_every_block_key_is_in_the_readme(kind) -> None:
+    """Each key a block takes is in README's example of that block, with what it does."""
+    from pollserver.domain.specs import JamSpec, PollSpec, SurveySpec
+
+    spec = {"poll": PollSpec, "jam": JamSpec, "survey": SurveySpec}[kind]
+    shown = {line.split(":", 1)[0].strip() for line in _block_example(kind).splitlines()
+             if line and not line.startswith((" ", "-"))}
+    keys = {f.name for f in dataclasses.fields(spec) if f.init}
+    assert keys <= shown, f"README.md's ```{kind} example lacks {sorted(keys - shown)}"

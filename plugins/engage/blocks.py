@@ -72,8 +72,13 @@ def guess_id(text: str, data: object = None) -> str:
     return match.group(1) if match else "?"
 
 
-def parse_block(kind: str, text: str, source: str, line: int) -> Spec:
-    """Parse and validate one block; raise :class:`BlockError` naming ``source:line``."""
+def parse_block(kind: str, text: str, source: str, line: int,
+                defaults: dict[str, dict[str, object]] | None = None) -> Spec:
+    """Parse and validate one block; raise :class:`BlockError` naming ``source:line``.
+
+    ``defaults`` (per kind) fill in keys the block leaves out with this site's values, such
+    as the survey's ``support_url`` (see the engage plugin's ``block_defaults``).
+    """
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
@@ -85,6 +90,8 @@ def parse_block(kind: str, text: str, source: str, line: int) -> Spec:
         ) from None
     if data is None:
         raise BlockError(source, line, f"{kind} '?': the block is empty")
+    if isinstance(data, dict) and defaults and defaults.get(kind):
+        data = {**defaults[kind], **data}
     try:
         return parse_spec(kind, data)
     except SpecError as exc:

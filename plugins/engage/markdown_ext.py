@@ -73,7 +73,8 @@ class EngageBlockPreprocessor(Preprocessor):
 
     def _render(self, kind: str, text: str, line: int) -> str:
         try:
-            spec = parse_block(kind, text, self.extension.getConfig("source"), line)
+            spec = parse_block(kind, text, self.extension.getConfig("source"), line,
+                               self.extension.getConfig("defaults"))
         except BlockError as exc:
             if self.extension.getConfig("strict"):
                 raise
@@ -98,6 +99,8 @@ class EngageExtension(Extension):
             # Not None: Python-Markdown turns None-defaulted options into booleans.
             "now": ["", "Build instant (aware datetime); empty means the current time"],
             "results": [{}, "Results as written by `pollserver results` (a dict)"],
+            "defaults": [{}, "Per kind, values for keys a block leaves out (this site's "
+                             "support address for a survey's support_url)"],
         }
         super().__init__(**kwargs)
 

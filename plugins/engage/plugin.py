@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from pelican import signals
-from pelican.contents import Content
+from pelican.contents import Category, Content
 
 from pollserver.domain.phases import phase_of
 from pollserver.domain.problems import CHECK_ONLY, add, build_read, build_started
@@ -53,12 +53,27 @@ def build_now(settings) -> datetime:
         raise SystemExit(f"engage: {exc}") from None
 
 
+def block_defaults(settings) -> dict[str, dict[str, object]]:
+    """Return the block defaults that depend on this site's addresses.
+
+    A survey's ``support_url`` (offered to unhappy respondents) defaults to the support
+    channel's page as this site addresses it (``CATEGORY_URL``), or ``ENGAGE_SUPPORT_URL`` if
+    set; with neither, the block must say where support is.
+    """
+    url = settings.get("ENGAGE_SUPPORT_URL")
+    channels = [str(p).rstrip("/").rsplit("/", 1)[-1] for p in settings.get("ARTICLE_PATHS") or ()]
+    if not url and "support" in channels and settings.get("CATEGORY_URL"):
+        url = "/" + Category("support", settings).url.lstrip("/")
+    return {"survey": {"support_url": url}} if url else {}
+
+
 def add_extension(pelican) -> None:
     """Add the Markdown extension to this Pelican's own copy of the MARKDOWN setting."""
     settings = pelican.settings
     markdown = dict(settings.get("MARKDOWN") or {})
     extensions = [e for e in markdown.get("extensions", []) if not isinstance(e, EngageExtension)]
-    extensions.append(EngageExtension(strict=False, now=build_now(settings)))
+    extensions.append(EngageExtension(strict=False, now=build_now(settings),
+                                      defaults=block_defaults(settings)))
     markdown["extensions"] = extensions
     settings["MARKDOWN"] = markdown
 

@@ -9,6 +9,8 @@ HTML is read once all content is known: a link to an address of the site that en
 
 from __future__ import annotations
 
+import html
+import json
 import posixpath
 import re
 from pathlib import Path
@@ -71,6 +73,26 @@ def _line_of(source_path: str, needle: str) -> int:
     return 1
 
 
+#: The rendered engage blocks in a page (see plugins/engage/render.py): a link inside one was
+#: made by the block, so its problem is reported at the block's fence line.
+BLOCK = re.compile(r"<!-- engage:begin -->.*?<!-- engage:end -->", re.S)
+BLOCK_DATA = re.compile(r'data-engage-(?:spec|error)="([^"]*)"')
+
+
+def _block_lines(content: str) -> list[tuple[int, int, int]]:
+    """Return (start, end, fence line) of each rendered block in a page's HTML."""
+    spans = []
+    for block in BLOCK.finditer(content):
+        found = BLOCK_DATA.search(block.group(0))
+        try:
+            line = int(json.loads(html.unescape(found.group(1)))["line"]) if found else 0
+        except (ValueError, KeyError, TypeError):
+            line = 0
+        if line:
+            spans.append((block.start(), block.end(), line))
+    return spans
+
+
 def _local_path(target: str, page_url: str, siteurl: str) -> str | None:
     """Return the site path a link points to, or None when it leaves the site."""
     if siteurl and target.startswith(siteurl.rstrip("/") + "/"):
@@ -98,9 +120,13 @@ def check_links(generators, settings) -> None:
     for content in _contents(generators):
         name = source_name(content, settings["PATH"])
         page_url = content.url or ""
-        for match in ATTR.finditer(content._content or ""):
+        page = content._content or ""
+        blocks = _block_lines(page)
+        for match in ATTR.finditer(page):
             tag, attr, target = match.group(1).lower(), match.group(2).lower(), match.group(4)
-            line = _line_of(content.source_path, target)
+            made_by = next((n for start, end, n in blocks if start <= match.start() < end), None)
+            line = made_by or _line_of(content.source_path, target)
+            hint = " (made by this block: a key such as support_url sets it)" if made_by else ""
             intrasite = INTRASITE.match(target)
             if intrasite:
                 kind, rel = intrasite.groups()
@@ -119,5 +145,5 @@ def check_links(generators, settings) -> None:
                         f"content/images/ or fix the path)")
             elif (path.endswith((".html", "/")) and path not in known
                   and not _theme_file(settings, path)):
-                add(settings, name, line, f"link to {target}: no article or page has that "
-                    f"address (check the slug; articles are /<channel>/<slug>.html)")
+                add(settings, name, line, f"link to {target}{hint}: no article or page has "
+                    f"that address (check the slug; articles are /<channel>/<slug>.html)")
