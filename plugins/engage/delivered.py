@@ -7,7 +7,9 @@ can be checked, so the build says so once and shows no credit line. Each good ar
 ``article.delivered`` (title, author, votes, links) for the "This came from ..." line, and
 the manifest gets ``announcements`` (``jam/idea`` -> articles) so the idea pages and the
 roadmap link back. ``Ideas-Done: yes`` asks ``pollserver sync`` to move the ideas to the
-status meaning "done" (the editor's choice; audited as an editor action).
+status meaning "done" (the editor's choice; audited as an editor action). An idea that left
+the site (the snapshot lists it under the jam's ``removed``) is only a warning: the article
+keeps building and credits "an idea from a reader, since removed", without its title or name.
 """
 
 from __future__ import annotations
@@ -62,22 +64,41 @@ def _ideas_of(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return known
 
 
+def _removed_of(results: dict[str, Any]) -> set[str]:
+    """Every idea the snapshot says exists but is not shown, as ``jam/idea``."""
+    return {f"{jam_id}/{idea_id}" for jam_id, jam in (results.get("jams") or {}).items()
+            for idea_id in (jam or {}).get("removed") or ()}
+
+
 def check_ideas(announcements: list[Announcement], results: dict[str, Any] | None
-                ) -> list[tuple[Announcement, str]]:
-    """Fill in each announcement's ``delivered`` ideas; return (article, problem) for unknown
-    ones."""
+                ) -> list[tuple[Announcement, str, bool]]:
+    """Fill in each announcement's ``delivered`` ideas; return (article, message, warning).
+
+    An idea that exists but is no longer shown (hidden or rejected by an editor, erased by
+    its author) is a warning: the article still builds, with a neutral line and no title or
+    name. An idea the snapshot has never heard of is an error (a typo in the jam or number).
+    """
     if results is None or not results.get("jams"):
         return []  # a first build, before any sync: there is nothing to check against yet
     known = _ideas_of(results)
+    removed = _removed_of(results)
     problems = []
     for ann in announcements:
         for ref in ann.refs:
             idea = known.get(ref)
+            jam_id, idea_id = ref.split("/")
+            if idea is None and ref in removed:
+                problems.append((ann, f"ideas: {ref} is no longer shown (hidden or rejected by "
+                                      "an editor, or erased by its author): the article says "
+                                      "it came from a reader's idea, since removed (take it "
+                                      "out of Ideas: when you next edit)", True))
+                ann.delivered.append({"ref": ref, "removed": True, "jam_url": f"/jams/{jam_id}"})
+                continue
             if idea is None:
                 problems.append((ann, f"ideas: there is no published idea {ref!r} in the "
-                                      "results snapshot (check the jam id and idea number)"))
+                                      "results snapshot (check the jam id and idea number)",
+                                 False))
                 continue
-            jam_id, idea_id = ref.split("/")
             ann.delivered.append({
                 "ref": ref, "title": idea.get("title", ""), "author": idea.get("author"),
                 "votes": int(idea.get("votes") or 0), "url": f"/ideas/{jam_id}/{idea_id}",

@@ -189,9 +189,9 @@ def process(generators) -> None:
     for entry, message in duplicate_ids(entries):
         add(settings, entry.path, entry.line, message)
         broken = True
-    for ann, message in check_ideas([a for _, a in announced], results):
-        add(settings, ann.source, ann.line, message)
-        broken = True
+    for ann, message, warning in check_ideas([a for _, a in announced], results):
+        add(settings, ann.source, ann.line, message, warning=warning)
+        broken = broken or not warning
     for content, ann in announced:
         content.delivered = ann.delivered
     generator.context["delivered_articles"] = [c for c, a in announced if a.delivered]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from pollserver.domain import events
 from pollserver.domain.phases import phase_of
 from pollserver.domain.specs import spec_from_manifest
 from pollserver.store.base import Store
@@ -42,7 +43,10 @@ def erase(store: Store, voter: str, *, at: datetime) -> dict[str, int]:
     line of this step (it names the voter).
     """
     follows = store.erase_follows(voter)
-    counts = store.erase_voter(voter, withdraw_polls=_open_ids(store, "poll", at),
-                               withdraw_jams=_open_ids(store, "jam", at))
+    shown = [i for i in (store.get_idea(str(d["id"])) for d in store.voter_data(voter)["ideas"])
+             if i is not None and i.moderation == "published"]
+    removed = [events.idea_removed(i.id, i.jam_id, at=at) for i in shown]  # pages rebuild
+    counts = store.emit(*removed).erase_voter(voter, withdraw_polls=_open_ids(store, "poll", at),
+                                              withdraw_jams=_open_ids(store, "jam", at))
     counts["follows"] = follows
     return counts

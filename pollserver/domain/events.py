@@ -15,7 +15,8 @@ from pollserver.domain.outbox import new_event
 from pollserver.domain.records import Idea
 
 __all__ = [
-    "idea_created", "idea_merged", "idea_published", "idea_url", "idea_won", "jam_closed",
+    "idea_created", "idea_merged", "idea_published", "idea_removed", "idea_url", "idea_won",
+    "jam_closed",
     "jam_reopened", "jam_url", "poll_closed", "pool_low", "reward_issued", "status_changed",
     "survey_answered",
 ]
@@ -108,6 +109,14 @@ def idea_published(idea: Idea, *, at: datetime) -> dict[str, Any]:
     return new_event("idea.published", _idea_subjects(idea), {
         "id": idea.id, "jam": idea.jam_id, "title": idea.title,
         "url": idea_url(idea.jam_id, idea.id)}, at=at, notify=False)
+
+
+def idea_removed(idea_id: str, jam_id: str, *, at: datetime) -> dict[str, Any]:
+    """A published idea left the site (hidden or rejected by an editor, or erased by its
+    author): the static pages that show it must be rebuilt. No title, no author: an erased
+    idea must not live on in the outbox, and nobody is mailed."""
+    return new_event("idea.removed", [f"idea:{idea_id}", f"jam:{jam_id}"], {
+        "id": idea_id, "jam": jam_id, "url": jam_url(jam_id)}, at=at, notify=False)
 
 
 def survey_answered(survey_id: str, score: int, category: str, *,

@@ -40,7 +40,7 @@ __all__ = [
 EVENT_TYPES = (
     "idea.created", "idea.published", "idea.status_changed", "idea.merged", "idea.won",
     "jam.closed", "jam.reopened", "poll.closed", "survey.answered", "reward.issued",
-    "follow.requested", "reward.pool_low", "webhook.test",
+    "follow.requested", "reward.pool_low", "webhook.test", "idea.removed",
 )
 FOLLOW_KINDS = ("idea", "jam", "poll")
 #: The consumer that mails followers; webhooks add ``webhook:<endpoint>`` consumers.

@@ -15,6 +15,7 @@ PUBLISH = "publish"
 #: Its one recipient: the static site.
 SITE = "site"
 #: Events after which the static pages are out of date (a jam closed, winners picked, a poll
-#: closed, an idea's status changed: the roadmap and results pages show them).
+#: closed, an idea's status changed: the roadmap and results pages show them; a published
+#: idea hidden, rejected or erased by its author: its title and name must leave them).
 PUBLISH_EVENTS = frozenset({"jam.closed", "jam.reopened", "idea.won", "poll.closed",
-                            "idea.status_changed"})
+                            "idea.status_changed", "idea.removed"})

@@ -68,6 +68,14 @@ def _moderate(store: Store, actor: str, idea_id: str, state: str, action: str,
     return updated
 
 
+def _removed(store: Store, idea_id: str, jam_id: str | None, at: datetime
+             ) -> list[dict[str, Any]]:
+    """``idea.removed`` when a published idea leaves the site (the static pages show it)."""
+    idea = _idea(store, idea_id, jam_id)
+    return [events.idea_removed(idea.id, idea.jam_id, at=at)] \
+        if idea.moderation == "published" else []
+
+
 def approve(store: Store, actor: str, idea_id: str, *, at: datetime,
             jam_id: str | None = None) -> Idea:
     """Publish an idea; its author (if they have a voter id) gets the jam's reward code."""
@@ -86,13 +94,15 @@ def approve(store: Store, actor: str, idea_id: str, *, at: datetime,
 def reject(store: Store, actor: str, idea_id: str, *, at: datetime,
            jam_id: str | None = None) -> Idea:
     """Refuse a pending idea: it is never shown."""
-    return _moderate(store, actor, idea_id, "rejected", "idea.reject", at, jam_id)
+    return _moderate(store, actor, idea_id, "rejected", "idea.reject", at, jam_id,
+                     _removed(store, idea_id, jam_id, at))
 
 
 def hide(store: Store, actor: str, idea_id: str, *, at: datetime,
          jam_id: str | None = None) -> Idea:
     """Take a published idea off the site (``approve`` brings it back)."""
-    return _moderate(store, actor, idea_id, "hidden", "idea.hide", at, jam_id)
+    return _moderate(store, actor, idea_id, "hidden", "idea.hide", at, jam_id,
+                     _removed(store, idea_id, jam_id, at))
 
 
 def set_status(store: Store, actor: str, idea_id: str, status: str, *, at: datetime,

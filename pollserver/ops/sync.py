@@ -133,11 +133,17 @@ def results_snapshot(store: Store) -> dict[str, Any]:
         polls[item.id] = {"total": tally.total, "counts": dict(tally.counts)}
     jams = {}
     for item in store.list_items("jam"):
-        ideas = [i for i in store.list_ideas(item.id)
-                 if i.moderation == "published" and i.status != "merged"]
+        every = store.list_ideas(item.id)
+        ideas = [i for i in every if i.moderation == "published" and i.status != "merged"]
         ideas.sort(key=lambda i: (-i.votes, int(i.id) if i.id.isdigit() else 0))
         rows = [{"id": i.id, "title": i.title, "author": i.author, "votes": i.votes,
                  "status": i.status, "winner": i.winner} for i in ideas]
-        jams[item.id] = {"winners": [r for r in rows if r["winner"]], "ideas": rows}
+        # Ideas that exist but are not shown (hidden, rejected, pending, merged, erased): an
+        # article's `Ideas:` may still name one, and the build says "since removed" for it.
+        shown = {i.id for i in ideas}
+        removed = sorted((i.id for i in every if i.id not in shown),
+                         key=lambda n: int(n) if n.isdigit() else 0)
+        jams[item.id] = {"winners": [r for r in rows if r["winner"]], "ideas": rows,
+                         "removed": removed}
     roadmap = roadmap_cards_of(store, site_statuses(store))
     return {"version": 1, "polls": polls, "jams": jams, "roadmap": roadmap}

@@ -47,7 +47,7 @@ def test_roadmap_to_idea_to_article_and_back(page, roadmap_hub, console_errors):
     expect(page).to_have_url(roadmap_hub + "/ideas/september-jam/1")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sell refills in a pouch")
     expect(page.locator(".idea-history")).to_contain_text("In the shop since December.")
-    page.get_by_role("link", name="Refill pouches are here, thanks to Marta's idea").click()
+    page.get_by_role("link", name="Refill pouches are here, and the idea came from you").click()
     expect(page).to_have_url(roadmap_hub + ARTICLE)
     page.go_back()
     expect(page).to_have_url(roadmap_hub + "/ideas/september-jam/1")

@@ -73,3 +73,34 @@ def test_first_build_before_any_sync_checks_nothing_yet(site):
     build = site.build(**THEMED)
     assert build.process.returncode == 0, build.log
     assert "This came from" not in build.page("news/oat-milk-flat-whites-are-here.html")
+
+
+def _without_12(results: dict) -> dict:
+    """The snapshot after idea 12 left the site (erased by its author, or hidden)."""
+    jam = results["jams"]["build-next"]
+    return {**results, "roadmap": [],
+            "jams": {"build-next": {"winners": [], "removed": ["12"],
+                                    "ideas": [i for i in jam["ideas"] if i["id"] != "12"]}}}
+
+
+def test_a_removed_idea_still_builds_with_a_neutral_line_and_a_warning(site):
+    site.write("news/shipped.md", SHIPPED)
+    site.results(_without_12(RESULTS))
+    build = site.build(**THEMED)
+    assert build.process.returncode == 0, build.log
+    assert ("news/shipped.md:3: warning: ideas: build-next/12 is no longer shown (hidden or "
+            "rejected by an editor, or erased by its author)") in build.log
+    article = build.page("news/oat-milk-flat-whites-are-here.html")
+    assert "This came from an idea from a reader, since removed." in article
+    assert "Marta" not in article and "Oat milk flat white<" not in article
+    assert "/ideas/build-next/12" not in article
+    assert ": 3 of you voted" in article  # the idea still shown keeps its credit
+
+
+def test_make_check_lists_a_removed_idea_as_a_warning_only(site):
+    site.write("news/shipped.md", SHIPPED.replace(", build-next/14", ""))
+    site.results(_without_12(RESULTS))
+    build = site.build(HUB_CHECK_ONLY=True)
+    assert build.process.returncode == 0, build.log
+    lines = build.process.stderr.splitlines()
+    assert lines[-1] == "no problems, 1 warning", build.log
