@@ -101,12 +101,15 @@ run: html sample-data serve
 # Demo data for `make run`: the sample reward codes (sample/rewards/POOL.txt) and sample ideas
 # (sample/seed.yaml, only into jams with no ideas yet). Codes first, so sync does not warn about
 # an empty pool. Loading twice adds nothing; after a
-# first seeding the site is rebuilt so the closed challenge shows its winners.
+# first seeding the site is rebuilt so the closed challenge shows its winners. The seed's
+# report is kept in a variable, printed, then read: `tee /dev/stderr` would reopen the log
+# file of `make run > run.log 2>&1` from its start and write over it.
 sample-data: install
 	@for f in sample/rewards/*.txt; do $(BIN)/pollserver codes load "$$(basename "$$f" .txt)" "$$f"; done
 	$(BIN)/pollserver sync --manifest $(OUTPUT)/engage/manifest.json
-	@if $(BIN)/pollserver seed sample/seed.yaml | tee /dev/stderr | grep -q '^seeded'; then \
-	  $(MAKE) --no-print-directory html; fi
+	@report="$$($(BIN)/pollserver seed sample/seed.yaml)" || exit $$?; \
+	  printf '%s\n' "$$report"; \
+	  if printf '%s\n' "$$report" | grep -q '^seeded'; then $(MAKE) --no-print-directory html; fi
 
 # Every save rebuilds the pages, the search index and pollserver's items (plugins/hub/devloop.py),
 # so a poll just written can be voted on at once.

@@ -10,6 +10,7 @@ import gzip
 import json
 import os
 import re
+import shlex
 import signal
 import socket
 import subprocess
@@ -222,6 +223,28 @@ def test_make_new_writes_an_article_that_builds_and_never_overwrites(content_cop
         in page and "127.0.0.1:8000" not in page
     feed = (tmp_path / "output" / "feeds" / "all.atom.xml").read_text()
     assert "http://127.0.0.1:8765/" in feed and "127.0.0.1:8000" not in feed
+
+
+def test_make_run_writes_its_whole_log_to_one_file(content_copy, tmp_path):
+    """`make run > run.log 2>&1`: nothing a step prints is written over by a later step (the
+    sample-data step once reopened the log through /dev/stderr and wrote from its start)."""
+    log = tmp_path / "run.log"
+    settings = f"CACHE_PATH='\"{tmp_path / 'cache'}\"' HUB_NOW='\"{BUILD_NOW}\"'"
+    args = " ".join(shlex.quote(a) for a in (
+        f"CONTENT={content_copy}", f"OUTPUT={tmp_path / 'output'}",
+        f"DATA_DIR={tmp_path / 'var'}", f"PELICAN_SETTINGS={settings}"))
+    script = (f"make --no-print-directory html {args} && "
+              f"make --no-print-directory sample-data {args}")
+    with log.open("wb") as out:
+        done = subprocess.run(["bash", "-c", script], cwd=ROOT, env=_make_env(), stdout=out,
+                              stderr=subprocess.STDOUT, check=False, timeout=600)
+    text = log.read_text(encoding="utf-8")
+    assert done.returncode == 0, text
+    first_build = text.index("Done: Processed")
+    codes = text.index("new codes;")
+    seeded = text.index("seeded september-jam")
+    rebuild = text.index("Done: Processed", seeded)
+    assert first_build < codes < seeded < rebuild, text
 
 
 def _free_port() -> int:
