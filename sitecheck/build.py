@@ -67,7 +67,7 @@ def make_app(work: Path, output: Path, now: datetime) -> Flask:
 def feeds_of(output: Path) -> dict[str, bytes]:
     """Return every feed file of a build by its site path."""
     return {"/" + p.relative_to(output).as_posix(): p.read_bytes()
-            for p in sorted((output / "feeds").glob("*.xml"))}
+            for p in sorted((output / "feeds").rglob("*.xml"))}
 
 
 def siteurl_of(output: Path) -> str:

@@ -8,11 +8,17 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 from sitebuild import build_site, index_site
+
+from sitecheck.feeds import check_feeds
+from sitecheck.nu import check_html
+from sitecheck.sitemap import check_sitemap, public_pages
+from tests.conftest import need_service
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -242,3 +248,20 @@ def test_what_the_hub_refuses_is_one_clear_line(tmp_path, name, text, line):
     assert "Traceback" not in log and "CRITICAL" not in log
     assert line in built.stderr.splitlines(), built.stderr
     assert built.stderr.splitlines()[-1] == "1 problem in 1 file"
+
+
+def test_every_page_feed_and_the_sitemap_pass_the_validators(site):
+    """Tag, author, translated, draft and hidden pages, author feeds and the sitemap pass
+    what `make validate` runs on the sample."""
+    if shutil.which("java") is None:
+        need_service("java", "the Nu HTML checker runs on Java 17")
+    pages = {p: "/" + p.relative_to(site).as_posix() for p in site.rglob("*.html")
+             if "pagefind" not in p.parts}
+    html = check_html(pages)
+    assert html.errors == [], html.errors
+    feeds = {p.name: p.read_bytes() for p in (site / "feeds").rglob("*.xml")}
+    assert "priya-shah.atom.xml" in feeds
+    assert check_feeds(feeds).errors == []
+    sitemap = check_sitemap((site / "sitemap.xml").read_bytes(), "http://127.0.0.1:8000",
+                            public_pages(site))
+    assert sitemap.errors == [], sitemap.errors
