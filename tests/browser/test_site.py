@@ -125,7 +125,8 @@ def test_skip_link_moves_focus_to_main(page, site_url):
     expect(page).to_have_url(re.compile("#main$"))
 
 
-PAGES = ["/", ARTICLE, OFFER, "/events/", "/offers/", "/pages/search.html", "/404.html"]
+PAGES = ["/", ARTICLE, OFFER, "/events/", "/offers/", "/pages/search.html", "/404.html",
+         "/archives.html", "/tag/grinders/", "/author/ines-okafor/"]
 
 
 def search_if_needed(page, path):
