@@ -110,14 +110,22 @@ def take_channels(generator) -> set[int]:
 
 def one_of_each(generator) -> None:
     """Name each tag and author once per article: `Tags: espresso, Espresso` is one tag (one
-    page, one slug), as Pelican's own pages would have it; the first spelling stays."""
+    page, one slug), as Pelican's own pages would have it; the first spelling stays. A name
+    with nothing to make an address of (`Tags: !!!`) is left out, with a warning."""
+    settings = generator.settings
     for name in ARTICLE_LISTS:
         for article in getattr(generator, name, None) or ():
             for field in ("tags", "authors"):
                 items = getattr(article, field, None)
                 if not isinstance(items, list):
                     continue
-                slugs: set[str] = set()
+                for item in items:
+                    if not item.slug:
+                        add(settings, source_name(article, settings["PATH"]),
+                            header_line(article.source_path, field), f"{field}: {str(item)!r} "
+                            "has no letter or digit to make its page's address of, so it is "
+                            "left out (reword it)", warning=True)
+                slugs: set[str] = {""}
                 unique = [i for i in items if not (i.slug in slugs or slugs.add(i.slug))]
                 if len(unique) != len(items):
                     setattr(article, field, unique)

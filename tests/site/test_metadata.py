@@ -265,3 +265,13 @@ def test_every_page_feed_and_the_sitemap_pass_the_validators(site):
     sitemap = check_sitemap((site / "sitemap.xml").read_bytes(), "http://127.0.0.1:8000",
                             public_pages(site))
     assert sitemap.errors == [], sitemap.errors
+
+
+def test_a_tag_with_nothing_to_make_an_address_of_is_left_out_with_a_warning(tmp_path):
+    built = small_build(tmp_path, {"news/odd.md": "Title: Odd\nDate: 2026-10-01 09:00\n"
+                                                  "Tags: !!!, beans\n\nX.\n"})
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert built.stderr.splitlines()[0] == (
+        "content/news/odd.md:3: warning: tags: '!!!' has no letter or digit to make its page's "
+        "address of, so it is left out (reword it)")
+    assert [p.name for p in (tmp_path / "output" / "tag").iterdir()] == ["beans"]
