@@ -180,7 +180,7 @@ def test_the_checker_sees_imports() -> None:
     # The checks above pass vacuously if import parsing breaks; pin a few known edges.
     assert any(n.startswith("pollserver.domain") for n in _imports(PACKAGE / "domain" / "jams.py"))
     assert "flask" in _imports(PACKAGE / "__init__.py")
-    assert "pollserver.domain.errors" in _imports(PACKAGE / "store" / "state.py")
+    assert "pollserver.domain.errors" in _imports(PACKAGE / "store" / "memory" / "state.py")
     assert "pollserver.web.context.load" in _imports(PACKAGE / "api" / "polls.py")
     assert PACKAGE / "domain" / "records.py" in _reach(PACKAGE / "store" / "base.py")
     assert _path_of("pollserver.presenters.jams.jam_view") == PACKAGE / "presenters" / "jams.py"

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from pollserver.domain.errors import Conflict
-from pollserver.store import snapshot
 from pollserver.store.base import Store
-from pollserver.store.documents import from_tables, to_tables
-from pollserver.store.journal import generations, journal_path
+from pollserver.store.memory.documents import from_tables, to_tables
+from pollserver.store.tinydb import snapshot
+from pollserver.store.tinydb.journal import generations, journal_path
 
 __all__ = ["COMPARED", "MigrationError", "migrate", "migrate_to_dir", "tables_of",
            "write_data_dir"]

@@ -89,7 +89,7 @@ def test_two_grants_for_one_voter_at_once_both_succeed(backend):
 
     import psycopg
 
-    from pollserver.store.pg.champions import grant_champion
+    from pollserver.store.postgres.champions import grant_champion
     from tests.store.conftest import DATABASE_URL
 
     store = backend.open()  # creates the schema

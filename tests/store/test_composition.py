@@ -2,8 +2,8 @@
 
 Issue 12: the TinyDB store used to be ``(Replica, Rotation, MemoryStore)``, three classes
 sharing a dozen private attributes. Now a store class inherits from at most one store
-implementation and from nothing else but the ``Store`` interface; what used to be mixed in
-is a part it holds (see ``store/tinydb.py``), and the parts use each other only through public
+implementation and from nothing else but the ``Store`` interface; what used to be mixed in is a
+part it holds (see ``store/tinydb/store.py``), and the parts use each other only through public
 attributes.
 """
 
@@ -38,8 +38,8 @@ INTERFACE = {Store, Webhooks, Outbox, Roadmap, Champions, ABC, object}
 KNOWN_MIXINS = {"PostgresStore": {"PostgresOutbox", "PostgresWebhooks", "PostgresChampions"}}
 
 #: The parts of the embedded stores (each owns its attributes; see ``tinydb.py``).
-PARTS = ("engine", "flock", "journal", "replica", "rotation", "group_commit", "tinydb",
-         "memory")
+PARTS = ("memory/engine", "tinydb/flock", "tinydb/journal", "tinydb/replica",
+         "tinydb/rotation", "tinydb/group_commit", "tinydb/store", "memory/store")
 
 
 def _store_classes() -> list[type[Store]]:

@@ -1,9 +1,10 @@
 """Versioned schema migrations for the PostgreSQL store.
 
-Migrations are the numbered ``pollserver/store/migrations/NNNN_name.sql`` files. ``upgrade``
-applies the ones a database has not seen, each in its own transaction together with its row in
-``schema_version``, so a failed migration leaves the previous version intact. A session-level
-advisory lock makes two processes starting at once take turns instead of both creating tables.
+Migrations are the numbered ``pollserver/store/postgres/migrations/NNNN_name.sql`` files.
+``upgrade`` applies the ones a database has not seen, each in its own transaction together with
+its row in ``schema_version``, so a failed migration leaves the previous version intact. A
+session-level advisory lock makes two processes starting at once take turns instead of both
+creating tables.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def valid_schema_name(name: str) -> str:
 
 def migrations() -> list[Migration]:
     """Return the bundled migrations in version order."""
-    folder = resources.files("pollserver.store") / "migrations"
+    folder = resources.files("pollserver.store.postgres") / "migrations"
     found = []
     for entry in folder.iterdir():
         match = _FILE.match(entry.name)

@@ -1,9 +1,10 @@
 """Bulk import and export of the PostgreSQL store in the snapshot table format.
 
-The format is the embedded store's (``pollserver.store.documents.to_tables``): one document per
-fact, no tallies. Import writes the facts and then derives every counter (poll tallies, idea
-votes, budgets) from them in SQL, in the same transaction, so the copy's tallies cannot drift
-from its votes. Export produces the same shape, so PostgreSQL can be a migration source too.
+The format is the embedded store's (``pollserver.store.memory.documents.to_tables``): one
+document per fact, no tallies. Import writes the facts and then derives every counter (poll
+tallies, idea votes, budgets) from them in SQL, in the same transaction, so the copy's tallies
+cannot drift from its votes. Export produces the same shape, so PostgreSQL can be a migration
+source too.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from psycopg import Connection
 from psycopg.types.json import Json
 
 from pollserver.domain.errors import Conflict
-from pollserver.store.pg import champions, roadmap
-from pollserver.store.pg.transfer_outbox import OUTBOX_TABLES, export_outbox, import_outbox
+from pollserver.store.postgres import champions, roadmap
+from pollserver.store.postgres.transfer_outbox import OUTBOX_TABLES, export_outbox, import_outbox
 
 __all__ = ["export_tables", "import_tables"]
 

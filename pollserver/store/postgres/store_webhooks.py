@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pollserver.domain.outbox import Delivery
 from pollserver.domain.webhooks import Attempt, Endpoint
-from pollserver.store.pg import webhooks as sql
+from pollserver.store.postgres import webhooks as sql
 from pollserver.store.webhooks import Webhooks
 
 __all__ = ["PostgresWebhooks"]

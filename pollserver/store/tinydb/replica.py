@@ -7,8 +7,8 @@ lock-free "did anything change?" check that reads do first.
 
 The follower owns what it knows about the snapshot file (which one it has seen, which
 operation it covers, whether memory must be rebuilt); it moves the state only through the
-:class:`~pollserver.store.engine.Memory` it is given and the journal position only through
-the :class:`~pollserver.store.journal.JournalWriter` it is given.
+:class:`~pollserver.store.memory.engine.Memory` it is given and the journal position only through
+the :class:`~pollserver.store.tinydb.journal.JournalWriter` it is given.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from pollserver.domain.errors import DomainError
-from pollserver.store import snapshot
-from pollserver.store.engine import Memory
-from pollserver.store.journal import JournalWriter, generations, journal_path
+from pollserver.store.memory.engine import Memory
+from pollserver.store.tinydb import snapshot
+from pollserver.store.tinydb.journal import JournalWriter, generations, journal_path
 
 __all__ = ["SNAPSHOT_CHECK", "Follower"]
 

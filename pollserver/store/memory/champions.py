@@ -1,6 +1,6 @@
 """The state machine's share of champions: grants, profile rules, snapshot tables.
 
-Mixed into :class:`pollserver.store.state.State`; ``erasure.erase`` drops the erased voter's
+Mixed into :class:`pollserver.store.memory.state.State`; ``erasure.erase`` drops the erased voter's
 grant in the same operation.
 """
 

@@ -14,11 +14,11 @@ from datetime import datetime
 from typing import Any
 
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse
-from pollserver.store.state import State
-from pollserver.store.state_champions import champion_tables, load_champions
-from pollserver.store.state_outbox import load_outbox, outbox_tables
-from pollserver.store.state_roadmap import load_roadmap, roadmap_tables
-from pollserver.store.state_webhooks import load_webhooks, webhook_tables
+from pollserver.store.memory.champions import champion_tables, load_champions
+from pollserver.store.memory.outbox import load_outbox, outbox_tables
+from pollserver.store.memory.roadmap import load_roadmap, roadmap_tables
+from pollserver.store.memory.state import State
+from pollserver.store.memory.webhooks import load_webhooks, webhook_tables
 
 __all__ = ["from_tables", "iter_tables", "to_tables"]
 

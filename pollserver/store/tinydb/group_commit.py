@@ -37,12 +37,12 @@ from contextlib import contextmanager
 from typing import Any
 
 from pollserver.domain.errors import DomainError, StoreUnavailable
-from pollserver.store.engine import Memory
-from pollserver.store.flock import FileLock
-from pollserver.store.journal import JournalWriter, decode_op, encode, intern_op
-from pollserver.store.replica import Follower
-from pollserver.store.rotation import Snapshots
-from pollserver.store.state import State
+from pollserver.store.memory.engine import Memory
+from pollserver.store.memory.state import State
+from pollserver.store.tinydb.flock import FileLock
+from pollserver.store.tinydb.journal import JournalWriter, decode_op, encode, intern_op
+from pollserver.store.tinydb.replica import Follower
+from pollserver.store.tinydb.rotation import Snapshots
 
 __all__ = ["MAX_BATCH", "GroupCommit", "unavailable"]
 

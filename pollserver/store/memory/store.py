@@ -2,7 +2,7 @@
 
 Tests and benches use it as the model other backends must match. It holds an *engine*
 (``engine.py``) and runs each change through ``engine.commit`` and each read inside
-``engine.reading()``: a bare :class:`~pollserver.store.engine.Memory` here, the journaling
+``engine.reading()``: a bare :class:`~pollserver.store.memory.engine.Memory` here, the journaling
 group commit in the TinyDB store, which is this class built with that engine. So the rules
 live in exactly one place (``state.py``) and this translation in exactly one other.
 """
@@ -23,10 +23,10 @@ from pollserver.domain.statuses import StatusChange
 from pollserver.domain.voters import erase_hash
 from pollserver.domain.webhooks import Attempt, Endpoint
 from pollserver.store.base import Store
-from pollserver.store.engine import Engine, Memory
-from pollserver.store.state import State
-from pollserver.store.state_champions import champion_doc, rule_doc
-from pollserver.store.state_webhooks import endpoint_doc
+from pollserver.store.memory.champions import champion_doc, rule_doc
+from pollserver.store.memory.engine import Engine, Memory
+from pollserver.store.memory.state import State
+from pollserver.store.memory.webhooks import endpoint_doc
 
 __all__ = ["MemoryStore"]
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from pollserver.domain.voters import erase_hash
 
 if TYPE_CHECKING:
-    from pollserver.store.state import State
+    from pollserver.store.memory.state import State
 
 __all__ = ["ERASED_TITLE", "erase", "voter_ids"]
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pollserver.domain.outbox import Delivery, Event, Follow
 from pollserver.store.outbox import Outbox
-from pollserver.store.pg import outbox as sql
+from pollserver.store.postgres import outbox as sql
 
 __all__ = ["PostgresOutbox"]
 

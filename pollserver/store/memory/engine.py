@@ -3,7 +3,7 @@
 :class:`~pollserver.store.memory.MemoryStore` turns every ``Store`` call into a state-machine
 operation (``state.py``) or a read of the state, and hands it to the engine it holds. The
 memory store holds a bare :class:`Memory`; the TinyDB store holds a
-:class:`~pollserver.store.group_commit.GroupCommit`, which owns its own :class:`Memory` and
+:class:`~pollserver.store.tinydb.group_commit.GroupCommit`, which owns its own :class:`Memory` and
 journals every change before it acknowledges it. So the Store API is written once, the rules
 live once (``state.py``), and durability is a part that is plugged in, not inherited.
 """
@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Protocol
 
-from pollserver.store.state import State
+from pollserver.store.memory.state import State
 
 __all__ = ["Engine", "Memory"]
 

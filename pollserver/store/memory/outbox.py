@@ -1,6 +1,6 @@
 """The outbox half of the state machine: events, follows, deliveries and feed tokens.
 
-Mixed into :class:`pollserver.store.state.State`. Like every other operation these are
+Mixed into :class:`pollserver.store.memory.state.State`. Like every other operation these are
 deterministic (ids, claims and times come from the operation), so the TinyDB journal replays
 them to the same state. An operation that carries ``"events"`` gets them recorded by
 :meth:`OutboxState.record_events` after it succeeded, in the same ``apply`` call: one journal

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pollserver.domain.champions import Champion, ProfileRule
 from pollserver.store.champions import Champions
-from pollserver.store.pg import champions as sql
+from pollserver.store.postgres import champions as sql
 
 __all__ = ["PostgresChampions"]
 

@@ -26,7 +26,7 @@ from pollserver.domain.outbox import (
     complete_event,
     event_from,
 )
-from pollserver.store.pg import webhooks
+from pollserver.store.postgres import webhooks
 
 __all__ = [
     "claim_deliveries", "confirm_follow", "delivery_with_event", "insert_event",

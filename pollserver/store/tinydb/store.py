@@ -30,13 +30,13 @@ so requests never wait for it; only the rename and journal switch happen under t
 others only through their public attributes and methods; the constructor below wires
 them):
 
-- ``memory``: a :class:`~pollserver.store.engine.Memory`, the :class:`State` and its lock;
-- ``files``: the :class:`~pollserver.store.flock.FileLock` on ``store.lock``;
-- ``writer``: the :class:`~pollserver.store.journal.JournalWriter`, the journal we are in;
-- ``follower``: the :class:`~pollserver.store.replica.Follower`, which keeps memory equal to
+- ``memory``: a :class:`~pollserver.store.memory.engine.Memory`, the :class:`State` and its lock;
+- ``files``: the :class:`~pollserver.store.tinydb.flock.FileLock` on ``store.lock``;
+- ``writer``: the :class:`~pollserver.store.tinydb.journal.JournalWriter`, the journal we are in;
+- ``follower``: the :class:`~pollserver.store.tinydb.replica.Follower`, which keeps memory equal to
   the files (load, catch up, follow a rotation);
-- ``snapshots``: the :class:`~pollserver.store.rotation.Snapshots`, when and how to rotate;
-- ``commits``: the :class:`~pollserver.store.group_commit.GroupCommit`, the engine the
+- ``snapshots``: the :class:`~pollserver.store.tinydb.rotation.Snapshots`, when and how to rotate;
+- ``commits``: the :class:`~pollserver.store.tinydb.group_commit.GroupCommit`, the engine the
   inherited :class:`~pollserver.store.memory.MemoryStore` API sends its operations to.
 """
 
@@ -46,14 +46,14 @@ import logging
 import os
 from pathlib import Path
 
-from pollserver.store import snapshot
-from pollserver.store.engine import Memory
-from pollserver.store.flock import FileLock
-from pollserver.store.group_commit import GroupCommit, unavailable
-from pollserver.store.journal import JournalWriter
 from pollserver.store.memory import MemoryStore
-from pollserver.store.replica import Follower
-from pollserver.store.rotation import INLINE_ROWS, Snapshots
+from pollserver.store.memory.engine import Memory
+from pollserver.store.tinydb import snapshot
+from pollserver.store.tinydb.flock import FileLock
+from pollserver.store.tinydb.group_commit import GroupCommit, unavailable
+from pollserver.store.tinydb.journal import JournalWriter
+from pollserver.store.tinydb.replica import Follower
+from pollserver.store.tinydb.rotation import INLINE_ROWS, Snapshots
 
 __all__ = ["TinyDBStore", "restore"]
 

@@ -38,9 +38,9 @@ from typing import Any, cast
 
 from tinydb.storages import Storage
 
-from pollserver.store.documents import from_tables, iter_tables
-from pollserver.store.journal import fsync_dir, generations, journal_path, marker
-from pollserver.store.state import State
+from pollserver.store.memory.documents import from_tables, iter_tables
+from pollserver.store.memory.state import State
+from pollserver.store.tinydb.journal import fsync_dir, generations, journal_path, marker
 
 __all__ = ["FILENAME", "FORMAT", "FileId", "SnapshotStorage", "file_id", "install", "load",
            "lock_fd", "read_meta", "remove_temps", "restore", "temp_path", "write", "write_temp"]

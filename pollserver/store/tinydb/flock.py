@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pollserver.store import snapshot
+from pollserver.store.tinydb import snapshot
 
 __all__ = ["FileLock"]
 

@@ -36,7 +36,7 @@ from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, Sy
 from pollserver.domain.statuses import StatusChange
 from pollserver.store.base import Store
 from pollserver.store.breaker import Breaker
-from pollserver.store.pg import (
+from pollserver.store.postgres import (
     editors,
     jams,
     polls,
@@ -46,12 +46,12 @@ from pollserver.store.pg import (
     transfer,
     voters,
 )
-from pollserver.store.pg import items as item_rows
-from pollserver.store.pg import outbox as outbox_rows
-from pollserver.store.pg import schema as migrations
-from pollserver.store.pg_champions import PostgresChampions
-from pollserver.store.pg_outbox import PostgresOutbox
-from pollserver.store.pg_webhooks import PostgresWebhooks
+from pollserver.store.postgres import items as item_rows
+from pollserver.store.postgres import outbox as outbox_rows
+from pollserver.store.postgres import schema as migrations
+from pollserver.store.postgres.store_champions import PostgresChampions
+from pollserver.store.postgres.store_outbox import PostgresOutbox
+from pollserver.store.postgres.store_webhooks import PostgresWebhooks
 
 __all__ = ["PostgresStore"]
 

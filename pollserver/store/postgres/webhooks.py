@@ -150,7 +150,7 @@ def list_attempts(conn: Connection, endpoint_id: str, limit: int) -> list[Attemp
 
 def resend_delivery(conn: Connection, delivery_id: str, at: datetime) -> Delivery:
     """Queue a webhook delivery again, tries counted afresh."""
-    from pollserver.store.pg.outbox import delivery_with_event
+    from pollserver.store.postgres.outbox import delivery_with_event
 
     row = conn.execute(
         "UPDATE deliveries SET status = 'pending', attempts = 0, claim = NULL,"
@@ -163,7 +163,7 @@ def resend_delivery(conn: Connection, delivery_id: str, at: datetime) -> Deliver
 
 def send_test_event(conn: Connection, endpoint_id: str, raw: dict[str, Any]) -> None:
     """Write the test event with one delivery, to this endpoint only."""
-    from pollserver.store.pg.outbox import insert_event
+    from pollserver.store.postgres.outbox import insert_event
 
     event = event_from(raw)
     with conn.transaction():

@@ -16,7 +16,7 @@ from psycopg import Connection, sql
 
 from pollserver.domain.errors import AlreadyVoted, BadRequest, Conflict, NotFound, NoVotesLeft
 from pollserver.domain.records import Idea
-from pollserver.store.pg import roadmap
+from pollserver.store.postgres import roadmap
 
 __all__ = [
     "IDEA_COLUMNS",

@@ -17,10 +17,10 @@ from typing import Any
 
 from pollserver.domain.errors import AlreadyVoted, BadRequest, Conflict, NotFound, NoVotesLeft
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport
-from pollserver.store import erasure
-from pollserver.store.state_champions import ChampionState
-from pollserver.store.state_roadmap import RoadmapState
-from pollserver.store.state_webhooks import WebhookState
+from pollserver.store.memory import erasure
+from pollserver.store.memory.champions import ChampionState
+from pollserver.store.memory.roadmap import RoadmapState
+from pollserver.store.memory.webhooks import WebhookState
 
 __all__ = ["State"]
 

@@ -28,10 +28,10 @@ away. A small state is written inline: forking costs about as much as writing it
 
 :class:`Snapshots` is the TinyDB store's part that decides when to snapshot and performs the
 rotation. It owns its settings and the child being waited for; it reaches the state through
-the :class:`~pollserver.store.engine.Memory`, the journal through the
-:class:`~pollserver.store.journal.JournalWriter`, the snapshot bookkeeping through the
-:class:`~pollserver.store.replica.Follower` and the files through the
-:class:`~pollserver.store.flock.FileLock` it is given, each by its public methods.
+the :class:`~pollserver.store.memory.engine.Memory`, the journal through the
+:class:`~pollserver.store.tinydb.journal.JournalWriter`, the snapshot bookkeeping through the
+:class:`~pollserver.store.tinydb.replica.Follower` and the files through the
+:class:`~pollserver.store.tinydb.flock.FileLock` it is given, each by its public methods.
 """
 
 from __future__ import annotations
@@ -45,12 +45,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pollserver.store import snapshot
-from pollserver.store.engine import Memory
-from pollserver.store.flock import FileLock
-from pollserver.store.journal import Journal, JournalWriter, journal_path, marker
-from pollserver.store.replica import Follower
-from pollserver.store.state import State
+from pollserver.store.memory.engine import Memory
+from pollserver.store.memory.state import State
+from pollserver.store.tinydb import snapshot
+from pollserver.store.tinydb.flock import FileLock
+from pollserver.store.tinydb.journal import Journal, JournalWriter, journal_path, marker
+from pollserver.store.tinydb.replica import Follower
 
 __all__ = ["INLINE_ROWS", "Snapshots", "fork_snapshot", "reap", "retire", "state_rows"]
 

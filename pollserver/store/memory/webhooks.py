@@ -1,9 +1,9 @@
 """The webhook half of the state machine: endpoints, attempts, fan-out of new events.
 
-Mixed into :class:`pollserver.store.state.State` above the outbox. :meth:`fan_out` extends the
-outbox's own: when an event is recorded, every enabled endpoint that chose its type gets one
-``webhook`` delivery in the same operation (the same journal line). Deterministic like every
-operation: ids and times come from the operation.
+Mixed into :class:`pollserver.store.memory.state.State` above the outbox. :meth:`fan_out`
+extends the outbox's own: when an event is recorded, every enabled endpoint that chose its type
+gets one ``webhook`` delivery in the same operation (the same journal line). Deterministic like
+every operation: ids and times come from the operation.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pollserver.domain.errors import NotFound
 from pollserver.domain.outbox import Delivery, Event, event_from
 from pollserver.domain.publish import PUBLISH, PUBLISH_EVENTS, SITE
 from pollserver.domain.webhooks import FAILURE_WINDOW, WEBHOOK, Attempt, Endpoint
-from pollserver.store.state_outbox import OutboxState
+from pollserver.store.memory.outbox import OutboxState
 
 __all__ = ["WebhookState", "endpoint_doc", "endpoint_from", "load_webhooks", "webhook_tables"]
 

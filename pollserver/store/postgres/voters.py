@@ -9,9 +9,9 @@ from typing import Any
 
 from psycopg import Connection
 
-from pollserver.store.erasure import ERASED_TITLE
-from pollserver.store.pg.jams import update_idea
-from pollserver.store.pg.polls import withdraw_vote
+from pollserver.store.memory.erasure import ERASED_TITLE
+from pollserver.store.postgres.jams import update_idea
+from pollserver.store.postgres.polls import withdraw_vote
 
 __all__ = ["erase_voter", "voter_data"]
 
