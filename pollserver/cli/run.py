@@ -113,7 +113,7 @@ def results(out: Path, at: str | None) -> None:
     from pollserver.domain.specs import SpecError, parse_datetime
     from pollserver.ops.publish import mark_baked
     from pollserver.ops.sync import results_snapshot
-    from pollserver.store.closings import announce_closings
+    from pollserver.ops.closings import announce_closings
 
     try:
         read_at = parse_datetime(at, "--now") if at else datetime.now(UTC)

@@ -29,7 +29,7 @@ from pollserver.domain.outbox import CONFIRM, MAIL, Delivery
 from pollserver.mail.compose import MailContext, compose, compose_digest
 from pollserver.mail.transport import PermanentFailure, Transport
 from pollserver.store.base import Store
-from pollserver.store.closings import announce_closings
+from pollserver.ops.closings import announce_closings
 
 __all__ = ["LEASE", "Sender", "backoff", "digest_cutoff"]
 
