@@ -1,7 +1,8 @@
 """The WSGI entry point for gunicorn: ``gunicorn pollserver.wsgi:app``.
 
 ``pollserver serve`` uses ``pollserver.wsgi:with_sender()`` instead, which also starts the
-mail and webhook senders in background threads of each worker (claims keep them from sending twice).
+background jobs in threads of each worker: the closing announcer, the mail and webhook senders
+(claims keep them from sending twice) and, when configured, the publish loop.
 """
 
 from flask import Flask
@@ -12,15 +13,26 @@ app = create_app()
 
 
 def with_sender() -> Flask:
-    """Return the app after starting its mail and webhook senders (gunicorn's app-factory
-    syntax)."""
+    """Return the app after starting its background jobs (gunicorn's app-factory syntax)."""
     from pollserver.mail.service import start_sender
     from pollserver.webhooks.service import start_webhook_sender
 
+    start_closings()
     start_sender(app)
     start_webhook_sender(app)
     start_publisher()
     return app
+
+
+def start_closings() -> None:
+    """Start the closing announcer: polls and jams reaching their ``closes`` date."""
+    from pollserver.ops.closings import Closings
+    from pollserver.web.context import clock_of
+    from pollserver.web.rounds import start_rounds
+
+    job = Closings(app.extensions["pollserver.store"], clock_of(app))
+    start_rounds(app, "pollserver.closings", lambda: job.run_once, name="pollserver-closings",
+                 interval=5.0)
 
 
 def start_publisher() -> None:

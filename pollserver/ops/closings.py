@@ -2,10 +2,12 @@
 
 An editor's early close of a jam writes ``jam.closed`` with the close itself; a poll or jam
 that simply reaches its ``closes`` date changes nothing in the store, so nobody would hear of
-it. :func:`announce_closings` is run by the sender loops (``pollserver serve`` and ``pollserver
-worker``) each round with the round's time: every item that is closed at ``at`` and has no
+it. :func:`announce_closings` is that use case: every item that is closed at ``at`` and has no
 ``poll.closed`` / ``jam.closed`` event yet gets exactly one, written with
-:meth:`~pollserver.store.outbox.Outbox.add_events`.
+:meth:`~pollserver.store.outbox.Outbox.add_events`. It runs as a job of its own
+(:class:`Closings`, a round every few seconds beside the mail and webhook senders in
+``pollserver serve``, and first in each round of ``pollserver worker``) and once more at the
+build's instant in ``pollserver results``.
 
 **Two processes at once**: the event id is derived from the event type and the item (not
 random), and every store writes an event id at most once (the state machine under its writer
@@ -20,6 +22,8 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -29,7 +33,7 @@ from pollserver.domain.records import Item
 from pollserver.domain.specs import JamSpec, PollSpec, SpecError, spec_from_manifest
 from pollserver.store.base import Store
 
-__all__ = ["announce_closings", "closing_event_id"]
+__all__ = ["Closings", "announce_closings", "closing_event_id"]
 
 log = logging.getLogger(__name__)
 
@@ -92,3 +96,15 @@ def announce_closings(store: Store, at: datetime) -> int:
             store.emit(_event(store, item, spec, at)).add_events()
             written += 1
     return written
+
+
+@dataclass
+class Closings:
+    """The announcer as a background job: each round scans at the clock's time."""
+
+    store: Store
+    clock: Callable[[], datetime]
+
+    def run_once(self) -> int:
+        """Announce what has closed by now; return how many announcements were written."""
+        return announce_closings(self.store, self.clock())
