@@ -1,61 +1,48 @@
 """The PostgreSQL store: the scale-out backend for several processes and hosts.
 
-Selected by ``POLLSERVER_DATABASE_URL=postgresql://...``. Connections come from one
-``psycopg_pool.ConnectionPool`` per process and run in autocommit mode, so a step that is one
-statement (a first vote, an answer) costs one round trip, and steps of several statements open
-an explicit transaction. The SQL lives in ``pollserver/store/pg/``, one module per noun; the
-schema in ``pollserver/store/migrations/``. Rules are enforced by the database (unique keys,
-row locks), never by a read in Python followed by a write, so any number of processes can
-write at once.
-
-A database outage is answered at once, not waited on: short connect and pool timeouts, and a
-circuit breaker (``store/breaker.py``) that refuses calls for a moment after a failure, so
-every call during an outage raises ``StoreUnavailable`` (503 with ``Retry-After``) within the
-timeouts and the server's threads stay free for static pages and ``/api/health``. The first
-call after the cooldown probes the database with a fresh connection; when it answers, the
-pool is replaced (the old one may be sleeping in its reconnect back-off), so service comes
-back by itself as soon as the database does.
+Selected by ``POLLSERVER_DATABASE_URL=postgresql://...``. Every method is one step of SQL run
+through the :class:`~pollserver.store.postgres.connection.Database` it holds (pool, circuit
+breaker, deadlock retries, the step's events in its own transaction). The SQL lives beside
+this module, one module per noun; the schema in ``migrations/``. Rules are enforced by the
+database (unique keys, row locks), never by a read in Python followed by a write, so any
+number of processes can write at once.
 """
 
 from __future__ import annotations
 
-import logging
-import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from collections.abc import Callable, Collection, Iterable, Sequence
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-import psycopg
-from psycopg import errors
-from psycopg.conninfo import conninfo_to_dict
-from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
+from psycopg_pool import ConnectionPool
 
+from pollserver.domain.champions import Champion, ProfileRule
 from pollserver.domain.errors import StoreUnavailable
+from pollserver.domain.outbox import Delivery, Event, Follow
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport, Tally
 from pollserver.domain.statuses import StatusChange
+from pollserver.domain.webhooks import Attempt, Endpoint
 from pollserver.store.base import Store
 from pollserver.store.breaker import Breaker
 from pollserver.store.postgres import (
+    champions,
     editors,
     jams,
+    outbox,
     polls,
     rewards,
     roadmap,
     surveys,
     transfer,
     voters,
+    webhooks,
 )
 from pollserver.store.postgres import items as item_rows
-from pollserver.store.postgres import outbox as outbox_rows
 from pollserver.store.postgres import schema as migrations
-from pollserver.store.postgres.store_champions import PostgresChampions
-from pollserver.store.postgres.store_outbox import PostgresOutbox
-from pollserver.store.postgres.store_webhooks import PostgresWebhooks
+from pollserver.store.postgres.connection import Database
 
-__all__ = ["PostgresStore"]
-
-log = logging.getLogger("pollserver.store")
+__all__ = ["ITEM_TTL", "PostgresStore"]
 
 T = TypeVar("T")
 
@@ -63,16 +50,12 @@ T = TypeVar("T")
 #: early close or a sync made by another process shows on this one's hot path within this.
 ITEM_TTL = 1.0
 
-#: How often a step is retried after PostgreSQL broke a deadlock by aborting it. Lock orders
-#: are fixed, so this only covers rare cross-jam merges and erasures meeting each other.
-RETRIES = 5
 
-#: Seconds unacknowledged data may sit on a connection before the kernel gives it up, so a
-#: database that vanishes silently (a cut cable, not a refused connection) is noticed too.
-TCP_USER_TIMEOUT_MS = 5000
+def _no_change(conn: Any) -> None:
+    """The step of ``add_events``: its events are all it writes."""
 
 
-class PostgresStore(PostgresChampions, PostgresWebhooks, PostgresOutbox, Store):
+class PostgresStore(Store):
     """Keep pollserver's state in PostgreSQL (optionally in one named schema)."""
 
     backend = "postgres"
@@ -87,65 +70,43 @@ class PostgresStore(PostgresChampions, PostgresWebhooks, PostgresOutbox, Store):
         ``timeout`` is how long a call waits for a pooled connection and ``connect_timeout``
         how long opening one may take (seconds) before the call fails with 503.
         """
-        self.url = url
-        self.schema = schema_name = schema
-        # Sessions run in UTC so timestamps come back the same on every host. Options given in
-        # the URL (``?options=-csearch_path%3Dhub``) are kept, and ours are added after them.
-        given = conninfo_to_dict(url).get("options")
-        options = f"{given} -c TimeZone=UTC" if given else "-c TimeZone=UTC"
-        if schema_name is not None:
-            options += f" -c search_path={migrations.valid_schema_name(schema_name)}"
-        self.options = options
+        self.db = Database(url, schema=schema, min_size=min_size, max_size=max_size,
+                           timeout=timeout, connect_timeout=connect_timeout, breaker=breaker)
         # recent_item's copies: (kind, id) -> (read at, item_writes then, item). Writes made
         # through this store bump item_writes, which makes every older copy stale at once.
         self._recent: dict[tuple[str, str], tuple[float, int, Item]] = {}
         self._item_writes = 0
-        self.breaker = breaker or Breaker()
-        self._connect_kwargs: dict[str, Any] = {
-            "autocommit": True, "options": options, "connect_timeout": max(1, connect_timeout),
-            "tcp_user_timeout": TCP_USER_TIMEOUT_MS}
-        self._pool_args: dict[str, Any] = {"min_size": min_size, "max_size": max_size,
-                                           "timeout": timeout}
-        self.pool = self._new_pool()
         if auto_upgrade:
             try:
                 self.upgrade()
             except BaseException:
-                self.pool.close()
+                self.db.close()
                 raise
+
+    @property
+    def url(self) -> str:
+        """The database URL the store was opened with."""
+        return self.db.url
+
+    @property
+    def schema(self) -> str | None:
+        """The PostgreSQL schema every table is in (``None``: the URL's search path)."""
+        return self.db.schema
+
+    @property
+    def pool(self) -> ConnectionPool:
+        """The connection pool (replaced after an outage, so read it when needed)."""
+        return self.db.pool
 
     def upgrade(self) -> list[int]:
         """Apply pending schema migrations; return their versions (``[]`` when current)."""
-        # A dedicated connection: the migration lock is per session, and it changes settings.
-        with psycopg.connect(self.url, **self._connect_kwargs) as conn:
-            return migrations.upgrade(conn, self.schema)
-
-    def _new_pool(self) -> ConnectionPool:
-        return ConnectionPool(self.url, open=True, name="pollserver",
-                              kwargs=self._connect_kwargs, **self._pool_args)
-
-    def _unavailable(self) -> StoreUnavailable:
-        return StoreUnavailable("The database cannot be reached right now; please try again.")
-
-    def _probe(self) -> None:
-        """While the circuit is open: try one fresh connection; on success renew the pool."""
-        try:
-            with psycopg.connect(self.url, **self._connect_kwargs) as conn:
-                conn.execute("SELECT 1")
-        except psycopg.Error as exc:
-            self.breaker.failure(str(exc).strip())
-            raise self._unavailable() from exc
-        old, self.pool = self.pool, self._new_pool()
-        if self.breaker.success():
-            log.warning("PostgreSQL answers again; the store is back")
-        # The old pool may be waiting out a long reconnect back-off; close it aside.
-        threading.Thread(target=old.close, kwargs={"timeout": 1.0}, daemon=True).start()
+        return self.db.upgrade()
 
     def health(self) -> str | None:
         try:
             self._run(migrations.current_version)
         except StoreUnavailable:
-            return self.breaker.last_error or "the database cannot be reached"
+            return self.db.breaker.last_error or "the database cannot be reached"
         return None
 
     def schema_version(self) -> int:
@@ -153,44 +114,12 @@ class PostgresStore(PostgresChampions, PostgresWebhooks, PostgresOutbox, Store):
         return self._run(migrations.current_version)
 
     def _run(self, step: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run one store step on a pooled connection, retrying if chosen as a deadlock victim.
-
-        Events handed over by ``emit`` are written in the step's own transaction. A lost or
-        refused connection, or no free connection within the pool timeout, opens the circuit
-        and raises ``StoreUnavailable``; so does any call while it is open.
-        """
-        events = self.take_events()
-        if not self.breaker.allow():
-            raise self._unavailable()
-        if self.breaker.is_open:  # this caller is the one probing
-            self._probe()
-        for attempt in range(RETRIES):
-            try:
-                with self.pool.connection() as conn:
-                    if not events:
-                        result = step(conn, *args, **kwargs)
-                    else:
-                        with conn.transaction():
-                            result = step(conn, *args, **kwargs)
-                            outbox_rows.write_events(conn, events, result)
-            except (errors.DeadlockDetected, errors.SerializationFailure):
-                if attempt == RETRIES - 1:
-                    raise
-                continue
-            except (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout,
-                    PoolClosed) as exc:
-                if not self.breaker.is_open:
-                    log.warning("PostgreSQL unavailable (%s); answering 503 until it is back",
-                                str(exc).strip() or type(exc).__name__)
-                self.breaker.failure(str(exc).strip() or type(exc).__name__)
-                raise self._unavailable() from exc
-            self.breaker.success()
-            return result
-        raise AssertionError("unreachable")
+        """Run one step (with the events ``emit`` handed to this call) on the database."""
+        return self.db.run(self.take_events(), step, *args, **kwargs)
 
     def close(self) -> None:
         """Close every pooled connection."""
-        self.pool.close()
+        self.db.close()
 
     def import_tables(self, tables: dict[str, dict[str, dict[str, Any]]]) -> dict[str, int]:
         """Load snapshot tables (``documents.to_tables`` format) into this empty store.
@@ -361,3 +290,106 @@ class PostgresStore(PostgresChampions, PostgresWebhooks, PostgresOutbox, Store):
                     withdraw_jams: Iterable[str]) -> dict[str, int]:
         return self._run(voters.erase_voter, voter_id, withdraw_polls=list(withdraw_polls),
                          withdraw_jams=list(withdraw_jams))
+
+    # -- outbox ------------------------------------------------------------------------
+
+    def list_events(self, *, subjects: Collection[str] | None = None, voter: str | None = None,
+                    after: datetime | None = None, types: Collection[str] | None = None,
+                    limit: int = 100) -> list[Event]:
+        return self._run(outbox.list_events, None if subjects is None else sorted(subjects),
+                         voter, after, None if types is None else sorted(types), limit)
+
+    def add_events(self) -> None:
+        self._run(_no_change)
+
+    def request_follow(self, follow: Follow, event: dict[str, Any]) -> None:
+        self._run(outbox.request_follow, follow, event)
+
+    def get_follow(self, follow_id: str) -> Follow | None:
+        return self._run(outbox.get_follow, follow_id)
+
+    def confirm_follow(self, follow_id: str, *, at: datetime) -> Follow:
+        return self._run(outbox.confirm_follow, follow_id, at)
+
+    def unsubscribe(self, follow_id: str) -> int:
+        return self._run(outbox.unsubscribe, follow_id)
+
+    def erase_follows(self, voter_id: str) -> int:
+        return self._run(outbox.erase_follows, voter_id)
+
+    def purge_follows(self, now: datetime) -> int:
+        return self._run(outbox.purge_follows, now)
+
+    def follower_counts(self) -> dict[str, int]:
+        return self._run(outbox.follower_counts)
+
+    def feed_token(self, voter_id: str, token: str) -> str:
+        return self._run(outbox.feed_token, voter_id, token)
+
+    def feed_voter(self, token: str) -> str | None:
+        return self._run(outbox.feed_voter, token)
+
+    def claim_deliveries(self, consumer: str, *, now: datetime, lease: timedelta, claim: str,
+                         limit: int = 20, created_before: datetime | None = None
+                         ) -> list[Delivery]:
+        return self._run(outbox.claim_deliveries, consumer, now, lease, claim, limit,
+                         created_before)
+
+    def finish_delivery(self, delivery_id: str, claim: str, *, at: datetime,
+                        error: str | None = None, retry_at: datetime | None = None) -> bool:
+        return self._run(outbox.finish_delivery, delivery_id, claim, at, error, retry_at)
+
+    def list_deliveries(self, consumer: str | None = None, *, limit: int = 200
+                        ) -> list[Delivery]:
+        return self._run(outbox.list_deliveries, consumer, limit)
+
+    # -- webhooks ----------------------------------------------------------------------
+
+    def add_webhook(self, endpoint: Endpoint) -> Endpoint:
+        return self._run(webhooks.add_webhook, endpoint)
+
+    def list_webhooks(self) -> list[Endpoint]:
+        return self._run(webhooks.list_webhooks)
+
+    def get_webhook(self, endpoint_id: str) -> Endpoint | None:
+        return self._run(webhooks.get_webhook, endpoint_id)
+
+    def set_webhook(self, endpoint_id: str, *, enabled: bool | None = None,
+                    events: tuple[str, ...] | None = None,
+                    include_text: bool | None = None) -> Endpoint:
+        return self._run(webhooks.set_webhook, endpoint_id, enabled, events, include_text)
+
+    def delete_webhook(self, endpoint_id: str) -> None:
+        self._run(webhooks.delete_webhook, endpoint_id)
+
+    def record_attempt(self, attempt: Attempt) -> Endpoint:
+        return self._run(webhooks.record_attempt, attempt)
+
+    def list_attempts(self, endpoint_id: str, *, limit: int = 50) -> list[Attempt]:
+        return self._run(webhooks.list_attempts, endpoint_id, limit)
+
+    def resend_delivery(self, delivery_id: str, *, at: datetime) -> Delivery:
+        return self._run(webhooks.resend_delivery, delivery_id, at)
+
+    def send_test_event(self, endpoint_id: str, event: dict[str, Any]) -> None:
+        self._run(webhooks.send_test_event, endpoint_id, event)
+
+    # -- champions ---------------------------------------------------------------------
+
+    def grant_champion(self, grant: Champion) -> Champion:
+        return self._run(champions.grant_champion, grant)
+
+    def revoke_champion(self, voter_id: str) -> bool:
+        return self._run(champions.revoke_champion, voter_id)
+
+    def is_champion(self, voter_id: str) -> bool:
+        return self._run(champions.is_champion, voter_id)
+
+    def list_champions(self) -> list[Champion]:
+        return self._run(champions.list_champions)
+
+    def set_profile_rule(self, rule: ProfileRule) -> ProfileRule | None:
+        return self._run(champions.set_profile_rule, rule)
+
+    def profile_rules(self) -> dict[str, ProfileRule]:
+        return self._run(champions.profile_rules)
