@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -22,7 +23,7 @@ from pollserver.store.memory.champions import ChampionState
 from pollserver.store.memory.roadmap import RoadmapState
 from pollserver.store.memory.webhooks import WebhookState
 
-__all__ = ["State"]
+__all__ = ["OPERATIONS", "State"]
 
 _IDEA_FIELDS = {"moderation", "status", "winner", "title", "body", "author"}
 #: Operations that can change what a jam's idea list shows (see :meth:`State.jam_version`).
@@ -74,14 +75,14 @@ class State(WebhookState, RoadmapState, ChampionState):
     def apply(self, op: dict[str, Any]) -> Any:
         """Apply one operation and return its result; raise a DomainError and change nothing
         when a rule does not hold."""
-        handler = getattr(self, "_op_" + op["op"].replace("-", "_"), None)
+        handler = OPERATIONS.get(op["op"])
         if handler is None:
             raise BadRequest(f"unknown operation {op['op']!r}")
         if op["op"] not in _JAM_OPS:
-            result = handler(op)
+            result = handler(self, op)
         else:
             try:
-                result = handler(op)
+                result = handler(self, op)
             finally:  # counted even when it raised: a cache must never outlive a change
                 self._jam_changed(op)
         if op.get("events"):  # the change happened: its events are part of the same step
@@ -306,3 +307,34 @@ class State(WebhookState, RoadmapState, ChampionState):
                           if r.voter_id == voter],
             "rewards": {pool: c[voter] for pool, c in self.claims.items() if voter in c},
         }
+
+
+#: Every operation a journal line may hold, and the method that applies it: the one table to
+#: read (and the one line to add) for an operation. ``MemoryStore`` commits them.
+OPERATIONS: dict[str, Callable[[State, dict[str, Any]], Any]] = {
+    # items, polls, jams, surveys, rewards, editors, voters (this module)
+    "sync": State._op_sync, "close": State._op_close,
+    "vote": State._op_vote, "withdraw": State._op_withdraw,
+    "idea": State._op_idea, "idea-vote": State._op_idea_vote,
+    "idea-unvote": State._op_idea_unvote, "idea-update": State._op_idea_update,
+    "merge": State._op_merge,
+    "response": State._op_response,
+    "codes": State._op_codes, "claim": State._op_claim, "revoke": State._op_revoke,
+    "admin": State._op_admin, "audit": State._op_audit,
+    "editor-session": State._op_editor_session,
+    "editor-session-revoke": State._op_editor_session_revoke,
+    "erase": State._op_erase,
+    # the outbox: events, follows, feed tokens, deliveries (outbox.py)
+    "events": State._op_events, "follow-request": State._op_follow_request,
+    "follow-confirm": State._op_follow_confirm, "unsubscribe": State._op_unsubscribe,
+    "follow-erase": State._op_follow_erase, "follow-purge": State._op_follow_purge,
+    "feed-token": State._op_feed_token,
+    "delivery-claim": State._op_delivery_claim, "delivery-finish": State._op_delivery_finish,
+    # webhook endpoints and attempts (webhooks.py)
+    "webhook-add": State._op_webhook_add, "webhook-set": State._op_webhook_set,
+    "webhook-delete": State._op_webhook_delete, "webhook-attempt": State._op_webhook_attempt,
+    "webhook-resend": State._op_webhook_resend, "webhook-test": State._op_webhook_test,
+    # champion grants and profile rules (champions.py)
+    "champion-grant": State._op_champion_grant, "champion-revoke": State._op_champion_revoke,
+    "profile-rule": State._op_profile_rule,
+}
