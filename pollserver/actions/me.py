@@ -22,7 +22,7 @@ def export(store: Store, voter: str) -> dict[str, Any]:
     """Return everything stored about the voter, ready for a JSON download (with whether an
     editor made them a champion: the grant is kept under their voter id)."""
     return {"voter_id": voter, **store.voter_data(voter),
-            "champion": store.champions.is_champion(voter)}
+            "champion": store.is_champion(voter)}
 
 
 def _open_ids(store: Store, kind: str, at: datetime) -> list[str]:

@@ -66,5 +66,5 @@ def hub_champions(jam_id: str | None = None) -> list[dict[str, Any]]:
         ideas = store.list_ideas(spec.id)
     else:
         ideas = everyone(live_only=True)
-    rules = store.champions.profile_rules()
+    rules = store.profile_rules()
     return [c.as_dict() for c in jams.champions(_as_counted(ideas, rules, everyone))]

@@ -23,7 +23,7 @@ def profile_view(slug: str) -> dict[str, Any]:
     ``{"redirect": target_slug}``, and the target shows the merged profiles' ideas too.
     """
     store = get_store()
-    rules = store.champions.profile_rules()
+    rules = store.profile_rules()
     target = profile_target(slug, rules)
     if target is None:
         raise NotFound("There is no champion profile here.")

@@ -22,8 +22,9 @@ from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, Sy
 from pollserver.domain.statuses import StatusChange
 from pollserver.domain.voters import erase_hash
 from pollserver.domain.webhooks import Attempt, Endpoint
-from pollserver.store.base import Store
+from pollserver.store.base import Store, Tables
 from pollserver.store.memory.champions import champion_doc, rule_doc
+from pollserver.store.memory.documents import to_tables
 from pollserver.store.memory.engine import Engine, Memory
 from pollserver.store.memory.state import State
 from pollserver.store.memory.webhooks import endpoint_doc
@@ -50,6 +51,11 @@ class MemoryStore(Store):
     def reading(self) -> AbstractContextManager[State]:
         """Hold a consistent view (the TinyDB engine first catches up with other processes)."""
         return self.engine.reading()
+
+    def export_tables(self) -> Tables:
+        """The whole state as snapshot tables (``pollserver migrate``'s source)."""
+        with self.reading() as state:
+            return to_tables(state, {})
 
     # -- items -------------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from pollserver.domain.outbox import Delivery, Event, Follow
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport, Tally
 from pollserver.domain.statuses import StatusChange
 from pollserver.domain.webhooks import Attempt, Endpoint
-from pollserver.store.base import Store
+from pollserver.store.base import Store, Tables
 from pollserver.store.breaker import Breaker
 from pollserver.store.postgres import (
     champions,
@@ -121,19 +121,13 @@ class PostgresStore(Store):
         """Close every pooled connection."""
         self.db.close()
 
-    def import_tables(self, tables: dict[str, dict[str, dict[str, Any]]]) -> dict[str, int]:
-        """Load snapshot tables (``documents.to_tables`` format) into this empty store.
-
-        Not part of the ``Store`` interface: only ``pollserver migrate`` needs it, and only a
-        migration target has to offer it.
-        """
+    def import_tables(self, tables: Tables) -> dict[str, int]:
         try:
             return self._run(transfer.import_tables, tables)
         finally:
             self._items_changed()
 
-    def export_tables(self) -> dict[str, dict[str, dict[str, Any]]]:
-        """Return everything as snapshot tables, so this store can be a migration source."""
+    def export_tables(self) -> Tables:
         return self._run(transfer.export_tables)
 
     # -- items -------------------------------------------------------------------------
