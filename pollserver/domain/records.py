@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 __all__ = [
+    "IDEA_CHANGES",
     "IDEA_STATUSES",
     "MODERATION_STATES",
     "AuditEntry",
@@ -24,6 +25,8 @@ __all__ = [
 IDEA_STATUSES = ("open", "planned", "in-progress", "done", "declined", "merged")
 #: Whether others can see an idea: pre-moderated ideas start ``pending``.
 MODERATION_STATES = ("pending", "published", "rejected", "hidden")
+#: The fields of an idea an update may change (every backend refuses any other).
+IDEA_CHANGES = ("moderation", "status", "winner", "title", "body", "author")
 
 
 @dataclass(frozen=True)

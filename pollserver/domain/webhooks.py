@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,6 +26,7 @@ __all__ = [
     "WEBHOOK_EVENTS",
     "Attempt",
     "Endpoint",
+    "after_attempt",
     "check_events",
     "check_url",
     "new_secret",
@@ -127,6 +128,22 @@ class Attempt:
     error: str
     body: str
     id: str = ""
+
+
+def after_attempt(endpoint: Endpoint, attempt: Attempt) -> Endpoint:
+    """Return the endpoint as one more try leaves it: a success ends its failure streak; a
+    failure starts one, or switches the endpoint off once the streak is
+    :data:`FAILURE_WINDOW` old (saying why). The rule every backend's ``record_attempt``
+    applies."""
+    if attempt.ok:
+        return replace(endpoint, failing_since=None)
+    if endpoint.failing_since is None:
+        return replace(endpoint, failing_since=attempt.at)
+    if endpoint.enabled and attempt.at - endpoint.failing_since >= FAILURE_WINDOW:
+        return replace(endpoint, enabled=False, disabled_reason=(
+            f"failing since {endpoint.failing_since:%Y-%m-%d %H:%M} UTC"
+            f" (last: {attempt.error or attempt.status})"))
+    return endpoint
 
 
 def response_of(event: Event) -> str | None:

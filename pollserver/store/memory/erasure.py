@@ -16,15 +16,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from pollserver.domain.voters import erase_hash
+from pollserver.domain.voters import ERASED_TITLE, erase_hash, erased_id
 
 if TYPE_CHECKING:
     from pollserver.store.memory.state import State
 
-__all__ = ["ERASED_TITLE", "erase", "voter_ids"]
-
-#: What an erased idea is called in the editor's lists (it is never shown to readers).
-ERASED_TITLE = "(erased by its author)"
+__all__ = ["erase", "voter_ids"]
 
 
 def voter_ids(state: State) -> set[str]:
@@ -56,7 +53,7 @@ def erase(state: State, op: dict[str, Any]) -> dict[str, int]:
     if voter is None:
         return counts
     state.champions.pop(voter, None)  # early access ends with the identity it was given to
-    anon = f"erased-{op.get('salt', 'x')[:16]}"
+    anon = erased_id(op.get("salt", "x"))
     open_polls, open_jams = set(op["polls"]), set(op["jams"])
     for poll, votes in state.votes.items():
         if voter not in votes:

@@ -17,7 +17,14 @@ from datetime import datetime
 from typing import Any
 
 from pollserver.domain.errors import AlreadyVoted, BadRequest, Conflict, NotFound, NoVotesLeft
-from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport
+from pollserver.domain.records import (
+    IDEA_CHANGES,
+    AuditEntry,
+    Idea,
+    Item,
+    SurveyResponse,
+    SyncReport,
+)
 from pollserver.store.memory import erasure
 from pollserver.store.memory.champions import ChampionState
 from pollserver.store.memory.roadmap import RoadmapState
@@ -25,7 +32,6 @@ from pollserver.store.memory.webhooks import WebhookState
 
 __all__ = ["OPERATIONS", "State"]
 
-_IDEA_FIELDS = {"moderation", "status", "winner", "title", "body", "author"}
 #: Operations that can change what a jam's idea list shows (see :meth:`State.jam_version`).
 _JAM_OPS = {"idea", "idea-vote", "idea-unvote", "idea-update", "merge", "erase"}
 #: Tells every State object apart, so a version from a replaced state never matches.
@@ -186,7 +192,7 @@ class State(WebhookState, RoadmapState, ChampionState):
     def _op_idea_update(self, op: dict[str, Any]) -> Idea:
         idea = self._idea(op["idea"])
         changes = op["changes"]
-        unknown = set(changes) - _IDEA_FIELDS
+        unknown = set(changes) - set(IDEA_CHANGES)
         if unknown:
             raise BadRequest(f"cannot change {sorted(unknown)[0]!r} of an idea")
         if idea.moderation == "published" and changes.get("moderation", "published") != "published":

@@ -16,7 +16,7 @@ from typing import Any
 from pollserver.domain.errors import NotFound
 from pollserver.domain.outbox import Delivery, Event, event_from
 from pollserver.domain.publish import PUBLISH, PUBLISH_EVENTS, SITE
-from pollserver.domain.webhooks import FAILURE_WINDOW, WEBHOOK, Attempt, Endpoint
+from pollserver.domain.webhooks import WEBHOOK, Attempt, Endpoint, after_attempt
 from pollserver.store.memory.outbox import OutboxState
 
 __all__ = ["WebhookState", "endpoint_doc", "endpoint_from", "load_webhooks", "webhook_tables"]
@@ -106,14 +106,7 @@ class WebhookState(OutboxState):
         attempt = _attempt_from(op["attempt"])
         endpoint = self._endpoint(attempt.endpoint_id)
         self.attempts.append(replace(attempt, id=str(len(self.attempts) + 1)))
-        if attempt.ok:
-            endpoint = replace(endpoint, failing_since=None)
-        elif endpoint.failing_since is None:
-            endpoint = replace(endpoint, failing_since=attempt.at)
-        elif endpoint.enabled and attempt.at - endpoint.failing_since >= FAILURE_WINDOW:
-            endpoint = replace(endpoint, enabled=False, disabled_reason=(
-                f"failing since {endpoint.failing_since:%Y-%m-%d %H:%M} UTC"
-                f" (last: {attempt.error or attempt.status})"))
+        endpoint = after_attempt(endpoint, attempt)
         self.webhooks[endpoint.id] = endpoint
         return endpoint
 

@@ -15,7 +15,7 @@ from typing import Any
 from psycopg import Connection, sql
 
 from pollserver.domain.errors import AlreadyVoted, BadRequest, Conflict, NotFound, NoVotesLeft
-from pollserver.domain.records import Idea
+from pollserver.domain.records import IDEA_CHANGES, Idea
 from pollserver.store.postgres import roadmap
 
 __all__ = [
@@ -33,8 +33,6 @@ __all__ = [
 
 IDEA_COLUMNS = ("id, jam_id, title, body, author, voter_id, created_at, moderation, status,"
                 " winner, merged_into, votes")
-_CHANGEABLE = ("moderation", "status", "winner", "title", "body", "author")
-
 # Spending a vote: the upsert locks the (jam, voter) row and its WHERE guard refuses to go past
 # the budget, so checking and spending are one step however many requests race.
 _SPEND = """
@@ -159,7 +157,7 @@ def update_idea(conn: Connection, idea_id: str, changes: dict[str, Any],
                              (idea_id,)).fetchone()
         if found is None:
             raise _not_found(idea_id)
-        unknown = set(changes) - set(_CHANGEABLE)
+        unknown = set(changes) - set(IDEA_CHANGES)
         if unknown:
             raise BadRequest(f"cannot change {sorted(unknown)[0]!r} of an idea")
         if found[1] == "published" and changes.get("moderation", "published") != "published":

@@ -9,7 +9,7 @@ from typing import Any
 
 from psycopg import Connection
 
-from pollserver.store.memory.erasure import ERASED_TITLE
+from pollserver.domain.voters import ERASED_TITLE, erased_id
 from pollserver.store.postgres.jams import update_idea
 from pollserver.store.postgres.polls import withdraw_vote
 
@@ -63,7 +63,7 @@ def erase_voter(conn: Connection, voter_id: str, *, withdraw_polls: Iterable[str
     """
     counts = {"votes": 0, "idea_votes": 0, "ideas": 0, "responses": 0}
     jams = list(dict.fromkeys(withdraw_jams))
-    anon = f"erased-{secrets.token_hex(8)}"
+    anon = erased_id(secrets.token_hex(8))
     with conn.transaction():
         for poll in withdraw_polls:
             counts["votes"] += withdraw_vote(conn, poll, voter_id)

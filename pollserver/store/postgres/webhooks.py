@@ -16,7 +16,7 @@ from psycopg import Connection
 from pollserver.domain.errors import NotFound
 from pollserver.domain.outbox import Delivery, Event, event_from
 from pollserver.domain.publish import PUBLISH, PUBLISH_EVENTS, SITE
-from pollserver.domain.webhooks import FAILURE_WINDOW, WEBHOOK, Attempt, Endpoint
+from pollserver.domain.webhooks import WEBHOOK, Attempt, Endpoint, after_attempt
 
 __all__ = [
     "add_webhook", "delete_webhook", "fan_out", "get_webhook", "list_attempts",
@@ -122,20 +122,12 @@ def record_attempt(conn: Connection, a: Attempt) -> Endpoint:
                      " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                      (a.endpoint_id, a.delivery_id, a.event_id, a.event_type, a.at, a.ok,
                       a.status, a.duration_ms, a.error, a.body))
-        since, enabled, reason = endpoint.failing_since, endpoint.enabled, \
-            endpoint.disabled_reason
-        if a.ok:
-            since = None
-        elif since is None:
-            since = a.at
-        elif enabled and a.at - since >= FAILURE_WINDOW:
-            enabled = False
-            reason = (f"failing since {since:%Y-%m-%d %H:%M} UTC"
-                      f" (last: {a.error or a.status})")
+        after = after_attempt(endpoint, a)
         row = conn.execute(
             "UPDATE webhooks SET failing_since = %s, enabled = %s, disabled_reason = %s"
             f" WHERE id = %s RETURNING {_COLUMNS}",
-            (since, enabled, reason, a.endpoint_id)).fetchone()
+            (after.failing_since, after.enabled, after.disabled_reason, a.endpoint_id)
+        ).fetchone()
         assert row is not None
         return _endpoint(row)
 
