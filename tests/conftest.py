@@ -14,8 +14,9 @@ from flask.testing import FlaskClient
 
 from pollserver import create_app
 from pollserver.config import Settings
+from pollserver.domain.kinds import parse_spec
 from pollserver.domain.records import Item
-from pollserver.domain.specs import parse_spec, spec_to_manifest
+from pollserver.domain.specs import spec_to_manifest
 from tests.ci import missing
 from tests.instant import TEST_NOW
 

@@ -22,6 +22,7 @@ from typing import Any
 from pelican import signals
 from pelican.contents import Content
 
+from pollserver.domain.kinds import KINDS
 from pollserver.domain.phases import phase_of
 from pollserver.domain.problems import CHECK_ONLY, add, build_read, build_started
 from pollserver.domain.specs import PollSpec, SpecError, parse_datetime
@@ -52,8 +53,12 @@ def build_now(settings) -> datetime:
 
 
 def add_extension(pelican) -> None:
-    """Add the Markdown extension to this Pelican's own copy of the MARKDOWN setting."""
+    """Add the Markdown extension to this Pelican's own copy of the MARKDOWN setting, and
+    give the templates ``ENGAGE_WIDGETS`` (widget -> ES module: each kind of block, from the
+    kinds registry, and the roadmap) for ``engage_assets``."""
     settings = pelican.settings
+    settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), "ENGAGE_WIDGETS": {
+        **{kind.name: kind.module for kind in KINDS}, "roadmap": "js/engage/roadmap.js"}}
     markdown = dict(settings.get("MARKDOWN") or {})
     extensions = [e for e in markdown.get("extensions", []) if not isinstance(e, EngageExtension)]
     extensions.append(EngageExtension(strict=False, now=build_now(settings)))

@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from pollserver.domain.kinds import spec_from_manifest
 from pollserver.domain.phases import phase_of
-from pollserver.domain.specs import spec_from_manifest
 from pollserver.store.base import Store
 
 __all__ = ["erase", "export"]

@@ -13,8 +13,9 @@ from typing import Any
 
 from pollserver.domain import events, jams
 from pollserver.domain.errors import BadRequest, NotFound
+from pollserver.domain.kinds import spec_from_manifest
 from pollserver.domain.records import IDEA_STATUSES, AuditEntry, Idea
-from pollserver.domain.specs import JamSpec, spec_from_manifest
+from pollserver.domain.specs import JamSpec
 from pollserver.domain.statuses import label_of, settable
 from pollserver.store.base import Store
 from pollserver.store.roadmap import site_statuses

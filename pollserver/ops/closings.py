@@ -28,9 +28,10 @@ from datetime import datetime
 from typing import Any
 
 from pollserver.domain import events
+from pollserver.domain.kinds import spec_from_manifest
 from pollserver.domain.phases import CLOSED, phase_of
 from pollserver.domain.records import Item
-from pollserver.domain.specs import JamSpec, PollSpec, SpecError, spec_from_manifest
+from pollserver.domain.specs import JamSpec, PollSpec, SpecError
 from pollserver.store.base import Store
 
 __all__ = ["Closings", "announce_closings", "closing_event_id"]

@@ -17,6 +17,7 @@ from werkzeug.routing import BaseConverter
 from werkzeug.security import safe_join
 
 from pollserver.domain.champions import previews_beside
+from pollserver.domain.kinds import KINDS
 from pollserver.presenters.livephase import live_jam_phases
 from pollserver.presenters.status import render_status
 from pollserver.public.previews import preview_response
@@ -25,7 +26,10 @@ from pollserver.web import flash
 __all__ = ["init_app"]
 
 HASHED = re.compile(r"[._-][0-9a-f]{8,}\.[a-z0-9]+$|\.pf_[a-z]+$|/fragment/|/index/")
-STATUS_SLOT = re.compile(r"<!-- engage-status (poll|jam|survey) ([a-z0-9-]{1,64}) -->")
+#: The no-JS outcome slot of a block (``<!-- engage-status poll ID -->``), for every kind
+#: the registry gives one.
+_SLOT_KINDS = "|".join(k.name for k in KINDS if k.status_slot)
+STATUS_SLOT = re.compile(rf"<!-- engage-status ({_SLOT_KINDS}) ([a-z0-9-]{{1,64}}) -->")
 
 
 class SitePath(BaseConverter):

@@ -17,8 +17,9 @@ from typing import Any
 from flask import Flask, current_app
 
 from pollserver.domain.errors import NotFound
+from pollserver.domain.kinds import spec_from_manifest
 from pollserver.domain.records import Item
-from pollserver.domain.specs import Spec, spec_from_manifest
+from pollserver.domain.specs import Spec
 from pollserver.store.base import Store
 
 __all__ = ["clock_of", "close_store", "get_store", "init_app", "load", "now", "spec_of"]

@@ -38,7 +38,7 @@ def store() -> MemoryStore:
 
 
 def _loaded(store: MemoryStore, kind: str, item_id: str):
-    from pollserver.domain.specs import spec_from_manifest
+    from pollserver.domain.kinds import spec_from_manifest
 
     item = store.get_item(kind, item_id)
     return item, spec_from_manifest(kind, item.spec)

@@ -12,8 +12,9 @@ import pytest
 
 from pollserver import create_app
 from pollserver.config import Settings
+from pollserver.domain.kinds import parse_spec
 from pollserver.domain.records import Item
-from pollserver.domain.specs import parse_spec, spec_to_manifest
+from pollserver.domain.specs import spec_to_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT / "plugins") not in sys.path:
