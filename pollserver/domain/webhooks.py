@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pollserver.domain.errors import BadRequest
+from pollserver.domain.events import WEBHOOK, types_for
 from pollserver.domain.outbox import Event
 
 __all__ = [
@@ -35,13 +36,9 @@ __all__ = [
     "retry_after",
 ]
 
-#: The outbox consumer of webhooks; each delivery's recipient is an endpoint id.
-WEBHOOK = "webhook"
-#: The event types an endpoint can choose.
-WEBHOOK_EVENTS = (
-    "idea.created", "idea.published", "idea.status_changed", "idea.merged", "idea.won",
-    "jam.closed", "poll.closed", "survey.answered", "reward.pool_low",
-)
+#: The event types an endpoint can choose: those declaring the audience :data:`WEBHOOK` (the
+#: outbox consumer of webhooks; each delivery's recipient is an endpoint id) in ``events.py``.
+WEBHOOK_EVENTS = types_for(WEBHOOK)
 #: The type of "send a test event" (goes to the one endpoint it was asked for).
 TEST_EVENT = "webhook.test"
 #: Waits between tries (the Standard Webhooks schedule): about 27 hours in all.

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from pollserver.domain.outbox import new_event
+from pollserver.domain.events import new_event
 from pollserver.domain.records import Item
 from pollserver.domain.specs import JamSpec, Option, PollSpec, spec_to_manifest
 from pollserver.editor import jams as editor_jams

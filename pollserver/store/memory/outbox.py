@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from pollserver.domain.errors import Gone
+from pollserver.domain.events import MAIL_EVENTS
 from pollserver.domain.outbox import (
     CONFIRM,
     MAIL,
@@ -64,7 +65,7 @@ class OutboxState:
     def fan_out(self, event: Event) -> None:
         """Queue a new event for its consumers: here mail to followers (subclasses add
         their own consumers, calling this first)."""
-        if event.notify and event.type != "follow.requested":
+        if event.notify and event.type in MAIL_EVENTS:
             for follow in self.recipients(event):
                 self.add_delivery(event, follow.id, follow.email)
 

@@ -16,6 +16,7 @@ from psycopg import Connection
 from psycopg.types.json import Json
 
 from pollserver.domain.errors import Gone
+from pollserver.domain.events import MAIL_EVENTS
 from pollserver.domain.outbox import (
     CONFIRM,
     CONFIRM_WINDOW,
@@ -105,7 +106,7 @@ def write_events(conn: Connection, raw_events: list[dict[str, Any]], result: Any
         event = event_from(done)
         if not _insert_event(conn, event):
             continue
-        if event.notify and event.type != "follow.requested":
+        if event.notify and event.type in MAIL_EVENTS:
             conn.execute(_FAN_OUT, {"event": event.id, "consumer": MAIL,
                                     "at": event.created_at, "subjects": list(event.subjects),
                                     "voter": event.voter})
