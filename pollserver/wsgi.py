@@ -27,12 +27,12 @@ def with_sender() -> Flask:
 def start_closings() -> None:
     """Start the closing announcer: polls and jams reaching their ``closes`` date."""
     from pollserver.ops.closings import Closings
-    from pollserver.web.context import clock_of
+    from pollserver.web.context import services_of
     from pollserver.web.rounds import start_rounds
 
-    job = Closings(app.extensions["pollserver.store"], clock_of(app))
-    start_rounds(app, "pollserver.closings", lambda: job.run_once, name="pollserver-closings",
-                 interval=5.0)
+    held = services_of(app)
+    job = Closings(held.store, held.now)
+    start_rounds(app, lambda: job.run_once, name="pollserver-closings", interval=5.0)
 
 
 def start_publisher() -> None:
@@ -40,15 +40,13 @@ def start_publisher() -> None:
     from datetime import timedelta
 
     from pollserver.ops.publish import Publisher
-    from pollserver.web.context import clock_of
-    from pollserver.web.rounds import Rounds
+    from pollserver.web.context import services_of
+    from pollserver.web.rounds import start_rounds
 
-    settings = app.extensions["pollserver.settings"]
-    if not settings.publish_command or "pollserver.publisher" in app.extensions:
+    held = services_of(app)
+    settings = held.settings
+    if not settings.publish_command:
         return
-    publisher = Publisher(app.extensions["pollserver.store"], settings.publish_command,
-                          clock_of(app), settings.data_dir,
+    publisher = Publisher(held.store, settings.publish_command, held.now, settings.data_dir,
                           quiet=timedelta(seconds=settings.publish_quiet))
-    loop = Rounds(publisher.run_once, name="pollserver-publish", interval=5.0)
-    app.extensions["pollserver.publisher"] = loop
-    loop.start()
+    start_rounds(app, lambda: publisher.run_once, name="pollserver-publish", interval=5.0)

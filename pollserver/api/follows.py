@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, jsonify, redirect
+from flask import Response, jsonify, redirect
 
 from pollserver.actions import follows
 from pollserver.api import bp
@@ -21,7 +21,7 @@ from pollserver.domain.errors import BadRequest, DomainError
 from pollserver.domain.events import idea_url, jam_url
 from pollserver.domain.outbox import FOLLOW_SENT, check_email
 from pollserver.web import flash
-from pollserver.web.context import get_store, now
+from pollserver.web.context import get_store, now, services
 from pollserver.web.identity import ensure_voter
 from pollserver.web.limits import check_address
 from pollserver.web.security import check_same_origin
@@ -50,7 +50,7 @@ def follow_request() -> Response:
     check_same_origin()
     body = parse_body()
     try:
-        current_app.extensions["pollserver.limits"].check("follow")
+        services().limits.check("follow")
         check_address(check_email(body.get("email")))
         # A voter id ties the follow to this browser, so /me erase removes it too.
         follows.request(get_store(), body.get("kind"), body.get("id"), body.get("email"),

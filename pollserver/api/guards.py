@@ -10,13 +10,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Response, current_app, g, jsonify, redirect, request
+from flask import Response, g, jsonify, redirect, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import UnsupportedMediaType
 
 from pollserver.errors import BadRequest, DomainError
 from pollserver.web import flash
-from pollserver.web.context import get_store
+from pollserver.web.context import get_store, services
 from pollserver.web.cors import site_origin
 from pollserver.web.errors import respond
 from pollserver.web.newvoters import writing_to
@@ -89,7 +89,7 @@ def state_changing(
             body = _body()
             try:
                 writing_to(kind, str(kwargs.get(f"{kind}_id", "")))
-                current_app.extensions["pollserver.limits"].check(limit)
+                services().limits.check(limit)
                 return view(body=body, **kwargs)
             except DomainError as error:
                 if not is_form() or error.status in (403, 415):

@@ -25,7 +25,7 @@ from pollserver.domain.paging import parse_page_request
 from pollserver.domain.records import Idea
 from pollserver.presenters.jams import jam_json, jam_view
 from pollserver.presenters.leaderboard import hub_champions
-from pollserver.web.context import get_store, load, now
+from pollserver.web.context import get_store, load, now, reader
 from pollserver.web.identity import current_voter, ensure_voter
 from pollserver.web.newvoters import reward_gate
 
@@ -70,8 +70,8 @@ def get_jam(jam_id: str) -> Response:
     """Return the jam with its published ideas (and the voter's own pending ones)."""
     item, spec = load("jam", jam_id)
     page = parse_page_request(request.args.get)
-    return current_app.response_class(jam_json(item, spec, current_voter(), _sort_arg(), page),
-                                      mimetype="application/json")
+    body = jam_json(reader(current_voter()), item, spec, _sort_arg(), page)
+    return current_app.response_class(body, mimetype="application/json")
 
 
 @bp.get("/jams/<jam_id>/similar")
@@ -136,17 +136,17 @@ def vote_idea(jam_id: str, idea_id: str, body: Any) -> Response:
         voter = actions.vote_idea(get_store(), item, spec, idea_id, ensure_voter,
                                   at=now(), reward=reward_gate).voter
         message = "Thanks, your vote counted."
-    return reply("jam", spec.id, jam_view(item, spec, voter, _sort_arg()), message=message,
+    return reply("jam", spec.id, jam_view(reader(voter), item, spec, _sort_arg()), message=message,
                  anchor=f"idea-{idea_id}")
 
 
 @bp.get("/champions")
 def champions() -> Response:
     """Return the hub-wide champions leaderboard."""
-    return jsonify({"champions": hub_champions()})
+    return jsonify({"champions": hub_champions(reader(None))})
 
 
 @bp.get("/jams/<jam_id>/champions")
 def jam_champions(jam_id: str) -> Response:
     """Return one jam's champions leaderboard."""
-    return jsonify({"id": jam_id, "champions": hub_champions(jam_id)})
+    return jsonify({"id": jam_id, "champions": hub_champions(reader(None), jam_id)})

@@ -54,11 +54,12 @@ def worker(interval: float, once: bool) -> None:
     from pollserver import create_app
     from pollserver.mail.service import build_sender
     from pollserver.ops.closings import Closings
-    from pollserver.web.context import clock_of
+    from pollserver.web.context import services_of
     from pollserver.webhooks.service import build_webhook_sender
 
     app = create_app()
-    closings = Closings(app.extensions["pollserver.store"], clock_of(app))
+    held = services_of(app)
+    closings = Closings(held.store, held.now)
     sender = build_sender(app)
     hooks = build_webhook_sender(app)
     click.echo("valuehub: sending follower mail and webhooks (Ctrl-C to stop)")

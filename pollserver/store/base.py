@@ -6,12 +6,12 @@ item and voter, vote budgets, one reward code per voter and pool) are enforced h
 the store, so parallel requests can never count twice.
 
 **The whole interface, and its size** (``tests/store/test_interface.py`` keeps these numbers
-true): 63 abstract methods in five modules of this folder, called flat (``store.tally(p)``):
+true): 64 abstract methods in five modules of this folder, called flat (``store.tally(p)``):
 
 ==========================================================  ================  =======
 part                                                        module            methods
 ==========================================================  ================  =======
-items 4, polls 4, jams 8, surveys 2, rewards 5, editors 7,  ``base.py``            32
+items 4, polls 4, jams 8, surveys 3, rewards 5, editors 7,  ``base.py``            33
 voters 2
 events, follows, feeds, deliveries                          ``outbox.py``          14
 webhook endpoints and attempts                              ``webhooks.py``         9
@@ -26,7 +26,7 @@ Optional, with defaults here: ``recent_item``, ``record_vote_and_tally``, ``jam_
 **Two ways to a new backend.** The cheap one is an *engine* under the memory store
 (``memory/engine.py``: ``commit(op)``, ``reading()``, ``compact()``, three methods): the
 state machine keeps every rule, and the engine only makes its operations durable or shared;
-the TinyDB store is exactly that (``tinydb/``). The other is a ``Store`` subclass with all 63
+the TinyDB store is exactly that (``tinydb/``). The other is a ``Store`` subclass with all 64
 methods, each a query of the new database (``postgres/``). Either way, add the backend to
 ``open_store`` (``__init__.py``) and to the ``backend`` fixture of ``tests/store/conftest.py``,
 and the contract suites in ``tests/store/`` run on it.
@@ -205,6 +205,10 @@ class Store(Champions, Webhooks, Outbox, Roadmap, ABC):
     @abstractmethod
     def list_responses(self, survey_id: str) -> list[SurveyResponse]:
         """Return the survey's answers, oldest first."""
+
+    @abstractmethod
+    def response_of(self, survey_id: str, voter_id: str) -> SurveyResponse | None:
+        """Return this voter's answer to the survey, or ``None`` (without reading the rest)."""
 
     # -- rewards -----------------------------------------------------------------------
 

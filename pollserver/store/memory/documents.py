@@ -92,6 +92,8 @@ def from_tables(tables: dict[str, dict[str, dict[str, Any]]]) -> tuple[State, di
         response = SurveyResponse(
             **dict(doc, created_at=datetime.fromisoformat(doc["created_at"])))
         state.responses[response.survey_id].append(response)
+        if response.voter_id:
+            state.answered[(response.survey_id, response.voter_id)] = response
     for doc in tables.get("codes", {}).values():
         pool = doc["pool"]
         if doc["voter"] is not None:

@@ -89,6 +89,7 @@ def erase(state: State, op: dict[str, Any]) -> dict[str, int]:
         for i, answer in enumerate(answers):
             if answer.voter_id == voter:
                 answers[i] = replace(answer, voter_id=None, comment="", consent_to_quote=False)
+                state.answered.pop((answer.survey_id, voter), None)
                 counts["responses"] += 1
     for claims in state.claims.values():
         if voter in claims:

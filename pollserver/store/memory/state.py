@@ -59,6 +59,8 @@ class State(WebhookState, RoadmapState, ChampionState):
         self.idea_voters: dict[str, set[str]] = defaultdict(set)
         self.voter_ideas: dict[tuple[str, str], set[str]] = defaultdict(set)
         self.responses: dict[str, list[SurveyResponse]] = defaultdict(list)
+        #: Each voter's answer by (survey, voter): one lookup, not a scan of every answer.
+        self.answered: dict[tuple[str, str], SurveyResponse] = {}
         self.pools: dict[str, list[str]] = defaultdict(list)
         self.claims: dict[str, dict[str, str]] = defaultdict(dict)
         self.next_free: dict[str, int] = defaultdict(int)
@@ -223,7 +225,7 @@ class State(WebhookState, RoadmapState, ChampionState):
 
     def _op_response(self, op: dict[str, Any]) -> SurveyResponse:
         answers = self.responses[op["survey"]]
-        if op["voter"] and any(r.voter_id == op["voter"] for r in answers):
+        if op["voter"] and (op["survey"], op["voter"]) in self.answered:
             raise AlreadyVoted("You have already answered this survey.")
         self.seq += 1
         response = SurveyResponse(
@@ -231,6 +233,8 @@ class State(WebhookState, RoadmapState, ChampionState):
             category=op["category"], comment=op["comment"],
             consent_to_quote=op["consent"], created_at=_at(op["at"]))
         answers.append(response)
+        if response.voter_id:
+            self.answered[(response.survey_id, response.voter_id)] = response
         return response
 
     def _op_codes(self, op: dict[str, Any]) -> int:

@@ -158,6 +158,10 @@ class MemoryStore(Store):
         with self.reading() as state:
             return list(state.responses.get(survey_id, ()))
 
+    def response_of(self, survey_id: str, voter_id: str) -> SurveyResponse | None:
+        with self.reading() as state:
+            return state.answered.get((survey_id, voter_id))
+
     # -- rewards -----------------------------------------------------------------------
 
     def add_codes(self, pool: str, codes: Iterable[str]) -> int:

@@ -234,6 +234,9 @@ class PostgresStore(Store):
     def list_responses(self, survey_id: str) -> list[SurveyResponse]:
         return self._run(surveys.list_responses, survey_id)
 
+    def response_of(self, survey_id: str, voter_id: str) -> SurveyResponse | None:
+        return self._run(surveys.response_of, survey_id, voter_id)
+
     # -- rewards -----------------------------------------------------------------------
 
     def add_codes(self, pool: str, codes: Iterable[str]) -> int:

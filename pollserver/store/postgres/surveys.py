@@ -50,6 +50,13 @@ def add_response(conn: Connection, survey_id: str, *, voter_id: str | None, scor
     return response_from_row(row)
 
 
+def response_of(conn: Connection, survey_id: str, voter_id: str) -> SurveyResponse | None:
+    """Return one voter's answer (the unique index on survey and voter finds it)."""
+    row = conn.execute(f"SELECT {RESPONSE_COLUMNS} FROM responses WHERE survey_id = %s"
+                       " AND voter_id = %s", (survey_id, voter_id)).fetchone()
+    return response_from_row(row) if row is not None else None
+
+
 def list_responses(conn: Connection, survey_id: str) -> list[SurveyResponse]:
     """Return a survey's answers oldest first."""
     rows = conn.execute(f"SELECT {RESPONSE_COLUMNS} FROM responses WHERE survey_id = %s"

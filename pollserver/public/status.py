@@ -1,4 +1,5 @@
-"""Render the outcome of a no-JS form post into a static page's status slot."""
+"""Render the outcome of a no-JS form post into a static page's status slot (a view's part:
+it renders a template, so it lives here, not with the Flask-free presenters)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from flask import render_template
 from pollserver.domain.errors import DomainError
 from pollserver.domain.outbox import FOLLOW_SENT
 from pollserver.presenters.polls import poll_view
-from pollserver.web.context import load
+from pollserver.web.context import load, reader
 from pollserver.web.identity import current_voter
 
 __all__ = ["render_status"]
@@ -39,6 +40,6 @@ def render_status(kind: str, item_id: str, outcome: dict[str, Any]) -> str:
         except DomainError:
             pass
         else:
-            view = poll_view(item, spec, current_voter())
+            view = poll_view(reader(current_voter()), item, spec)
             context.update(view=view, rows=_poll_rows(view))
     return render_template("engage/status.html", **context)
