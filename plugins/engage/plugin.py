@@ -22,10 +22,12 @@ from typing import Any
 from pelican import signals
 from pelican.contents import Content
 
+from pollserver.domain import builds
+from pollserver.domain.builds import source_name
 from pollserver.domain.kinds import KINDS
 from pollserver.domain.phases import phase_of
 from pollserver.domain.problems import CHECK_ONLY, add, build_read, build_started
-from pollserver.domain.specs import PollSpec, SpecError, parse_datetime
+from pollserver.domain.specs import PollSpec
 from pollserver.domain.statuses import DEFAULT_STATUSES, StatusError, parse_statuses, to_spec
 
 from .delivered import Announcement, announcements_json, check_ideas, parse_ideas
@@ -44,12 +46,8 @@ DRAFTS = ("drafts", "drafts_translations", "draft_pages", "draft_translations")
 
 
 def build_now(settings) -> datetime:
-    """Return the build instant: ENGAGE_NOW (or the hub's HUB_NOW) if set, else now."""
-    value = settings.get("ENGAGE_NOW") or settings.get("HUB_NOW")
-    try:
-        return parse_datetime(value, "ENGAGE_NOW") or datetime.now(UTC)
-    except SpecError as exc:
-        raise SystemExit(f"engage: {exc}") from None
+    """Return the build instant in UTC: ENGAGE_NOW, else the hub's HUB_NOW, else now."""
+    return builds.build_now(settings, UTC, ("ENGAGE_NOW", "HUB_NOW")).astimezone(UTC)
 
 
 def add_extension(pelican) -> None:
@@ -64,15 +62,6 @@ def add_extension(pelican) -> None:
     extensions.append(EngageExtension(strict=False, now=build_now(settings)))
     markdown["extensions"] = extensions
     settings["MARKDOWN"] = markdown
-
-
-def source_name(content, content_path: str) -> str:
-    """Return the file as an editor sees it, for example ``content/news/x.md``."""
-    base = Path(content_path)
-    try:
-        return f"{base.name}/{Path(content.source_path).relative_to(base).as_posix()}"
-    except ValueError:
-        return str(content.source_path)
 
 
 def _forget_rendered(touched: set[int]) -> None:

@@ -6,14 +6,15 @@ from Pelican's content cache get the same checks and a fresh expired/upcoming st
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pelican import signals
 
+from pollserver.domain.builds import build_now
+
 from .checks import check_article, past_at_publish
-from .dates import MetadataError, parse_moment
+from .dates import MetadataError
 from .events import classify_events
 from .frontmatter import scan
 from .ics import ics_url, write_event_calendars
@@ -25,12 +26,6 @@ from .report import add, connect, header_line, source_name
 from .tables import TableAlignExtension
 
 ARTICLE_LISTS = ("articles", "translations", "drafts", "drafts_translations", "hidden_articles")
-
-
-def build_now(settings, zone: ZoneInfo) -> datetime:
-    """Return the instant offers and events are compared with: HUB_NOW if set, else now."""
-    value = settings.get("HUB_NOW")
-    return parse_moment("HUB_NOW", value, zone) if value else datetime.now(zone)
 
 
 def _zone(settings) -> ZoneInfo:
