@@ -19,7 +19,7 @@ def test_the_first_setting_given_is_the_instant_and_a_naive_one_is_in_the_site_s
     settings["ENGAGE_NOW"] = "2026-11-23T12:00:00Z"
     assert build_now(settings, PARIS, ("ENGAGE_NOW", "HUB_NOW")) == datetime(
         2026, 11, 23, 12, tzinfo=UTC)
-    assert build_now(settings) == datetime(2026, 11, 23, 12, tzinfo=PARIS)  # HUB_NOW only
+    assert build_now(settings, PARIS) == datetime(2026, 11, 23, 12, tzinfo=PARIS)  # HUB_NOW only
 
 
 def test_an_unreadable_instant_stops_the_build_naming_the_setting():
