@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from pollserver.actions import jams, me, polls, surveys
-from pollserver.domain.errors import InvalidChoice, PollNotOpen
+from pollserver.domain.errors import InvalidChoice, ItemNotOpen
 from pollserver.store.memory import MemoryStore
 from tests.conftest import make_item
 
@@ -56,7 +56,7 @@ def test_a_refused_vote_issues_no_receipt(store):
     voters = Voters()
     with pytest.raises(InvalidChoice):
         polls.vote(store, item, spec, ["zzz"], voters, at=AT)
-    with pytest.raises(PollNotOpen):
+    with pytest.raises(ItemNotOpen):
         polls.vote(store, item, spec, ["a"], voters, at=AT - timedelta(days=2))
     assert voters.issued == 0
     assert store.tally("p").total == 0
