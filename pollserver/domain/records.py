@@ -11,7 +11,6 @@ from typing import Any
 
 __all__ = [
     "IDEA_CHANGES",
-    "IDEA_STATUSES",
     "MODERATION_STATES",
     "AuditEntry",
     "Idea",
@@ -21,8 +20,6 @@ __all__ = [
     "Tally",
 ]
 
-#: Where an idea stands in the product process (shown as a badge).
-IDEA_STATUSES = ("open", "planned", "in-progress", "done", "declined", "merged")
 #: Whether others can see an idea: pre-moderated ideas start ``pending``.
 MODERATION_STATES = ("pending", "published", "rejected", "hidden")
 #: The fields of an idea an update may change (every backend refuses any other).
