@@ -161,8 +161,7 @@ def init_app(app: Flask, settings: Settings) -> None:
     name = "Redis"
     if limiter.enabled and settings.redis_url:
         shared = limiter.limiter
-    elif limiter.enabled and not settings.database_url \
-            and settings.extra.get("store") != "memory":
+    elif limiter.enabled and settings.backend == "tinydb":
         shared, name = _file_limiter(settings), "the limits file"
     services_of(app).limits = Limits(limiter, _table(settings), shared, name)
 
