@@ -3,7 +3,7 @@
 Erasing withdraws votes from polls and jams that are still open (closed results stay as
 published, no longer linked to the voter), takes the voter's ideas off the site, keeps only the
 score of their answers, unlinks their reward codes, ends champion status; the web layer drops
-the cookie. See ``pollserver/store/erasure.py`` for the details every store follows.
+the cookie. See ``pollserver/store/memory/erasure.py`` for the details every store follows.
 """
 
 from __future__ import annotations

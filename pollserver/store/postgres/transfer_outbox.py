@@ -1,8 +1,8 @@
 """The second-stage tables of a migration: outbox, webhooks and editor sessions.
 
 ``transfer.py`` copies the first-stage facts (votes, ideas, answers, codes); this module copies
-what came after them in the snapshot format of the embedded store (``state_outbox.py``,
-``state_webhooks.py``): events, follows (confirmed and pending), deliveries with their state,
+what came after them in the snapshot format of the embedded store (``memory/outbox.py``,
+``memory/webhooks.py``): events, follows (confirmed and pending), deliveries with their state,
 feed tokens, webhook endpoints with their secrets, the webhook log and editor sessions. Without
 them a migrated hub would forget its followers, re-send nothing that was pending, hand readers
 new feed URLs and sign webhooks with secrets the receivers never saw.

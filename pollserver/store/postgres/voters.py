@@ -54,7 +54,7 @@ def voter_data(conn: Connection, voter_id: str) -> dict[str, Any]:
 
 def erase_voter(conn: Connection, voter_id: str, *, withdraw_polls: Iterable[str],
                 withdraw_jams: Iterable[str]) -> dict[str, int]:
-    """Erase the voter atomically, as the reference store does (``store/erasure.py``).
+    """Erase the voter atomically, as the reference store does (``store/memory/erasure.py``).
 
     Votes in open polls and jams are withdrawn; the ones that stay (closed results) and the
     reward codes handed out are re-keyed to an id nobody can link back; the voter's ideas are

@@ -1,6 +1,6 @@
 """The TinyDB store's cross-process lock: an exclusive ``flock`` on ``store.lock``.
 
-Every process touches the data dir's files only while holding it (see ``tinydb.py``). A
+Every process touches the data dir's files only while holding it (see ``store.py``). A
 ``flock`` belongs to the open file description, which a fork shares, so a forked child must
 open its own (:meth:`FileLock.reopen`) or parent and child would count as one holder. Threads
 of one process take turns through a mutex, so the descriptor has one user at a time.
