@@ -53,9 +53,9 @@ def services() -> Services:
 
 def close_store(app: Flask) -> None:
     """Close the app's store now (idempotent): the worker is going away."""
-    closer = services_of(app).closer
-    if closer is not None:
-        closer()
+    held = app.extensions.get(KEY)  # an app without services has no store to close
+    if held is not None and held.closer is not None:
+        held.closer()
 
 
 def get_store() -> Store:
