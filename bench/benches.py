@@ -22,6 +22,7 @@ from typing import Any
 from bench import prefill
 from bench.loadgen import LoadResult, build_request, fetch, run_load
 from bench.servers import Server, gunicorn_args, running
+from pollserver.web.context import services_of
 
 __all__ = ["BENCHES", "bench_jams", "bench_polls", "bench_postgres"]
 
@@ -180,7 +181,7 @@ def jams_api_present() -> bool:
             return any(rule.rule == "/api/jams/<jam_id>" and "GET" in (rule.methods or ())
                        for rule in app.url_map.iter_rules())
         finally:
-            app.extensions["pollserver.store"].close()
+            services_of(app).store.close()
 
 
 @dataclass

@@ -14,11 +14,11 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pollserver.domain.kinds import parse_spec
 from pollserver.domain.records import Item
-from pollserver.domain.specs import parse_spec, spec_to_manifest
-from pollserver.store import snapshot
-from pollserver.store.state import State
-from pollserver.store.tinydb import TinyDBStore
+from pollserver.domain.specs import spec_to_manifest
+from pollserver.store.memory.state import State
+from pollserver.store.tinydb import TinyDBStore, snapshot
 
 __all__ = ["JAM_ID", "OPTIONS", "POLL_ID", "jam_item", "poll_item", "prefill_tinydb"]
 

@@ -38,7 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.servers import BIN, ROOT, Server, gunicorn_args  # noqa: E402
 from bench.soak_ledger import JAM, POLL, SURVEY, Ledger  # noqa: E402
-from pollserver.domain.specs import parse_spec, spec_to_manifest  # noqa: E402
+from pollserver.domain.kinds import parse_spec
+from pollserver.domain.specs import spec_to_manifest  # noqa: E402
 
 PG_URL = os.environ.get("POLLSERVER_TEST_DATABASE_URL",
                         "postgresql://postgres@127.0.0.1:5432/test")

@@ -49,8 +49,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
     )
     app.json.sort_keys = False
-    app.extensions["pollserver.settings"] = settings
-    context.init_app(app, open_store(settings))
+    context.init_app(app, settings, open_store(settings))
 
     identity.init_app(app)
     security.init_app(app)

@@ -193,6 +193,15 @@ class Settings:
             values[setting.field] = setting.parse(text)
         return cls(**values)
 
+    @property
+    def backend(self) -> str:
+        """The store these settings select, decided here only: ``postgres`` when a database
+        URL is set, ``memory`` when tests ask for it (``extra={"store": "memory"}``), else the
+        embedded ``tinydb`` (``store.open_store`` opens it)."""
+        if self.database_url:
+            return "postgres"
+        return "memory" if self.extra.get("store") == "memory" else "tinydb"
+
     def resolved_secret_key(self) -> str:
         """Return the configured key, or the one generated once into the data dir."""
         if self.secret_key:

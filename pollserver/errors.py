@@ -18,16 +18,16 @@ from pollserver.domain.errors import (
     Gone,
     InvalidChoice,
     InvalidEmail,
+    ItemClosed,
+    ItemNotOpen,
     NotFound,
     NoVotesLeft,
-    PollClosed,
-    PollNotOpen,
     StoreUnavailable,
 )
 
 __all__ = ["AlreadyVoted", "BadRequest", "Conflict", "CsrfFailed", "DomainError", "Forbidden",
            "ForbiddenOrigin", "Gone", "InvalidChoice", "InvalidEmail", "NoVotesLeft", "NotFound",
-           "PollClosed", "PollNotOpen", "RateLimited", "StoreUnavailable", "Unauthorized"]
+           "ItemClosed", "ItemNotOpen", "RateLimited", "StoreUnavailable", "Unauthorized"]
 
 
 class Unauthorized(DomainError):

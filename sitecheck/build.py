@@ -21,6 +21,7 @@ from pollserver import create_app
 from pollserver.config import Settings
 from pollserver.ops.seed import seed
 from pollserver.ops.sync import load_manifest, results_snapshot, sync_manifest
+from pollserver.web.context import services_of
 
 __all__ = ["ROOT", "BuildFailed", "Built", "build", "make_app"]
 
@@ -60,7 +61,7 @@ def make_app(work: Path, output: Path, now: datetime) -> Flask:
     settings = Settings(data_dir=work / "var", site_dir=output, rate_limits="off",
                         secret_key="sitecheck", extra={"store": "memory"})
     app = create_app(settings)
-    app.extensions["pollserver.clock"] = lambda: now
+    services_of(app).clock = lambda: now
     return app
 
 
@@ -84,7 +85,7 @@ def build(work: Path, now: datetime) -> Built:
     pelican(output, cache, now, results)
     earlier = feeds_of(output)
     app = make_app(work, output, now)
-    store = app.extensions["pollserver.store"]
+    store = services_of(app).store
     sync_manifest(store, load_manifest(output / "engage" / "manifest.json"))
     seed(store, ROOT / "sample" / "seed.yaml")
     results.write_text(json.dumps(results_snapshot(store)), encoding="utf-8")

@@ -17,6 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from pollserver.ops.passwords import hash_password
+from pollserver.web.context import services_of
 
 __all__ = ["ARGS", "EXTRA", "SKIP", "Fetched", "fetch_server_pages", "route_paths"]
 
@@ -39,7 +40,7 @@ def from_manifest(section: str) -> Samples:
 
 def idea_pairs(app: Flask, manifest: dict) -> list[dict[str, str]]:
     """Return ``{jam_id, idea_id}`` for one published idea of each jam that has one."""
-    store = app.extensions["pollserver.store"]
+    store = services_of(app).store
     pairs = []
     for jam in manifest.get("jams", []):
         ideas = [i.id for i in store.list_ideas(jam["id"]) if i.moderation == "published"]
@@ -51,7 +52,7 @@ def champion_slugs(app: Flask, manifest: dict) -> list[str]:
     """Return the profile slug of the first named author of a published idea."""
     from pollserver.domain.profiles import slug_of
 
-    store = app.extensions["pollserver.store"]
+    store = services_of(app).store
     names = sorted({i.author for jam in manifest.get("jams", []) for i in
                     store.list_ideas(jam["id"]) if i.author and i.moderation == "published"})
     return [slug_of(name) for name in names[:1]]
@@ -114,7 +115,7 @@ def _editor(app: Flask) -> tuple[FlaskClient, Fetched]:
     The editor first posts a form while signed out (as after a session expired); signing in
     then leads to ``/admin/resume``, which is only ever shown that way.
     """
-    store = app.extensions["pollserver.store"]
+    store = services_of(app).store
     store.put_admin(EDITOR, hash_password(PASSWORD))
     client = app.test_client()
     client.post("/admin/rewards/revoke", data={"pool": "sample"}, headers={"Origin": ORIGIN})
@@ -161,7 +162,7 @@ def preview_paths(app: Flask, reader_voter: str | None) -> list[tuple[str, str, 
 
     from pollserver.domain.champions import PREVIEW_INDEX, Champion, previews_beside
 
-    settings = app.extensions["pollserver.settings"]
+    settings = services_of(app).settings
     site_dir = settings.site_dir
     folder = settings.preview_dir or (previews_beside(Path(site_dir)) if site_dir else None)
     index = Path(folder or ".") / PREVIEW_INDEX
@@ -171,7 +172,7 @@ def preview_paths(app: Flask, reader_voter: str | None) -> list[tuple[str, str, 
 
     with app.app_context():
         at = now()  # the app's clock: sitecheck fixes it at the build's instant
-    app.extensions["pollserver.store"].grant_champion(
+    services_of(app).store.grant_champion(
         Champion(reader_voter, "sitecheck", "sitecheck", at))
     paths = ["/" + str(row["path"]).lstrip("/")
              for row in json.loads(index.read_text(encoding="utf-8"))["previews"]]
@@ -225,7 +226,7 @@ def fetch_server_pages(app: Flask, manifest: dict) -> tuple[list[Fetched], list[
     wanted = [(who, path, 200) for who, path in route_paths(app, manifest, errors)]
     wanted += [(who, path.format(jam=jam), status) for who, path, status in EXTRA]
     shared = [i for j in manifest.get("jams", []) for i in
-              app.extensions["pollserver.store"].list_ideas(j["id"]) if i.author == "Sam"]
+              services_of(app).store.list_ideas(j["id"]) if i.author == "Sam"]
     previews = preview_paths(app, shared[-1].voter_id if shared else None)
     if not previews:  # the sample always holds one (dated three weeks after the build)
         errors.append("no champions' preview found beside the site: the check would be empty")

@@ -14,8 +14,10 @@ from flask.testing import FlaskClient
 
 from pollserver import create_app
 from pollserver.config import Settings
+from pollserver.domain.kinds import parse_spec
 from pollserver.domain.records import Item
-from pollserver.domain.specs import parse_spec, spec_to_manifest
+from pollserver.domain.specs import spec_to_manifest
+from pollserver.web.context import services_of
 from tests.ci import missing
 from tests.instant import TEST_NOW
 
@@ -54,7 +56,7 @@ def app(settings: Settings) -> Iterator[Flask]:
     """The pollserver app on the chosen settings."""
     app = create_app(settings)
     yield app
-    app.extensions["pollserver.store"].close()
+    services_of(app).store.close()
 
 
 @pytest.fixture
@@ -66,7 +68,7 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def store(app: Flask):
     """The app's store, for arranging state directly."""
-    return app.extensions["pollserver.store"]
+    return services_of(app).store
 
 
 class Clock:
@@ -84,7 +86,7 @@ class Clock:
 def clock(app: Flask) -> Clock:
     """Freeze the app's clock; set ``clock.now`` to move time."""
     clock = Clock()
-    app.extensions["pollserver.clock"] = clock
+    services_of(app).clock = clock
     return clock
 
 

@@ -20,7 +20,8 @@ from typing import Any
 
 import requests
 
-from pollserver.domain.specs import parse_spec, spec_to_manifest
+from pollserver.domain.kinds import parse_spec
+from pollserver.domain.specs import spec_to_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

@@ -128,7 +128,11 @@ def test_arrows_point_down(path: Path) -> None:
     assert not bad, f"{path.relative_to(PACKAGE)} ({own or 'pollserver'}) imports {sorted(bad)}"
 
 
-@pytest.mark.parametrize("sub", ["domain", "store", "actions", "editor", "ops"])
+#: Parts that never reach Flask: they run outside a request (the build, commands, jobs, tests).
+FLASK_FREE = ("domain", "store", "actions", "editor", "ops", "presenters")
+
+
+@pytest.mark.parametrize("sub", FLASK_FREE)
 def test_lower_layers_never_reach_flask_even_indirectly(sub: str) -> None:
     bad = {str(found.relative_to(PACKAGE)): sorted(n for n in _imports(found) if _top(n) in FLASK)
            for path in _modules(sub) for found in _reach(path)}
@@ -138,14 +142,34 @@ def test_lower_layers_never_reach_flask_even_indirectly(sub: str) -> None:
 def test_lower_layers_load_no_flask_when_imported() -> None:
     # What really gets loaded, package __init__ files included (the build imports domain/).
     modules = [".".join(p.relative_to(PACKAGE.parent).with_suffix("").parts).removesuffix(
-        ".__init__") for sub in ("domain", "store", "actions", "editor", "ops")
-        for p in _modules(sub)]
+        ".__init__") for sub in FLASK_FREE for p in _modules(sub)]
     code = ("import importlib, sys\n"
             f"for name in {modules!r}: importlib.import_module(name)\n"
             f"print(sorted(m for m in sys.modules if m.split('.')[0] in {FLASK!r}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=PACKAGE.parent, check=True).stdout
     assert out.strip() == "[]"
+
+
+def _extension_reaches(path: Path) -> list[str]:
+    """Return where ``path`` reaches into ``app.extensions`` (or names a ``pollserver.`` key)."""
+    text = path.read_text(encoding="utf-8")
+    found = [f"{path.relative_to(PACKAGE)}:{node.lineno}"
+             for node in ast.walk(ast.parse(text))
+             if isinstance(node, ast.Attribute) and node.attr == "extensions"]
+    if 'extensions["pollserver.' in text:
+        found.append(f"{path.relative_to(PACKAGE)}: extensions[\"pollserver....\"]")
+    return found
+
+
+def test_services_are_reached_through_web_context_only() -> None:
+    # One typed accessor (services() / services_of(app)); no module keeps or reads its own
+    # string key on the app.
+    owners = {PACKAGE / "web" / "context.py"}
+    bad = [hit for path in _modules("") if path not in owners
+           for hit in _extension_reaches(path)]
+    assert bad == []
+    assert _extension_reaches(PACKAGE / "web" / "context.py")  # the checker sees a reach
 
 
 def test_no_importlib_tricks() -> None:
@@ -180,7 +204,7 @@ def test_the_checker_sees_imports() -> None:
     # The checks above pass vacuously if import parsing breaks; pin a few known edges.
     assert any(n.startswith("pollserver.domain") for n in _imports(PACKAGE / "domain" / "jams.py"))
     assert "flask" in _imports(PACKAGE / "__init__.py")
-    assert "pollserver.domain.errors" in _imports(PACKAGE / "store" / "state.py")
+    assert "pollserver.domain.errors" in _imports(PACKAGE / "store" / "memory" / "state.py")
     assert "pollserver.web.context.load" in _imports(PACKAGE / "api" / "polls.py")
     assert PACKAGE / "domain" / "records.py" in _reach(PACKAGE / "store" / "base.py")
     assert _path_of("pollserver.presenters.jams.jam_view") == PACKAGE / "presenters" / "jams.py"

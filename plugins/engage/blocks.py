@@ -11,11 +11,13 @@ import re
 
 import yaml
 
-from pollserver.domain.specs import Spec, SpecError, parse_spec
+from pollserver.domain.kinds import NAMES, parse_spec
+from pollserver.domain.specs import Spec, SpecError
 
 __all__ = ["KINDS", "BlockError", "parse_block"]
 
-KINDS = ("poll", "jam", "survey")
+#: The fence words the extension reads (the kinds registry, ``pollserver.domain.kinds``).
+KINDS = NAMES
 _ID_LINE = re.compile(r"^id\s*:\s*['\"]?([^'\"#\s]+)", re.MULTILINE)
 
 

@@ -14,7 +14,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pollserver.domain.specs import Spec, SpecError, spec_from_manifest
+from pollserver.domain.kinds import spec_from_manifest
+from pollserver.domain.specs import Spec, SpecError
 
 from .render import BEGIN, END
 

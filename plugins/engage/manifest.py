@@ -16,13 +16,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pollserver.domain.kinds import SECTIONS
 from pollserver.domain.specs import Spec, iso_utc, spec_to_manifest
 
 __all__ = ["VERSION", "Entry", "build_manifest", "content_sections", "duplicate_ids",
            "write_manifest"]
 
 VERSION = 1
-SECTIONS = {"poll": "polls", "jam": "jams", "survey": "surveys"}
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,12 @@ from typing import Any
 from pelican import signals
 from pelican.contents import Category, Content
 
+from pollserver.domain import builds
+from pollserver.domain.builds import source_name
+from pollserver.domain.kinds import KINDS
 from pollserver.domain.phases import phase_of
 from pollserver.domain.problems import CHECK_ONLY, add, build_read, build_started
-from pollserver.domain.specs import PollSpec, SpecError, parse_datetime
+from pollserver.domain.specs import PollSpec
 from pollserver.domain.statuses import DEFAULT_STATUSES, StatusError, parse_statuses, to_spec
 
 from .delivered import Announcement, announcements_json, check_ideas, parse_ideas
@@ -45,12 +48,8 @@ DRAFTS = ("drafts", "drafts_translations", "draft_pages", "draft_translations", 
 
 
 def build_now(settings) -> datetime:
-    """Return the build instant: ENGAGE_NOW (or the hub's HUB_NOW) if set, else now."""
-    value = settings.get("ENGAGE_NOW") or settings.get("HUB_NOW")
-    try:
-        return parse_datetime(value, "ENGAGE_NOW") or datetime.now(UTC)
-    except SpecError as exc:
-        raise SystemExit(f"engage: {exc}") from None
+    """Return the build instant in UTC: ENGAGE_NOW, else the hub's HUB_NOW, else now."""
+    return builds.build_now(settings, UTC, ("ENGAGE_NOW", "HUB_NOW")).astimezone(UTC)
 
 
 def block_defaults(settings) -> dict[str, dict[str, object]]:
@@ -68,23 +67,18 @@ def block_defaults(settings) -> dict[str, dict[str, object]]:
 
 
 def add_extension(pelican) -> None:
-    """Add the Markdown extension to this Pelican's own copy of the MARKDOWN setting."""
+    """Add the Markdown extension to this Pelican's own copy of the MARKDOWN setting, and
+    give the templates ``ENGAGE_WIDGETS`` (widget -> ES module: each kind of block, from the
+    kinds registry, and the roadmap) for ``engage_assets``."""
     settings = pelican.settings
+    settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), "ENGAGE_WIDGETS": {
+        **{kind.name: kind.module for kind in KINDS}, "roadmap": "js/engage/roadmap.js"}}
     markdown = dict(settings.get("MARKDOWN") or {})
     extensions = [e for e in markdown.get("extensions", []) if not isinstance(e, EngageExtension)]
     extensions.append(EngageExtension(strict=False, now=build_now(settings),
                                       defaults=block_defaults(settings)))
     markdown["extensions"] = extensions
     settings["MARKDOWN"] = markdown
-
-
-def source_name(content, content_path: str) -> str:
-    """Return the file as an editor sees it, for example ``content/news/x.md``."""
-    base = Path(content_path)
-    try:
-        return f"{base.name}/{Path(content.source_path).relative_to(base).as_posix()}"
-    except ValueError:
-        return str(content.source_path)
 
 
 def _forget_rendered(touched: set[int]) -> None:

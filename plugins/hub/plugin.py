@@ -7,16 +7,17 @@ from Pelican's content cache get the same checks and a fresh expired/upcoming st
 from __future__ import annotations
 
 import os
-from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pelican import signals
 
+from pollserver.domain.builds import build_now
+
 from . import cache, reading
 from .channels import ARTICLE_LISTS, check_templates, one_of_each, stray_files, take_channels
 from .checks import check_article, past_at_publish
-from .dates import MetadataError, parse_moment
+from .dates import MetadataError
 from .events import classify_events
 from .frontmatter import scan
 from .ics import ics_url, write_event_calendars
@@ -30,12 +31,6 @@ from .tables import TableAlignExtension
 
 PAGE_LISTS = ("pages", "translations", "hidden_pages", "hidden_translations", "draft_pages",
               "draft_translations")
-
-
-def build_now(settings, zone: ZoneInfo) -> datetime:
-    """Return the instant offers and events are compared with: HUB_NOW if set, else now."""
-    value = settings.get("HUB_NOW")
-    return parse_moment("HUB_NOW", value, zone) if value else datetime.now(zone)
 
 
 def _zone(settings) -> ZoneInfo:

@@ -11,22 +11,12 @@ the build with exit status 1. With HUB_CHECK_ONLY the build stops there even whe
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pelican import signals
 
+from pollserver.domain.builds import source_name
 from pollserver.domain.problems import add, build_read, build_started
 
 __all__ = ["add", "connect", "header_line", "source_name"]
-
-
-def source_name(article, content_path: str) -> str:
-    """Return the article's path as an editor sees it, for example `content/offers/x.md`."""
-    base = Path(content_path)
-    try:
-        return f"{base.name}/{Path(article.source_path).relative_to(base).as_posix()}"
-    except ValueError:
-        return str(article.source_path)
 
 
 def header_line(source_path: str, field: str) -> int:

@@ -10,14 +10,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from pollserver.domain.errors import BadRequest, NotFound
-from pollserver.domain.events import idea_url, jam_url
+from pollserver.domain.events import FEED, follow_requested, idea_url, jam_url, types_for
 from pollserver.domain.outbox import (
     FOLLOW_KINDS,
     Event,
     Follow,
     check_email,
     follow_id,
-    new_event,
     new_token,
 )
 from pollserver.store.base import Store
@@ -59,7 +58,7 @@ def request(store: Store, kind: object, item_id: object, email: object, *,
                     voter_id=voter_id, created_at=at)
     # The token travels only in the confirmation mail (the event is never shown to anyone
     # else: feeds and webhooks leave out follow.requested).
-    event = new_event("follow.requested", [f"follow:{follow.id}"], {
+    event = follow_requested(follow.id, {
         "kind": kind, "id": str(item_id), "jam": jam, "title": title, "url": url,
         "token": token}, at=at)
     store.request_follow(follow, event)
@@ -85,9 +84,9 @@ def describe_follow(store: Store, token: str, *, at: datetime) -> Follow | None:
     return follow
 
 
-#: What a reader's own feed and "since your last visit" show.
-FEED_TYPES = ("idea.status_changed", "idea.merged", "idea.won", "idea.published",
-              "jam.closed", "jam.reopened", "poll.closed", "reward.issued")
+#: What a reader's own feed and "since your last visit" show: the events declaring the
+#: audience ``FEED`` (``domain/events.py``).
+FEED_TYPES = types_for(FEED)
 
 
 def voter_subjects(store: Store, voter: str) -> set[str]:

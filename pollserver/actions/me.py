@@ -3,7 +3,7 @@
 Erasing withdraws votes from polls and jams that are still open (closed results stay as
 published, no longer linked to the voter), takes the voter's ideas off the site, keeps only the
 score of their answers, unlinks their reward codes, ends champion status; the web layer drops
-the cookie. See ``pollserver/store/erasure.py`` for the details every store follows.
+the cookie. See ``pollserver/store/memory/erasure.py`` for the details every store follows.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from pollserver.domain import events
+from pollserver.domain.kinds import spec_from_manifest
 from pollserver.domain.phases import phase_of
-from pollserver.domain.specs import spec_from_manifest
 from pollserver.store.base import Store
 
 __all__ = ["erase", "export"]
@@ -23,7 +23,7 @@ def export(store: Store, voter: str) -> dict[str, Any]:
     """Return everything stored about the voter, ready for a JSON download (with whether an
     editor made them a champion: the grant is kept under their voter id)."""
     return {"voter_id": voter, **store.voter_data(voter),
-            "champion": store.champions.is_champion(voter)}
+            "champion": store.is_champion(voter)}
 
 
 def _open_ids(store: Store, kind: str, at: datetime) -> list[str]:

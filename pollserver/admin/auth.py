@@ -28,7 +28,7 @@ from pollserver.admin.audit import record
 from pollserver.domain.paths import local_path
 from pollserver.errors import RateLimited
 from pollserver.ops.passwords import needs_rehash, verify
-from pollserver.web.context import get_store, now
+from pollserver.web.context import get_store, now, services
 from pollserver.web.editors import (
     LIFETIME,
     check_csrf,
@@ -66,7 +66,7 @@ def login() -> Response:
         return _login_page()
     check_csrf()
     try:
-        current_app.extensions["pollserver.limits"].check("login")
+        services().limits.check("login")
     except RateLimited as error:
         return _login_page(429, error.message,
                            headers={"Retry-After": str(error.retry_after)})

@@ -40,12 +40,12 @@ def idea_champion(jam_id: str, idea_id: str, action: str) -> Response | tuple[st
 def _profiles_page(status: int = 200, error: str = "") -> tuple[str, int]:
     store = get_store()
     names = actions.known_slugs(store)
-    rules = store.champions.profile_rules()
+    rules = store.profile_rules()
     profiles = [{"slug": slug, "name": name, "rule": rules.get(slug),
                  "shown_as": profile_target(slug, rules)}
                 for slug, name in sorted(names.items())]
     grants = []
-    for grant in store.champions.list_champions():
+    for grant in store.list_champions():
         idea = store.get_idea(grant.idea_id)
         grants.append({"grant": grant, "idea": idea})
     return render_template("admin/profiles.html", title="Champions and profiles",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app, render_template
+from flask import render_template
 
 from pollserver.admin import bp
 from pollserver.admin.auth import editor_required
@@ -16,7 +16,7 @@ from pollserver.domain.attention import collect
 from pollserver.domain.surveys import nps, trend
 from pollserver.ops.publish import describe, last_run, unpublished
 from pollserver.ops.sync import manifest_content
-from pollserver.web.context import get_store, now
+from pollserver.web.context import get_store, now, services
 from pollserver.web.newvoters import suspicious_bursts
 
 
@@ -35,7 +35,7 @@ def dashboard() -> str:
         row["chart"] = trend_chart(f"chart-nps-{row['item'].id}",
                                    "NPS, rolling 30 days, over the last 30 days",
                                    trend(answers, today))
-    site_dir = current_app.extensions["pollserver.settings"].site_dir
+    site_dir = services().settings.site_dir
     manifest = manifest_content(Path(site_dir) / "engage" / "manifest.json" if site_dir else None)
     data["attention"] = collect(get_store(), manifest, now())
     return render_template("admin/dashboard.html", title="Dashboard",
@@ -45,7 +45,7 @@ def dashboard() -> str:
 
 def _site() -> dict[str, object]:
     """What the static site does not show yet, and the publish command's last run."""
-    settings = current_app.extensions["pollserver.settings"]
+    settings = services().settings
     return {"publish_command": settings.publish_command,
             "publish_run": last_run(settings.data_dir),
             "unpublished": [describe(d) for d in unpublished(get_store())]}

@@ -13,19 +13,19 @@ from collections import Counter
 from email.message import EmailMessage
 from pathlib import Path
 
-from flask import abort, current_app, render_template
+from flask import abort, render_template
 
 from pollserver.admin import bp
 from pollserver.admin.auth import editor_required
 from pollserver.domain.outbox import MAIL
-from pollserver.web.context import get_store
+from pollserver.web.context import get_store, services
 
 #: Most .eml files listed (newest first).
 LIST_MAX = 200
 
 
 def _folder() -> Path:
-    return Path(current_app.extensions["pollserver.settings"].data_dir) / "mail"
+    return Path(services().settings.data_dir) / "mail"
 
 
 def _read(path: Path) -> EmailMessage:
@@ -68,7 +68,7 @@ def sent_summary() -> dict[str, object]:
 @editor_required
 def mail() -> str:
     """Followers, what was sent, and the .eml files."""
-    smtp = bool(current_app.extensions["pollserver.settings"].smtp_url)
+    smtp = bool(services().settings.smtp_url)
     return render_template("admin/mail.html", title="Followers and mail", smtp=smtp,
                            files=[] if smtp else _files(), **sent_summary())
 

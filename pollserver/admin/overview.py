@@ -1,14 +1,22 @@
-"""Collect the dashboard's numbers: counts per poll, jam and survey (no rendering here)."""
+"""Collect the dashboard's numbers: one list of rows per kind of block (no rendering here).
+
+The kinds come from the registry (``pollserver.domain.kinds``); :data:`DETAILS` says what a
+row of each kind adds, and ``tests/domain/test_kinds.py`` fails for a kind without an entry.
+Items that are no kind of block (the site's statuses and announcements) have no row.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from pollserver.domain.kinds import BY_NAME, KINDS
 from pollserver.domain.phases import phase_of
 from pollserver.domain.records import Item
+from pollserver.store.base import Store
 from pollserver.web.context import get_store, now, spec_of
 
-__all__ = ["item_state", "overview"]
+__all__ = ["DETAILS", "item_state", "overview"]
 
 
 def item_state(item: Item) -> str:
@@ -16,28 +24,35 @@ def item_state(item: Item) -> str:
     return phase_of(item, spec_of(item), now())
 
 
+def _poll(store: Store, item: Item) -> dict[str, Any]:
+    tally = store.tally(item.id)
+    return {"total": tally.total, "bars": [(o["label"], tally.counts.get(o["key"], 0))
+                                           for o in item.spec.get("options", [])]}
+
+
+def _jam(store: Store, item: Item) -> dict[str, Any]:
+    ideas = store.list_ideas(item.id)
+    return {"ideas": len(ideas), "pending": sum(1 for i in ideas if i.moderation == "pending"),
+            "votes": sum(i.votes for i in ideas), "winners": sum(1 for i in ideas if i.winner)}
+
+
+def _survey(store: Store, item: Item) -> dict[str, Any]:
+    return {"responses": store.list_responses(item.id)}
+
+
+#: What a dashboard row of each kind holds besides the item and its state.
+DETAILS: dict[str, Callable[[Store, Item], dict[str, Any]]] = {
+    "poll": _poll, "jam": _jam, "survey": _survey}
+
+
 def overview() -> dict[str, Any]:
-    """Return ``polls``, ``jams`` and ``surveys`` rows for the dashboard."""
+    """Return the dashboard's rows by manifest section: ``polls``, ``jams``, ``surveys``."""
     store = get_store()
-    polls, jams, surveys = [], [], []
+    rows: dict[str, list[dict[str, Any]]] = {kind.section: [] for kind in KINDS}
     for item in store.list_items():
-        if item.kind not in ("poll", "jam", "survey"):
+        kind = BY_NAME.get(item.kind)
+        if kind is None:
             continue  # the site's own settings (statuses, announcements) are not items to run
-        row: dict[str, Any] = {"item": item, "state": item_state(item)}
-        if item.kind == "poll":
-            tally = store.tally(item.id)
-            row["total"] = tally.total
-            row["bars"] = [(o["label"], tally.counts.get(o["key"], 0))
-                           for o in item.spec.get("options", [])]
-            polls.append(row)
-        elif item.kind == "jam":
-            ideas = store.list_ideas(item.id)
-            row["ideas"] = len(ideas)
-            row["pending"] = sum(1 for i in ideas if i.moderation == "pending")
-            row["votes"] = sum(i.votes for i in ideas)
-            row["winners"] = sum(1 for i in ideas if i.winner)
-            jams.append(row)
-        elif item.kind == "survey":
-            row["responses"] = store.list_responses(item.id)
-            surveys.append(row)
-    return {"polls": polls, "jams": jams, "surveys": surveys}
+        rows[kind.section].append({"item": item, "state": item_state(item),
+                                   **DETAILS[kind.name](store, item)})
+    return rows

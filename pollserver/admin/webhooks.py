@@ -6,14 +6,14 @@ one of them and show the result. The sender (``webhooks/sender.py``) does the se
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Response, abort, redirect, render_template, request, url_for
 
 from pollserver.admin import bp
 from pollserver.admin.auth import editor_required
 from pollserver.domain.errors import BadRequest
 from pollserver.domain.webhooks import WEBHOOK, WEBHOOK_EVENTS, Endpoint
 from pollserver.editor import webhooks as hooks
-from pollserver.web.context import get_store, now
+from pollserver.web.context import get_store, now, services
 from pollserver.web.editors import current_editor
 
 #: Attempts and deliveries shown on an endpoint's page.
@@ -27,7 +27,7 @@ def _actor() -> str:
 def _list(status: int = 200, *, created: Endpoint | None = None,
           errors: dict[str, str] | None = None, form: dict[str, object] | None = None
           ) -> tuple[str, int]:
-    settings = current_app.extensions["pollserver.settings"]
+    settings = services().settings
     return render_template(
         "admin/webhooks.html", title="Webhooks", endpoints=get_store().list_webhooks(),
         event_types=WEBHOOK_EVENTS, created=created, errors=errors or {},
@@ -55,7 +55,7 @@ def add_webhook() -> tuple[str, int]:
     """Add an endpoint and show its secret, this once."""
     form = {"url": request.form.get("url", ""), "events": request.form.getlist("events"),
             "include_text": bool(request.form.get("include_text"))}
-    settings = current_app.extensions["pollserver.settings"]
+    settings = services().settings
     try:
         created = hooks.add(get_store(), _actor(), form["url"], form["events"], at=now(),
                             include_text=bool(form["include_text"]),

@@ -17,7 +17,7 @@ from pollserver.domain.specs import iso_utc
 from pollserver.editor import jams as actions
 from pollserver.presenters.jams import jam_view
 from pollserver.presenters.markup import idea_html
-from pollserver.web.context import get_store, load, now
+from pollserver.web.context import get_store, load, now, reader
 from pollserver.web.editors import current_editor, editor_required
 
 
@@ -47,7 +47,7 @@ def _actor() -> str:
 def editor_jam(jam_id: str) -> Response:
     """Return the jam as readers see it plus every idea in any moderation state."""
     item, spec = load("jam", jam_id)
-    body = jam_view(item, spec, None)
+    body = jam_view(reader(None), item, spec)
     ideas = get_store().list_ideas(spec.id)
     body["all_ideas"] = [editor_idea(i) for i in ideas]
     body["pending"] = sum(1 for i in ideas if i.moderation == "pending")
@@ -105,7 +105,7 @@ def editor_close(jam_id: str) -> Response:
     load("jam", jam_id)
     actions.close_early(get_store(), _actor(), jam_id, at=now())
     item, spec = load("jam", jam_id)
-    return jsonify(jam_view(item, spec, None))
+    return jsonify(jam_view(reader(None), item, spec))
 
 
 @bp.post("/admin/jams/<jam_id>/reopen")
@@ -115,4 +115,4 @@ def editor_reopen(jam_id: str) -> Response:
     load("jam", jam_id)
     actions.reopen(get_store(), _actor(), jam_id, at=now())
     item, spec = load("jam", jam_id)
-    return jsonify(jam_view(item, spec, None))
+    return jsonify(jam_view(reader(None), item, spec))

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, jsonify, redirect
+from flask import Response, jsonify, redirect
 
 from pollserver.actions import follows
 from pollserver.api import bp
-from pollserver.api.guards import is_form, parse_body
-from pollserver.domain.errors import BadRequest, DomainError
+from pollserver.api.guards import is_form, parse_body, state_changing
+from pollserver.domain.errors import BadRequest
 from pollserver.domain.events import idea_url, jam_url
 from pollserver.domain.outbox import FOLLOW_SENT, check_email
 from pollserver.web import flash
@@ -45,22 +45,13 @@ def _back(body: Any) -> tuple[str, str, str]:
 
 
 @bp.post("/follows")
-def follow_request() -> Response:
+@state_changing("follow", limit="follow", back=_back)
+def follow_request(body: Any) -> Response:
     """Store an unconfirmed follow and queue the mail that asks to confirm it."""
-    check_same_origin()
-    body = parse_body()
-    try:
-        current_app.extensions["pollserver.limits"].check("follow")
-        check_address(check_email(body.get("email")))
-        # A voter id ties the follow to this browser, so /me erase removes it too.
-        follows.request(get_store(), body.get("kind"), body.get("id"), body.get("email"),
-                        jam_id=body.get("jam") or None, voter_id=ensure_voter(), at=now())
-    except DomainError as error:
-        if not is_form() or error.status in (403, 415):
-            raise
-        url, kind, item = _back(body)
-        return flash.store(redirect(url, code=303), kind, item, ok=False,
-                           message=error.message, code=error.code)
+    check_address(check_email(body.get("email")))
+    # A voter id ties the follow to this browser, so /me erase removes it too.
+    follows.request(get_store(), body.get("kind"), body.get("id"), body.get("email"),
+                    jam_id=body.get("jam") or None, voter_id=ensure_voter(), at=now())
     if is_form():
         url, kind, item = _back(body)
         return flash.store(redirect(url, code=303), kind, item, ok=True, message=SENT)

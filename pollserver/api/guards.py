@@ -10,13 +10,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Response, current_app, g, jsonify, redirect, request
+from flask import Response, g, jsonify, redirect, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import UnsupportedMediaType
 
 from pollserver.errors import BadRequest, DomainError
 from pollserver.web import flash
-from pollserver.web.context import get_store
+from pollserver.web.context import get_store, services
 from pollserver.web.cors import site_origin
 from pollserver.web.errors import respond
 from pollserver.web.newvoters import writing_to
@@ -76,26 +76,41 @@ def reply(kind: str, item_id: str, payload: dict[str, Any], *, status: int = 200
     return response
 
 
+#: Where a refused no-JS form goes, from its body: ``(url, flash kind, flash id)``.
+Back = Callable[[Any], tuple[str, str, str]]
+
+
 def state_changing(
-    kind: str, limit: str
+    kind: str, limit: str, *, back: Back | None = None
 ) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
     """Check the origin, parse the body into ``body=``, apply the ``limit`` group's rate
-    limits, and turn errors into a 303 with a message for form posts."""
+    limits, and turn errors into a 303 with a message for form posts: the one guard of every
+    state-changing reader endpoint.
+
+    A view whose URL names its item (``<kind>_id``) writes to that item (the first-write
+    limits count per item) and a refused form goes back to the item's article; ``back``
+    says where it goes otherwise (a follow request names its item in the body).
+    """
 
     def decorate(view: Callable[..., Response]) -> Callable[..., Response]:
         @wraps(view)
         def wrapped(**kwargs: Any) -> Response:
             check_same_origin()
             body = _body()
+            item_id = kwargs.get(f"{kind}_id")
             try:
-                writing_to(kind, str(kwargs.get(f"{kind}_id", "")))
-                current_app.extensions["pollserver.limits"].check(limit)
+                if item_id is not None:
+                    writing_to(kind, str(item_id))
+                services().limits.check(limit)
                 return view(body=body, **kwargs)
             except DomainError as error:
                 if not is_form() or error.status in (403, 415):
                     raise
-                item_id = kwargs.get(f"{kind}_id", "")
-                return respond(error, form=(kind, item_id, _back_to(kind, item_id)))
+                if back is not None:
+                    url, flash_kind, flash_id = back(body)
+                    return respond(error, form=(flash_kind, flash_id, url))
+                item = str(item_id or "")
+                return respond(error, form=(kind, item, _back_to(kind, item)))
 
         return wrapped
 

@@ -16,7 +16,7 @@ from flask import Response, current_app, jsonify
 
 from pollserver.api import bp
 from pollserver.errors import StoreUnavailable
-from pollserver.web.context import get_store
+from pollserver.web.context import get_store, services
 
 _tags: dict[tuple[int, str], str] = {}
 
@@ -44,7 +44,7 @@ def health() -> Response:
     """Report liveness, the store backend and whether it can serve right now."""
     store = get_store()
     problem = store.health()
-    warnings = [w for w in [current_app.extensions["pollserver.limits"].warning()] if w]
+    warnings = [w for w in [services().limits.warning()] if w]
     if problem:
         warnings.insert(0, f"store unavailable: {problem}")
     status = "unavailable" if problem else "degraded" if warnings else "ok"

@@ -22,26 +22,22 @@ from pollserver.api import bp
 from pollserver.api.guards import is_form, reply, state_changing
 from pollserver.domain import jams
 from pollserver.domain.paging import parse_page_request
+from pollserver.domain.paths import local_path
 from pollserver.domain.records import Idea
 from pollserver.presenters.jams import jam_json, jam_view
 from pollserver.presenters.leaderboard import hub_champions
-from pollserver.web.context import get_store, load, now
+from pollserver.web.context import get_store, load, now, reader
 from pollserver.web.identity import current_voter, ensure_voter
 from pollserver.web.newvoters import reward_gate
 
-__all__ = ["safe_next"]
+__all__ = ["next_path"]
 
 
-def safe_next(value: object) -> str | None:
-    """Return ``value`` if it is a path on this site (``/x``, never ``//host`` or a URL)."""
-    if not isinstance(value, str) or not value.startswith("/") or len(value) > 300:
-        return None
-    if value.startswith("//") or "\\" in value or any(ord(c) < 32 for c in value):
-        return None
-    parts = urlsplit(value)
-    if parts.scheme or parts.netloc:
-        return None
-    return value.split("#", 1)[0]
+def next_path(value: object) -> str | None:
+    """Return a form's ``next`` if it is a path on this site (``domain.paths.local_path``),
+    without its fragment: the reply adds its own anchor."""
+    path = local_path(value)
+    return path.partition("#")[0] if path is not None else None
 
 
 def follow_next(view: Callable[..., Response]) -> Callable[..., Response]:
@@ -51,7 +47,7 @@ def follow_next(view: Callable[..., Response]) -> Callable[..., Response]:
     def wrapped(**kwargs: Any) -> Response:
         response = view(**kwargs)
         if response.status_code == 303 and request.mimetype != "application/json":
-            target = safe_next(request.form.get("next"))
+            target = next_path(request.form.get("next"))
             if target:
                 anchor = urlsplit(response.location or "").fragment
                 response.location = f"{target}#{anchor}" if anchor else target
@@ -70,8 +66,8 @@ def get_jam(jam_id: str) -> Response:
     """Return the jam with its published ideas (and the voter's own pending ones)."""
     item, spec = load("jam", jam_id)
     page = parse_page_request(request.args.get)
-    return current_app.response_class(jam_json(item, spec, current_voter(), _sort_arg(), page),
-                                      mimetype="application/json")
+    body = jam_json(reader(current_voter()), item, spec, _sort_arg(), page)
+    return current_app.response_class(body, mimetype="application/json")
 
 
 @bp.get("/jams/<jam_id>/similar")
@@ -105,7 +101,7 @@ def submit_idea(jam_id: str, body: Any) -> Response:
                      message=_submitted_message(moderation))
     # The jam page lists the new idea; the article's block does not, so a form posted there
     # comes back to the block itself, where the message is.
-    listed = moderation == "published" and safe_next(request.form.get("next")) is not None
+    listed = moderation == "published" and next_path(request.form.get("next")) is not None
     return reply("jam", spec.id, {"id": done.idea.id, **payload}, status=201,
                  message=_submitted_message(moderation),
                  anchor=f"idea-{done.idea.id}" if listed else None)
@@ -136,17 +132,17 @@ def vote_idea(jam_id: str, idea_id: str, body: Any) -> Response:
         voter = actions.vote_idea(get_store(), item, spec, idea_id, ensure_voter,
                                   at=now(), reward=reward_gate).voter
         message = "Thanks, your vote counted."
-    return reply("jam", spec.id, jam_view(item, spec, voter, _sort_arg()), message=message,
+    return reply("jam", spec.id, jam_view(reader(voter), item, spec, _sort_arg()), message=message,
                  anchor=f"idea-{idea_id}")
 
 
 @bp.get("/champions")
 def champions() -> Response:
     """Return the hub-wide champions leaderboard."""
-    return jsonify({"champions": hub_champions()})
+    return jsonify({"champions": hub_champions(reader(None))})
 
 
 @bp.get("/jams/<jam_id>/champions")
 def jam_champions(jam_id: str) -> Response:
     """Return one jam's champions leaderboard."""
-    return jsonify({"id": jam_id, "champions": hub_champions(jam_id)})
+    return jsonify({"id": jam_id, "champions": hub_champions(reader(None), jam_id)})

@@ -10,7 +10,7 @@ from pollserver.actions import polls
 from pollserver.api import bp
 from pollserver.api.guards import reply, state_changing
 from pollserver.presenters.polls import poll_view
-from pollserver.web.context import get_store, load, now
+from pollserver.web.context import get_store, load, now, reader
 from pollserver.web.identity import current_voter, ensure_voter
 from pollserver.web.newvoters import reward_gate
 
@@ -19,7 +19,7 @@ from pollserver.web.newvoters import reward_gate
 def get_poll(poll_id: str) -> Response:
     """Return the poll, the voter's own vote and (when visible) live results."""
     item, spec = load("poll", poll_id)
-    return jsonify(poll_view(item, spec, current_voter()))
+    return jsonify(poll_view(reader(current_voter()), item, spec))
 
 
 @bp.post("/polls/<poll_id>/vote")
@@ -30,6 +30,6 @@ def vote(poll_id: str, body: Any) -> Response:
     raw = body.getlist("choices") if hasattr(body, "getlist") else body.get("choices")
     done = polls.vote(get_store(), item, spec, raw, ensure_voter, at=now(),
                       reward=reward_gate)
-    return reply("poll", spec.id, poll_view(item, spec, done.voter, done.choices,
+    return reply("poll", spec.id, poll_view(reader(done.voter), item, spec, done.choices,
                                             tally=done.tally, state=done.state),
                  message="Thanks, your vote counted.")

@@ -9,12 +9,11 @@ from flask import Response, jsonify, request
 from pollserver.actions import surveys
 from pollserver.api import bp
 from pollserver.api.guards import reply, state_changing
-from pollserver.domain.phases import phase_of
-from pollserver.domain.records import Item, SurveyResponse
-from pollserver.domain.specs import SurveySpec, iso_utc
+from pollserver.domain.records import Item
 from pollserver.domain.surveys import invite
 from pollserver.presenters.polls import reward_view
-from pollserver.web.context import get_store, load, now
+from pollserver.presenters.surveys import survey_view
+from pollserver.web.context import get_store, load, now, reader
 from pollserver.web.identity import current_voter, ensure_voter
 from pollserver.web.newvoters import reward_gate
 
@@ -25,45 +24,17 @@ THANKS = {
 }
 
 
-
-def _response_of(survey_id: str, voter: str | None) -> SurveyResponse | None:
-    if not voter:
-        return None
-    return next((r for r in get_store().list_responses(survey_id) if r.voter_id == voter), None)
-
-
 def _page_url(item: Item) -> str:
     """Return the absolute address of the survey's article, for share links."""
     path = item.url if item.url.startswith("/") else "/"
     return request.host_url.rstrip("/") + path
 
 
-def survey_view(item: Item, spec: SurveySpec, voter: str | None) -> dict[str, Any]:
-    """Build the survey's public JSON with the voter's own answer (or ``None``)."""
-    state = phase_of(item, spec, now())
-    mine = _response_of(spec.id, voter)
-    return {
-        "id": spec.id,
-        "question": spec.question,
-        "followups": dict(spec.followups),
-        "review_links": [{"name": link.name, "url": link.url} for link in spec.review_links],
-        "opens": iso_utc(spec.opens),
-        "closes": iso_utc(spec.closes),
-        "open": state == "open",
-        "state": state,
-        "my_response": None if mine is None else {
-            "score": mine.score, "category": mine.category, "comment": mine.comment,
-            "consent_to_quote": mine.consent_to_quote, "created_at": iso_utc(mine.created_at)},
-        "reward": reward_view(spec.reward, voter, took_part=mine is not None),
-        "url": item.url or None,
-    }
-
-
 @bp.get("/surveys/<survey_id>")
 def get_survey(survey_id: str) -> Response:
     """Return the survey's question, follow-ups, review links and the voter's answer."""
     item, spec = load("survey", survey_id)
-    return jsonify(survey_view(item, spec, current_voter()))
+    return jsonify(survey_view(reader(current_voter()), item, spec))
 
 
 @bp.post("/surveys/<survey_id>/responses")
@@ -79,7 +50,7 @@ def answer(survey_id: str, body: Any) -> Response:
         "category": done.category,
         "invite": invite(spec, done.category, comment=done.comment,
                          consent_to_quote=done.consent_to_quote, page_url=_page_url(item)),
-        "reward": reward_view(spec.reward, done.voter, took_part=True),
+        "reward": reward_view(reader(done.voter), spec.reward, took_part=True),
     }
     return reply("survey", spec.id, payload, status=201, message=THANKS[done.category],
                  anchor=f"survey-{spec.id}-thanks")

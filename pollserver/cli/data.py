@@ -141,7 +141,7 @@ def backup(dest: Path) -> None:
     from pollserver.store.tinydb import TinyDBStore
 
     settings = Settings.from_env()
-    if settings.database_url:
+    if settings.backend == "postgres":
         raise click.ClickException("backup is for the embedded store; use pg_dump for PostgreSQL")
     store = TinyDBStore(settings.data_dir, snapshot_every=settings.snapshot_every)
     try:
@@ -182,7 +182,7 @@ def inspect(what: str, poll: str | None, jam: str | None, status: str | None,
     if (what, poll, jam) in {("votes", None, jam), ("ideas", poll, None)}:
         raise click.UsageError("votes needs --poll, ideas needs --jam")
     settings = Settings.from_env()
-    if snapshot is None and settings.database_url:
+    if snapshot is None and settings.backend == "postgres":
         raise click.ClickException("inspect reads the embedded store; pass --snapshot FILE")
     source = nullcontext(snapshot) if snapshot else queries.fresh_snapshot(settings.data_dir)
     with source as path:

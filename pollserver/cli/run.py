@@ -47,18 +47,24 @@ def serve(host: str, port: int, workers: int, threads: int, sender: bool) -> Non
 @click.option("--interval", default=5.0, show_default=True, help="seconds between rounds")
 @click.option("--once", is_flag=True, help="do one round and exit")
 def worker(interval: float, once: bool) -> None:
-    """Send follower mail and webhooks from the outbox (for several replicas)."""
+    """Announce closings, send follower mail and webhooks from the outbox (for several
+    replicas)."""
     import time
 
     from pollserver import create_app
     from pollserver.mail.service import build_sender
+    from pollserver.ops.closings import Closings
+    from pollserver.web.context import services_of
     from pollserver.webhooks.service import build_webhook_sender
 
     app = create_app()
+    held = services_of(app)
+    closings = Closings(held.store, held.now)
     sender = build_sender(app)
     hooks = build_webhook_sender(app)
     click.echo("valuehub: sending follower mail and webhooks (Ctrl-C to stop)")
     while True:
+        closings.run_once()  # first, so what closed this round is mailed in it
         sent = sender.run_once()
         posted = hooks.run_once()
         if once:
@@ -111,9 +117,9 @@ def results(out: Path, at: str | None) -> None:
     from datetime import UTC, datetime, timedelta
 
     from pollserver.domain.specs import SpecError, parse_datetime
+    from pollserver.ops.closings import announce_closings
     from pollserver.ops.publish import mark_baked
     from pollserver.ops.sync import results_snapshot
-    from pollserver.store.closings import announce_closings
 
     try:
         read_at = parse_datetime(at, "--now") if at else datetime.now(UTC)

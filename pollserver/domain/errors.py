@@ -14,8 +14,8 @@ __all__ = [
     "InvalidChoice",
     "NoVotesLeft",
     "NotFound",
-    "PollClosed",
-    "PollNotOpen",
+    "ItemClosed",
+    "ItemNotOpen",
     "Conflict",
     "StoreUnavailable",
     "InvalidEmail",
@@ -72,14 +72,21 @@ class AlreadyVoted(Conflict):
     code = "already_voted"
 
 
-class PollClosed(Conflict):
-    """The poll, jam or survey has closed."""
+class ItemClosed(Conflict):
+    """The item (a poll, a jam or its phase, a survey) has closed.
+
+    Its API code keeps the first API's name, ``poll_closed``, for every kind: clients (the
+    engage widgets among them) rely on it, so it is the documented alias of "closed".
+    """
 
     code = "poll_closed"
 
 
-class PollNotOpen(Conflict):
-    """The poll, jam phase or survey has not opened yet."""
+class ItemNotOpen(Conflict):
+    """The item (a poll, a jam or its phase, a survey) has not opened yet.
+
+    API code ``poll_not_open`` for every kind, kept like :class:`ItemClosed`'s.
+    """
 
     code = "poll_not_open"
 

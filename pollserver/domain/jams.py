@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from pollserver.domain.errors import BadRequest, Conflict, PollClosed, PollNotOpen
+from pollserver.domain.errors import BadRequest, Conflict, ItemClosed, ItemNotOpen
 from pollserver.domain.records import Idea
 from pollserver.domain.specs import JamSpec
 from pollserver.domain.text import clean_text
@@ -114,23 +114,23 @@ def jam_state(spec: JamSpec, closed_at: datetime | None, now: datetime, *,
 
 
 def check_can_submit(state: JamState) -> None:
-    """Raise ``PollNotOpen``/``PollClosed`` unless ideas are taken now."""
+    """Raise ``ItemNotOpen``/``ItemClosed`` unless ideas are taken now."""
     if state.submit_open:
         return
     if state.not_started:
-        raise PollNotOpen("This jam is not taking ideas yet.")
+        raise ItemNotOpen("This jam is not taking ideas yet.")
     if state.phase == "vote":
-        raise PollClosed("Ideas are closed; voting is open now.")
-    raise PollClosed("This jam has closed.")
+        raise ItemClosed("Ideas are closed; voting is open now.")
+    raise ItemClosed("This jam has closed.")
 
 
 def check_can_vote(state: JamState) -> None:
-    """Raise ``PollNotOpen``/``PollClosed`` unless votes are taken now."""
+    """Raise ``ItemNotOpen``/``ItemClosed`` unless votes are taken now."""
     if state.vote_open:
         return
     if state.phase == "closed":
-        raise PollClosed("This jam has closed.")
-    raise PollNotOpen("Voting has not started yet.")
+        raise ItemClosed("This jam has closed.")
+    raise ItemNotOpen("Voting has not started yet.")
 
 
 def _clean(value: object, name: str, limit: int) -> str:

@@ -2,8 +2,9 @@
 
 An :class:`Event` is written by the store in the same step as the change that caused it, so
 a crash can neither lose it nor leave one behind for a change that did not happen. Consumers
-(follower mail today; webhooks and the publish trigger later) each get their own
-:class:`Delivery` rows, claimed, retried and finished independently of one another.
+(follower mail, confirmation mail, webhooks, the publish trigger) each get their own
+:class:`Delivery` rows, claimed, retried and finished independently of one another. Which
+events exist, and which consumers hear of each, is declared in ``events.py``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,7 +21,6 @@ from pollserver.domain.errors import InvalidEmail
 __all__ = [
     "CONFIRM",
     "CONFIRM_WINDOW",
-    "EVENT_TYPES",
     "FOLLOW_KINDS",
     "FOLLOW_SENT",
     "MAIL",
@@ -32,16 +31,9 @@ __all__ = [
     "complete_event",
     "event_from",
     "follow_id",
-    "new_event",
     "new_token",
 ]
 
-#: Every event type the outbox carries (``follow.requested`` only ever reaches its address).
-EVENT_TYPES = (
-    "idea.created", "idea.published", "idea.status_changed", "idea.merged", "idea.won",
-    "jam.closed", "jam.reopened", "poll.closed", "survey.answered", "reward.issued",
-    "follow.requested", "reward.pool_low", "webhook.test", "idea.removed",
-)
 FOLLOW_KINDS = ("idea", "jam", "poll")
 #: The consumer that mails followers; webhooks add ``webhook:<endpoint>`` consumers.
 MAIL = "mail"
@@ -96,21 +88,6 @@ class Event:
     created_at: datetime
     notify: bool = True
     voter: str | None = None
-
-
-def new_event(type_: str, subjects: list[str] | tuple[str, ...], data: dict[str, Any], *,
-              at: datetime, notify: bool = True, voter: str | None = None,
-              if_result: bool = False) -> dict[str, Any]:
-    """Return an event ready to hand to ``store.emit``: a plain dict with a stable id.
-
-    ``if_result`` records it only when the change returns something (a reward code was
-    actually handed out). A subject ending in ``:*`` is completed with the id of what the
-    change created (``idea:*`` becomes ``idea:14``).
-    """
-    if type_ not in EVENT_TYPES:
-        raise ValueError(f"unknown event type {type_!r}")
-    return {"id": uuid.uuid4().hex, "type": type_, "subjects": list(subjects), "data": data,
-            "at": at.isoformat(), "notify": notify, "voter": voter, "if_result": if_result}
 
 
 def complete_event(raw: dict[str, Any], result: Any) -> dict[str, Any] | None:

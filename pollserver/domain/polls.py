@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from pollserver.domain.errors import InvalidChoice, PollClosed, PollNotOpen
+from pollserver.domain.errors import InvalidChoice, ItemClosed, ItemNotOpen
 from pollserver.domain.specs import PollSpec
 
 __all__ = ["phase", "require_open", "results_visible", "validate_choices"]
@@ -24,11 +24,11 @@ def phase(opens: datetime | None, closes: datetime | None, closed_at: datetime |
 
 
 def require_open(state: str, noun: str) -> None:
-    """Raise ``PollNotOpen`` or ``PollClosed`` unless ``state`` (from :func:`phase`) is open."""
+    """Raise ``ItemNotOpen`` or ``ItemClosed`` unless ``state`` (from :func:`phase`) is open."""
     if state == "not-open":
-        raise PollNotOpen(f"This {noun} has not opened yet.")
+        raise ItemNotOpen(f"This {noun} has not opened yet.")
     if state == "closed":
-        raise PollClosed(f"This {noun} has closed.")
+        raise ItemClosed(f"This {noun} has closed.")
 
 
 def validate_choices(spec: PollSpec, choices: object) -> tuple[str, ...]:

@@ -8,14 +8,13 @@ when it is written. Pending rows are exactly "what changed since the last build"
 
 from __future__ import annotations
 
+from pollserver.domain.events import PUBLISH, types_for
+
 __all__ = ["PUBLISH", "PUBLISH_EVENTS", "SITE"]
 
-#: The outbox consumer of the publish trigger.
-PUBLISH = "publish"
-#: Its one recipient: the static site.
+#: Its one recipient (of the outbox consumer :data:`PUBLISH`): the static site.
 SITE = "site"
 #: Events after which the static pages are out of date (a jam closed, winners picked, a poll
-#: closed, an idea's status changed: the roadmap and results pages show them; a published
-#: idea hidden, rejected or erased by its author: its title and name must leave them).
-PUBLISH_EVENTS = frozenset({"jam.closed", "jam.reopened", "idea.won", "poll.closed",
-                            "idea.status_changed", "idea.removed"})
+#: closed, an idea's status changed: the roadmap and results pages show them): those that
+#: declare the audience :data:`PUBLISH` in ``events.py``.
+PUBLISH_EVENTS = frozenset(types_for(PUBLISH))

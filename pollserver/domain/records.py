@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 __all__ = [
-    "IDEA_STATUSES",
+    "IDEA_CHANGES",
     "MODERATION_STATES",
     "AuditEntry",
     "Idea",
@@ -20,10 +20,10 @@ __all__ = [
     "Tally",
 ]
 
-#: Where an idea stands in the product process (shown as a badge).
-IDEA_STATUSES = ("open", "planned", "in-progress", "done", "declined", "merged")
 #: Whether others can see an idea: pre-moderated ideas start ``pending``.
 MODERATION_STATES = ("pending", "published", "rejected", "hidden")
+#: The fields of an idea an update may change (every backend refuses any other).
+IDEA_CHANGES = ("moderation", "status", "winner", "title", "body", "author")
 
 
 @dataclass(frozen=True)

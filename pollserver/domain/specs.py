@@ -1,14 +1,15 @@
 """Specs for polls, jams and surveys: the validated form of an editor's Markdown block.
 
-One parser serves both the build (plugins/engage reports ``file:line`` errors) and
-``pollserver sync`` (which re-checks the manifest), so the two can never disagree.
+One parser per kind serves both the build (plugins/engage reports ``file:line`` errors) and
+``pollserver sync`` (which re-checks the manifest), so the two can never disagree. Which
+kinds exist, and which parser reads which, is the registry's business: ``kinds.py``
+(``parse_spec``, ``spec_from_manifest``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -21,11 +22,14 @@ __all__ = [
     "Spec",
     "SpecError",
     "SurveySpec",
+    "check_common",
     "iso_utc",
+    "keys_of",
     "parse_datetime",
-    "parse_spec",
+    "parse_jam",
+    "parse_poll",
+    "parse_survey",
     "slugify_key",
-    "spec_from_manifest",
     "spec_to_manifest",
 ]
 
@@ -111,14 +115,6 @@ class SurveySpec:
 
 Spec = PollSpec | JamSpec | SurveySpec
 
-_KEYS = {
-    "poll": {"id", "question", "options", "max_choices", "opens", "closes", "results",
-             "changeable", "reward"},
-    "jam": {"id", "title", "prompt", "submit_from", "vote_from", "closes", "votes_per_person",
-            "moderation", "reward", "max_winners"},
-    "survey": {"id", "question", "followups", "review_links", "share_text", "support_url",
-               "reward", "opens", "closes"},
-}
 FOLLOWUP_CATEGORIES = ("promoter", "passive", "detractor")
 
 
@@ -210,13 +206,20 @@ def _options(raw: Any) -> tuple[Option, ...]:
     return tuple(options)
 
 
-def _check_common(kind: str, data: Any) -> str:
+def keys_of(spec_class: type) -> frozenset[str]:
+    """Return the keys a block of this spec class may hold: its dataclass fields."""
+    return frozenset(f.name for f in fields(spec_class) if f.init)
+
+
+def check_common(kind: str, keys: frozenset[str], data: Any) -> str:
+    """Check what every block shares (a mapping of known ``keys`` with a valid ``id``);
+    return the id."""
     if not isinstance(data, dict):
         raise SpecError(f"a {kind} block must be YAML key: value lines")
-    unknown = sorted(set(map(str, data)) - _KEYS[kind])
+    unknown = sorted(set(map(str, data)) - keys)
     if unknown:
         raise SpecError(
-            f"unknown key {unknown[0]!r} (allowed: {', '.join(sorted(_KEYS[kind]))})"
+            f"unknown key {unknown[0]!r} (allowed: {', '.join(sorted(keys))})"
         )
     item_id = data.get("id")
     if not isinstance(item_id, str) or not ID_RE.match(item_id):
@@ -224,7 +227,8 @@ def _check_common(kind: str, data: Any) -> str:
     return item_id
 
 
-def _parse_poll(data: dict[str, Any], item_id: str) -> PollSpec:
+def parse_poll(data: dict[str, Any], item_id: str) -> PollSpec:
+    """Read a poll block whose common keys :func:`check_common` accepted."""
     question = _text(data, "question", required=True)
     options = _options(data.get("options"))
     max_choices = _int(data, "max_choices", 1, 1, len(options))
@@ -240,7 +244,8 @@ def _parse_poll(data: dict[str, Any], item_id: str) -> PollSpec:
                     changeable=_bool(data, "changeable"), reward=_pool(data))
 
 
-def _parse_jam(data: dict[str, Any], item_id: str) -> JamSpec:
+def parse_jam(data: dict[str, Any], item_id: str) -> JamSpec:
+    """Read a jam block whose common keys :func:`check_common` accepted."""
     submit_from = parse_datetime(data.get("submit_from"), "submit_from")
     vote_from = parse_datetime(data.get("vote_from"), "vote_from")
     closes = parse_datetime(data.get("closes"), "closes")
@@ -262,7 +267,8 @@ def _parse_jam(data: dict[str, Any], item_id: str) -> JamSpec:
                    max_winners=_int(data, "max_winners", 3, 1, 20))
 
 
-def _parse_survey(data: dict[str, Any], item_id: str) -> SurveySpec:
+def parse_survey(data: dict[str, Any], item_id: str) -> SurveySpec:
+    """Read a survey block whose common keys :func:`check_common` accepted."""
     followups = data.get("followups") or {}
     if not isinstance(followups, dict) or not set(followups) <= set(FOLLOWUP_CATEGORIES):
         raise SpecError("followups must map promoter/passive/detractor to a question")
@@ -289,18 +295,6 @@ def _parse_survey(data: dict[str, Any], item_id: str) -> SurveySpec:
     )
 
 
-_PARSERS: dict[str, Callable[[dict[str, Any], str], Spec]] = {
-    "poll": _parse_poll, "jam": _parse_jam, "survey": _parse_survey}
-
-
-def parse_spec(kind: str, data: Any) -> Spec:
-    """Validate a block's YAML mapping; raise :class:`SpecError` with an editor's message."""
-    if kind not in _PARSERS:
-        raise SpecError(f"unknown block kind {kind!r}")
-    item_id = _check_common(kind, data)
-    return _PARSERS[kind](data, item_id)
-
-
 def iso_utc(value: datetime | None) -> str | None:
     """Format a time as the manifest and the API write it: ``2026-12-31T23:59:00Z``."""
     return value.isoformat().replace("+00:00", "Z") if value else None
@@ -321,11 +315,3 @@ def spec_to_manifest(spec: Spec) -> dict[str, Any]:
     data = _jsonable(asdict(spec))
     data.pop("kind", None)
     return data
-
-
-def spec_from_manifest(kind: str, data: dict[str, Any]) -> Spec:
-    """Rebuild a spec from a manifest entry (extra manifest fields like url are ignored)."""
-    fields = {k: v for k, v in data.items() if k in _KEYS[kind]}
-    if kind == "poll":
-        fields["options"] = [dict(o) if isinstance(o, dict) else o for o in fields["options"]]
-    return parse_spec(kind, fields)

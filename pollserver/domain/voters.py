@@ -7,7 +7,11 @@ import hmac
 import secrets
 from datetime import date
 
-__all__ = ["erase_hash", "hash_ip", "new_voter_id"]
+__all__ = ["ERASED_TITLE", "erase_hash", "erased_id", "hash_ip", "new_voter_id"]
+
+#: What an erased idea is called in the editor's lists (it is never shown to readers), in the
+#: audit log and in the outbox's events: every backend blanks the title to this.
+ERASED_TITLE = "(erased by its author)"
 
 
 def new_voter_id() -> str:
@@ -32,3 +36,9 @@ def erase_hash(salt: str, voter_id: str) -> str:
     per erase, records of two erasures cannot be linked either.
     """
     return hmac.new(salt.encode(), voter_id.encode(), hashlib.sha256).hexdigest()
+
+
+def erased_id(salt: str) -> str:
+    """Return the id an erased voter's closed votes and codes are re-keyed to: made from a
+    fresh random ``salt``, so nobody can link it back to the voter."""
+    return f"erased-{salt[:16]}"

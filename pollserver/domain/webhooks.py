@@ -11,11 +11,12 @@ from __future__ import annotations
 import base64
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from pollserver.domain.errors import BadRequest
+from pollserver.domain.events import WEBHOOK, types_for
 from pollserver.domain.outbox import Event
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "WEBHOOK_EVENTS",
     "Attempt",
     "Endpoint",
+    "after_attempt",
     "check_events",
     "check_url",
     "new_secret",
@@ -34,13 +36,9 @@ __all__ = [
     "retry_after",
 ]
 
-#: The outbox consumer of webhooks; each delivery's recipient is an endpoint id.
-WEBHOOK = "webhook"
-#: The event types an endpoint can choose.
-WEBHOOK_EVENTS = (
-    "idea.created", "idea.published", "idea.status_changed", "idea.merged", "idea.won",
-    "jam.closed", "poll.closed", "survey.answered", "reward.pool_low",
-)
+#: The event types an endpoint can choose: those declaring the audience :data:`WEBHOOK` (the
+#: outbox consumer of webhooks; each delivery's recipient is an endpoint id) in ``events.py``.
+WEBHOOK_EVENTS = types_for(WEBHOOK)
 #: The type of "send a test event" (goes to the one endpoint it was asked for).
 TEST_EVENT = "webhook.test"
 #: Waits between tries (the Standard Webhooks schedule): about 27 hours in all.
@@ -127,6 +125,22 @@ class Attempt:
     error: str
     body: str
     id: str = ""
+
+
+def after_attempt(endpoint: Endpoint, attempt: Attempt) -> Endpoint:
+    """Return the endpoint as one more try leaves it: a success ends its failure streak; a
+    failure starts one, or switches the endpoint off once the streak is
+    :data:`FAILURE_WINDOW` old (saying why). The rule every backend's ``record_attempt``
+    applies."""
+    if attempt.ok:
+        return replace(endpoint, failing_since=None)
+    if endpoint.failing_since is None:
+        return replace(endpoint, failing_since=attempt.at)
+    if endpoint.enabled and attempt.at - endpoint.failing_since >= FAILURE_WINDOW:
+        return replace(endpoint, enabled=False, disabled_reason=(
+            f"failing since {endpoint.failing_since:%Y-%m-%d %H:%M} UTC"
+            f" (last: {attempt.error or attempt.status})"))
+    return endpoint
 
 
 def response_of(event: Event) -> str | None:

@@ -46,7 +46,7 @@ def grant(store: Store, actor: str, idea_id: str, *, at: datetime,
           jam_id: str | None = None) -> Champion:
     """Make the idea's author a champion (their voter id); they see insider previews."""
     idea = _idea(store, idea_id, jam_id)
-    champion = store.champions.grant_champion(
+    champion = store.grant_champion(
         Champion(voter_id=_author(idea), idea_id=idea.id, granted_by=actor, granted_at=at))
     _log(store, actor, "champion.grant", f"idea:{idea.id}", at, jam=idea.jam_id,
          title=idea.title)
@@ -57,7 +57,7 @@ def revoke(store: Store, actor: str, idea_id: str, *, at: datetime,
            jam_id: str | None = None) -> bool:
     """Take champion status from the idea's author; ``False`` if they were not one."""
     idea = _idea(store, idea_id, jam_id)
-    removed = store.champions.revoke_champion(_author(idea))
+    removed = store.revoke_champion(_author(idea))
     _log(store, actor, "champion.revoke", f"idea:{idea.id}", at, jam=idea.jam_id,
          title=idea.title, was_champion=removed)
     return removed
@@ -65,7 +65,7 @@ def revoke(store: Store, actor: str, idea_id: str, *, at: datetime,
 
 def champion_ideas(store: Store, ideas: list[Idea]) -> set[str]:
     """Return the ids of the ideas whose author is a champion (for the editor's list)."""
-    voters = {c.voter_id for c in store.champions.list_champions()}
+    voters = {c.voter_id for c in store.list_champions()}
     return {i.id for i in ideas if i.voter_id and i.voter_id in voters}
 
 
@@ -90,8 +90,8 @@ def hide_profile(store: Store, actor: str, slug: str, *, hidden: bool,
                  at: datetime) -> ProfileRule | None:
     """Hide a profile (its page answers 404, the leaderboard leaves it out) or show it again."""
     slug = _slug(slug, "slug")
-    old = store.champions.profile_rules().get(slug)
-    rule = store.champions.set_profile_rule(ProfileRule(
+    old = store.profile_rules().get(slug)
+    rule = store.set_profile_rule(ProfileRule(
         slug=slug, hidden=hidden, merged_into=old.merged_into if old else None, by=actor,
         at=at))
     _log(store, actor, "profile.hide" if hidden else "profile.show", f"profile:{slug}", at)
@@ -124,7 +124,7 @@ def check_merge(store: Store, slug: str, into: str) -> str | None:
         raise BadRequest("A profile cannot be merged into itself.", field="into")
     if target not in known_slugs(store):
         raise NotFound(f"There is no profile {target!r} to merge into.", field="into")
-    if _leads_to(target, slug, store.champions.profile_rules()):
+    if _leads_to(target, slug, store.profile_rules()):
         raise BadRequest(f"{target!r} is already shown under {slug!r}: merging back would go "
                          "round in a circle.", field="into")
     return target
@@ -136,14 +136,14 @@ def merge_profile(store: Store, actor: str, slug: str, into: str, *,
     the merge. Refuses a merge into itself or one that would go round in a circle."""
     target = check_merge(store, slug, into)
     slug = _slug(slug, "slug")
-    old = store.champions.profile_rules().get(slug)
+    old = store.profile_rules().get(slug)
     hidden = bool(old and old.hidden)
     if target is None:
-        rule = store.champions.set_profile_rule(
+        rule = store.set_profile_rule(
             ProfileRule(slug=slug, hidden=hidden, by=actor, at=at))
         _log(store, actor, "profile.unmerge", f"profile:{slug}", at)
         return rule
-    rule = store.champions.set_profile_rule(
+    rule = store.set_profile_rule(
         ProfileRule(slug=slug, hidden=hidden, merged_into=target, by=actor, at=at))
     _log(store, actor, "profile.merge", f"profile:{slug}", at, into=target)
     return rule

@@ -13,14 +13,14 @@ from typing import Any
 
 from pollserver.domain import events, jams
 from pollserver.domain.errors import BadRequest, NotFound
-from pollserver.domain.records import IDEA_STATUSES, AuditEntry, Idea
-from pollserver.domain.specs import JamSpec, spec_from_manifest
+from pollserver.domain.kinds import spec_from_manifest
+from pollserver.domain.records import AuditEntry, Idea
+from pollserver.domain.specs import JamSpec
 from pollserver.domain.statuses import label_of, settable
 from pollserver.store.base import Store
 from pollserver.store.roadmap import site_statuses
 
 __all__ = [
-    "SETTABLE_STATUSES",
     "approve",
     "close_early",
     "hide",
@@ -31,8 +31,6 @@ __all__ = [
     "set_status",
 ]
 
-#: Statuses an editor picks directly; ``merged`` only ever comes from :func:`merge`.
-SETTABLE_STATUSES = tuple(s for s in IDEA_STATUSES if s != "merged")
 
 
 def _spec(store: Store, jam_id: str) -> JamSpec:

@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 
 from pollserver.domain.errors import BadRequest
-from pollserver.domain.outbox import new_event
+from pollserver.domain.events import webhook_test
 from pollserver.domain.records import AuditEntry
 from pollserver.domain.webhooks import Endpoint, check_events, check_url, new_secret
 from pollserver.store.base import Store
@@ -74,8 +74,6 @@ def send_again(store: Store, actor: str, delivery_id: str, *, at: datetime) -> N
 
 def send_test(store: Store, actor: str, endpoint_id: str, *, at: datetime) -> None:
     """Queue a ``webhook.test`` event for this endpoint only."""
-    event = new_event("webhook.test", [f"webhook:{endpoint_id}"],
-                      {"message": "A test event from valuehub.", "endpoint": endpoint_id},
-                      at=at, notify=False)
+    event = webhook_test(endpoint_id, at=at)
     store.send_test_event(endpoint_id, event)
     _audit(store, actor, "webhook.test", f"webhook:{endpoint_id}", at)

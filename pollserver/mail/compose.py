@@ -15,11 +15,11 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from html import escape
-from typing import Any
 
+from pollserver.domain.events import describe, quote
 from pollserver.domain.outbox import Event
 
-__all__ = ["Letter", "MailContext", "compose", "compose_digest", "describe", "message_id"]
+__all__ = ["MailContext", "compose", "compose_digest", "message_id"]
 
 
 @dataclass(frozen=True)
@@ -34,57 +34,6 @@ class MailContext:
     def domain(self) -> str:
         address = parseaddr(self.mail_from)[1]
         return address.rpartition("@")[2] or "localhost"
-
-
-@dataclass(frozen=True)
-class Letter:
-    """The words of one message about one event."""
-
-    subject: str
-    lines: tuple[str, ...]
-    link: str
-
-
-def _quote(text: object) -> str:
-    return f"\u201c{text}\u201d"
-
-
-def describe(event: Event) -> Letter:
-    """Say in a few words what the event means for someone following it."""
-    data: dict[str, Any] = event.data
-    title = _quote(data.get("title") or data.get("id") or "")
-    link = str(data.get("url") or "/")
-    kind = event.type
-    if kind == "idea.status_changed":
-        status = data.get("status_label") or data.get("status")
-        lines = [f"The idea {title} is now {status}."]
-        if data.get("note"):
-            lines.append(f"The editors wrote: {data['note']}")
-        return Letter(f"{title} is now {status}", tuple(lines), link)
-    if kind == "idea.merged":
-        into = _quote(data.get("into_title") or data.get("into"))
-        return Letter(f"{title} was merged into {into}", (
-            f"The idea {title} was merged into {into}: votes for it now count there, and "
-            "if you had voted for both, one vote is back in your budget.",), link)
-    if kind == "idea.won":
-        return Letter(f"{title} won", (f"The idea {title} is one of the winners.",), link)
-    if kind == "jam.closed":
-        winners = ", ".join(_quote(w) for w in data.get("winners", [])) or "none picked yet"
-        return Letter(f"{title} has closed", (f"The idea jam {title} has closed.",
-                                              f"Winners: {winners}."), link)
-    if kind == "jam.reopened":
-        return Letter(f"{title} is open again", (
-            f"The idea jam {title} was closed early and is open again: ideas and votes count "
-            "until its own closing date.",), link)
-    if kind == "poll.closed":
-        results = "; ".join(f"{label}: {n}" for label, n in data.get("results", []))
-        return Letter(f"{title} has closed", (f"The poll {title} has closed.",
-                                              f"Results: {results or 'no votes'}."), link)
-    if kind == "reward.issued":
-        return Letter("Your reward code is ready", (
-            "Thank you for taking part: a reward code is waiting for you on your page.",),
-            link)
-    return Letter(f"News about {title}", (f"Something changed: {kind}.",), link)
 
 
 def message_id(key: str, ctx: MailContext) -> str:
@@ -131,7 +80,7 @@ def compose(event: Event, to: str, recipient: str, ctx: MailContext, *, at: date
     unsubscribe = ctx.base_url + f"/follows/unsubscribe/{recipient}"
     msg_id = message_id(f"{event.id}/{recipient}", ctx)
     if event.type == "follow.requested":
-        what = f"{event.data.get('kind')} {_quote(event.data.get('title') or event.data['id'])}"
+        what = f"{event.data.get('kind')} {quote(event.data.get('title') or event.data['id'])}"
         assert confirm_url is not None
         text = (f"Someone (we hope you) asked to be told by mail what happens to the {what} "
                 f"on {ctx.site_name}.\n\nTo confirm, open this page and press the button:\n"

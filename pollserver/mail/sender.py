@@ -1,8 +1,7 @@
 """The sender: drains the outbox's mail deliveries with retries, backoff and a lease.
 
-One round (:meth:`Sender.run_once`) deletes expired follow requests, announces polls and jams
-that closed on their own date (``store/closings.py``), sends due confirmation mails, then due
-follower mails (or, with ``POLLSERVER_MAIL_DIGEST=daily``, once a day one
+One round (:meth:`Sender.run_once`) deletes expired follow requests, sends due confirmation
+mails, then due follower mails (or, with ``POLLSERVER_MAIL_DIGEST=daily``, once a day one
 digest per address). Each delivery is claimed for :data:`LEASE` before sending and finished
 after: sent, retried later with exponential backoff, or failed after ``max_attempts``.
 
@@ -29,7 +28,6 @@ from pollserver.domain.outbox import CONFIRM, MAIL, Delivery
 from pollserver.mail.compose import MailContext, compose, compose_digest
 from pollserver.mail.transport import PermanentFailure, Transport
 from pollserver.store.base import Store
-from pollserver.store.closings import announce_closings
 
 __all__ = ["LEASE", "Sender", "backoff", "digest_cutoff"]
 
@@ -79,7 +77,6 @@ class Sender:
         """Do one round; return how many messages went out."""
         now = self.clock()
         self.store.purge_follows(now)
-        announce_closings(self.store, now)  # polls and jams past their date, this round
         sent = self._drain(CONFIRM, now, None)
         if self.digest == "daily":
             return sent + self._digest(now)

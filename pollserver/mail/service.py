@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from pollserver.config import Settings, site_origin
+from pollserver.config import site_origin
 from pollserver.mail.compose import MailContext
 from pollserver.mail.sender import Sender
 from pollserver.mail.transport import transport_for
-from pollserver.web.context import clock_of
+from pollserver.web.context import services_of
 from pollserver.web.rounds import Rounds, start_rounds
 
 __all__ = ["build_sender", "start_sender"]
@@ -21,15 +21,16 @@ __all__ = ["build_sender", "start_sender"]
 
 def build_sender(app: Flask) -> Sender:
     """Return a sender on the app's store, settings and clock."""
-    settings: Settings = app.extensions["pollserver.settings"]
-    return Sender(store=app.extensions["pollserver.store"],
+    held = services_of(app)
+    settings = held.settings
+    return Sender(store=held.store,
                   transport=transport_for(settings.smtp_url, settings.data_dir,
                                           ca_file=settings.smtp_ca_file),
                   ctx=MailContext(mail_from=settings.mail_from, base_url=site_origin(settings)),
-                  clock=clock_of(app), digest=settings.mail_digest)
+                  clock=held.now, digest=settings.mail_digest)
 
 
 def start_sender(app: Flask, interval: float = 5.0) -> Rounds:
     """Start the sender loop in a daemon thread (once per app) and return it."""
-    return start_rounds(app, "pollserver.sender", lambda: build_sender(app).run_once,
-                        name="pollserver-mail", interval=interval)
+    return start_rounds(app, lambda: build_sender(app).run_once, name="pollserver-mail",
+                        interval=interval)

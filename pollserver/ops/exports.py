@@ -12,8 +12,9 @@ import json
 from datetime import datetime
 from typing import Any
 
+from pollserver.domain.kinds import spec_from_manifest
 from pollserver.domain.phases import phase_of
-from pollserver.domain.specs import iso_utc, parse_datetime, spec_from_manifest
+from pollserver.domain.specs import iso_utc, parse_datetime
 from pollserver.store.base import Store
 
 __all__ = ["FIELDS", "WHAT", "build", "open_data", "to_csv", "to_json"]

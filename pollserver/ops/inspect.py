@@ -2,7 +2,7 @@
 
 The embedded store's snapshot is a TinyDB database, so the questions editors ask ("votes per
 option of poll X", "the planned ideas of jam J") are TinyDB queries over it, opened read-only
-through :class:`~pollserver.store.snapshot.SnapshotStorage`. :func:`fresh_snapshot` first
+through :class:`~pollserver.store.tinydb.snapshot.SnapshotStorage`. :func:`fresh_snapshot` first
 writes a consistent snapshot of the live data dir (journal included, safe while serving), so
 answers are never behind the journal; the running server's hot path is not involved.
 """
@@ -18,8 +18,8 @@ from typing import Any
 
 from tinydb import Query, TinyDB
 
-from pollserver.store.snapshot import SnapshotStorage
 from pollserver.store.tinydb import TinyDBStore
+from pollserver.store.tinydb.snapshot import SnapshotStorage
 
 __all__ = ["fresh_snapshot", "idea_rows", "open_snapshot", "poll_votes"]
 

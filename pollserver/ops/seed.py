@@ -61,7 +61,7 @@ def seed(store: Store, path: Path) -> dict[str, int]:
                                   voter_id=voter if champion else None,
                                   moderation="published", at=changed - SHARED_BEFORE)
             if champion:  # so an editor sees a champion in /admin/profiles at once
-                store.champions.grant_champion(Champion(voter, idea.id, "sample data", at))
+                store.grant_champion(Champion(voter, idea.id, "sample data", at))
             voters = [f"sample-{jam}-{idea.id}-{n}" for n in range(int(entry.get("votes", 0)))]
             # Threads let the store's group commit share fsyncs across these votes.
             with ThreadPoolExecutor(16) as pool:

@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pollserver.domain.kinds import KINDS, spec_from_manifest
 from pollserver.domain.problems import Problem
 from pollserver.domain.records import Item, SyncReport
-from pollserver.domain.specs import SpecError, spec_from_manifest, spec_to_manifest
+from pollserver.domain.specs import SpecError, spec_to_manifest
 from pollserver.domain.statuses import (
     ANNOUNCEMENTS,
     SITE_ITEM,
@@ -21,8 +22,6 @@ from pollserver.store.roadmap import roadmap_cards_of, site_statuses
 
 __all__ = ["SyncError", "announcements", "empty_pools", "load_manifest", "manifest_content",
            "sync_manifest"]
-
-KINDS = {"polls": "poll", "jams": "jam", "surveys": "survey"}
 
 
 class SyncError(Exception):
@@ -40,7 +39,7 @@ def load_manifest(path: Path) -> list[Item]:
     if not isinstance(data, dict) or data.get("version") != 1:
         raise SyncError(f"{path}: expected a version 1 manifest")
     items = []
-    for plural, kind in KINDS.items():
+    for plural, kind in ((k.section, k.name) for k in KINDS):
         for entry in data.get(plural, []):
             source = entry.get("source", str(path))
             try:

@@ -9,14 +9,9 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from typing import Any, Protocol
 
-from flask import current_app
-
 from pollserver.domain.paging import OrderCache, PageRequest, cut_page, search_terms
 
 __all__ = ["page_of"]
-
-_ORDERS = "pollserver.jam_orders"
-
 
 class Listing(Protocol):
     """What a jam's prepared listing offers (``pollserver.presenters.jams._JamIdeas``)."""
@@ -29,16 +24,10 @@ class Listing(Protocol):
     def shown(self, voter: str | None, sort: str) -> list[str]: ...
 
 
-def _orders() -> OrderCache:
-    cache = current_app.extensions.get(_ORDERS)
-    if cache is None:
-        cache = current_app.extensions.setdefault(_ORDERS, OrderCache())
-    return cache
-
-
-def page_of(entry: Listing, jam_id: str, voter: str | None, sort: str,
-            page: PageRequest) -> tuple[list[str], dict[str, Any]]:
-    """Return the ids on this page and the paging fields of the response."""
+def page_of(entry: Listing, jam_id: str, voter: str | None, sort: str, page: PageRequest,
+            orders: OrderCache) -> tuple[list[str], dict[str, Any]]:
+    """Return the ids on this page and the paging fields of the response (``orders``: the
+    app's kept orders that cursors point into)."""
     order: Sequence[str] = entry.shown(voter, sort)
     own = entry.authored.get(voter, set()) if voter is not None else set()
     # A reader's own pending ideas make their order theirs alone: not worth keeping.
@@ -55,7 +44,6 @@ def page_of(entry: Listing, jam_id: str, voter: str | None, sort: str,
         text = f"{row['title']}\n{row['body']}\n{row['author'] or ''}".casefold()
         return all(term in text for term in terms)
 
-    orders = _orders()
     cursor = page.cursor
     kept = orders.get(jam_id, cursor.order) if cursor is not None else None
     if kept is not None and cursor is not None and not (cursor.order or "").startswith(f"{sort}."):

@@ -7,10 +7,9 @@ and shared by every reader (:class:`_JamIdeas`); a GET then only adds the reader
 
 from __future__ import annotations
 
+import json
 from collections.abc import Hashable
 from typing import Any
-
-from flask import current_app
 
 from pollserver.domain import jams
 from pollserver.domain.paging import PageRequest
@@ -21,7 +20,7 @@ from pollserver.presenters.jam_pages import page_of
 from pollserver.presenters.markup import idea_html
 from pollserver.presenters.polls import reward_view
 from pollserver.store.roadmap import site_statuses
-from pollserver.web.context import get_store, now
+from pollserver.web.services import Reader
 
 __all__ = ["idea_view", "jam_json", "jam_view"]
 
@@ -106,8 +105,7 @@ class _JamIdeas:
     def json_heads(self) -> dict[str, str]:
         """Return each row as JSON without its closing brace (the reader's fields go there)."""
         if self._json is None:
-            dumps = current_app.json.dumps
-            self._json = {key: dumps(row, separators=(",", ":"))[:-1]
+            self._json = {key: json.dumps(row, separators=(",", ":"))[:-1]
                           for key, row in self.rows.items()}
         return self._json
 
@@ -129,16 +127,13 @@ class _JamIdeas:
         return ",".join([heads[i] + _TAILS[(i in mine_votes, i in own)] for i in ids]).encode()
 
 
-_JAM_CACHE = "pollserver.jam_ideas"
-
-
-def _jam_ideas(jam_id: str) -> _JamIdeas:
-    store = get_store()
+def _jam_ideas(reader: Reader, jam_id: str) -> _JamIdeas:
+    store = reader.store
     statuses = site_statuses(store)
     version = store.jam_version(jam_id)  # read before the ideas: may label newer, never older
     if version is None:
         return _JamIdeas(None, store.list_ideas(jam_id), statuses)
-    cache: dict[str, _JamIdeas] = current_app.extensions.setdefault(_JAM_CACHE, {})
+    cache: dict[str, _JamIdeas] = reader.listings
     entry = cache.get(jam_id)
     # A sync that renames a status must reach the cached rows as a change to the jam would.
     if entry is None or entry.version != version or entry.statuses != statuses:
@@ -146,9 +141,10 @@ def _jam_ideas(jam_id: str) -> _JamIdeas:
     return entry
 
 
-def _jam_head(item: Item, spec: JamSpec, voter: str | None, sort: str, entry: _JamIdeas,
+def _jam_head(reader: Reader, item: Item, spec: JamSpec, sort: str, entry: _JamIdeas,
               mine_votes: set[str]) -> dict[str, Any]:
-    state = jams.jam_state(spec, item.closed_at, now(), archived=item.archived)
+    voter = reader.voter
+    state = jams.jam_state(spec, item.closed_at, reader.at, archived=item.archived)
     took_part = bool(mine_votes) or (voter is not None and voter in entry.published_authors)
     closed_early = item.closed_at is not None and state.phase == "closed"
     return {
@@ -169,23 +165,24 @@ def _jam_head(item: Item, spec: JamSpec, voter: str | None, sort: str, entry: _J
         "sort": sort,
         "ideas": None,
         "winners": [dict(w) for w in entry.winners],
-        "reward": reward_view(spec.reward, voter, took_part=took_part),
+        "reward": reward_view(reader, spec.reward, took_part=took_part),
         "url": item.url or None,
     }
 
 
-def jam_view(item: Item, spec: JamSpec, voter: str | None, sort: str = "top", *,
+def jam_view(reader: Reader, item: Item, spec: JamSpec, sort: str = "top", *,
              html: bool = False, page: PageRequest | None = None) -> dict[str, Any]:
-    """Build the jam's public JSON for this voter: phase, budget, ideas, winners.
+    """Build the jam's public JSON for the reader: phase, budget, ideas, winners.
 
     ``html`` adds each idea's ``body_html`` (sanitised Markdown) for the server-rendered page;
     the JSON API leaves it out (the jam widget, ``engage/jam.js``, shows ``body`` as text).
     """
-    entry = _jam_ideas(spec.id)
-    mine_votes = get_store().idea_votes_of(spec.id, voter) if voter else set()
-    body = _jam_head(item, spec, voter, sort, entry, mine_votes)
+    voter = reader.voter
+    entry = _jam_ideas(reader, spec.id)
+    mine_votes = reader.store.idea_votes_of(spec.id, voter) if voter else set()
+    body = _jam_head(reader, item, spec, sort, entry, mine_votes)
     own = entry.authored.get(voter, set()) if voter is not None else set()
-    ids, paging = page_of(entry, spec.id, voter, sort, page or PageRequest())
+    ids, paging = page_of(entry, spec.id, voter, sort, page or PageRequest(), reader.orders)
     body.update(paging)
     ideas = []
     for idea_id in ids:
@@ -203,17 +200,18 @@ _TAILS = {(v, m): f',"voted_by_me":{str(v).lower()},"mine":{str(m).lower()}}}'
           for v in (False, True) for m in (False, True)}
 
 
-def jam_json(item: Item, spec: JamSpec, voter: str | None, sort: str = "top",
+def jam_json(reader: Reader, item: Item, spec: JamSpec, sort: str = "top",
              page: PageRequest | None = None) -> bytes:
     """Return :func:`jam_view` as JSON, reusing the jam's pre-encoded idea rows."""
-    entry = _jam_ideas(spec.id)
-    mine_votes = get_store().idea_votes_of(spec.id, voter) if voter else set()
-    body = _jam_head(item, spec, voter, sort, entry, mine_votes)
+    voter = reader.voter
+    entry = _jam_ideas(reader, spec.id)
+    mine_votes = reader.store.idea_votes_of(spec.id, voter) if voter else set()
+    body = _jam_head(reader, item, spec, sort, entry, mine_votes)
     del body["ideas"]
     page = page or PageRequest()
-    ids, paging = page_of(entry, spec.id, voter, sort, page)
+    ids, paging = page_of(entry, spec.id, voter, sort, page, reader.orders)
     body.update(paging)
-    head = current_app.json.dumps(body, separators=(",", ":"))
+    head = json.dumps(body, separators=(",", ":"))
     first = page.cursor is None and not page.q
     return b"".join((head[:-1].encode(), b',"ideas":[', entry.ideas_json(
         ids, voter, mine_votes, f"{sort}:{page.limit}" if first else None), b"]}\n"))

@@ -14,7 +14,7 @@ from pollserver.domain import jams
 from pollserver.domain.champions import ProfileRule, profile_target
 from pollserver.domain.profiles import slug_of
 from pollserver.domain.records import Idea
-from pollserver.web.context import get_store, load
+from pollserver.web.services import Reader
 
 __all__ = ["hub_champions"]
 
@@ -52,19 +52,19 @@ def _as_counted(ideas: list[Idea], rules: dict[str, ProfileRule],
     return counted
 
 
-def hub_champions(jam_id: str | None = None) -> list[dict[str, Any]]:
+def hub_champions(reader: Reader, jam_id: str | None = None) -> list[dict[str, Any]]:
     """Return the leaderboard of one jam, or of every live jam on the hub (profile rules
     applied, see the module docstring)."""
-    store = get_store()
+    store = reader.store
 
     def everyone(live_only: bool = False) -> list[Idea]:
         return [idea for item in store.list_items("jam") if not (live_only and item.archived)
                 for idea in store.list_ideas(item.id)]
 
     if jam_id is not None:
-        _, spec = load("jam", jam_id)
+        _, spec = reader.load("jam", jam_id)
         ideas = store.list_ideas(spec.id)
     else:
         ideas = everyone(live_only=True)
-    rules = store.champions.profile_rules()
+    rules = store.profile_rules()
     return [c.as_dict() for c in jams.champions(_as_counted(ideas, rules, everyone))]

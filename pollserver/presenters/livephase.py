@@ -14,7 +14,7 @@ import re
 
 from pollserver.domain import jams
 from pollserver.domain.errors import DomainError
-from pollserver.web.context import load, now
+from pollserver.web.services import Reader
 
 __all__ = ["live_jam_phases"]
 
@@ -31,17 +31,17 @@ _TEXTS = {
 }
 
 
-def _live_phase(jam_id: str) -> jams.JamState | None:
+def _live_phase(reader: Reader, jam_id: str) -> jams.JamState | None:
     try:
-        item, spec = load("jam", jam_id)
+        item, spec = reader.load("jam", jam_id)
     except DomainError:
         return None
-    return jams.jam_state(spec, item.closed_at, now(), archived=item.archived)
+    return jams.jam_state(spec, item.closed_at, reader.at, archived=item.archived)
 
 
-def _rewrite(match: re.Match[str]) -> str:
+def _rewrite(reader: Reader, match: re.Match[str]) -> str:
     block, jam_id, baked = match.group(0), match.group(1), match.group(2)
-    state = _live_phase(jam_id)
+    state = _live_phase(reader, jam_id)
     if state is None or state.phase == baked:
         return block
     block = block.replace(f'data-engage-phase="{baked}"',
@@ -52,8 +52,8 @@ def _rewrite(match: re.Match[str]) -> str:
                      block, count=1)
 
 
-def live_jam_phases(html: str) -> str:
+def live_jam_phases(reader: Reader, html: str) -> str:
     """Return ``html`` with every jam block showing the jam's live phase."""
     if 'data-engage-kind="jam"' not in html:
         return html
-    return _BLOCK.sub(_rewrite, html)
+    return _BLOCK.sub(lambda match: _rewrite(reader, match), html)

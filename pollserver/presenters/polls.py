@@ -8,20 +8,20 @@ from pollserver.domain.phases import phase_of
 from pollserver.domain.polls import results_visible
 from pollserver.domain.records import Item, Tally
 from pollserver.domain.specs import PollSpec, iso_utc
-from pollserver.web.context import get_store, now
-from pollserver.web.newvoters import reward_limited
+from pollserver.store.base import Store
+from pollserver.web.services import Reader
 
 __all__ = ["poll_view", "reward_view"]
 
 
-def reward_view(pool: str | None, voter: str | None, *, took_part: bool) -> dict | None:
-    """Describe the voter's reward: the code they hold, none left, one already given to this
-    connection today, or not earned yet."""
+def reward_view(reader: Reader, pool: str | None, *, took_part: bool) -> dict | None:
+    """Describe the reader's reward: the code they hold, none left, one already given to
+    this connection today, or not earned yet."""
     if not pool:
         return None
-    code = get_store().code_of(pool, voter) if voter else None
+    code = reader.store.code_of(pool, reader.voter) if reader.voter else None
     status = "claimed" if code else ("empty" if took_part else "available")
-    if status == "empty" and (reward_limited(pool) or _codes_left(pool)):
+    if status == "empty" and (reader.limited == pool or _codes_left(reader.store, pool)):
         status = "limited"
     messages = {
         "claimed": "Thanks for taking part! Here is your code.",
@@ -34,26 +34,26 @@ def reward_view(pool: str | None, voter: str | None, *, took_part: bool) -> dict
     return {"pool": pool, "code": code, "status": status, "message": messages[status]}
 
 
-def _codes_left(pool: str) -> bool:
-    total, claimed = get_store().pool_stats().get(pool, (0, 0))
+def _codes_left(store: Store, pool: str) -> bool:
+    total, claimed = store.pool_stats().get(pool, (0, 0))
     return total > claimed
 
 
 _UNKNOWN: Any = object()
 
 
-def poll_view(item: Item, spec: PollSpec, voter: str | None,
+def poll_view(reader: Reader, item: Item, spec: PollSpec,
               mine: tuple[str, ...] | None = _UNKNOWN, *, tally: Tally | None = None,
               state: str | None = None) -> dict[str, Any]:
-    """Build the poll's public JSON, applying its results-visibility rule for this voter.
+    """Build the poll's public JSON, applying its results-visibility rule for the reader.
 
     ``mine`` is the voter's vote when the caller already knows it (the vote view just stored
     it), which saves a store read on the hot path; by default it is looked up. So are
     ``tally`` (read with the vote) and ``state`` (the poll's phase).
     """
-    store = get_store()
+    store, voter = reader.store, reader.voter
     if state is None:
-        state = phase_of(item, spec, now())
+        state = phase_of(item, spec, reader.at)
     if mine is _UNKNOWN:
         mine = store.vote_of(spec.id, voter) if voter else None
     results = None
@@ -75,6 +75,6 @@ def poll_view(item: Item, spec: PollSpec, voter: str | None,
         "results_visibility": spec.results,
         "results": results,
         "my_vote": list(mine) if mine is not None else None,
-        "reward": reward_view(spec.reward, voter, took_part=mine is not None),
+        "reward": reward_view(reader, spec.reward, took_part=mine is not None),
         "url": item.url or None,
     }

@@ -10,20 +10,19 @@ from pollserver.domain.profiles import build_profile
 from pollserver.domain.roadmap import idea_path
 from pollserver.domain.specs import iso_utc
 from pollserver.domain.statuses import label_of
+from pollserver.store.base import Store
 from pollserver.store.roadmap import site_statuses
-from pollserver.web.context import get_store
 
 __all__ = ["profile_view"]
 
 
-def profile_view(slug: str) -> dict[str, Any]:
+def profile_view(store: Store, slug: str) -> dict[str, Any]:
     """Return the profile of ``slug`` across every live jam, or raise ``NotFound``.
 
     A hidden profile is not found; a profile merged into another returns only
     ``{"redirect": target_slug}``, and the target shows the merged profiles' ideas too.
     """
-    store = get_store()
-    rules = store.champions.profile_rules()
+    rules = store.profile_rules()
     target = profile_target(slug, rules)
     if target is None:
         raise NotFound("There is no champion profile here.")

@@ -16,7 +16,7 @@ from pollserver.domain.statuses import ANNOUNCEMENTS, label_of
 from pollserver.presenters.markup import idea_html
 from pollserver.store.base import Store
 from pollserver.store.roadmap import roadmap_cards_of, site_statuses
-from pollserver.web.context import get_store, load
+from pollserver.web.services import Reader
 
 __all__ = ["idea_page_view", "roadmap_json"]
 
@@ -29,9 +29,8 @@ def announced(store: Store) -> dict[str, list[dict[str, str]]]:
             for ref, articles in found.items()}
 
 
-def roadmap_json() -> dict[str, Any]:
+def roadmap_json(store: Store) -> dict[str, Any]:
     """Return ``{"statuses": [...], "sections": [{key, label, css, meaning, ideas}]}``."""
-    store = get_store()
     statuses = site_statuses(store)
     links = announced(store)
     cards = [dict(c, articles=links.get(f"{c['jam']}/{c['id']}", []))
@@ -40,14 +39,14 @@ def roadmap_json() -> dict[str, Any]:
             "sections": roadmap_sections(cards, statuses)}
 
 
-def idea_page_view(jam_id: str, idea_id: str) -> dict[str, Any]:
+def idea_page_view(reader: Reader, jam_id: str, idea_id: str) -> dict[str, Any]:
     """Return one published idea with its history, votes and merged duplicates.
 
     A pending, hidden or rejected idea is ``NotFound`` (its page must not exist for anyone);
     a merged idea is shown with a link to the idea it was merged into.
     """
-    store = get_store()
-    item, spec = load("jam", jam_id)
+    store = reader.store
+    item, spec = reader.load("jam", jam_id)
     idea = store.get_idea(idea_id)
     if idea is None or idea.jam_id != item.id or idea.moderation != "published":
         raise NotFound("There is no such idea.")

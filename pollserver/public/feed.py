@@ -13,8 +13,8 @@ from feedgenerator import Atom1Feed
 from flask import request
 
 from pollserver.actions.follows import updates_for
+from pollserver.domain.events import describe
 from pollserver.domain.outbox import Event, new_token
-from pollserver.mail.compose import describe
 from pollserver.web.context import get_store
 
 __all__ = ["atom_feed", "entry_view", "feed_token_of"]

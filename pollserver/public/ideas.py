@@ -14,13 +14,14 @@ from pollserver.domain.errors import NotFound
 from pollserver.presenters.roadmap import idea_page_view
 from pollserver.public import bp
 from pollserver.public.jams import when
+from pollserver.web.context import reader
 
 
 @bp.get("/ideas/<jam_id>/<idea_id>")
 def idea_page(jam_id: str, idea_id: str) -> Response:
     """Show one published idea (404 for anything else, pending ideas included)."""
     try:
-        idea = idea_page_view(jam_id, idea_id)
+        idea = idea_page_view(reader(None), jam_id, idea_id)
     except NotFound:
         abort(404)
     idea["body_html"] = Markup(idea["body_html"])  # nh3-cleaned in presenters.markup

@@ -22,7 +22,7 @@ from pollserver.presenters.leaderboard import hub_champions
 from pollserver.public import bp
 from pollserver.public.since import remember_visit, since_last_visit
 from pollserver.web import flash
-from pollserver.web.context import load
+from pollserver.web.context import load, reader
 from pollserver.web.identity import current_voter
 
 
@@ -63,7 +63,7 @@ def jam_page(jam_id: str) -> Response:
         page = parse_page_request(request.args.get)
     except DomainError:  # an old or mangled link: show the first page rather than an error
         page = PageRequest()
-    jam = jam_view(item, spec, current_voter(), sort, html=True, page=page)
+    jam = jam_view(reader(current_voter()), item, spec, sort, html=True, page=page)
     for idea in jam["ideas"]:
         idea["body_html"] = Markup(idea["body_html"])  # nh3-cleaned in pollserver.markup
     outcome = flash.read()
@@ -82,6 +82,6 @@ def jam_page(jam_id: str) -> Response:
 @bp.get("/champions")
 def champions_page() -> Response:
     """Show the hub-wide leaderboard of named idea authors."""
-    body = render_template("public/champions.html", champions=hub_champions(),
+    body = render_template("public/champions.html", champions=hub_champions(reader(None)),
                            slug_of=slug_of)
     return _page(body, None)

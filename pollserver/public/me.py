@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, current_app, redirect, render_template, request
+from flask import Response, redirect, render_template, request
 
 from pollserver.actions import me
 from pollserver.errors import RateLimited
@@ -12,7 +12,7 @@ from pollserver.public import bp
 from pollserver.public.feed import feed_token_of
 from pollserver.public.since import remember_visit, since_last_visit
 from pollserver.web import flash
-from pollserver.web.context import get_store, now
+from pollserver.web.context import get_store, now, services
 from pollserver.web.identity import current_voter, forget_voter
 from pollserver.web.security import check_same_origin
 
@@ -39,7 +39,7 @@ def me_erase() -> Response:
     """Erase this voter's data (the no-JS form behind the page's button)."""
     check_same_origin()
     try:
-        current_app.extensions["pollserver.limits"].check("me")  # as DELETE /api/me
+        services().limits.check("me")  # as DELETE /api/me
     except RateLimited as error:
         response = flash.store(redirect("/me", code=303), "me", "me", ok=False,
                                message=error.message, code=error.code)

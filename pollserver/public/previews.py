@@ -6,7 +6,7 @@ it in that folder's ``index.json`` (``plugins/hub/previews.py``); it is not amon
 files (a static host must never hold it), so its URL reaches ``site.page`` as a missing file.
 There :func:`preview_response` decides by the app's clock and the voter cookie:
 
-* before the date, a champion (``store.champions.is_champion``) gets the page as built (badge,
+* before the date, a champion (``store.is_champion``) gets the page as built (badge,
   noindex) with ``Cache-Control: private, no-store`` and ``X-Robots-Tag: noindex``;
 * before the date, anyone else gets ``None``: the caller sends the site's 404, the same status
   and body as any missing page, so not even the title leaks;
@@ -85,7 +85,7 @@ def preview_response(root: Path, path: str) -> Response | None:
     if not target.is_relative_to(folder) or not target.is_file():
         return None
     voter = current_voter()
-    champion = voter is not None and get_store().champions.is_champion(voter)
+    champion = voter is not None and get_store().is_champion(voter)
     access = preview_access(entry.date, now(), champion)
     if access is None:
         return None

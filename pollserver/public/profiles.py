@@ -8,6 +8,7 @@ from pollserver.domain.errors import NotFound
 from pollserver.presenters.profiles import profile_view
 from pollserver.public import bp
 from pollserver.public.jams import when
+from pollserver.web.context import get_store
 
 
 @bp.get("/champions/<slug>")
@@ -15,7 +16,7 @@ def champion_profile(slug: str) -> Response:
     """Show the profile of everyone who shared ideas under this display name (a hidden
     profile is a missing page; a merged one sends the reader to the profile it joined)."""
     try:
-        profile = profile_view(slug[:80])
+        profile = profile_view(get_store(), slug[:80])
     except NotFound:
         abort(404)
     if "redirect" in profile:  # an editor merged this spelling into another profile

@@ -10,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from flask import current_app
 from markupsafe import Markup
+
+from pollserver.web.context import services
 
 __all__ = ["Shell", "load_shell"]
 
@@ -39,7 +40,7 @@ def _read(path: Path) -> Shell | None:
 
 def load_shell() -> Shell | None:
     """Return the built site's frame, re-read when the file changes, or ``None``."""
-    site_dir = current_app.extensions["pollserver.settings"].site_dir
+    site_dir = services().settings.site_dir
     if not site_dir:
         return None
     path = Path(site_dir) / SHELL_FILE
@@ -47,7 +48,7 @@ def load_shell() -> Shell | None:
         mtime = path.stat().st_mtime_ns
     except OSError:
         return None
-    cache = current_app.extensions.setdefault("pollserver.shell", {})
+    cache = services().shell
     if cache.get("mtime") != mtime:
         cache.update(mtime=mtime, shell=_read(path))
     return cache["shell"]

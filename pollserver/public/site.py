@@ -12,20 +12,25 @@ import mimetypes
 import re
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, abort, current_app, request, send_file
+from flask import Blueprint, Flask, Response, abort, request, send_file
 from werkzeug.routing import BaseConverter
 from werkzeug.security import safe_join
 
 from pollserver.domain.champions import previews_beside
+from pollserver.domain.kinds import KINDS
 from pollserver.presenters.livephase import live_jam_phases
-from pollserver.presenters.status import render_status
 from pollserver.public.previews import preview_response
+from pollserver.public.status import render_status
 from pollserver.web import flash
+from pollserver.web.context import reader, services
 
 __all__ = ["init_app"]
 
 HASHED = re.compile(r"[._-][0-9a-f]{8,}\.[a-z0-9]+$|\.pf_[a-z]+$|/fragment/|/index/")
-STATUS_SLOT = re.compile(r"<!-- engage-status (poll|jam|survey) ([a-z0-9-]{1,64}) -->")
+#: The no-JS outcome slot of a block (``<!-- engage-status poll ID -->``), for every kind
+#: the registry gives one.
+_SLOT_KINDS = "|".join(k.name for k in KINDS if k.status_slot)
+STATUS_SLOT = re.compile(rf"<!-- engage-status ({_SLOT_KINDS}) ([a-z0-9-]{{1,64}}) -->")
 
 
 class SitePath(BaseConverter):
@@ -40,7 +45,7 @@ bp = Blueprint("site", __name__)
 
 
 def _site_dir() -> Path:
-    site_dir = current_app.extensions["pollserver.settings"].site_dir
+    site_dir = services().settings.site_dir
     if not site_dir or not Path(site_dir).is_dir():
         abort(404)
     # Absolute: Flask resolves relative file paths against the package, not the cwd.
@@ -48,7 +53,7 @@ def _site_dir() -> Path:
 
 
 def _preview_dir(site: Path) -> Path:
-    given = current_app.extensions["pollserver.settings"].preview_dir
+    given = services().settings.preview_dir
     return Path(given).absolute() if given else previews_beside(site)
 
 
@@ -89,7 +94,8 @@ def _with_outcome(target: Path, outcome: dict) -> Response:
             return match.group(0)
         return render_status(match.group(1), match.group(2), outcome)
 
-    response = Response(live_jam_phases(STATUS_SLOT.sub(fill, html)), mimetype="text/html")
+    html = live_jam_phases(reader(None), STATUS_SLOT.sub(fill, html))
+    response = Response(html, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return flash.clear(response)
 
@@ -97,7 +103,7 @@ def _with_outcome(target: Path, outcome: dict) -> Response:
 def _with_live_jams(target: Path) -> Response | None:
     """Serve a page holding a jam whose phase changed since the build, rewritten; else None."""
     html = target.read_text(encoding="utf-8")
-    live = live_jam_phases(html)
+    live = live_jam_phases(reader(None), html)
     if live == html:
         return None
     response = Response(live, mimetype="text/html")

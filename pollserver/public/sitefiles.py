@@ -30,6 +30,7 @@ from flask import Flask
 from whitenoise import WhiteNoise
 from whitenoise.string_utils import decode_path_info
 
+from pollserver.web.context import services_of
 from pollserver.web.flash import COOKIE
 from pollserver.web.security import DEFAULT_HEADERS, HSTS
 
@@ -199,7 +200,7 @@ def init_app(app: Flask) -> None:
     """Put WhiteNoise in front of the app when a site directory is configured."""
     from pollserver.public.site import HASHED
 
-    settings = app.extensions["pollserver.settings"]
+    settings = services_of(app).settings
     if not settings.site_dir:
         return
     app.wsgi_app = SiteFiles(  # type: ignore[method-assign]

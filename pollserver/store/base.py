@@ -4,6 +4,32 @@ Each method is one atomic step: it either happens completely and durably (for th
 backends, before it returns) or raises and changes nothing. Uniqueness rules (one vote per
 item and voter, vote budgets, one reward code per voter and pool) are enforced here, inside
 the store, so parallel requests can never count twice.
+
+**The whole interface, and its size** (``tests/store/test_interface.py`` keeps these numbers
+true): 64 abstract methods in five modules of this folder, called flat (``store.tally(p)``):
+
+==========================================================  ================  =======
+part                                                        module            methods
+==========================================================  ================  =======
+items 4, polls 4, jams 8, surveys 3, rewards 5, editors 7,  ``base.py``            33
+voters 2
+events, follows, feeds, deliveries                          ``outbox.py``          14
+webhook endpoints and attempts                              ``webhooks.py``         9
+champion grants and profile rules                           ``champions.py``        6
+status history                                              ``roadmap.py``          2
+==========================================================  ================  =======
+
+Optional, with defaults here: ``recent_item``, ``record_vote_and_tally``, ``jam_version``,
+``health``, ``close``, and for ``pollserver migrate`` ``export_tables``/``import_tables``.
+``emit`` (events for the next call) is written once, in ``outbox.py``.
+
+**Two ways to a new backend.** The cheap one is an *engine* under the memory store
+(``memory/engine.py``: ``commit(op)``, ``reading()``, ``compact()``, three methods): the
+state machine keeps every rule, and the engine only makes its operations durable or shared;
+the TinyDB store is exactly that (``tinydb/``). The other is a ``Store`` subclass with all 64
+methods, each a query of the new database (``postgres/``). Either way, add the backend to
+``open_store`` (``__init__.py``) and to the ``backend`` fixture of ``tests/store/conftest.py``,
+and the contract suites in ``tests/store/`` run on it.
 """
 
 from __future__ import annotations
@@ -15,79 +41,22 @@ from typing import Any
 
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport, Tally
 from pollserver.store.champions import Champions
-from pollserver.store.nouns import (
-    ChampionGrants,
-    Editors,
-    Follows,
-    Items,
-    Jams,
-    Outboxes,
-    Polls,
-    Rewards,
-    Surveys,
-    Voters,
-    WebhookEndpoints,
-)
 from pollserver.store.outbox import Outbox
 from pollserver.store.roadmap import Roadmap
 from pollserver.store.webhooks import Webhooks
 
-__all__ = ["Store"]
+__all__ = ["Store", "Tables"]
+
+#: The snapshot table format (``memory/documents.py``): table -> row id -> document.
+Tables = dict[str, dict[str, dict[str, Any]]]
 
 
 class Store(Champions, Webhooks, Outbox, Roadmap, ABC):
-    """Persistent state of pollserver (the outbox methods are in ``outbox.py``, status history
-    in ``roadmap.py``, the webhook ones in ``webhooks.py``, grants and profile rules in
-    ``champions.py``)."""
+    """Persistent state of pollserver: the methods below, and the parts it is composed of
+    (see the table above)."""
 
     #: Name reported by ``/api/health``.
     backend: str = "abstract"
-
-    # -- the store by noun (nouns.py): how new code calls it, e.g. store.polls.tally(p) --
-
-    @property
-    def items(self) -> Items:
-        return Items(self)
-
-    @property
-    def polls(self) -> Polls:
-        return Polls(self)
-
-    @property
-    def jams(self) -> Jams:
-        return Jams(self)
-
-    @property
-    def surveys(self) -> Surveys:
-        return Surveys(self)
-
-    @property
-    def rewards(self) -> Rewards:
-        return Rewards(self)
-
-    @property
-    def voters(self) -> Voters:
-        return Voters(self)
-
-    @property
-    def editors(self) -> Editors:
-        return Editors(self)
-
-    @property
-    def follows(self) -> Follows:
-        return Follows(self)
-
-    @property
-    def outbox(self) -> Outboxes:
-        return Outboxes(self)
-
-    @property
-    def webhooks(self) -> WebhookEndpoints:
-        return WebhookEndpoints(self)
-
-    @property
-    def champions(self) -> ChampionGrants:
-        return ChampionGrants(self)
 
     # -- items -------------------------------------------------------------------------
 
@@ -237,6 +206,10 @@ class Store(Champions, Webhooks, Outbox, Roadmap, ABC):
     def list_responses(self, survey_id: str) -> list[SurveyResponse]:
         """Return the survey's answers, oldest first."""
 
+    @abstractmethod
+    def response_of(self, survey_id: str, voter_id: str) -> SurveyResponse | None:
+        """Return this voter's answer to the survey, or ``None`` (without reading the rest)."""
+
     # -- rewards -----------------------------------------------------------------------
 
     @abstractmethod
@@ -318,3 +291,19 @@ class Store(Champions, Webhooks, Outbox, Roadmap, ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook, like TinyDB's Storage.close
         """Flush and release resources; the store is unusable afterwards."""
+
+    # -- migration (pollserver migrate) ------------------------------------------------
+
+    def export_tables(self) -> Tables:
+        """Return everything as snapshot tables (a migration's source).
+
+        Optional: a backend that cannot raises ``NotImplementedError``.
+        """
+        raise NotImplementedError(f"a {self.backend} store cannot be a migration source")
+
+    def import_tables(self, tables: Tables) -> dict[str, int]:
+        """Load snapshot tables into this empty store; return rows per table (a migration's
+        target). Optional: a backend that cannot raises ``NotImplementedError`` (the
+        embedded stores take a copy as a new data dir instead: ``migrate.write_data_dir``).
+        """
+        raise NotImplementedError(f"a {self.backend} store cannot be a migration target")

@@ -19,15 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from pollserver.domain.errors import Conflict
-from pollserver.store import snapshot
-from pollserver.store.base import Store
-from pollserver.store.documents import from_tables, to_tables
-from pollserver.store.journal import generations, journal_path
+from pollserver.store.base import Store, Tables
+from pollserver.store.memory.documents import from_tables
+from pollserver.store.tinydb import snapshot
+from pollserver.store.tinydb.journal import generations, journal_path
 
 __all__ = ["COMPARED", "MigrationError", "migrate", "migrate_to_dir", "tables_of",
            "write_data_dir"]
-
-Tables = dict[str, dict[str, dict[str, Any]]]
 
 #: Second-stage tables ``_verify`` compares row by row, with the fields that must agree
 #: (row ids that only number rows, like webhook attempts', may be renumbered).
@@ -56,23 +54,19 @@ class MigrationError(RuntimeError):
 
 def tables_of(store: Store) -> Tables:
     """Return the store's whole state as snapshot tables."""
-    export = getattr(store, "export_tables", None)
-    if callable(export):
-        return export()
-    reading = getattr(store, "reading", None)  # the memory and TinyDB stores
-    if callable(reading):
-        with reading() as state:
-            return to_tables(state, {})
-    raise MigrationError(f"cannot read everything from a {store.backend} store")
+    try:
+        return store.export_tables()
+    except NotImplementedError as exc:
+        raise MigrationError(str(exc)) from None
 
 
 def migrate(source: Store, target: Store) -> dict[str, int]:
     """Copy ``source`` into the empty ``target`` and verify it; return rows copied per table."""
-    load = getattr(target, "import_tables", None)
-    if not callable(load):
-        raise MigrationError(f"a {target.backend} store cannot be a migration target")
     tables = tables_of(source)
-    counts = load(tables)
+    try:
+        counts = target.import_tables(tables)
+    except NotImplementedError as exc:
+        raise MigrationError(str(exc)) from None
     _verify(source, target, tables)
     return counts
 

@@ -1,7 +1,7 @@
 """The webhook part of the ``Store`` interface: endpoints and the log of their attempts.
 
 Deliveries themselves are outbox rows of consumer ``webhook`` (one per event and endpoint,
-added in the same step as the event: see ``state_webhooks.py`` and ``pg/webhooks.py``);
+added in the same step as the event: see ``memory/webhooks.py`` and ``postgres/webhooks.py``);
 senders claim and finish them with the outbox's own ``claim_deliveries`` and
 ``finish_delivery``. What is here is what the outbox has no room for: the endpoints, the
 result of every try, and the editor's "send again" and "send a test event".

@@ -9,7 +9,9 @@ through the origin check, which accepts the same list.
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, request
+
+from pollserver.web.context import services
 
 __all__ = ["init_app", "site_origin"]
 
@@ -19,7 +21,7 @@ _METHODS = "GET, POST, DELETE"
 def site_origin() -> str | None:
     """The request's ``Origin`` when it is one of the listed site origins, else ``None``."""
     origin = (request.headers.get("Origin") or "").rstrip("/")
-    allowed = current_app.extensions["pollserver.settings"].public_origins
+    allowed = services().settings.public_origins
     return origin if origin and origin in allowed else None
 
 

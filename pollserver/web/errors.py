@@ -15,7 +15,6 @@ from pathlib import Path
 from flask import (
     Flask,
     Response,
-    current_app,
     jsonify,
     redirect,
     render_template,
@@ -26,6 +25,7 @@ from werkzeug.exceptions import HTTPException
 
 from pollserver.errors import CsrfFailed, DomainError, NotFound
 from pollserver.web import flash
+from pollserver.web.context import services
 
 __all__ = ["error_response", "init_app", "respond"]
 
@@ -69,7 +69,7 @@ def _missing_page(message: str) -> ResponseReturnValue | None:
     if request.path.startswith("/admin/") and request.blueprint == "admin":
         return render_template("admin/error.html", title="Not found", code="not_found",
                                message=message), 404
-    site_dir = current_app.extensions["pollserver.settings"].site_dir
+    site_dir = services().settings.site_dir
     page = Path(site_dir).absolute() / "404.html" if site_dir else None
     if page is None or not page.is_file():
         return None

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import UTC, datetime
 
 from flask import Flask, Response, current_app, g, request
 from itsdangerous import BadSignature, Signer
 
 from pollserver.domain.voters import hash_ip, new_voter_id
+from pollserver.web.context import now, services
 
 __all__ = ["client_ip_hash", "current_voter", "ensure_voter", "init_app", "is_https"]
 
@@ -25,7 +25,7 @@ COOKIE_MAX_AGE = 400 * 24 * 3600  # the longest lifetime browsers accept
 
 def is_https() -> bool:
     """Tell whether this request reached us over HTTPS (directly or via a trusted proxy)."""
-    mode = current_app.extensions["pollserver.settings"].https
+    mode = services().settings.https
     return mode == "on" or (mode == "auto" and request.scheme == "https")
 
 
@@ -35,13 +35,12 @@ def _signer() -> Signer:
     The key is derived for this one purpose up front: itsdangerous would otherwise derive it
     again (one more HMAC) on every sign and check, on the hottest path we have.
     """
-    signer = current_app.extensions.get("pollserver.voter_signer")
-    if signer is None:
+    held = services()
+    if held.signer is None:
         secret = current_app.config["SECRET_KEY"].encode()
         key = hmac.new(secret, b"valuehub voter cookie", hashlib.sha256).digest()
-        signer = Signer(key, key_derivation="none", digest_method=hashlib.sha256)
-        current_app.extensions["pollserver.voter_signer"] = signer
-    return signer
+        held.signer = Signer(key, key_derivation="none", digest_method=hashlib.sha256)
+    return held.signer
 
 
 def current_voter() -> str | None:
@@ -62,9 +61,9 @@ def ensure_voter() -> str:
     """Return the voter id, minting one (and setting the cookie on the response) if needed."""
     voter = current_voter()
     if voter is None:
-        check = current_app.extensions.get("pollserver.on_new_voter")
-        if check is not None:
-            check()  # the limits on new identities (pollserver.web.newvoters) may refuse
+        limits = services().new_voters
+        if limits is not None:
+            limits.new_voter()  # the limits on new identities (web/newvoters.py) may refuse
         voter = new_voter_id()
         g.voter_id = voter
         g.set_voter_cookie = True
@@ -79,7 +78,7 @@ def forget_voter() -> None:
 def client_ip_hash() -> str:
     """Return today's keyed hash of the client IP; the raw address is never kept."""
     ip = request.remote_addr or "unknown"
-    return hash_ip(current_app.config["SECRET_KEY"], ip, datetime.now(UTC).date())
+    return hash_ip(current_app.config["SECRET_KEY"], ip, now().date())
 
 
 def _set_cookie(response: Response) -> Response:

@@ -33,6 +33,7 @@ from limits.strategies import MovingWindowRateLimiter, RateLimiter
 from pollserver.config import Settings
 from pollserver.errors import RateLimited
 from pollserver.store.breaker import Breaker
+from pollserver.web.context import services, services_of
 from pollserver.web.identity import client_ip_hash, current_voter
 from pollserver.web.limit_file import FILENAME as LIMITS_FILE
 from pollserver.web.limit_file import FileStorage
@@ -123,7 +124,7 @@ class Limits:
 
 def check_address(address: str) -> None:
     """Count one follow request for ``address`` (kept as a keyed hash, never in clear)."""
-    limits = current_app.extensions["pollserver.limits"]
+    limits = services().limits
     if not limits.limiter.enabled:
         return
     key = hmac.new(current_app.config["SECRET_KEY"].encode(), address.lower().encode(),
@@ -143,7 +144,7 @@ def _table(settings: Settings) -> dict[str, tuple[str | None, str]]:
 
 
 def init_app(app: Flask, settings: Settings) -> None:
-    """Create the limiter (memory or Redis storage) and keep it in ``app.extensions``."""
+    """Create the limiter (memory or Redis storage) and keep it in the app's services."""
     options: dict[str, Any] = ({"socket_timeout": REDIS_TIMEOUT,
                                 "socket_connect_timeout": REDIS_TIMEOUT}
                                if settings.redis_url else {})
@@ -160,10 +161,9 @@ def init_app(app: Flask, settings: Settings) -> None:
     name = "Redis"
     if limiter.enabled and settings.redis_url:
         shared = limiter.limiter
-    elif limiter.enabled and not settings.database_url \
-            and settings.extra.get("store") != "memory":
+    elif limiter.enabled and settings.backend == "tinydb":
         shared, name = _file_limiter(settings), "the limits file"
-    app.extensions["pollserver.limits"] = Limits(limiter, _table(settings), shared, name)
+    services_of(app).limits = Limits(limiter, _table(settings), shared, name)
 
 
 def _file_limiter(settings: Settings) -> RateLimiter | None:
@@ -182,7 +182,7 @@ def rate_limit(group: str) -> Callable[[F], F]:
     def decorate(view: F) -> F:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            current_app.extensions["pollserver.limits"].check(group)
+            services().limits.check(group)
             return view(*args, **kwargs)
 
         return wrapped  # type: ignore[return-value]

@@ -21,16 +21,16 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, current_app, g
+from flask import Flask, g
 from limits import RateLimitItem, RateLimitItemPerSecond, parse, parse_many
 
 from pollserver.config import Settings
 from pollserver.domain.records import AuditEntry
 from pollserver.errors import RateLimited
 from pollserver.store.base import Store
+from pollserver.web.context import get_store, now, services, services_of
 from pollserver.web.identity import client_ip_hash
 
 __all__ = ["BURST_ACTION", "NewVoterLimits", "init_app", "reward_allowed", "reward_gate",
@@ -47,7 +47,7 @@ class NewVoterLimits:
     """The limits on cookie-less writers, checked against the shared limiter storage."""
 
     def __init__(self, app: Flask, settings: Settings) -> None:
-        self.limiter = app.extensions["pollserver.limits"].limiter
+        self.limiter = services_of(app).limits.limiter
         self.enabled = self.limiter.enabled
         self.burst = RateLimitItemPerSecond(max(1, settings.first_write_burst),
                                             max(1, settings.first_write_window))
@@ -99,12 +99,12 @@ class NewVoterLimits:
         """Count new voters per item and address and minute; record the minute it gets many."""
         if not kind:
             return
-        minute = _now().strftime("%Y-%m-%dT%H:%M")
+        minute = now().strftime("%Y-%m-%dT%H:%M")
         count = self.limiter.storage.incr(f"watch/{kind}/{item}/{address}/{minute}", 120)
         if count == self.suspicious:
-            store = current_app.extensions["pollserver.store"]
+            store = get_store()
             store.add_audit(AuditEntry(
-                at=_now(), actor="rate-limits", action=BURST_ACTION, target=f"{kind}:{item}",
+                at=now(), actor="rate-limits", action=BURST_ACTION, target=f"{kind}:{item}",
                 details={"address_hash": address[:12], "minute": minute,
                          "new_voters": count}))
 
@@ -119,11 +119,6 @@ class NewVoterLimits:
             return True
 
 
-def _now() -> datetime:
-    clock = current_app.extensions.get("pollserver.clock")
-    return clock() if clock else datetime.now(UTC)
-
-
 def writing_to(kind: str, item_id: str) -> None:
     """Note which item this request writes to (the burst limit is per item)."""
     g.write_item = (kind, item_id[:64])
@@ -131,7 +126,7 @@ def writing_to(kind: str, item_id: str) -> None:
 
 def reward_allowed(pool: str) -> bool:
     """Tell whether this client address may still receive a code from ``pool`` today."""
-    return bool(current_app.extensions["pollserver.new_voter_limits"].reward_allowed(pool))
+    return bool(services().new_voters.reward_allowed(pool))
 
 
 def reward_gate(store: Store, pool: str, voter: str) -> bool:
@@ -160,5 +155,4 @@ def suspicious_bursts(store: Store, limit: int = 500) -> dict[str, list[AuditEnt
 def init_app(app: Flask, settings: Settings) -> None:
     """Create the limits (after :func:`pollserver.web.limits.init_app`) and hook new voters."""
     limits = NewVoterLimits(app, settings)
-    app.extensions["pollserver.new_voter_limits"] = limits
-    app.extensions["pollserver.on_new_voter"] = limits.new_voter
+    services_of(app).new_voters = limits

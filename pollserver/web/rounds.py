@@ -13,6 +13,8 @@ from collections.abc import Callable
 
 from flask import Flask
 
+from pollserver.web.context import services_of
+
 __all__ = ["Rounds", "start_rounds"]
 
 log = logging.getLogger(__name__)
@@ -40,13 +42,14 @@ class Rounds(threading.Thread):
         self.stopped.set()
 
 
-def start_rounds(app: Flask, key: str, build: Callable[[], Callable[[], object]], *,
-                 name: str, interval: float) -> Rounds:
-    """Start ``build()``'s rounds once per app (kept in ``app.extensions[key]``)."""
-    running = app.extensions.get(key)
+def start_rounds(app: Flask, build: Callable[[], Callable[[], object]], *, name: str,
+                 interval: float) -> Rounds:
+    """Start ``build()``'s rounds once per app (kept in its services' ``jobs[name]``)."""
+    jobs = services_of(app).jobs
+    running = jobs.get(name)
     if isinstance(running, Rounds) and running.is_alive():
         return running
     thread = Rounds(build(), name=name, interval=interval)
-    app.extensions[key] = thread
+    jobs[name] = thread
     thread.start()
     return thread

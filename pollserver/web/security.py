@@ -7,9 +7,10 @@ always carries a foreign Origin or ``Sec-Fetch-Site: cross-site``.
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, request
 
 from pollserver.errors import ForbiddenOrigin
+from pollserver.web.context import services
 from pollserver.web.identity import is_https
 
 __all__ = ["CSP", "check_same_origin", "init_app", "is_cross_site"]
@@ -32,7 +33,7 @@ UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 def _own_origins() -> set[str]:
     # scheme + host, not request.host_url: that one IRI-decodes the whole URL on every POST.
     origins = {f"{request.scheme}://{request.host}"}
-    settings = current_app.extensions["pollserver.settings"]
+    settings = services().settings
     if settings.public_origin:
         origins.add(settings.public_origin)
     origins.update(settings.public_origins)  # the static site on another host

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from pollserver.actions import jams, me, polls, surveys
-from pollserver.domain.errors import InvalidChoice, PollNotOpen
+from pollserver.domain.errors import InvalidChoice, ItemNotOpen
 from pollserver.store.memory import MemoryStore
 from tests.conftest import make_item
 
@@ -38,7 +38,7 @@ def store() -> MemoryStore:
 
 
 def _loaded(store: MemoryStore, kind: str, item_id: str):
-    from pollserver.domain.specs import spec_from_manifest
+    from pollserver.domain.kinds import spec_from_manifest
 
     item = store.get_item(kind, item_id)
     return item, spec_from_manifest(kind, item.spec)
@@ -56,7 +56,7 @@ def test_a_refused_vote_issues_no_receipt(store):
     voters = Voters()
     with pytest.raises(InvalidChoice):
         polls.vote(store, item, spec, ["zzz"], voters, at=AT)
-    with pytest.raises(PollNotOpen):
+    with pytest.raises(ItemNotOpen):
         polls.vote(store, item, spec, ["a"], voters, at=AT - timedelta(days=2))
     assert voters.issued == 0
     assert store.tally("p").total == 0

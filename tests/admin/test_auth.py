@@ -12,6 +12,7 @@ from pollserver.config import Settings
 from pollserver.errors import Unauthorized
 from pollserver.ops.passwords import hash_password, verify
 from pollserver.web import editors
+from pollserver.web.context import services_of
 from tests.admin.conftest import PASSWORD, EditorActions
 
 
@@ -63,7 +64,7 @@ def test_login_rate_limited(tmp_path, editor_account):
 
     app = create_app(Settings(data_dir=tmp_path / "rl", site_dir=None, rate_limits="on",
                               secret_key="k", extra={"store": "memory"}))
-    app.extensions["pollserver.store"].put_admin("editor", hash_password(PASSWORD))
+    services_of(app).store.put_admin("editor", hash_password(PASSWORD))
     actions = EditorActions(app.test_client())
     statuses = [actions.login("editor", "wrong-password!").status_code for _ in range(11)]
     assert statuses[:10] == [401] * 10

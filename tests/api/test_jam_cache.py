@@ -10,7 +10,7 @@ import pytest
 
 from pollserver.presenters.jams import jam_json, jam_view
 from pollserver.store.tinydb import TinyDBStore
-from pollserver.web.context import load
+from pollserver.web.context import load, reader
 from tests.conftest import ORIGIN, make_item
 
 JAM = "build-next"
@@ -81,8 +81,8 @@ def test_json_says_what_jam_view_says(app, store, jam, sort):
         item, spec = load("jam", jam)
         for who in (None, "v0", "v1", "nobody"):
             for _ in range(2):  # the second round comes from the cache
-                assert json.loads(jam_json(item, spec, who, sort)) == jam_view(
-                    item, spec, who, sort)
+                assert json.loads(jam_json(reader(who), item, spec, sort)) == jam_view(
+                    reader(who), item, spec, sort)
 
 
 def test_tinydb_version_follows_another_process(tmp_path):

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from pollserver.domain.paging import OrderCache
+from pollserver.web.context import services_of
 from tests.conftest import make_item
 
 JAM = "/api/jams/big"
@@ -76,7 +77,7 @@ def test_cursor_keeps_its_order_while_votes_move(client, store, ideas):
 
 def test_a_cursor_whose_order_is_gone_continues_after_its_last_idea(app, client, ideas):
     first = client.get(f"{JAM}?limit=10").get_json()
-    app.extensions["pollserver.jam_orders"] = OrderCache()  # another worker, or long ago
+    services_of(app).jam_orders = OrderCache()  # another worker, or long ago
     second = client.get(f"{JAM}?limit=10&cursor={first['next_cursor']}").get_json()
     whole = client.get(f"{JAM}?limit=20").get_json()["ideas"]
     assert [i["id"] for i in second["ideas"]] == [i["id"] for i in whole[10:]]

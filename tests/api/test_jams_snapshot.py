@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from plugins.engage.render import render_block
-from pollserver.domain.specs import parse_spec
+from pollserver.domain.kinds import parse_spec
 from pollserver.editor import jams as actions
 from pollserver.ops.sync import results_snapshot
 from tests.conftest import make_item

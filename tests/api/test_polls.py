@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from pollserver.web.context import services_of
 from tests.conftest import ORIGIN, make_item
 
 
@@ -188,7 +189,7 @@ def test_rate_limit_is_429_with_retry_after(tmp_path, poll):
 
     app = create_app(Settings(data_dir=tmp_path, site_dir=None, rate_limits="3/minute",
                               secret_key="k", extra={"store": "memory"}))
-    app.extensions["pollserver.store"].sync_items(
+    services_of(app).store.sync_items(
         [make_item("poll", id="p", question="Q?", options=["A", "B"], changeable=True)])
     client = app.test_client()
     statuses = [client.post("/api/polls/p/vote", json={"choices": ["a"]},

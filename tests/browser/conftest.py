@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from pollserver.web.context import services_of
 from tests.ci import missing
 from tests.instant import TEST_NOW
 
@@ -86,9 +87,9 @@ class Hub:
         # The memory store: these tests look at pages and widgets, not at restarts.
         self.app = create_app(Settings(data_dir=data_dir, site_dir=output, rate_limits="off",
                                        extra={"store": "memory"}))
-        self.store = self.app.extensions["pollserver.store"]
+        self.store = services_of(self.app).store
         sync_manifest(self.store, load_manifest(output / "engage" / "manifest.json"))
-        self.app.extensions["pollserver.clock"] = clock
+        services_of(self.app).clock = clock
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()

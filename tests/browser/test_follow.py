@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from pollserver.mail.service import build_sender
+from pollserver.web.context import services_of
 from tests.admin.conftest import PASSWORD, password_hash
 from tests.ci import require_module
 
@@ -49,7 +50,7 @@ def test_follow_confirm_and_hear_about_the_status_change(browser, serve_hub):
     idea = store.add_idea(JAM, title="Refill station in every shop", body="", author=None,
                           voter_id=None, moderation="published", at=VOTE_PHASE).id
     sender = build_sender(hub.app)
-    folder = Path(hub.app.extensions["pollserver.settings"].data_dir) / "mail"
+    folder = Path(services_of(hub.app).settings.data_dir) / "mail"
 
     reader = browser.new_context(java_script_enabled=False)
     page = reader.new_page()

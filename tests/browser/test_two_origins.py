@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
+from pollserver.web.context import services_of
 from tests.browser.conftest import ROOT, _sitebuild
 from tests.instant import TEST_NOW
 
@@ -50,8 +51,8 @@ def two_origins(tmp_path_factory):
                                  functools.partial(_Quiet, directory=str(output)))
     app = create_app(Settings(data_dir=base / "var", site_dir=None, rate_limits="off",
                               public_origins=(site,), extra={"store": "memory"}))
-    app.extensions["pollserver.clock"] = lambda: TEST_NOW  # the instant the site was built at
-    store = app.extensions["pollserver.store"]
+    services_of(app).clock = lambda: TEST_NOW  # the instant the site was built at
+    store = services_of(app).store
     sync_manifest(store, load_manifest(output / "engage" / "manifest.json"))
     hub = make_server("127.0.0.1", api_port, app, threaded=True)
     threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in (static, hub)]

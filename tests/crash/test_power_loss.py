@@ -141,13 +141,13 @@ def test_every_power_cut_keeps_what_was_acknowledged(tmp_path: Path, monkeypatch
 
 
 def _no_journal_fsync(monkeypatch) -> None:
-    from pollserver.store.journal import Journal
+    from pollserver.store.tinydb.journal import Journal
 
     monkeypatch.setattr(Journal, "sync", lambda self: None)
 
 
 def _no_fsync_after_rename(monkeypatch) -> None:
-    from pollserver.store import snapshot
+    from pollserver.store.tinydb import snapshot
 
     monkeypatch.setattr(snapshot, "install", lambda tmp, path: os.replace(tmp, path))
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from pollserver.domain import jams
-from pollserver.domain.errors import BadRequest, Conflict, PollClosed, PollNotOpen
+from pollserver.domain.errors import BadRequest, Conflict, ItemClosed, ItemNotOpen
 from pollserver.domain.records import Idea
 from pollserver.domain.specs import JamSpec
 
@@ -53,10 +53,10 @@ def test_early_close_and_archive_win_over_dates():
 
 
 @pytest.mark.parametrize("at, submit_error, vote_error", [
-    (T0 - DAY, PollNotOpen, PollNotOpen),
-    (T0 + DAY, None, PollNotOpen),
-    (T0 + 11 * DAY, PollClosed, None),
-    (T0 + 30 * DAY, PollClosed, PollClosed),
+    (T0 - DAY, ItemNotOpen, ItemNotOpen),
+    (T0 + DAY, None, ItemNotOpen),
+    (T0 + 11 * DAY, ItemClosed, None),
+    (T0 + 30 * DAY, ItemClosed, ItemClosed),
 ])
 def test_submit_and_vote_checks(at, submit_error, vote_error):
     state = jams.jam_state(SEPARATE, None, at)

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from pollserver.domain.kinds import parse_spec
 from pollserver.domain.phases import phase_of
-from pollserver.domain.specs import parse_spec
 from tests.conftest import make_item
 
 T0 = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from pollserver.domain.specs import SpecError, parse_spec
+from pollserver.domain.kinds import parse_spec
+from pollserver.domain.specs import SpecError
 from pollserver.ops.sync import SyncError, load_manifest
 
 JAM = {"id": "j", "title": "T", "submit_from": "2026-12-01T00:00:00Z",

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from pollserver.domain.errors import BadRequest
-from pollserver.domain.specs import parse_spec
+from pollserver.domain.kinds import parse_spec
 from pollserver.domain.surveys import (
     category_of,
     clean_comment,

@@ -19,6 +19,7 @@ from flask import Flask
 
 from pollserver import create_app
 from pollserver.config import Settings
+from pollserver.web.context import services_of
 from tests.faults.tcp_proxy import TcpProxy
 from tests.security.conftest import seed
 from tests.security.test_redis_limits import REDIS_URL, redis_client
@@ -48,7 +49,7 @@ def app(tmp_path: Path, proxy: TcpProxy, redis_client) -> Iterator[Flask]:
                               rate_limits="100/minute", extra={"store": "memory"},
                               first_write_burst=100,  # each vote is a new voter here
                               redis_url=f"redis://127.0.0.1:{proxy.port}/{db}"))
-    seed(app.extensions["pollserver.store"])
+    seed(services_of(app).store)
     yield app
     # Leave the shared Redis as it was: only this run's keys carry its per-run hashes.
     from pollserver.web.identity import client_ip_hash
@@ -78,7 +79,7 @@ def _health(app: Flask) -> dict:
 
 def test_limits_fail_open_and_come_back(app: Flask, proxy: TcpProxy, caplog) -> None:
     caplog.set_level(logging.WARNING, logger="pollserver.limits")
-    limits = app.extensions["pollserver.limits"]
+    limits = services_of(app).limits
     assert _vote(app) == 200
     assert _health(app)["status"] == "ok"
     assert proxy.accepted >= 1  # the limits really went through Redis

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from pollserver.mail.service import build_sender
+from pollserver.web.context import services_of
 from tests.admin.conftest import EditorActions, password_hash
 from tests.ci import require_module
 from tests.conftest import ORIGIN, make_item
@@ -231,7 +232,7 @@ def test_requests_for_one_address_are_limited(tmp_path):
     app = create_app(Settings(data_dir=tmp_path / "rl", site_dir=None, rate_limits="on",
                               secret_key="k", first_write_burst=100,
                               extra={"store": "memory"}))
-    store = app.extensions["pollserver.store"]
+    store = services_of(app).store
     try:
         store.sync_items([make_item("jam", id=JAM, title="What next?")])
         # Each request from a new browser (new voter), as a flooder would: the address
@@ -249,7 +250,7 @@ def test_requests_for_one_address_are_limited(tmp_path):
 
 def test_poll_status_slot_offers_the_follow_form_and_it_comes_back_to_the_poll(app, client,
                                                                                arranged):
-    from pollserver.presenters.status import render_status
+    from pollserver.public.status import render_status
 
     with app.test_request_context("/news/colour.html"):
         offered = render_status("poll", "colour", {"ok": True, "m": "Thanks, your vote counted."})

@@ -11,6 +11,7 @@ from pollserver.actions import follows
 from pollserver.domain.errors import NotFound
 from pollserver.editor import jams as editor
 from pollserver.mail.sender import LEASE
+from pollserver.ops.closings import Closings
 from pollserver.store.memory import MemoryStore
 from tests.conftest import make_item
 from tests.mail.conftest import html_of, text_of
@@ -205,7 +206,8 @@ def test_gives_up_after_max_attempts(store, smtp_server):
 
 
 def test_a_poll_closing_on_its_date_reaches_its_follower_once(smtp_server):
-    """No editor acts: the sender's own round announces the poll once the clock passes it."""
+    """No editor acts: the closings job announces the poll once the clock passes it, and the
+    sender's next round mails it once."""
     url, inbox = smtp_server
     store = MemoryStore()
     store.sync_items([make_item("poll", id="p", question="Which colour?",
@@ -214,12 +216,16 @@ def test_a_poll_closing_on_its_date_reaches_its_follower_once(smtp_server):
     follow_confirmed(store, "ann@example.org", "poll", "p")
     clock = Clock()
     run = sender(store, url, clock)
+    closings = Closings(store, clock)
     run.run_once()  # the confirmation mail; the poll is still open
+    assert closings.run_once() == 0
     assert store.list_events(types=["poll.closed"]) == []
     before = len(inbox.messages)
     clock.now = AT + timedelta(days=1, minutes=1)
+    assert run.run_once() == 0  # the sender announces nothing itself
+    assert closings.run_once() == 1
     assert run.run_once() == 1
-    assert run.run_once() == 0  # announced and sent once
+    assert closings.run_once() == 0 and run.run_once() == 0  # announced and sent once
     [event] = store.list_events(types=["poll.closed"])
     assert event.data["results"] == [["Red", 0], ["Blue", 1]]
     assert len(inbox.messages) == before + 1

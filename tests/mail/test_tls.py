@@ -22,6 +22,7 @@ from pollserver.config import Settings
 from pollserver.mail.sender import Sender
 from pollserver.mail.transport import SmtpTransport, transport_for
 from pollserver.store.memory import MemoryStore
+from pollserver.web.context import services_of
 from tests.ci import require_module
 from tests.mail.conftest import Inbox, html_of, start_controller, text_of
 from tests.mail.helpers import CTX, Clock, arrange, follow_confirmed, mark_planned
@@ -179,4 +180,4 @@ def test_settings_pass_the_ca_file_to_the_sender(tmp_path, ca_file):
         der = ssl.PEM_cert_to_DER_cert(Path(ca_file).read_text())
         assert der in transport.context.get_ca_certs(binary_form=True)
     finally:
-        app.extensions["pollserver.store"].close()
+        services_of(app).store.close()

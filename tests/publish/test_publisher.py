@@ -12,6 +12,7 @@ from pollserver.domain.publish import PUBLISH
 from pollserver.editor import jams as editor
 from pollserver.ops.publish import Publisher, last_run, mark_baked, unpublished
 from pollserver.store.memory import MemoryStore
+from pollserver.web.context import services_of
 from tests.mail.helpers import AT, Clock, arrange
 
 
@@ -106,7 +107,7 @@ def test_dashboard_says_the_site_is_behind_or_shows_the_last_run(client, clock, 
                                                                  tmp_path):
     from tests.admin.conftest import EditorActions, password_hash
 
-    store = app.extensions["pollserver.store"]
+    store = services_of(app).store
     clock.now = AT
     store.put_admin("editor", password_hash())
     idea_id = arrange(store)
@@ -118,11 +119,11 @@ def test_dashboard_says_the_site_is_behind_or_shows_the_last_run(client, clock, 
     page = client.get("/admin/").get_data(as_text=True)
     assert "The site shows older results: rebuild" in page
     assert "jam.closed: Better app" in page and "idea.status_changed: Dark mode" in page
-    settings = app.extensions["pollserver.settings"]
+    settings = services_of(app).settings
     clock.now = AT + timedelta(minutes=1)
     assert Publisher(store, command(tmp_path), clock, settings.data_dir).run_once() == 0
     from dataclasses import replace
 
-    app.extensions["pollserver.settings"] = replace(settings, publish_command="make publish")
+    services_of(app).settings = replace(settings, publish_command="make publish")
     page = client.get("/admin/").get_data(as_text=True)
     assert "older results" not in page and "built 12 pages" in page and "done" in page

@@ -21,6 +21,7 @@ from pollserver.editor import jams as editor
 from pollserver.ops.publish import Publisher, unpublished
 from pollserver.ops.sync import results_snapshot
 from pollserver.store.memory import MemoryStore
+from pollserver.web.context import services_of
 from sitecheck.build import BuildFailed, build, pelican
 from tests.instant import TEST_NOW
 from tests.mail.helpers import AT, Clock, arrange
@@ -80,7 +81,7 @@ def _text_of(output: Path) -> dict[str, str]:
 def test_erasing_the_sample_reader_then_publishing_removes_the_name_everywhere(tmp_path):
     now = TEST_NOW
     built = build(tmp_path, now)  # as make run: build, sync, seed, results, build again
-    store = built.app.extensions["pollserver.store"]
+    store = services_of(built.app).store
     before = _text_of(built.output)
     assert any("Marta R." in text for text in before.values())
     assert "Marta R." in before["news/refill-pouches.html"]  # the credit line, from the store

@@ -15,6 +15,7 @@ from flask import Flask
 
 from pollserver import create_app
 from pollserver.config import Settings
+from pollserver.web.context import services_of
 from tests.ci import require_module
 from tests.conftest import need_service
 from tests.store.conftest import DATABASE_URL
@@ -64,6 +65,6 @@ def any_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
     try:
         yield app
     finally:
-        app.extensions["pollserver.store"].close()
+        services_of(app).store.close()
         if schema:
             _drop(schema)

@@ -23,6 +23,7 @@ import pytest
 from flask import Flask
 
 from pollserver.api.openapi import __file__ as _openapi_module
+from pollserver.web.context import services_of
 from tests.admin.conftest import EditorActions, password_hash
 from tests.conftest import ORIGIN, make_item
 from tests.security import stores
@@ -124,7 +125,7 @@ def _injected(html: str) -> list[str]:
 
 
 def _seed(app: Flask) -> dict[str, str]:
-    store = app.extensions["pollserver.store"]
+    store = services_of(app).store
     store.sync_items([
         make_item("poll", id="p", question="Which day?", options=["Monday", "Friday"],
                   reward="pool"),
@@ -186,7 +187,7 @@ def _send_everything(app: Flask, ids: dict[str, str]) -> list[str]:
 def _pages(app: Flask) -> dict[str, str]:
     editor = EditorActions(app.test_client())
     assert editor.login().status_code == 302
-    store = app.extensions["pollserver.store"]
+    store = services_of(app).store
     reader = app.test_client()
     pages = {}
     for path in ("/jams/j", "/champions", "/me", "/api/jams/j", "/api/jams/j?sort=new",
@@ -211,7 +212,7 @@ def test_hostile_corpus_through_every_text_field(any_app: Flask) -> None:
     ids = _seed(any_app)
     failures = _send_everything(any_app, ids)
     assert failures == []
-    store = any_app.extensions["pollserver.store"]
+    store = services_of(any_app).store
     # Pick hostile ideas as winners and close the jam, so winners are shown too.
     ideas = [i for i in store.list_ideas("j") if i.moderation == "published"]
     hostile = [i for i in ideas if MARKER in i.title or MARKER in (i.author or "")]

@@ -15,6 +15,7 @@ from flask import Flask
 
 from pollserver import create_app
 from pollserver.domain.champions import Champion
+from pollserver.web.context import services_of
 from tests.conftest import ORIGIN, make_item
 from tests.security import stores
 from tests.security.stores import make_settings
@@ -25,7 +26,7 @@ SECRET_TEXT = "Zanzibar-marmalade-refill"
 
 
 def _arrange(app: Flask) -> None:
-    store = app.extensions["pollserver.store"]
+    store = services_of(app).store
     past = datetime(2020, 1, 1, tzinfo=UTC)
     store.sync_items([
         make_item("poll", id="open", question="Open?", options=["Yes", "No"], reward="pool"),
@@ -46,7 +47,7 @@ def _take_part(app: Flask):
     idea = post("/api/jams/j/ideas", {"title": f"My idea {SECRET_TEXT}",
                                       "body": f"Body {SECRET_TEXT}", "author": "Zelda Q"})
     assert idea.status_code == 201
-    other = next(i for i in app.extensions["pollserver.store"].list_ideas("j")
+    other = next(i for i in services_of(app).store.list_ideas("j")
                  if i.voter_id == "other")
     assert post(f"/api/jams/j/ideas/{other.id}/vote", {}).status_code == 200
     assert post("/api/surveys/s/responses",
@@ -54,14 +55,14 @@ def _take_part(app: Flask):
     me = client.get("/api/me").get_json()
     voter = me["voter_id"]
     # A vote in the closed poll, as it was cast while the poll was open.
-    app.extensions["pollserver.store"].record_vote("shut", voter, ["no"], replace=False,
+    services_of(app).store.record_vote("shut", voter, ["no"], replace=False,
                                                    at=datetime(2020, 1, 2, tzinfo=UTC))
     return client, voter
 
 
 def test_erase_does_what_the_privacy_page_says(any_app: Flask) -> None:
     _arrange(any_app)
-    store = any_app.extensions["pollserver.store"]
+    store = services_of(any_app).store
     client, voter = _take_part(any_app)
     cookie = client.get_cookie("vh_voter").value
     assert SECRET_TEXT in client.get("/jams/j").get_data(as_text=True)
@@ -94,7 +95,7 @@ def test_no_file_in_the_data_dir_keeps_the_voter(tmp_path: Path) -> None:
     try:
         _arrange(app)
         client, voter = _take_part(app)
-        app.extensions["pollserver.store"].grant_champion(  # a champion's grant goes too
+        services_of(app).store.grant_champion(  # a champion's grant goes too
             Champion(voter, "1", "editor", datetime(2026, 1, 1, tzinfo=UTC)))
         files = [p for p in settings.data_dir.rglob("*") if p.is_file()]
         assert any(voter.encode() in p.read_bytes() for p in files)  # the test can see it
@@ -106,15 +107,15 @@ def test_no_file_in_the_data_dir_keeps_the_voter(tmp_path: Path) -> None:
                 assert SECRET_TEXT.encode() not in data, path.name
                 assert b"Zelda" not in data, path.name
     finally:
-        app.extensions["pollserver.store"].close()
+        services_of(app).store.close()
     reopened = create_app(settings)  # and the compacted store opens with the same results
     try:
-        store = reopened.extensions["pollserver.store"]
+        store = services_of(reopened).store
         assert store.tally("shut").total == 2 and store.tally("open").total == 0
         assert store.voter_data(voter)["ideas"] == []
         assert store.list_champions() == []
     finally:
-        reopened.extensions["pollserver.store"].close()
+        services_of(reopened).store.close()
 
 
 def test_no_js_erase_is_rate_limited_like_the_api(tmp_path: Path) -> None:
@@ -128,7 +129,7 @@ def test_no_js_erase_is_rate_limited_like_the_api(tmp_path: Path) -> None:
         assert "Retry-After" not in statuses[299].headers  # 300 a minute per address
         assert int(statuses[300].headers["Retry-After"]) >= 1
     finally:
-        app.extensions["pollserver.store"].close()
+        services_of(app).store.close()
 
 
 @pytest.mark.parametrize("path", ["/api/me", "/me"])

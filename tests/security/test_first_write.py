@@ -16,6 +16,7 @@ import pytest
 from flask import Flask
 
 from pollserver import create_app
+from pollserver.web.context import services_of
 from pollserver.web.newvoters import BURST_ACTION
 from tests.conftest import ORIGIN, make_item
 from tests.security.stores import BACKENDS, _drop, make_settings
@@ -34,7 +35,7 @@ def limited(tmp_path: Path) -> Iterator[Callable[..., Flask]]:
         settings, schema = make_settings(backend, tmp_path / str(len(opened)), **changes)
         app = create_app(settings)
         opened.append((app, schema))
-        store = app.extensions["pollserver.store"]
+        store = services_of(app).store
         store.sync_items([
             make_item("poll", id="p", question="Which day?", options=["Monday", "Friday"],
                       reward="thanks"),
@@ -50,7 +51,7 @@ def limited(tmp_path: Path) -> Iterator[Callable[..., Flask]]:
 
     yield make
     for app, schema in opened:
-        app.extensions["pollserver.store"].close()
+        services_of(app).store.close()
         if schema:
             _drop(schema)
 
@@ -87,7 +88,7 @@ def test_thirty_parallel_cookieless_votes_count_once(limited, backend: str) -> N
     refused = [r for r in responses if r.status_code == 429]
     assert all(r.get_json()["error"]["code"] == "rate_limited" for r in refused)
     assert all(1 <= int(r.headers["Retry-After"]) <= 6 for r in refused)
-    assert app.extensions["pollserver.store"].tally("p").total == 1
+    assert services_of(app).store.tally("p").total == 1
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -98,13 +99,13 @@ def test_two_cookieless_form_posts_count_once(limited, backend: str) -> None:
     second = app.test_client().post("/api/polls/p/vote", data={"choices": "monday"},
                                     headers={"Origin": ORIGIN})
     assert (first.status_code, second.status_code) == (303, 303)
-    assert app.extensions["pollserver.store"].tally("p").total == 1
+    assert services_of(app).store.tally("p").total == 1
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_first_visit_budget_from_parallel_tabs_holds(limited, backend: str) -> None:
     app = limited(backend)
-    store = app.extensions["pollserver.store"]
+    store = services_of(app).store
     ideas = [i.id for i in store.list_ideas("j")]
 
     def spend(i: int):
@@ -116,16 +117,16 @@ def test_first_visit_budget_from_parallel_tabs_holds(limited, backend: str) -> N
     assert sum(i.votes for i in store.list_ideas("j")) == 1
     # The same for the no-JS form of two tabs.
     app2 = limited(backend)
-    ideas2 = [i.id for i in app2.extensions["pollserver.store"].list_ideas("j")]
+    ideas2 = [i.id for i in services_of(app2).store.list_ideas("j")]
     for idea in ideas2:
         app2.test_client().post(f"/api/jams/j/ideas/{idea}/vote", data={"x": "1"},
                                 headers={"Origin": ORIGIN})
-    assert sum(i.votes for i in app2.extensions["pollserver.store"].list_ideas("j")) == 1
+    assert sum(i.votes for i in services_of(app2).store.list_ideas("j")) == 1
 
 
 def test_dropping_the_cookie_fifty_times_gives_one_code(limited) -> None:
     app = limited()
-    store = app.extensions["pollserver.store"]
+    store = services_of(app).store
     codes = [(_vote(app).get_json() or {}).get("reward") for _ in range(50)]
     assert store.pool_stats()["thanks"] == (100, 1)
     assert sum(1 for c in codes if c and c["code"]) == 1
@@ -134,7 +135,7 @@ def test_dropping_the_cookie_fifty_times_gives_one_code(limited) -> None:
 def test_one_code_per_address_and_pool_even_when_votes_count(limited) -> None:
     # Bursts and new voters allowed: every vote counts, still only one code.
     app = limited(first_write_burst=1000, new_voters="1000/hour")
-    store = app.extensions["pollserver.store"]
+    store = services_of(app).store
     rewards = [_vote(app).get_json()["reward"] for _ in range(50)]
     assert store.tally("p").total == 50
     assert store.pool_stats()["thanks"] == (100, 1)
@@ -151,7 +152,7 @@ def test_new_voters_per_address_are_limited(limited) -> None:
     app = limited(first_write_burst=1000, new_voters="5/hour")
     statuses = [_vote(app).status_code for _ in range(12)]
     assert statuses == [200] * 5 + [429] * 7
-    assert app.extensions["pollserver.store"].tally("p").total == 5
+    assert services_of(app).store.tally("p").total == 5
     assert _vote(app, environ_base={"REMOTE_ADDR": "127.0.0.3"}).status_code == 200
 
 
@@ -160,7 +161,7 @@ def test_a_voter_with_a_cookie_is_not_held_back(limited) -> None:
     client = app.test_client()  # keeps its cookie, like a browser
     assert client.post("/api/polls/p/vote", json={"choices": ["monday"]},
                        headers={"Origin": ORIGIN}).status_code == 200
-    ideas = [i.id for i in app.extensions["pollserver.store"].list_ideas("j")]
+    ideas = [i.id for i in services_of(app).store.list_ideas("j")]
     for idea in ideas[:2]:
         assert client.post(f"/api/jams/j/ideas/{idea}/vote", json={},
                            headers={"Origin": ORIGIN}).status_code == 200
@@ -172,7 +173,7 @@ def test_rate_limits_off_turns_the_first_write_limits_off(limited) -> None:
     app = limited(rate_limits="off")
     responses = _in_parallel(10, lambda i: _vote(app))
     assert [r.status_code for r in responses] == [200] * 10
-    store = app.extensions["pollserver.store"]
+    store = services_of(app).store
     assert store.tally("p").total == 10
     assert store.pool_stats()["thanks"] == (100, 10)
 
@@ -183,7 +184,7 @@ def test_admin_lists_suspicious_bursts(limited) -> None:
     app = limited(first_write_burst=1000, new_voters="1000/hour", suspicious_new_voters=4)
     for _ in range(6):
         _vote(app)
-    store = app.extensions["pollserver.store"]
+    store = services_of(app).store
     bursts = [e for e in store.list_audit() if e.action == BURST_ACTION]
     assert [(e.target, e.details["new_voters"]) for e in bursts] == [("poll:p", 4)]
     assert "127.0.0.1" not in repr(bursts)

@@ -7,6 +7,7 @@ from flask import Flask
 
 from pollserver import create_app
 from pollserver.config import Settings
+from pollserver.web.context import services_of
 from tests.security.conftest import seed
 
 ORIGIN = "http://localhost"
@@ -18,7 +19,7 @@ def _app(tmp_path, **overrides) -> Flask:
     settings = Settings(data_dir=tmp_path / "var", site_dir=None, rate_limits="off",
                         secret_key="headers", extra={"store": "memory"}, **overrides)
     app = create_app(settings)
-    seed(app.extensions["pollserver.store"])
+    seed(services_of(app).store)
     return app
 
 
@@ -33,7 +34,7 @@ def make_app(tmp_path):
 
     yield make
     for app in apps:
-        app.extensions["pollserver.store"].close()
+        services_of(app).store.close()
 
 
 def _csp(value: str) -> dict[str, list[str]]:

@@ -12,8 +12,10 @@ import pytest
 
 from pollserver import create_app
 from pollserver.config import Settings
+from pollserver.domain.kinds import parse_spec
 from pollserver.domain.records import Item
-from pollserver.domain.specs import parse_spec, spec_to_manifest
+from pollserver.domain.specs import spec_to_manifest
+from pollserver.web.context import services_of
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT / "plugins") not in sys.path:
@@ -43,13 +45,13 @@ def site_app(tmp_path: Path):
     (site / "news" / "refills.html").write_text(f"<html><body>{html}</body></html>")
     app = create_app(Settings(data_dir=tmp_path / "var", site_dir=site, rate_limits="off",
                               secret_key="k", extra={"store": "memory"}))
-    app.extensions["pollserver.clock"] = lambda: NOW
+    services_of(app).clock = lambda: NOW
     spec = parse_spec("jam", dict(BLOCK))
-    app.extensions["pollserver.store"].sync_items([Item(
+    services_of(app).store.sync_items([Item(
         kind="jam", id="refills", spec=spec_to_manifest(spec), source="content/t.md:1",
         url="/news/refills.html")])
     yield app
-    app.extensions["pollserver.store"].close()
+    services_of(app).store.close()
 
 
 def _page(app) -> str:
@@ -65,12 +67,12 @@ def test_open_jam_page_is_served_as_built(site_app) -> None:
 
 
 def test_jam_closed_early_hides_the_form_without_javascript(site_app) -> None:
-    site_app.extensions["pollserver.store"].set_closed_at("jam", "refills", NOW)
+    services_of(site_app).store.set_closed_at("jam", "refills", NOW)
     page = _page(site_app)
     assert 'data-engage-phase="closed"' in page
     assert 'id="jam-refills-form" hidden>' in page
     assert "This jam has closed." in page
     assert "Sharing ideas now" not in page
     # and reopening shows the form again
-    site_app.extensions["pollserver.store"].set_closed_at("jam", "refills", None)
+    services_of(site_app).store.set_closed_at("jam", "refills", None)
     assert 'id="jam-refills-form">' in _page(site_app)

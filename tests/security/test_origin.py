@@ -21,6 +21,7 @@ from werkzeug.routing.converters import AnyConverter
 
 from pollserver import create_app
 from pollserver.config import Settings
+from pollserver.web.context import services_of
 from pollserver.web.editors import session_hash
 from tests.security.conftest import seed
 
@@ -46,7 +47,7 @@ def _rules() -> list[tuple[str, str]]:
         return sorted((rule.rule, method) for rule in app.url_map.iter_rules()
                       for method in sorted(rule.methods or ()) if method in UNSAFE)
     finally:
-        app.extensions["pollserver.store"].close()
+        services_of(app).store.close()
 
 
 #: ``(rule, variable) -> value`` for variables whose converter only accepts a few words.
@@ -71,7 +72,7 @@ def seeded(app: Flask, store) -> dict[str, str]:
 
 
 def _editor(client: FlaskClient) -> None:
-    store = client.application.extensions["pollserver.store"]
+    store = services_of(client.application).store
     store.add_editor_session(session_hash("a-session"), "editor", at=datetime.now(UTC))
     with client.session_transaction() as session:
         session.update(editor="editor", since=time.time(), csrf="the-real-token",
@@ -173,7 +174,7 @@ def test_public_origin_setting_is_accepted(tmp_path) -> None:
                         public_origin="https://hub.example", extra={"store": "memory"})
     app = create_app(settings)
     try:
-        seed(app.extensions["pollserver.store"])
+        seed(services_of(app).store)
         client = app.test_client()
         assert client.post("/api/polls/p/vote", json={"choices": ["monday"]},
                            headers={"Origin": "https://hub.example"}).status_code == 200
@@ -181,7 +182,7 @@ def test_public_origin_setting_is_accepted(tmp_path) -> None:
                            headers={"Origin": "https://hub.example.evil.test"}
                            ).status_code == 403
     finally:
-        app.extensions["pollserver.store"].close()
+        services_of(app).store.close()
 
 
 @pytest.mark.parametrize("path", ["/api/polls/%0D%0ASet-Cookie:x=1/vote",

@@ -15,6 +15,7 @@ from flask import Flask
 from pollserver import create_app
 from pollserver.config import Settings
 from pollserver.domain.voters import hash_ip
+from pollserver.web.context import services_of
 from pollserver.web.identity import client_ip_hash
 from tests.security.conftest import seed
 
@@ -31,7 +32,7 @@ def _app(tmp_path, trusted_proxies: int, limits: str = "3/minute") -> Flask:
     app = create_app(settings)
     # A probe route, added before the first request, that shows which IP the app hashed.
     app.add_url_rule("/_test/ip", "test_ip", lambda: client_ip_hash())
-    seed(app.extensions["pollserver.store"])
+    seed(services_of(app).store)
     return app
 
 
@@ -46,7 +47,7 @@ def make_app(tmp_path):
 
     yield make
     for app in apps:
-        app.extensions["pollserver.store"].close()
+        services_of(app).store.close()
 
 
 def _today(ip: str) -> str:
@@ -110,19 +111,12 @@ def test_ip_hash_is_stable_within_a_day_and_changes_across_days() -> None:
     assert "203.0.113.77" not in hash_ip(SECRET, "203.0.113.77", day)
 
 
-def test_client_ip_hash_follows_the_calendar_day(make_app, monkeypatch) -> None:
-    import pollserver.web.identity as identity
-
+def test_client_ip_hash_follows_the_calendar_day(make_app) -> None:
+    # The daily key follows the app's clock (the one clock every decision reads).
     app = make_app(0)
     days = iter([datetime(2026, 1, 1, 23, 59, tzinfo=UTC), datetime(2026, 1, 1, 0, 0, tzinfo=UTC),
                  datetime(2026, 1, 2, 0, 0, tzinfo=UTC)])
-
-    class FakeDatetime(datetime):
-        @classmethod
-        def now(cls, tz=None):  # type: ignore[override]
-            return next(days)
-
-    monkeypatch.setattr(identity, "datetime", FakeDatetime)
+    services_of(app).clock = lambda: next(days)
     client = app.test_client()
     first, same_day, next_day = (client.get("/_test/ip").get_data(as_text=True)
                                  for _ in range(3))

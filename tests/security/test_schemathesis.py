@@ -37,6 +37,7 @@ from werkzeug.serving import make_server
 from pollserver import create_app
 from pollserver.api.openapi import document
 from pollserver.config import Settings
+from pollserver.web.context import services_of
 from tests.admin.conftest import PASSWORD, password_hash
 from tests.security.conftest import seed
 
@@ -87,7 +88,7 @@ def live(tmp_path_factory) -> Iterator[Live]:
     settings_ = Settings(data_dir=tmp_path_factory.mktemp("schemathesis") / "var",
                          site_dir=None, rate_limits="off", secret_key="schemathesis")
     app = create_app(settings_)
-    store = app.extensions["pollserver.store"]
+    store = services_of(app).store
     ids = seed(store)
     more = [store.add_idea("j", title=f"Seed idea {n}", body="Some *text*", author="Ann",
                            voter_id=None, moderation=mod, at=datetime.now(UTC)).id

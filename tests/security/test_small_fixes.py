@@ -10,6 +10,7 @@ import pytest
 
 from pollserver import create_app
 from pollserver.config import Settings
+from pollserver.web.context import services_of
 from tests.admin.conftest import EditorActions, password_hash
 
 
@@ -55,7 +56,7 @@ def test_sign_out_everywhere_ends_every_session_of_the_editor(editor_app) -> Non
     assert response.status_code == 302
     assert phone.client.get("/admin/").status_code == 302
     assert laptop.client.get("/admin/").status_code == 302
-    assert editor_app.extensions["pollserver.store"].list_audit()[0].action == (
+    assert services_of(editor_app).store.list_audit()[0].action == (
         "logout.everywhere")
     assert laptop.login().status_code == 302  # signing in again works
     assert laptop.client.get("/admin/").status_code == 200
@@ -80,7 +81,7 @@ def test_signed_in_editor_may_still_upload_big_files(editor_app) -> None:
     response = editor.post("/admin/rewards/load", {"pool": "big", "codes": codes},
                            content_type="multipart/form-data")
     assert response.status_code == 303
-    assert editor_app.extensions["pollserver.store"].pool_stats()["big"] == (20_000, 0)
+    assert services_of(editor_app).store.pool_stats()["big"] == (20_000, 0)
 
 
 @pytest.fixture
@@ -99,7 +100,7 @@ def site_client(tmp_path: Path):
     app = create_app(Settings(data_dir=tmp_path / "var", site_dir=site, rate_limits="off",
                               secret_key="k", extra={"store": "memory"}))
     yield app.test_client()
-    app.extensions["pollserver.store"].close()
+    services_of(app).store.close()
 
 
 @pytest.mark.parametrize("path", ["/.env", "/.git/config", "/news/../.env", "/leak.txt",

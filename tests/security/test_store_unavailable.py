@@ -16,6 +16,7 @@ from flask import Flask
 
 from pollserver import create_app
 from pollserver.config import Settings
+from pollserver.web.context import services_of
 from tests.security.conftest import seed
 
 ORIGIN = {"Origin": "http://localhost"}
@@ -63,10 +64,10 @@ def _settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 def tinydb_app(tmp_path: Path) -> Iterator[Flask]:
     app = create_app(_settings(tmp_path))
-    assert app.extensions["pollserver.store"].backend == "tinydb"
-    seed(app.extensions["pollserver.store"])
+    assert services_of(app).store.backend == "tinydb"
+    seed(services_of(app).store)
     yield app
-    app.extensions["pollserver.store"].close()
+    services_of(app).store.close()
 
 
 def _vote(app: Flask, choice: str = "monday"):
@@ -91,21 +92,21 @@ def test_disk_fault_is_503_and_recovers(tinydb_app, faulty, tmp_path) -> None:
     assert idea.get_json()["error"]["code"] == "store_unavailable"
     assert faulty.hits >= 2
     # Reads keep working and show exactly what was acknowledged.
-    assert app.extensions["pollserver.store"].tally("p").total == 3
+    assert services_of(app).store.tally("p").total == 3
     assert app.test_client().get("/api/health").status_code == 200
 
     faulty.on = False  # space returns
     assert _vote(app, "wednesday").status_code == 200
-    store = app.extensions["pollserver.store"]
+    store = services_of(app).store
     assert store.tally("p").total == 4
     assert store.tally("p").counts["wednesday"] == 1
 
     store.close()  # a restart sees exactly the acknowledged votes, nothing refused
     again = create_app(_settings(tmp_path))
     try:
-        reopened = again.extensions["pollserver.store"]
+        reopened = services_of(again).store
         assert reopened.tally("p").total == 4
         assert reopened.tally("p").counts == {"monday": 3, "wednesday": 1}
         assert [i.title for i in reopened.list_ideas("j")] == ["Seed idea"]
     finally:
-        again.extensions["pollserver.store"].close()
+        services_of(again).store.close()

@@ -12,6 +12,7 @@ import json
 import pytest
 from flask import Flask
 
+from pollserver.web.context import services_of
 from tests.conftest import ORIGIN
 from tests.security import stores
 from tests.security.conftest import seed
@@ -36,7 +37,7 @@ def _post(client, path: str, body: dict) -> object:
 @pytest.mark.parametrize("field", ["title", "body", "author"])
 @pytest.mark.parametrize("name", list(HOSTILE))
 def test_idea_fields_refuse_invalid_text(any_app: Flask, field: str, name: str) -> None:
-    ids = seed(any_app.extensions["pollserver.store"])
+    ids = seed(services_of(any_app).store)
     client = any_app.test_client()
     idea = {"title": "A fine title", "body": "fine", "author": "Ann", field: HOSTILE[name]}
     if field == "title":
@@ -47,7 +48,7 @@ def test_idea_fields_refuse_invalid_text(any_app: Flask, field: str, name: str) 
     assert error["code"] == "bad_request"
     assert error["field"] == field
     assert field in error["message"]
-    assert [i.title for i in any_app.extensions["pollserver.store"].list_ideas("j")] == [
+    assert [i.title for i in services_of(any_app).store.list_ideas("j")] == [
         "Seed idea"]
     for page in ("/api/jams/j", "/jams/j", "/champions", "/api/champions"):
         assert client.get(page).status_code == 200, page
@@ -55,17 +56,17 @@ def test_idea_fields_refuse_invalid_text(any_app: Flask, field: str, name: str) 
 
 @pytest.mark.parametrize("name", list(HOSTILE))
 def test_survey_comment_refuses_invalid_text(any_app: Flask, name: str) -> None:
-    seed(any_app.extensions["pollserver.store"])
+    seed(services_of(any_app).store)
     client = any_app.test_client()
     response = _post(client, "/api/surveys/s/responses",
                      {"score": 9, "comment": HOSTILE[name]})
     assert response.status_code == 400
     assert response.get_json()["error"]["field"] == "comment"
-    assert any_app.extensions["pollserver.store"].list_responses("s") == []
+    assert services_of(any_app).store.list_responses("s") == []
 
 
 def test_form_posts_keep_line_ends_and_store_nfc(any_app: Flask) -> None:
-    store = any_app.extensions["pollserver.store"]
+    store = services_of(any_app).store
     seed(store)
     client = any_app.test_client()
     response = client.post("/api/jams/j/ideas", headers={"Origin": ORIGIN}, data={
@@ -77,12 +78,12 @@ def test_form_posts_keep_line_ends_and_store_nfc(any_app: Flask) -> None:
 
 
 def test_form_post_with_nul_is_refused(any_app: Flask) -> None:
-    seed(any_app.extensions["pollserver.store"])
+    seed(services_of(any_app).store)
     client = any_app.test_client()
     response = client.post("/api/surveys/s/responses", headers={"Origin": ORIGIN},
                            data={"score": "9", "comment": "hi\x00there"})
     assert response.status_code in (303, 400)
-    assert any_app.extensions["pollserver.store"].list_responses("s") == []
+    assert services_of(any_app).store.list_responses("s") == []
 
 
 @pytest.mark.parametrize("path, status", [
@@ -90,13 +91,13 @@ def test_form_post_with_nul_is_refused(any_app: Flask) -> None:
     ("/api/polls/p%1b", 404), ("/api/jams/j/similar?title=%00%ED%A0%80", 200),
     ("/api/jams/j?sort=%00", 200), ("/admin/login?next=/%00", 200)])
 def test_hostile_paths_and_queries_never_fail(any_app: Flask, path: str, status: int) -> None:
-    seed(any_app.extensions["pollserver.store"])
+    seed(services_of(any_app).store)
     response = any_app.test_client().get(path)
     assert response.status_code == status
 
 
 def test_nested_json_is_a_400(any_app: Flask) -> None:
-    seed(any_app.extensions["pollserver.store"])
+    seed(services_of(any_app).store)
     client = any_app.test_client()
     for path in ("/api/polls/p/vote", "/api/jams/j/ideas", "/api/surveys/s/responses"):
         response = client.post(path, data="[" * 5000 + "]" * 5000,
@@ -109,7 +110,7 @@ def test_nested_json_is_a_400(any_app: Flask) -> None:
 
 
 def test_votes_with_valid_text_still_count(any_app: Flask) -> None:
-    seed(any_app.extensions["pollserver.store"])
+    seed(services_of(any_app).store)
     client = any_app.test_client()
     response = _post(client, "/api/polls/p/vote", {"choices": ["monday"]})
     assert response.status_code == 200, response.get_data(as_text=True)

@@ -13,6 +13,7 @@ import pytest
 from pollserver import create_app
 from pollserver.config import Settings
 from pollserver.domain.champions import Champion
+from pollserver.web.context import services_of
 from pollserver.web.identity import COOKIE_PLAIN, _signer
 from tests.conftest import ORIGIN
 from tests.instant import TEST_NOW
@@ -53,10 +54,10 @@ def hub(tmp_path: Path):
     app = create_app(Settings(data_dir=tmp_path / "var", site_dir=site, rate_limits="off",
                               secret_key="k", extra={"store": "memory"}))
     clock = Clock(min(TEST_NOW, DATE - timedelta(days=1)))
-    app.extensions["pollserver.clock"] = clock
+    services_of(app).clock = clock
     app.clock = clock  # type: ignore[attr-defined]
     yield app
-    app.extensions["pollserver.store"].close()
+    services_of(app).store.close()
 
 
 def _client(app, voter: str | None = None):
@@ -68,7 +69,7 @@ def _client(app, voter: str | None = None):
 
 
 def _champion(app, voter: str = "voter-champ") -> str:
-    app.extensions["pollserver.store"].grant_champion(
+    services_of(app).store.grant_champion(
         Champion(voter, "1", "editor", TEST_NOW))
     return voter
 
@@ -118,16 +119,16 @@ def test_the_previews_folder_can_be_named(tmp_path):
     app = create_app(Settings(data_dir=tmp_path / "var", site_dir=site, rate_limits="off",
                               secret_key="k", extra={"store": "memory"},
                               preview_dir=tmp_path / "private" / "previews"))
-    app.extensions["pollserver.clock"] = Clock(DATE - timedelta(days=1))
+    services_of(app).clock = Clock(DATE - timedelta(days=1))
     try:
         answer = _client(app, _champion(app)).get("/news/larkspur.html", buffered=True)
         assert answer.status_code == 200 and b"data-preview-badge" in answer.data
     finally:
-        app.extensions["pollserver.store"].close()
+        services_of(app).store.close()
 
 
 def test_revoked_or_erased_champions_are_refused(hub):
-    store = hub.extensions["pollserver.store"]
+    store = services_of(hub).store
     missing = _client(hub).get("/nothing-here.html", buffered=True)
     revoked = _client(hub, _champion(hub, "voter-a"))
     assert revoked.get("/news/larkspur.html", buffered=True).status_code == 200
@@ -155,7 +156,7 @@ def test_public_from_its_date_on(hub):
 
 
 def test_a_rebuilt_article_wins_over_its_old_preview(hub):
-    site = Path(hub.extensions["pollserver.settings"].site_dir)
+    site = Path(services_of(hub).settings.site_dir)
     (site / "news").mkdir()
     (site / "news" / "larkspur.html").write_text("<!doctype html><title>Out now</title>")
     answer = _client(hub).get("/news/larkspur.html", buffered=True)
@@ -163,6 +164,6 @@ def test_a_rebuilt_article_wins_over_its_old_preview(hub):
 
 
 def test_a_broken_index_means_no_previews_not_an_error(hub):
-    site = Path(hub.extensions["pollserver.settings"].site_dir)
+    site = Path(services_of(hub).settings.site_dir)
     (site.parent / "output-previews" / "index.json").write_text('{"previews": [{"path": 1}')
     assert _client(hub, _champion(hub)).get("/news/larkspur.html", buffered=True).status_code == 404

@@ -10,6 +10,7 @@ import pytest
 
 from pollserver import create_app
 from pollserver.config import Settings
+from pollserver.web.context import services_of
 from tests.conftest import ORIGIN, make_item
 
 ARTICLE = """<!doctype html><html><body><main>
@@ -30,11 +31,11 @@ def site_app(tmp_path: Path):
     (site / "theme" / "css" / "main.3f2a9c1b7d.css").write_text("body{}")
     app = create_app(Settings(data_dir=tmp_path / "var", site_dir=site, rate_limits="off",
                               secret_key="k", extra={"store": "memory"}))
-    app.extensions["pollserver.store"].sync_items([make_item(
+    services_of(app).store.sync_items([make_item(
         "poll", url="/news/day.html", id="day", question="Which day?",
         options=["Monday", "Saturday"])])
     yield app
-    app.extensions["pollserver.store"].close()
+    services_of(app).store.close()
 
 
 def test_health_reports_store(site_app):
@@ -51,7 +52,7 @@ def test_default_store_is_tinydb(tmp_path):
     try:
         assert app.test_client().get("/api/health").get_json()["store"] == "tinydb"
     finally:
-        app.extensions["pollserver.store"].close()
+        services_of(app).store.close()
 
 
 @pytest.mark.parametrize("path", ["/api/nope", "/api/polls/day/nope", "/api/"])
@@ -120,7 +121,7 @@ def test_no_js_error_outcome_is_shown(site_app):
     client.post("/api/polls/day/vote", data={"choices": "monday"}, headers={"Origin": ORIGIN})
     html = client.get("/news/day.html", buffered=True).get_data(as_text=True)
     assert "already voted" in html
-    assert site_app.extensions["pollserver.store"].tally("day").counts == {"saturday": 1}
+    assert services_of(site_app).store.tally("day").counts == {"saturday": 1}
 
 
 def test_forged_flash_cookie_is_ignored(site_app):
@@ -167,7 +168,7 @@ def test_missing_server_pages_get_the_sites_own_404(site_app, path):
 def test_missing_admin_page_is_an_admin_page(site_app):
     from tests.editors import sign_in_editor
 
-    client, _ = sign_in_editor(site_app, site_app.extensions["pollserver.store"])
+    client, _ = sign_in_editor(site_app, services_of(site_app).store)
     response = client.get("/admin/jams/nope")
     assert response.status_code == 404 and response.mimetype == "text/html"
     assert b"Back to the dashboard" in response.data
@@ -179,7 +180,7 @@ def test_pages_flask_sends_go_out_compressed_when_the_browser_takes_it(site_app)
     still use the build's brotli/gzip copies, as the static layer does for every other file."""
     import brotli
 
-    site = Path(site_app.extensions["pollserver.settings"].site_dir)
+    site = Path(services_of(site_app).settings.site_dir)
     page = ('<!doctype html><title>Jam</title><section class="engage-block engage-jam" '
             'id="jam-none" data-engage-phase="closed"></section>' + "<p>words</p>" * 200)
     (site / "news" / "jam.html").write_text(page)

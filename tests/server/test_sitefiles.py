@@ -13,6 +13,7 @@ import pytest
 from pollserver import create_app
 from pollserver.config import Settings
 from pollserver.public.sitefiles import SiteFiles
+from pollserver.web.context import services_of
 from tests.conftest import ORIGIN, make_item
 
 PAGE = ("<!doctype html><title>Day</title><main>" + "<p>Saturday delivery.</p>" * 50
@@ -45,11 +46,11 @@ def site(tmp_path: Path) -> Path:
 @pytest.fixture
 def app(site, tmp_path):
     app = create_app(_settings(tmp_path))
-    app.extensions["pollserver.store"].sync_items([make_item(
+    services_of(app).store.sync_items([make_item(
         "poll", url="/news/day.html", id="day", question="Which day?",
         options=["Monday", "Saturday"])])
     yield app
-    app.extensions["pollserver.store"].close()
+    services_of(app).store.close()
 
 
 def test_whitenoise_fronts_the_app(app):
@@ -88,7 +89,7 @@ def test_hsts_only_when_https(site, tmp_path):
         page = app.test_client().get("/news/day.html", buffered=True)
         assert page.headers["Strict-Transport-Security"].startswith("max-age=")
     finally:
-        app.extensions["pollserver.store"].close()
+        services_of(app).store.close()
 
 
 def test_directory_urls_serve_their_index(app):

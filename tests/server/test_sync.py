@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from pollserver.cli import main
-from pollserver.domain.specs import parse_spec, spec_to_manifest
+from pollserver.domain.kinds import parse_spec
+from pollserver.domain.specs import spec_to_manifest
 from pollserver.ops.sync import SyncError, load_manifest, results_snapshot, sync_manifest
 from pollserver.store.memory import MemoryStore
 from tests.instant import TEST_NOW

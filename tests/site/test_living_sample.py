@@ -20,6 +20,7 @@ from pollserver import create_app
 from pollserver.config import Settings
 from pollserver.ops.seed import seed
 from pollserver.ops.sync import load_manifest, results_snapshot, sync_manifest
+from pollserver.web.context import services_of
 from tests.instant import TEST_NOW
 
 ORIGIN = {"Origin": "http://localhost"}
@@ -46,8 +47,8 @@ def demo(request, tmp_path_factory):
     assert first.returncode == 0, first.stdout + first.stderr
     app = create_app(Settings(data_dir=base / "var", site_dir=output, rate_limits="off",
                               secret_key="demo", extra={"store": "memory"}))
-    app.extensions["pollserver.clock"] = lambda: now
-    store = app.extensions["pollserver.store"]
+    services_of(app).clock = lambda: now
+    store = services_of(app).store
     sync_manifest(store, load_manifest(output / "engage" / "manifest.json"))
     assert seed(store, ROOT / "sample" / "seed.yaml")
     results.write_text(json.dumps(results_snapshot(store)), encoding="utf-8")

@@ -1,8 +1,8 @@
 """A tiny independent model of the store's rules, for the model-based test.
 
-A few dicts written from the rules in DESIGN.md and ``store/base.py``, not the MemoryStore,
-so a rule that is wrong in the shared state machine shows up as a disagreement instead of
-being copied into the expectation. Errors are raised as the store's error classes.
+A few dicts written from the rules in docs/architecture.md and ``store/base.py``, not the
+MemoryStore, so a rule that is wrong in the shared state machine shows up as a disagreement
+instead of being copied into the expectation. Errors are raised as the store's error classes.
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ from tests.store.test_contract import AT, idea, jam
 
 
 def test_grant_and_revoke_by_voter_id(store):
-    assert not store.champions.is_champion("v1")
-    grant = store.champions.grant_champion(Champion("v1", "7", "editor", AT))
+    assert not store.is_champion("v1")
+    grant = store.grant_champion(Champion("v1", "7", "editor", AT))
     assert grant == Champion("v1", "7", "editor", AT)
     store.grant_champion(Champion("v2", "8", "chief", AT + timedelta(hours=1)))
     assert store.is_champion("v1") and store.is_champion("v2")
@@ -89,7 +89,7 @@ def test_two_grants_for_one_voter_at_once_both_succeed(backend):
 
     import psycopg
 
-    from pollserver.store.pg.champions import grant_champion
+    from pollserver.store.postgres.champions import grant_champion
     from tests.store.conftest import DATABASE_URL
 
     store = backend.open()  # creates the schema

@@ -10,11 +10,11 @@ from datetime import timedelta
 
 import pytest
 
-from pollserver.domain.outbox import new_event
+from pollserver.domain.events import new_event
 from pollserver.domain.records import Item
 from pollserver.domain.specs import JamSpec, Option, PollSpec, spec_to_manifest
 from pollserver.editor import jams as editor_jams
-from pollserver.store.closings import announce_closings, closing_event_id
+from pollserver.ops.closings import announce_closings, closing_event_id
 from tests.store.conftest import DURABLE
 from tests.store.test_contract import AT
 

@@ -2,8 +2,8 @@
 
 Issue 12: the TinyDB store used to be ``(Replica, Rotation, MemoryStore)``, three classes
 sharing a dozen private attributes. Now a store class inherits from at most one store
-implementation and from nothing else but the ``Store`` interface; what used to be mixed in
-is a part it holds (see ``store/tinydb.py``), and the parts use each other only through public
+implementation and from nothing else but the ``Store`` interface; what used to be mixed in is a
+part it holds (see ``store/tinydb/store.py``), and the parts use each other only through public
 attributes.
 """
 
@@ -33,13 +33,14 @@ STORE_DIR = Path(pollserver.store.__file__).parent
 #: besides one store implementation.
 INTERFACE = {Store, Webhooks, Outbox, Roadmap, Champions, ABC, object}
 
-#: Still mixed in, issue 12 being about the embedded stores: the PostgreSQL store's outbox,
-#: webhook and champion SQL. Remove an entry when its store is rebuilt; nothing may be added.
-KNOWN_MIXINS = {"PostgresStore": {"PostgresOutbox", "PostgresWebhooks", "PostgresChampions"}}
+#: Classes allowed to mix in a part (none: the PostgreSQL store's outbox, webhook and champion
+#: methods, once mixed in, are its own since issue 25). Nothing may be added.
+KNOWN_MIXINS: dict[str, set[str]] = {}
 
-#: The parts of the embedded stores (each owns its attributes; see ``tinydb.py``).
-PARTS = ("engine", "flock", "journal", "replica", "rotation", "group_commit", "tinydb",
-         "memory")
+#: The parts of the stores (each owns its attributes; see ``tinydb/store.py``).
+PARTS = ("memory/engine", "tinydb/flock", "tinydb/journal", "tinydb/replica",
+         "tinydb/rotation", "tinydb/group_commit", "tinydb/store", "memory/store",
+         "postgres/connection", "postgres/store")
 
 
 def _store_classes() -> list[type[Store]]:

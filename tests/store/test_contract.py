@@ -263,6 +263,26 @@ def test_responses_once_per_voter_and_anonymous_repeatedly(store):
     assert store.list_responses("other") == []
 
 
+def test_a_voter_s_own_answer_is_found_by_voter(store):
+    answer(store, None, 5)
+    mine = answer(store, "v1", 10, AT + timedelta(seconds=1))
+    assert store.response_of("s", "v1") == mine
+    assert store.response_of("s", "v2") is None and store.response_of("other", "v1") is None
+    store.erase_voter("v1", withdraw_polls=[], withdraw_jams=[])
+    assert store.response_of("s", "v1") is None
+    answer(store, "v1", 7, AT + timedelta(seconds=2))  # erased: the id may answer afresh
+    assert store.response_of("s", "v1").score == 7
+
+
+@pytest.mark.parametrize("backend", DURABLE, indirect=True)
+def test_the_answer_by_voter_survives_a_restart(store, reopen):
+    mine = answer(store, "v1", 10)
+    store = reopen(store)  # the TinyDB store rebuilds its index from the journal
+    assert store.response_of("s", "v1") == mine
+    with pytest.raises(AlreadyVoted):
+        answer(store, "v1", 3)
+
+
 # -- rewards -------------------------------------------------------------------------------
 
 

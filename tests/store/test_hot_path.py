@@ -88,7 +88,7 @@ class _Clock:
 
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)  # the only one with copies
 def test_postgres_item_copies_expire(backend, store: Store, monkeypatch) -> None:
-    from pollserver.store import postgres
+    from pollserver.store.postgres import store as postgres
 
     clock = _Clock()
     monkeypatch.setattr(postgres, "time", clock)

@@ -174,7 +174,7 @@ def test_migrate_refuses_a_target_with_only_a_profile_rule(
 
 def test_verify_notices_a_changed_profile_rule(new_pg: Callable[[], PostgresStore],
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    from pollserver.store.pg import champions
+    from pollserver.store.postgres import champions
 
     source, target = MemoryStore(), new_pg()
     fill(source)

@@ -167,7 +167,7 @@ def test_verify_names_the_table_that_differs(new_pg, monkeypatch) -> None:
     source, target = MemoryStore(), new_pg()
     arrange(source)
     follow_confirmed(source, FOLLOWER, "idea", "1")
-    from pollserver.store.pg import transfer_outbox
+    from pollserver.store.postgres import transfer_outbox
 
     real = transfer_outbox.export_outbox
 
@@ -177,7 +177,7 @@ def test_verify_names_the_table_that_differs(new_pg, monkeypatch) -> None:
         return tables
 
     monkeypatch.setattr(transfer_outbox, "export_outbox", lossy)
-    monkeypatch.setattr("pollserver.store.pg.transfer.export_outbox", lossy)
+    monkeypatch.setattr("pollserver.store.postgres.transfer.export_outbox", lossy)
     with pytest.raises(MigrationError, match="table follows: 0 rows after the copy, 1 before"):
         migrate(source, target)
 

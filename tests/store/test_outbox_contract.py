@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from pollserver.domain.errors import BadRequest, Conflict, Gone, NotFound
-from pollserver.domain.outbox import CONFIRM, MAIL, Follow, follow_id, new_event
+from pollserver.domain.events import new_event
+from pollserver.domain.outbox import CONFIRM, MAIL, Follow, follow_id
 from tests.store.conftest import DURABLE
 from tests.store.test_contract import AT, idea, jam, poll
 

@@ -31,8 +31,8 @@ from pollserver.domain.errors import (  # noqa: E402
     NotFound,
     NoVotesLeft,
 )
-from pollserver.store.pg.schema import migrations  # noqa: E402
 from pollserver.store.postgres import PostgresStore  # noqa: E402
+from pollserver.store.postgres.schema import migrations  # noqa: E402
 
 pytestmark = pytest.mark.postgres
 

@@ -11,9 +11,8 @@ import pytest
 from tinydb import Query, TinyDB
 
 from pollserver.domain.records import Item
-from pollserver.store import snapshot
-from pollserver.store.snapshot import SnapshotStorage
-from pollserver.store.tinydb import TinyDBStore
+from pollserver.store.tinydb import TinyDBStore, snapshot
+from pollserver.store.tinydb.snapshot import SnapshotStorage
 
 AT = datetime(2025, 3, 1, tzinfo=UTC)
 POLL = Item(kind="poll", id="p", spec={"question": "Q?"}, source="content/x.md:1", url="/x")

@@ -16,9 +16,8 @@ import tinydb
 
 from pollserver.domain.errors import AlreadyVoted, StoreUnavailable
 from pollserver.domain.records import Item, Tally
-from pollserver.store import snapshot
-from pollserver.store.rotation import INLINE_ROWS
-from pollserver.store.tinydb import TinyDBStore, restore
+from pollserver.store.tinydb import TinyDBStore, restore, snapshot
+from pollserver.store.tinydb.rotation import INLINE_ROWS
 
 AT = datetime(2025, 3, 1, tzinfo=UTC)
 POLL = Item(kind="poll", id="p", spec={"question": "Q?"}, source="content/x.md:1", url="/x")

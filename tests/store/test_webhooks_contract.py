@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from pollserver.domain.errors import NotFound
-from pollserver.domain.outbox import new_event
+from pollserver.domain.events import new_event
 from pollserver.domain.webhooks import FAILURE_WINDOW, WEBHOOK, Attempt, Endpoint
 from tests.store.conftest import DURABLE
 from tests.store.test_contract import AT, idea, jam, poll

@@ -11,6 +11,7 @@ import pytest
 from pollserver import create_app
 from pollserver.editor import jams as editor
 from pollserver.editor import webhooks as hooks
+from pollserver.web.context import services_of
 from pollserver.webhooks.receiver import serve_receiver
 from pollserver.webhooks.service import start_webhook_sender
 from tests.mail.helpers import AT, Clock, arrange
@@ -41,9 +42,9 @@ def local_receiver():
 
 def test_serve_thread_delivers_to_the_local_receiver(settings, local_receiver):
     app = create_app(replace(settings, webhooks_allow_http=True, webhooks_allow_private=True))
-    store = app.extensions["pollserver.store"]
+    store = services_of(app).store
     clock = Clock()
-    app.extensions["pollserver.clock"] = clock
+    services_of(app).clock = clock
     arrange(store)
     url, lines, got = local_receiver(None)  # signatures are checked in test_delivery.py
     endpoint = hooks.add(store, "ed", url, ["jam.closed"], at=AT, allow_http=True)
