@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import html
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -262,3 +263,29 @@ def test_poll_status_slot_offers_the_follow_form_and_it_comes_back_to_the_poll(a
                            headers={"Origin": ORIGIN})
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/news/article.html#poll-colour")
+
+
+HOSTILE_TITLE = '<img src=x onerror="alert(1)"> &lt;b&gt;bold&lt;/b&gt;'
+HOSTILE_NOTE = "<script>alert(2)</script><a href=javascript:alert(3)>x</a>"
+
+
+def test_private_feed_keeps_reader_titles_and_editor_notes_as_text(client, voter, store,
+                                                                 editor, clock):
+    from tests.feedcheck import elements, html_fields, text_fields
+
+    clock.now = AT
+    store.sync_items([make_item("jam", id=JAM, title="What next?", url="/news/next.html")])
+    idea = store.add_idea(JAM, title=HOSTILE_TITLE, body="", author="Ann", voter_id=None,
+                          moderation="published", at=AT)
+    assert voter.post(f"/api/jams/{JAM}/ideas/{idea.id}/vote", json={}).status_code == 200
+    [feed_url] = re.findall(r'href="(/me/updates/[^"]+\.atom)"',
+                            client.get("/me").get_data(as_text=True))
+    clock.now = AT + timedelta(minutes=5)
+    assert set_status(editor, idea.id, status="planned", note=HOSTILE_NOTE,
+                      notify=False).status_code == 200
+    document = client.get(feed_url).get_data()
+    [summary] = html_fields(document)
+    # A feed reader decodes the summary once and renders it: it must find text only.
+    assert elements(summary) == []
+    assert HOSTILE_TITLE in html.unescape(summary) and HOSTILE_NOTE in html.unescape(summary)
+    assert any(HOSTILE_TITLE in text for text in text_fields(document))  # the entry's title
