@@ -19,7 +19,8 @@ from typing import Any
 
 from pollserver.domain.outbox import Event
 
-__all__ = ["Letter", "MailContext", "compose", "compose_digest", "describe", "message_id"]
+__all__ = ["Letter", "MailContext", "compose", "compose_digest", "describe", "follow_target",
+           "message_id"]
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,14 @@ def describe(event: Event) -> Letter:
     return Letter(f"News about {title}", (f"Something changed: {kind}.",), link)
 
 
+def follow_target(kind: str, title: str) -> str:
+    """Name what a follow request is about, in editors' words only: ``title`` is the poll's
+    or the jam's title (for an idea, its jam's), never an idea's title."""
+    if kind == "idea":
+        return f"an idea in {_quote(title)}"
+    return f"the {kind} {_quote(title)}"
+
+
 def message_id(key: str, ctx: MailContext) -> str:
     """A Message-ID that depends only on ``key`` (event and recipient, or digest)."""
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{ctx.domain}>"
@@ -131,13 +140,14 @@ def compose(event: Event, to: str, recipient: str, ctx: MailContext, *, at: date
     unsubscribe = ctx.base_url + f"/follows/unsubscribe/{recipient}"
     msg_id = message_id(f"{event.id}/{recipient}", ctx)
     if event.type == "follow.requested":
-        what = f"{event.data.get('kind')} {_quote(event.data.get('title') or event.data['id'])}"
+        what = follow_target(str(event.data.get("kind")),
+                             str(event.data.get("title") or event.data["id"]))
         assert confirm_url is not None
-        text = (f"Someone (we hope you) asked to be told by mail what happens to the {what} "
+        text = (f"Someone (we hope you) asked to be told by mail what happens to {what} "
                 f"on {ctx.site_name}.\n\nTo confirm, open this page and press the button:\n"
                 f"{confirm_url}\n\nIf it was not you, ignore this mail: nothing will be sent "
                 "and the request is deleted within 48 hours.\n")
-        html = _page(f"<p>Someone (we hope you) asked to be told by mail what happens to the "
+        html = _page(f"<p>Someone (we hope you) asked to be told by mail what happens to "
                      f"{escape(what)} on {escape(ctx.site_name)}.</p><p><a href=\""
                      f"{escape(confirm_url)}\">Confirm that you want these mails</a></p>"
                      "<p>If it was not you, ignore this mail: nothing will be sent and the "

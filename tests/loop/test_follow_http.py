@@ -222,30 +222,69 @@ def test_erase_removes_my_follows(client, voter, store, arranged, sender, settin
     assert store.follower_counts() == {}
 
 
-def test_requests_for_one_address_are_limited(tmp_path):
+@pytest.fixture
+def limited(tmp_path):
+    """An app with rate limits on; yields ``ask(address, client_address)`` -> status code."""
     from pollserver import create_app
     from pollserver.config import Settings
     from tests.conftest import VoterActions
 
     # The first-write burst limit (one cookie-less write per address and item in a few
-    # seconds) is widened here: this test is about the limit per e-mail address.
+    # seconds) is widened here: these tests are about the limits of follow requests.
     app = create_app(Settings(data_dir=tmp_path / "rl", site_dir=None, rate_limits="on",
                               secret_key="k", first_write_burst=100,
                               extra={"store": "memory"}))
     store = app.extensions["pollserver.store"]
-    try:
-        store.sync_items([make_item("jam", id=JAM, title="What next?")])
-        # Each request from a new browser (new voter), as a flooder would: the address
-        # limit still stops the fourth one.
-        codes = [VoterActions(app.test_client()).post("/api/follows", json={
-            "kind": "jam", "id": JAM, "email": "target@example.org"}).status_code
-            for _ in range(4)]
-        assert codes == [202, 202, 202, 429]
-        other = VoterActions(app.test_client()).post("/api/follows", json={
-            "kind": "jam", "id": JAM, "email": "other@example.org"})
-        assert other.status_code == 202
-    finally:
-        store.close()
+    store.sync_items([make_item("jam", id=JAM, title="What next?")])
+
+    def ask(address: str, client: str = "127.0.0.1") -> int:
+        # Each request from a new browser (new voter), as a flooder would.
+        actions = VoterActions(app.test_client())
+        return actions.post("/api/follows", json={"kind": "jam", "id": JAM, "email": address},
+                            environ_base={"REMOTE_ADDR": client}).status_code
+
+    yield ask
+    store.close()
+
+
+def test_requests_for_one_inbox_are_limited_whatever_its_spelling(limited):
+    # Sub-addresses and case reach one inbox: the fourth request to it is refused.
+    codes = [limited(address, f"127.0.0.{n}") for n, address in enumerate(
+        ("victim+1@example.org", "Victim+2@Example.ORG", "victim@example.org",
+         "VICTIM+3@example.org", "victim+4@EXAMPLE.org"), start=1)]
+    assert codes == [202, 202, 202, 429, 429]
+    assert limited("other@example.org", "127.0.0.9") == 202
+
+
+def test_requests_for_one_domain_are_limited(limited):
+    # Distinct inboxes at one domain (a catch-all), each from its own client address.
+    codes = [limited(f"reader{n}@catch-all.example", f"127.0.{n // 250}.{n % 250 + 1}")
+             for n in range(31)]
+    assert codes == [202] * 30 + [429]
+    assert limited("reader0@elsewhere.example", "127.1.0.1") == 202
+
+
+def test_requests_from_one_client_are_limited_per_hour(limited):
+    codes = [limited(f"reader@domain{n}.example") for n in range(11)]
+    assert codes == [202] * 10 + [429]
+    assert limited("reader@domain99.example", "127.0.0.2") == 202
+
+
+def test_the_confirmation_mail_carries_no_reader_text(settings, voter, store, sender):
+    store.sync_items([make_item("jam", id=JAM, title="What next?", url="/news/next.html")])
+    hostile = "Call 0900-SCAM now: you won <b>$1000</b>"
+    idea = store.add_idea(JAM, title=hostile, body="Body text", author="Mallory Author",
+                          voter_id=None, moderation="published", at=AT)
+    assert follow(voter, idea.id).status_code == 202
+    assert sender.run_once() == 1
+    [confirmation] = mails(settings)
+    raw = confirmation.as_string()
+    whole = raw + text(confirmation) + str(
+        confirmation.get_body(preferencelist=("html",)).get_content())
+    for reader_text in ("0900-SCAM", "$1000", "Body text", "Mallory"):
+        assert reader_text not in whole
+    assert "an idea in \u201cWhat next?\u201d" in text(confirmation)
+    assert "What next?" in str(confirmation["Subject"])
 
 
 def test_poll_status_slot_offers_the_follow_form_and_it_comes_back_to_the_poll(app, client,

@@ -109,7 +109,7 @@ def test_unsubscribed_address_gets_nothing_more(store, smtp_server):
     assert follows.unsubscribe(store, follow.id) == 1
     assert run.run_once() == 0
     assert [str(m["Subject"]) for m in inbox.messages] == [
-        "Please confirm: follow idea \u201cDark mode\u201d"]
+        "Please confirm: follow an idea in \u201cBetter app\u201d"]
 
 
 def test_daily_digest_collects_a_days_events_into_one_mail(store, smtp_server):
