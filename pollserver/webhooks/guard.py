@@ -125,7 +125,7 @@ def resolve_target(url: str, *, allow_http: bool = False, allow_private: bool = 
         raise Refused("the URL's port is not a number") from exc
     try:
         addresses = resolve(parts.hostname, port)
-    except OSError as exc:
+    except (OSError, UnicodeError) as exc:  # a name IDNA cannot encode is no name
         raise Refused(f"cannot resolve {parts.hostname}: {exc}") from exc
     if not addresses:
         raise Refused(f"{parts.hostname} has no address")

@@ -243,3 +243,33 @@ def test_a_reopened_jam_tells_those_who_heard_it_closed(store, smtp_server):
     [reopened] = follows.updates_for(store, "nobody", subjects={"jam:j"},
                                      after=AT + timedelta(minutes=1, seconds=30))
     assert reopened.type == "jam.reopened" and store.get_item("jam", "j").closed_at is None
+
+
+def test_one_unsendable_row_is_marked_failed_and_the_others_go_out(store, smtp_server,
+                                                                   caplog):
+    """Poison-message isolation: an address no mail can carry (a lone surrogate that once
+    got past the input checks) fails alone; the rows queued after it are sent."""
+    from pollserver.domain.outbox import Follow, follow_id, new_event, new_token
+
+    url, inbox = smtp_server
+
+    def request(address: str) -> None:  # straight into the store, past every input check
+        token = new_token()
+        follow = Follow(id=follow_id(token), kind="jam", item="j", jam=None, email=address,
+                        voter_id=None, created_at=AT)
+        store.request_follow(follow, new_event("follow.requested", [f"follow:{follow.id}"], {
+            "kind": "jam", "id": "j", "jam": None, "title": "Better app", "url": "/jams/j",
+            "token": token}, at=AT))
+
+    request("bad\ud800@example.org")
+    request("ann@example.org")
+    request("bob@example.org")
+    run = sender(store, url, Clock())
+    with caplog.at_level(logging.ERROR, logger="pollserver"):
+        assert run.run_once() == 2
+    assert sorted(a for _, rcpt in inbox.envelopes for a in rcpt) == [
+        "ann@example.org", "bob@example.org"]
+    rows = sorted((d.status, d.last_error or "") for d in store.list_deliveries("mail.confirm"))
+    assert rows == [("failed", "cannot be sent: UnicodeEncodeError"), ("sent", ""), ("sent", "")]
+    assert "cannot be sent" in caplog.text and "example.org" not in caplog.text
+    assert run.run_once() == 0  # the failed row is not tried again

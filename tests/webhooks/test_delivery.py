@@ -167,3 +167,29 @@ def test_a_pool_under_ten_percent_tells_the_endpoint_once(store, receiver, monke
     # 20 codes: the 19th claim leaves 1 (5 %), the first time under 10 % (2 left is 10 %).
     assert got["data"] == {"pool": "spring", "left": 1, "total": 20}
     assert "voter" not in body.decode()
+
+
+def test_one_unsendable_row_is_marked_failed_and_the_others_go_out(store, receiver, caplog):
+    """Poison-message isolation: deliveries that cannot even be signed (an endpoint whose
+    stored secret is broken) fail alone; the deliveries after them reach the receiver."""
+    import logging
+
+    from pollserver.domain.webhooks import Endpoint
+
+    clock = Clock(AT + timedelta(seconds=3))
+    store.add_webhook(Endpoint(id="broken", url=receiver.url, secret="whsec_!!!not base64",
+                               events=("jam.closed",), created_at=AT))
+    good = hooks.add(store, "ed", receiver.url, ["jam.closed"], at=AT)
+    editor.close_early(store, "ed", "j", at=AT)
+    editor.reopen(store, "ed", "j", at=AT)
+    editor.close_early(store, "ed", "j", at=AT + timedelta(seconds=1))
+    run = sender(store, receiver, clock)
+    with caplog.at_level(logging.ERROR, logger="pollserver"):
+        assert run.run_once() == 2
+    assert len(receiver.received) == 2
+    rows = sorted((d.recipient, d.status, d.last_error or "")
+                  for d in store.list_deliveries(WEBHOOK))
+    assert rows == sorted([("broken", "failed", "cannot be sent: Error")] * 2
+                          + [(good.id, "sent", "")] * 2)
+    assert "cannot be sent" in caplog.text
+    assert run.run_once() == 0

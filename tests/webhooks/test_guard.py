@@ -118,3 +118,12 @@ def test_tricky_urls_are_refused(url):
 
     with pytest.raises(Refused):
         resolve_target(url, resolve=resolve)
+
+
+def test_a_host_name_that_cannot_be_encoded_is_refused_not_raised():
+    def resolve(host: str, port: int) -> list[str]:
+        host.encode("idna")  # what getaddrinfo does first; no lookup is made
+        return ["93.184.216.34"]
+
+    with pytest.raises(Refused, match="cannot resolve"):
+        resolve_target("https://bad\ud800name.example/", resolve=resolve)
