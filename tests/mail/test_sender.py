@@ -10,7 +10,6 @@ import pytest
 from pollserver.actions import follows
 from pollserver.domain.errors import NotFound
 from pollserver.editor import jams as editor
-from pollserver.mail.sender import LEASE
 from pollserver.store.memory import MemoryStore
 from tests.conftest import make_item
 from tests.mail.conftest import html_of, text_of
@@ -195,9 +194,9 @@ def test_gives_up_after_max_attempts(store, smtp_server):
     mark_planned(store, store.idea_id)
     inbox.refuse = ["421 down"] * 5
     run.run_once()
-    clock.now += LEASE * 10
+    clock.now += timedelta(hours=1)
     run.run_once()
-    clock.now += LEASE * 100
+    clock.now += timedelta(days=1)
     assert run.run_once() == 0
     [row] = [d for d in store.list_deliveries("mail")]
     assert (row.status, row.attempts) == ("failed", 2)
