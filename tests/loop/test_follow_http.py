@@ -165,12 +165,30 @@ def test_unknown_or_expired_links_are_410(app, client, voter, arranged, sender, 
     assert page.status_code == 410 and "48 hours" in page.get_data(as_text=True)
 
 
-def test_confirm_needs_our_origin_but_unsubscribe_does_not(client, voter, arranged, sender,
-                                                           settings):
-    follow(voter, arranged)
-    sender.run_once()
-    confirm = link(mails(settings)[0], "confirm")
-    assert client.post(confirm, headers={"Origin": "https://evil.example"}).status_code == 403
+def test_confirm_needs_our_origin_but_unsubscribe_does_not(app, client, voter, store,
+                                                           arranged, sender, settings):
+    from pollserver.domain.outbox import follow_id
+
+    def confirmed(address: str) -> str:
+        """Follow and confirm from our own origin; return the unsubscribe path."""
+        follow(voter, arranged, address)
+        sender.run_once()
+        confirm = link(mails(settings)[-1], "confirm")
+        refused = client.post(confirm, headers={"Origin": "https://evil.example"})
+        assert refused.status_code == 403 and store.follower_counts() == {}
+        assert client.post(confirm, headers={"Origin": ORIGIN}).status_code == 200
+        assert store.follower_counts() == {f"idea:{arranged}": 1}
+        return f"/follows/unsubscribe/{follow_id(confirm.rsplit('/', 1)[1])}"
+
+    # Unsubscribe needs no origin check: from another origin ...
+    page = app.test_client().post(confirmed("ann@example.org"),
+                                  headers={"Origin": "https://evil.example"})
+    assert page.status_code == 200 and "deleted your address" in page.get_data(as_text=True)
+    assert store.follower_counts() == {}
+    # ... and with no Origin at all (RFC 8058: the provider posts from its own servers).
+    page = app.test_client().post(confirmed("bob@example.org"),
+                                  data={"List-Unsubscribe": "One-Click"})
+    assert page.status_code == 200 and store.follower_counts() == {}
 
 
 def test_no_js_form_comes_back_to_the_jam_page_with_a_message(client, arranged):
