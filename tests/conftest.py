@@ -49,12 +49,6 @@ def settings(tmp_path: Path) -> Settings:
                     secret_key="test-secret", extra={"store": "memory"})
 
 
-@pytest.fixture
-def app(settings: Settings) -> Iterator[Flask]:
-    """The pollserver app on the chosen settings."""
-    app = create_app(settings)
-    yield app
-    app.extensions["pollserver.store"].close()
 
 
 @pytest.fixture
@@ -81,10 +75,20 @@ class Clock:
 
 
 @pytest.fixture
+def app(settings: Settings) -> Iterator[Flask]:
+    """The pollserver app on the chosen settings, its clock at the instant under test (the
+    clock is an input: no test runs on the machine's date; ``clock`` moves it)."""
+    app = create_app(settings)
+    app.extensions["pollserver.clock"] = Clock()
+    yield app
+    app.extensions["pollserver.store"].close()
+
+
+@pytest.fixture
 def clock(app: Flask) -> Clock:
-    """Freeze the app's clock; set ``clock.now`` to move time."""
-    clock = Clock()
-    app.extensions["pollserver.clock"] = clock
+    """The app's clock; set ``clock.now`` to move time."""
+    clock = app.extensions["pollserver.clock"]
+    assert isinstance(clock, Clock)
     return clock
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import UTC, datetime
 
 from flask import Flask, Response, current_app, g, request
 from itsdangerous import BadSignature, Signer
 
 from pollserver.domain.voters import hash_ip, new_voter_id
+from pollserver.web.context import now
 
 __all__ = ["client_ip_hash", "current_voter", "ensure_voter", "init_app", "is_https"]
 
@@ -77,9 +77,10 @@ def forget_voter() -> None:
 
 
 def client_ip_hash() -> str:
-    """Return today's keyed hash of the client IP; the raw address is never kept."""
+    """Return today's keyed hash of the client IP; the raw address is never kept. "Today" is
+    the app's clock's (the clock is an input: tests give it an explicit instant)."""
     ip = request.remote_addr or "unknown"
-    return hash_ip(current_app.config["SECRET_KEY"], ip, datetime.now(UTC).date())
+    return hash_ip(current_app.config["SECRET_KEY"], ip, now().date())
 
 
 def _set_cookie(response: Response) -> Response:

@@ -16,6 +16,7 @@ from pollserver import create_app
 from pollserver.config import Settings
 from pollserver.domain.voters import hash_ip
 from pollserver.web.identity import client_ip_hash
+from tests.instant import TEST_NOW
 from tests.security.conftest import seed
 
 SECRET = "proxy-test-secret"
@@ -29,6 +30,7 @@ def _app(tmp_path, trusted_proxies: int, limits: str = "3/minute") -> Flask:
                         # and new-voter limits (test_first_write.py) would refuse sooner.
                         first_write_burst=1000, new_voters="1000/minute")
     app = create_app(settings)
+    app.extensions["pollserver.clock"] = lambda: TEST_NOW  # the day whose key hashes IPs
     # A probe route, added before the first request, that shows which IP the app hashed.
     app.add_url_rule("/_test/ip", "test_ip", lambda: client_ip_hash())
     seed(app.extensions["pollserver.store"])
@@ -50,7 +52,7 @@ def make_app(tmp_path):
 
 
 def _today(ip: str) -> str:
-    return hash_ip(SECRET, ip, datetime.now(UTC).date())
+    return hash_ip(SECRET, ip, TEST_NOW.date())
 
 
 def _vote_as_stranger(app: Flask, forwarded: str):
@@ -110,20 +112,13 @@ def test_ip_hash_is_stable_within_a_day_and_changes_across_days() -> None:
     assert "203.0.113.77" not in hash_ip(SECRET, "203.0.113.77", day)
 
 
-def test_client_ip_hash_follows_the_calendar_day(make_app, monkeypatch) -> None:
-    import pollserver.web.identity as identity
-
+def test_client_ip_hash_follows_the_calendar_day(make_app) -> None:
     app = make_app(0)
     days = iter([datetime(2026, 1, 1, 23, 59, tzinfo=UTC), datetime(2026, 1, 1, 0, 0, tzinfo=UTC),
                  datetime(2026, 1, 2, 0, 0, tzinfo=UTC)])
-
-    class FakeDatetime(datetime):
-        @classmethod
-        def now(cls, tz=None):  # type: ignore[override]
-            return next(days)
-
-    monkeypatch.setattr(identity, "datetime", FakeDatetime)
+    app.extensions["pollserver.clock"] = lambda: next(days)  # the app's clock decides the day
     client = app.test_client()
     first, same_day, next_day = (client.get("/_test/ip").get_data(as_text=True)
                                  for _ in range(3))
     assert first == same_day != next_day
+    assert first == hash_ip(SECRET, "127.0.0.1", date(2026, 1, 1))

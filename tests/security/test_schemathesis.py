@@ -18,7 +18,6 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -38,6 +37,7 @@ from pollserver import create_app
 from pollserver.api.openapi import document
 from pollserver.config import Settings
 from tests.admin.conftest import PASSWORD, password_hash
+from tests.instant import TEST_NOW
 from tests.security.conftest import seed
 
 pytestmark = pytest.mark.slow
@@ -90,7 +90,7 @@ def live(tmp_path_factory) -> Iterator[Live]:
     store = app.extensions["pollserver.store"]
     ids = seed(store)
     more = [store.add_idea("j", title=f"Seed idea {n}", body="Some *text*", author="Ann",
-                           voter_id=None, moderation=mod, at=datetime.now(UTC)).id
+                           voter_id=None, moderation=mod, at=TEST_NOW).id
             for n, mod in enumerate(["published", "pending", "published"])]
     store.put_admin("editor", password_hash())
     server = make_server("127.0.0.1", 0, app, threaded=True)
