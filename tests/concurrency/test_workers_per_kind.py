@@ -235,8 +235,9 @@ def _editor(server: Gunicorn) -> Callable[[str, dict[str, Any]], requests.Respon
 
 def test_idea_limit_holds_across_workers(tmp_path: Path) -> None:
     # The limit can be spent once per server, so a burst that one worker happened to take
-    # alone proves nothing: then try again on a fresh server (rarely needed).
-    for attempt in range(3):
+    # alone proves nothing: then try again on a fresh server (on a busy box the kernel may
+    # hand a whole burst to the one worker that is awake, so allow a few tries).
+    for attempt in range(6):
         server = _start(tmp_path / str(attempt), POLLSERVER_RATE_LIMITS="on")
         try:
             workers: Counter[str] = Counter()
@@ -257,4 +258,4 @@ def test_idea_limit_holds_across_workers(tmp_path: Path) -> None:
             return
         finally:
             server.stop()
-    raise AssertionError("one worker took every request three times")
+    raise AssertionError("one worker took every request six times")
