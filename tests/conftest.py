@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +29,21 @@ ORIGIN = "http://localhost"
 for _name in [n for n in os.environ if n.startswith("POLLSERVER_")
               and not n.startswith("POLLSERVER_TEST_")]:
     del os.environ[_name]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_log_dedupe() -> None:
+    """Each test sees its own log records.
+
+    Importing Pelican (the build tests do, in this process) makes every logger created
+    afterwards a Pelican logger whose filter drops a warning whose text was logged before,
+    anywhere in the process: a test reading the records of a retry warning that an earlier
+    test happened to log with the same delivery id would find none.
+    """
+    pelican_log = sys.modules.get("pelican.log")
+    if pelican_log is not None:
+        pelican_log.LimitFilter._raised_messages.clear()
+        pelican_log.LimitFilter._group_count.clear()
 
 
 def need_service(name: str, reason: str) -> None:
