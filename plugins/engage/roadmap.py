@@ -5,11 +5,17 @@ from :func:`pollserver.domain.roadmap.roadmap_cards`), the labels from this buil
 ``ENGAGE_STATUSES``. The page is a direct template (``roadmap.html``, saved as
 ``ROADMAP_SAVE_AS``) so it is readable without JavaScript and indexed by search; the widget
 refreshes it from ``/api/roadmap``. The feed has one entry per status change past ``open``.
+
+Titles and authors are readers' text and the editor's note is plain text too: the feed
+library writes the description as ``<summary type="html">``, so the note is escaped for
+HTML first (a feed reader decoding it once shows the characters, never markup); titles and
+names go into ``<title>`` and ``<name>``, which are text.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +24,8 @@ from feedgenerator import Atom1Feed
 from pollserver.domain.roadmap import roadmap_sections
 from pollserver.domain.statuses import Status, label_of
 
+from .results import reader_text
+
 __all__ = ["ROADMAP_FEED", "roadmap_context", "write_roadmap_feed"]
 
 #: Where the feed of roadmap changes is written (relative to the output folder).
@@ -25,11 +33,21 @@ ROADMAP_FEED = "feeds/roadmap.atom.xml"
 
 
 def _cards(results: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The snapshot's cards with their reader text (titles, authors, notes) made writable
+    plain text: a lone surrogate would otherwise stop the page and the feed being written."""
     cards = (results or {}).get("roadmap")
     if not isinstance(cards, list):
         return []
-    return [c for c in cards if isinstance(c, dict) and isinstance(c.get("status"), str)
+    return [_plain(c) for c in cards if isinstance(c, dict) and isinstance(c.get("status"), str)
             and isinstance(c.get("title"), str)]
+
+
+def _plain(card: dict[str, Any]) -> dict[str, Any]:
+    history = [dict(step, note=reader_text(step.get("note") or ""))
+               for step in card.get("history") or () if isinstance(step, dict)]
+    return dict(card, title=reader_text(card["title"]), note=reader_text(card.get("note") or ""),
+                author=reader_text(card["author"]) if card.get("author") else None,
+                history=history)
 
 
 def roadmap_context(results: dict[str, Any] | None, statuses: tuple[Status, ...],
@@ -73,7 +91,7 @@ def write_roadmap_feed(output: Path, results: dict[str, Any] | None,
         link = f"{site}{card.get('url', '/roadmap')}"
         feed.add_item(title=f"{card['title']}: {status.label}", link=link,
                       unique_id=f"{link}#status-{n}", pubdate=at, updateddate=at,
-                      description=note or f"Now {status.label.lower()}.",
+                      description=escape(note or f"Now {status.label.lower()}."),
                       author_name=card.get("author") or None)
     path = output / ROADMAP_FEED
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -27,13 +27,20 @@ __all__ = ["FEED_TYPES", "confirm", "describe_follow", "request", "unsubscribe",
 
 def _target(store: Store, kind: str, item_id: str, jam_id: str | None
             ) -> tuple[str, str, str | None]:
-    """Return ``(title, url, jam)`` of what is to be followed, or raise ``NotFound``."""
+    """Return ``(title, url, jam)`` of what is to be followed, or raise ``NotFound``.
+
+    The title is the editors' own: a poll's or a jam's, and for an idea its jam's. The
+    confirmation mail goes to an address nobody has confirmed yet, so it must carry no
+    reader-written text (an idea's title would let anyone mail their words to anyone).
+    """
     if kind == "idea":
         idea = store.get_idea(item_id)
         if (idea is None or idea.moderation != "published"
                 or (jam_id is not None and idea.jam_id != jam_id)):
             raise NotFound(f"There is no idea {item_id[:20]!r} in this jam.")
-        return idea.title, idea_url(idea.jam_id, idea.id), idea.jam_id
+        jam = store.get_item("jam", idea.jam_id)
+        title = str(jam.spec.get("title") or jam.id) if jam is not None else idea.jam_id
+        return title, idea_url(idea.jam_id, idea.id), idea.jam_id
     item = store.get_item(kind, item_id)
     if item is None or item.archived:
         raise NotFound(f"There is no {kind} called {item_id[:64]!r}.")

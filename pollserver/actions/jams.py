@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from pollserver.actions.names import check_display_name
 from pollserver.actions.rewards import claim_reward
 from pollserver.actions.voters import RewardGate, VoterSource, any_reward
 from pollserver.domain import events, jams
@@ -56,6 +57,7 @@ def submit_idea(store: Store, item: Item, spec: JamSpec, voter: VoterSource, *, 
     """Store a reader's idea: published at once, or pending under pre-moderation."""
     jams.check_can_submit(jams.jam_state(spec, item.closed_at, at, archived=item.archived))
     clean = jams.validate_idea(title, body or "", author)
+    check_display_name(store, clean.author)
     moderation = "pending" if spec.moderation == "pre" else "published"
     similar = jams.similar_ideas(clean.title, store.list_ideas(spec.id))
     if robot:

@@ -7,7 +7,6 @@ The session itself, the ``editor_required`` guard and the CSRF tokens are in
 from __future__ import annotations
 
 import secrets
-import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -85,7 +84,7 @@ def login() -> Response:
     session.permanent = True
     sid = secrets.token_urlsafe(32)
     get_store().add_editor_session(session_hash(sid), username, at=now())
-    session.update(editor=username, since=time.time(), sid=sid)
+    session.update(editor=username, since=now().timestamp(), sid=sid)
     g.pop("editor_checked", None)
     if kept:
         session["kept"] = kept

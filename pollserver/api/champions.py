@@ -21,10 +21,11 @@ from pollserver.domain.specs import iso_utc
 from pollserver.editor import champions as actions
 from pollserver.web.context import get_store, now
 from pollserver.web.editors import current_editor, editor_required
+from pollserver.web.inputs import has_body
 
 
 def _json() -> dict[str, Any]:
-    data = request.get_json(silent=True) if request.content_length else {}
+    data = request.get_json(silent=True) if has_body() else {}
     if not isinstance(data, dict):
         raise BadRequest("The request body must be a JSON object.")
     return data

@@ -19,6 +19,7 @@ from pollserver.presenters.jams import jam_view
 from pollserver.presenters.markup import idea_html
 from pollserver.web.context import get_store, load, now, reader
 from pollserver.web.editors import current_editor, editor_required
+from pollserver.web.inputs import has_body
 
 
 def editor_idea(idea: Idea) -> dict[str, Any]:
@@ -30,7 +31,7 @@ def editor_idea(idea: Idea) -> dict[str, Any]:
 
 
 def _json() -> dict[str, Any]:
-    if not request.content_length:
+    if not has_body():
         return {}
     data = request.get_json(silent=True)
     if not isinstance(data, dict):

@@ -19,6 +19,7 @@ from pollserver.web import flash
 from pollserver.web.context import get_store, services
 from pollserver.web.cors import site_origin
 from pollserver.web.errors import respond
+from pollserver.web.inputs import has_body
 from pollserver.web.newvoters import writing_to
 from pollserver.web.security import check_same_origin
 
@@ -35,7 +36,7 @@ def is_form() -> bool:
 
 def _body() -> dict[str, Any] | MultiDict[str, str]:
     mimetype = request.mimetype
-    if request.method == "DELETE" and not request.content_length:
+    if request.method == "DELETE" and not has_body():
         g.is_form = False
         return {}
     if mimetype in JSON_TYPES:

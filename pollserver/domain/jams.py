@@ -28,7 +28,7 @@ from datetime import datetime
 from pollserver.domain.errors import BadRequest, Conflict, ItemClosed, ItemNotOpen
 from pollserver.domain.records import Idea
 from pollserver.domain.specs import JamSpec
-from pollserver.domain.text import clean_text
+from pollserver.domain.text import clean_name, clean_text, without_format_characters
 
 __all__ = [
     "AUTHOR_MAX",
@@ -145,15 +145,23 @@ def _clean(value: object, name: str, limit: int) -> str:
 
 
 def validate_idea(title: object, body: object, author: object = None) -> IdeaInput:
-    """Return the cleaned idea or raise ``BadRequest`` naming the bad ``field``."""
-    clean_title = " ".join(_clean(title, "title", 10 * TITLE_MAX).split())
+    """Return the cleaned idea or raise ``BadRequest`` naming the bad ``field``.
+
+    Title and display name lose Unicode format characters (zero-width, bidi controls), and
+    the name is NFKC-folded (:func:`pollserver.domain.text.clean_name`), before their lengths
+    are checked: what is left is what readers see.
+    """
+    clean_title = " ".join(without_format_characters(
+        _clean(title, "title", 10 * TITLE_MAX)).split())
     if len(clean_title) < TITLE_MIN:
         raise BadRequest(f"Give your idea a title of at least {TITLE_MIN} characters.",
                          field="title")
     if len(clean_title) > TITLE_MAX:
         raise BadRequest(f"The title can be at most {TITLE_MAX} characters.", field="title")
     clean_body = _clean(body, "body", BODY_MAX)
-    clean_author = " ".join(_clean(author, "author", AUTHOR_MAX).split())
+    clean_author = clean_name(_clean(author, "author", 4 * AUTHOR_MAX))
+    if len(clean_author) > AUTHOR_MAX:
+        raise BadRequest(f"The author can be at most {AUTHOR_MAX:,} characters.", field="author")
     return IdeaInput(clean_title, clean_body, clean_author or None)
 
 
@@ -239,7 +247,9 @@ def champions(ideas: Iterable[Idea], *, limit: int | None = 100) -> list[Champio
         name = (idea.author or "").strip()
         if not name or idea.moderation != "published":
             continue
-        row = table.setdefault(name.casefold(), [name, 0, 0, 0])
+        # Spellings that differ only by invisible characters or compatibility forms (from
+        # before names were cleaned on the way in) share a row: no look-alike second row.
+        row = table.setdefault(clean_name(name).casefold(), [name, 0, 0, 0])
         row[1] += 1
         row[2] += idea.votes
         row[3] += 1 if idea.winner else 0

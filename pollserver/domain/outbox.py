@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pollserver.domain.errors import InvalidEmail
+from pollserver.domain.text import problem_of
 
 __all__ = [
     "CONFIRM",
@@ -28,6 +29,7 @@ __all__ = [
     "Event",
     "Follow",
     "check_email",
+    "mailbox_of",
     "complete_event",
     "event_from",
     "follow_id",
@@ -50,11 +52,29 @@ _EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]\\]{1,64}@[A-Za-z0-9-]{1,63}(\.[A-Za-z0
 
 
 def check_email(value: object) -> str:
-    """Return the address, trimmed, or raise ``InvalidEmail`` (400 ``invalid_email``)."""
+    """Return the address, trimmed, or raise ``InvalidEmail`` (400 ``invalid_email``).
+
+    Invalid text (a lone surrogate, a control character) is refused here too, whatever
+    checked the request before: such an address could never be written into a mail.
+    """
     text = value.strip() if isinstance(value, str) else ""
-    if len(text) > 254 or not _EMAIL.match(text) or any(ord(c) < 32 for c in text):
+    if len(text) > 254 or not _EMAIL.match(text) or problem_of(text) is not None \
+            or not text.isprintable():
         raise InvalidEmail("That does not look like an e-mail address.", field="email")
     return text
+
+
+def mailbox_of(address: str) -> tuple[str, str]:
+    """Return ``(mailbox, domain)``: the inbox an address reaches, for limits.
+
+    Lower-case, and the ``+tag`` of a sub-address removed: ``Victim+1@Example.org`` and
+    ``victim+2@example.org`` land in one inbox, so they count as one. The address itself is
+    stored and mailed exactly as given.
+    """
+    local, _, domain = address.strip().rpartition("@")
+    local = local.casefold().split("+", 1)[0]
+    domain = domain.casefold().rstrip(".")
+    return f"{local}@{domain}", domain
 
 
 def new_token() -> str:

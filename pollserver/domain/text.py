@@ -14,7 +14,8 @@ import unicodedata
 
 from pollserver.domain.errors import BadRequest
 
-__all__ = ["MAX_DEPTH", "check_text", "clean_text", "problem_of"]
+__all__ = ["MAX_DEPTH", "check_text", "clean_name", "clean_text", "problem_of",
+           "without_format_characters"]
 
 #: Deepest nesting of arrays and objects a request body may have (ours use two levels).
 MAX_DEPTH = 16
@@ -55,3 +56,23 @@ def clean_text(value: str, field: str) -> str:
     text = value.replace("\r\n", "\n").replace("\r", "\n")
     check_text(text, field, allow_cr=False)
     return unicodedata.normalize("NFC", text)
+
+
+def without_format_characters(text: str) -> str:
+    """Return ``text`` without Unicode format characters (category Cf).
+
+    Zero-width spaces and joiners, bidi embeddings and overrides, the soft hyphen, the BOM:
+    invisible, so in a title or a display name they only serve to make two different
+    strings look the same (a second "Marta R." beside the real one) or to reorder what a
+    page shows. Titles and names lose them; longer text (an idea's body) keeps them.
+    """
+    if text.isascii():
+        return text
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+
+def clean_name(text: str) -> str:
+    """Return a display name as it is kept and compared: no format characters, NFKC (full-
+    width and other compatibility forms become their plain letters, as RFC 8266 does for
+    nicknames) and single spaces."""
+    return " ".join(unicodedata.normalize("NFKC", without_format_characters(text)).split())

@@ -19,7 +19,7 @@ from html import escape
 from pollserver.domain.events import describe, quote
 from pollserver.domain.outbox import Event
 
-__all__ = ["MailContext", "compose", "compose_digest", "message_id"]
+__all__ = ["MailContext", "compose", "compose_digest", "follow_target", "message_id"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,14 @@ class MailContext:
     def domain(self) -> str:
         address = parseaddr(self.mail_from)[1]
         return address.rpartition("@")[2] or "localhost"
+
+
+def follow_target(kind: str, title: str) -> str:
+    """Name what a follow request is about, in editors' words only: ``title`` is the poll's
+    or the jam's title (for an idea, its jam's), never an idea's title."""
+    if kind == "idea":
+        return f"an idea in {quote(title)}"
+    return f"the {kind} {quote(title)}"
 
 
 def message_id(key: str, ctx: MailContext) -> str:
@@ -80,13 +88,14 @@ def compose(event: Event, to: str, recipient: str, ctx: MailContext, *, at: date
     unsubscribe = ctx.base_url + f"/follows/unsubscribe/{recipient}"
     msg_id = message_id(f"{event.id}/{recipient}", ctx)
     if event.type == "follow.requested":
-        what = f"{event.data.get('kind')} {quote(event.data.get('title') or event.data['id'])}"
+        what = follow_target(str(event.data.get("kind")),
+                             str(event.data.get("title") or event.data["id"]))
         assert confirm_url is not None
-        text = (f"Someone (we hope you) asked to be told by mail what happens to the {what} "
+        text = (f"Someone (we hope you) asked to be told by mail what happens to {what} "
                 f"on {ctx.site_name}.\n\nTo confirm, open this page and press the button:\n"
                 f"{confirm_url}\n\nIf it was not you, ignore this mail: nothing will be sent "
                 "and the request is deleted within 48 hours.\n")
-        html = _page(f"<p>Someone (we hope you) asked to be told by mail what happens to the "
+        html = _page(f"<p>Someone (we hope you) asked to be told by mail what happens to "
                      f"{escape(what)} on {escape(ctx.site_name)}.</p><p><a href=\""
                      f"{escape(confirm_url)}\">Confirm that you want these mails</a></p>"
                      "<p>If it was not you, ignore this mail: nothing will be sent and the "

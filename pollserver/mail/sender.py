@@ -11,6 +11,12 @@ after the SMTP server accepted a message but before it finished the row sends th
 once more when the lease runs out, with the same ``Message-ID`` (it depends only on event and
 recipient), so mail clients that keep one copy per id show it once. Nothing else can repeat it.
 
+**One bad row never stops the others** (poison-message isolation): a delivery that cannot
+even be composed (text no mail can carry, an event from an older version) is marked failed
+with the reason, logged by its id, and the round goes on with the next one. Otherwise it
+would be claimed again every round, fail the round again, and hold back every mail queued
+behind it.
+
 The clock is an input (``clock``); the loop only sleeps between rounds.
 """
 
@@ -89,10 +95,25 @@ class Sender:
                                                    claim=claim, limit=self.batch,
                                                    created_before=before):
             for delivery in batch:
-                sent += self._deliver(delivery, claim, now)
+                try:
+                    sent += self._deliver(delivery, claim, now)
+                except Exception as exc:  # noqa: BLE001 - one bad row must not stop the rest
+                    self._poisoned([delivery], claim, now, exc)
             if len(batch) < self.batch:
                 break
         return sent
+
+    def _poisoned(self, deliveries: list[Delivery], claim: str, now: datetime,
+                  exc: Exception) -> None:
+        """Mark deliveries that could not be sent at all as failed (never retried)."""
+        error = _without_addresses(f"cannot be sent: {exc.__class__.__name__}")
+        log.error("mail for delivery %s cannot be sent; marked failed (%s)",
+                  deliveries[0].id, error)
+        for delivery in deliveries:
+            try:
+                self.store.finish_delivery(delivery.id, claim, at=now, error=error)
+            except Exception:  # noqa: BLE001 - its lease runs out; the round goes on
+                log.exception("delivery %s could not be marked failed", delivery.id)
 
     def _deliver(self, delivery: Delivery, claim: str, now: datetime) -> int:
         event = delivery.event
@@ -143,8 +164,11 @@ class Sender:
         for deliveries in groups.values():
             first = deliveries[0]
             events = [d.event for d in deliveries if d.event is not None]
-            msg = compose_digest(events, first.address or "", first.recipient, self.ctx,
-                                 at=now, key=f"digest/{cutoff.date()}/{first.id}")
-            sent += self._send(deliveries, msg, claim, now)
+            try:
+                msg = compose_digest(events, first.address or "", first.recipient, self.ctx,
+                                     at=now, key=f"digest/{cutoff.date()}/{first.id}")
+                sent += self._send(deliveries, msg, claim, now)
+            except Exception as exc:  # noqa: BLE001 - one bad digest must not stop the rest
+                self._poisoned(deliveries, claim, now, exc)
         return sent
 

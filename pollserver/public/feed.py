@@ -3,11 +3,17 @@
 The feed lives at a capability URL (``/me/updates/<token>.atom``): the token is random,
 stored with the voter id, shown only on that voter's ``/me`` page, and removed by erase.
 Entries say what happened (the same words as the mails) and link to where it happened.
+
+Those words hold reader text (idea titles) and editors' notes, all plain text. The feed
+library writes an entry's description as ``<summary type="html">``, so the text is escaped
+for HTML before the library escapes it for XML: a feed reader decoding the summary once
+shows ``<img src=x onerror=...>`` in a title as those characters, never as an image.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from html import escape
 
 from feedgenerator import Atom1Feed
 from flask import request
@@ -47,7 +53,7 @@ def atom_feed(voter: str, token: str, *, after: datetime | None = None) -> str:
     for event in events:
         view = entry_view(event)
         feed.add_item(title=view["title"], link=_absolute(view["url"]),
-                      description=view["text"], unique_id=f"urn:uuid:{_uuid(event.id)}",
+                      description=escape(view["text"]), unique_id=f"urn:uuid:{_uuid(event.id)}",
                       pubdate=event.created_at, updateddate=event.created_at)
     return feed.writeString("utf-8")
 

@@ -14,6 +14,7 @@ from flask import Response, render_template
 
 from pollserver.actions import follows
 from pollserver.domain.errors import Gone
+from pollserver.mail.compose import follow_target
 from pollserver.public import bp
 from pollserver.public.feed import atom_feed
 from pollserver.web.context import get_store, now
@@ -41,7 +42,7 @@ def _gone() -> Response:
 
 
 def _what(kind: str, title: str) -> str:
-    return f"the {kind} \u201c{title}\u201d"
+    return follow_target(kind, title)
 
 
 @bp.get("/follows/confirm/<token>")

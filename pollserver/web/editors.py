@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import time
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
@@ -24,7 +23,7 @@ from flask import Flask, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 
 from pollserver.errors import CsrfFailed, ForbiddenOrigin, Unauthorized
-from pollserver.web.context import get_store
+from pollserver.web.context import get_store, now
 from pollserver.web.identity import is_https
 from pollserver.web.security import UNSAFE_METHODS, is_cross_site
 
@@ -107,7 +106,7 @@ def current_editor() -> str | None:
     sid = session.get("sid")
     editor = None
     if (isinstance(name, str) and isinstance(sid, str)
-            and time.time() - float(since) <= LIFETIME.total_seconds()
+            and now().timestamp() - float(since) <= LIFETIME.total_seconds()
             and get_store().editor_session(session_hash(sid)) == name):
         editor = name
     g.editor_checked = editor

@@ -76,7 +76,8 @@ def forget_voter() -> None:
 
 
 def client_ip_hash() -> str:
-    """Return today's keyed hash of the client IP; the raw address is never kept."""
+    """Return today's keyed hash of the client IP; the raw address is never kept. "Today" is
+    the app's clock's (the clock is an input: tests give it an explicit instant)."""
     ip = request.remote_addr or "unknown"
     return hash_ip(current_app.config["SECRET_KEY"], ip, now().date())
 

@@ -5,6 +5,10 @@ this edge check makes sure no view, store or page ever sees a lone surrogate, a 
 control character in a path, query, form or JSON value (PostgreSQL refuses NUL, UTF-8 pages
 cannot encode a surrogate), and that a deeply nested JSON body is a 400 rather than a
 ``RecursionError``.
+
+Every body is checked whatever its framing: one sent with ``Transfer-Encoding: chunked``
+has no ``Content-Length``, and the WSGI server (gunicorn, werkzeug) hands it over whole
+(capped at the same size), so it goes through the same checks as any other.
 """
 
 from __future__ import annotations
@@ -12,11 +16,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from pollserver.domain.errors import BadRequest, NotFound
 from pollserver.domain.text import MAX_DEPTH, check_text, problem_of
 
-__all__ = ["check_value", "init_app"]
+__all__ = ["check_value", "has_body", "init_app"]
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 #: Multipart bodies (the editor's file upload) are left to their view, which checks them
@@ -43,6 +48,23 @@ def check_value(value: Any, field: str, depth: int = 0) -> None:
             check_value(item, field, depth + 1)
 
 
+def has_body() -> bool:
+    """Whether the request carries a body, whatever its framing.
+
+    A chunked body has no ``Content-Length``, so only reading it tells (it is kept for the
+    view's own parsing). The WSGI layer stops reading such a body at the size cap without
+    saying so, and a form cut short there would be taken as complete: a body that reaches
+    the cap is refused as too large (413) instead.
+    """
+    if request.content_length is not None:
+        return request.content_length > 0
+    data = request.get_data(cache=True)
+    cap = request.max_content_length
+    if cap is not None and len(data) >= cap:
+        raise RequestEntityTooLarge()
+    return bool(data)
+
+
 def _json_body() -> Any:
     try:
         return request.get_json(silent=True)
@@ -59,11 +81,11 @@ def _check_request() -> None:
     for name, value in request.args.items(multi=True):
         check_value(name, "query")
         check_value(value, name[:40])
-    if not request.content_length:
-        return
+    if not (request.is_json or request.mimetype in _FORM_TYPES) or not has_body():
+        return  # other bodies (the editor's upload) are checked by their view
     if request.is_json:
         check_value(_json_body(), "")
-    elif request.mimetype in _FORM_TYPES:
+    else:
         for name, value in request.form.items(multi=True):
             check_value(name, "form")
             check_value(value, name[:40])

@@ -31,6 +31,7 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter, RateLimiter
 
 from pollserver.config import Settings
+from pollserver.domain.outbox import mailbox_of
 from pollserver.errors import RateLimited
 from pollserver.store.breaker import Breaker
 from pollserver.web.context import services, services_of
@@ -57,10 +58,15 @@ DEFAULT_LIMITS: dict[str, tuple[str | None, str]] = {
     "answer": ("10/minute", "600/minute"),
     "me": ("30/minute", "300/minute"),
     "login": (None, "10/minute;50/hour"),
-    "follow": ("5/minute;20/day", "30/hour"),
+    "follow": ("5/minute;20/day", "10/hour;50/day"),
 }
-#: Follow requests naming one address, from anyone: the form cannot flood an inbox.
+#: Follow requests (so confirmation mails) reaching one inbox, from anyone: the address is
+#: normalised first (lower-case, ``+tag`` removed), so ``victim+1@`` and ``victim+2@`` count
+#: as one inbox and the form cannot flood it.
 ADDRESS_LIMIT = "3/hour;6/day"
+#: Follow requests naming addresses at one domain, from anyone (a catch-all domain is one
+#: inbox too). An attacker can use up a domain's hour; its readers then wait, not its inbox.
+DOMAIN_LIMIT = "30/hour;200/day"
 
 
 class Limits:
@@ -94,6 +100,11 @@ class Limits:
         voter = current_voter()
         if voter:
             keys += [(item, f"voter:{voter}") for item in per_voter]
+        self.count(group, keys)
+
+    def count(self, group: str, keys: list[tuple[Any, str]]) -> None:
+        """Count one hit for each ``(limit, key)`` in the shared counters (or this process's
+        when they fail); raise :class:`RateLimited` for the first one over its limit."""
         if self.shared is not None and self.breaker.allow():
             try:
                 self._hit(self.shared, group, keys)
@@ -123,16 +134,27 @@ class Limits:
 
 
 def check_address(address: str) -> None:
-    """Count one follow request for ``address`` (kept as a keyed hash, never in clear)."""
+    """Count one follow request for the inbox ``address`` reaches and for its domain.
+
+    Both are kept as keyed hashes, never in clear. Raises :class:`RateLimited` when the inbox
+    or the domain has had its share of confirmation mails."""
     limits = services().limits
     if not limits.limiter.enabled:
         return
-    key = hmac.new(current_app.config["SECRET_KEY"].encode(), address.lower().encode(),
-                   hashlib.sha256).hexdigest()[:32]
-    for item in parse_many(ADDRESS_LIMIT):
-        if not limits.limiter.limiter.hit(item, "follow-address", key):
-            raise RateLimited("Too many requests for this address; please try again later.",
-                              retry_after=3600)
+    mailbox, domain = mailbox_of(address)
+    secret = current_app.config["SECRET_KEY"].encode()
+
+    def key(kind: str, value: str) -> str:
+        return f"{kind}:" + hmac.new(secret, f"{kind}:{value}".encode(),
+                                     hashlib.sha256).hexdigest()[:32]
+
+    try:
+        limits.count("follow-address", [(item, key("mailbox", mailbox))
+                                         for item in parse_many(ADDRESS_LIMIT)]
+                     + [(item, key("domain", domain)) for item in parse_many(DOMAIN_LIMIT)])
+    except RateLimited:
+        raise RateLimited("Too many requests for this address; please try again later.",
+                          retry_after=3600) from None
 
 
 def _table(settings: Settings) -> dict[str, tuple[str | None, str]]:

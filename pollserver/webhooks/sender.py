@@ -11,6 +11,10 @@ is claimed by one sender at a time (``SKIP LOCKED`` on PostgreSQL). A sender kil
 the POST and finishing the row repeats it when the lease runs out, with the same
 ``webhook-id`` (the event id), so a receiver that keeps ids drops the repeat.
 
+**One bad row never stops the others** (poison-message isolation): a delivery whose body
+cannot be built or sent at all is marked failed with the reason and logged by its id, and
+the round goes on with the next one.
+
 The clock is an input: ``webhook-timestamp`` and every retry time come from ``clock``.
 """
 
@@ -74,10 +78,23 @@ class WebhookSender:
         while batch := self.store.claim_deliveries(WEBHOOK, now=now, lease=LEASE,
                                                    claim=claim, limit=self.batch):
             for delivery in batch:
-                done += self._deliver(delivery, claim, now)
+                try:
+                    done += self._deliver(delivery, claim, now)
+                except Exception as exc:  # noqa: BLE001 - one bad row must not stop the rest
+                    self._poisoned(delivery, claim, now, exc)
             if len(batch) < self.batch:
                 break
         return done
+
+    def _poisoned(self, delivery: Delivery, claim: str, now: datetime,
+                  exc: Exception) -> None:
+        """Mark a delivery that could not be sent at all as failed (never retried)."""
+        error = f"cannot be sent: {exc.__class__.__name__}"
+        log.error("webhook delivery %s cannot be sent; marked failed (%s)", delivery.id, error)
+        try:
+            self.store.finish_delivery(delivery.id, claim, at=now, error=error)
+        except Exception:  # noqa: BLE001 - its lease runs out; the round goes on
+            log.exception("webhook delivery %s could not be marked failed", delivery.id)
 
     def _deliver(self, delivery: Delivery, claim: str, now: datetime) -> int:
         endpoint = self.store.get_webhook(delivery.recipient)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+from datetime import timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -93,10 +93,9 @@ def test_logout(editor, store):
     assert store.list_audit()[0].action == "logout"
 
 
-def test_expired_session_keeps_next_and_form(editor, monkeypatch):
+def test_expired_session_keeps_next_and_form(editor, clock):
     token = editor.token("/admin/")
-    later = time.time() + editors.LIFETIME.total_seconds() + 60
-    monkeypatch.setattr(editors.time, "time", lambda: later)
+    clock.now += editors.LIFETIME + timedelta(seconds=60)
     assert editor.client.get("/admin/?x=1").headers["Location"] == "/admin/login?next=/admin/?x%3D1"
     response = editor.client.post("/admin/logout", data={"csrf_token": token, "note": "kept"},
                                   headers={"Referer": "http://localhost/admin/"})

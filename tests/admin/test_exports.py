@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from click.testing import CliRunner
 
 from tests.conftest import make_item
+from tests.instant import TEST_NOW
 
 VOTERS = ["voter-secret-1", "voter-secret-2", "voter-secret-3"]
 
@@ -92,7 +93,7 @@ def test_cli_export(tmp_path, monkeypatch):
     try:
         store.sync_items([make_item("survey", id="nps")])
         store.add_response("nps", voter_id="voter-x", score=3, category="detractor",
-                           comment="meh", consent_to_quote=False, at=datetime.now(UTC))
+                           comment="meh", consent_to_quote=False, at=TEST_NOW)
     finally:
         store.close()
     runner = CliRunner()

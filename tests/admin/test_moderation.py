@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from tests.conftest import make_item
+from tests.instant import TEST_NOW
 
 
 @pytest.fixture
@@ -19,7 +18,7 @@ def jam(store):
 def add(store, title, moderation="pending", voter="v-author"):
     return store.add_idea("soaps", title=title, body=f"{title} body <script>x</script>",
                           author="Ann", voter_id=voter, moderation=moderation,
-                          at=datetime.now(UTC))
+                          at=TEST_NOW)
 
 
 def last_audit(store):
@@ -84,8 +83,8 @@ def test_set_status(editor, jam, store):
 def test_merge(editor, jam, store):
     first = add(store, "Lavender", moderation="published", voter="a")
     second = add(store, "Lavender soap", moderation="published", voter="b")
-    store.vote_idea("soaps", first.id, "x", budget=3, at=datetime.now(UTC))
-    store.vote_idea("soaps", second.id, "y", budget=3, at=datetime.now(UTC))
+    store.vote_idea("soaps", first.id, "x", budget=3, at=TEST_NOW)
+    store.vote_idea("soaps", second.id, "y", budget=3, at=TEST_NOW)
     editor.post(f"/admin/jams/soaps/ideas/{first.id}/merge", {"into": second.id})
     assert store.get_idea(first.id).status == "merged"
     assert store.get_idea(second.id).votes == 2

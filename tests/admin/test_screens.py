@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from tests.conftest import make_item
+from tests.instant import TEST_NOW
 
 
 @pytest.fixture
@@ -16,7 +17,7 @@ def items(store):
         make_item("survey", id="nps", reward="thanks"),
         make_item("jam", id="soaps", title="Next soap"),
     ])
-    at = datetime.now(UTC)
+    at = TEST_NOW
     store.record_vote("day", "v1", ["monday"], replace=False, at=at)
     store.record_vote("day", "v2", ["saturday"], replace=False, at=at)
     for n, (score, comment) in enumerate([(10, "<b>great</b>"), (8, "fine"), (3, "slow")]):
@@ -54,7 +55,7 @@ def test_answers_escaped_and_filtered(editor, items):
     assert "voter-0" not in page
     detractors = editor.client.get("/admin/answers?category=detractor").get_data(as_text=True)
     assert "slow" in detractors and "fine" not in detractors
-    since = (datetime.now(UTC) - timedelta(days=5)).date().isoformat()
+    since = (TEST_NOW - timedelta(days=5)).date().isoformat()
     recent = editor.client.get(f"/admin/answers?from={since}").get_data(as_text=True)
     assert "great" in recent and "slow" not in recent
     bad = editor.client.get("/admin/answers?from=yesterday").get_data(as_text=True)
@@ -69,7 +70,7 @@ def test_load_and_revoke_codes(editor, items, store):
     assert (entry.action, entry.target, entry.details["added"]) == ("codes.load", "pool:thanks", 2)
     page = editor.client.get("/admin/rewards").get_data(as_text=True)
     assert "survey nps" in page and "Revoke 2 unclaimed" in page
-    store.claim_code("thanks", "someone", at=datetime.now(UTC))
+    store.claim_code("thanks", "someone", at=TEST_NOW)
     editor.post("/admin/rewards/revoke", {"pool": "thanks"})
     assert store.pool_stats()["thanks"] == (1, 1)
     assert store.list_audit()[0].action == "codes.revoke"

@@ -8,6 +8,7 @@ import pytest
 
 from pollserver.domain.records import AuditEntry
 from tests.conftest import ORIGIN, make_item
+from tests.instant import TEST_NOW
 
 IDEAS = "/api/jams/build-next/ideas"
 
@@ -309,7 +310,7 @@ def test_winners_and_champions(store, voter, new_voter, jam):
 def test_editor_actions_record_audit(store, jam, voter):
     from pollserver.editor import jams as actions
 
-    now = datetime.now(UTC)
+    now = TEST_NOW
     a, b, c = add_ideas(voter, "Idea alpha", "Idea bravo", "Idea charlie")
     actions.hide(store, "ed", b, at=now)
     actions.approve(store, "ed", b, at=now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import html
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -165,12 +166,30 @@ def test_unknown_or_expired_links_are_410(app, client, voter, arranged, sender, 
     assert page.status_code == 410 and "48 hours" in page.get_data(as_text=True)
 
 
-def test_confirm_needs_our_origin_but_unsubscribe_does_not(client, voter, arranged, sender,
-                                                           settings):
-    follow(voter, arranged)
-    sender.run_once()
-    confirm = link(mails(settings)[0], "confirm")
-    assert client.post(confirm, headers={"Origin": "https://evil.example"}).status_code == 403
+def test_confirm_needs_our_origin_but_unsubscribe_does_not(app, client, voter, store,
+                                                           arranged, sender, settings):
+    from pollserver.domain.outbox import follow_id
+
+    def confirmed(address: str) -> str:
+        """Follow and confirm from our own origin; return the unsubscribe path."""
+        follow(voter, arranged, address)
+        sender.run_once()
+        confirm = link(mails(settings)[-1], "confirm")
+        refused = client.post(confirm, headers={"Origin": "https://evil.example"})
+        assert refused.status_code == 403 and store.follower_counts() == {}
+        assert client.post(confirm, headers={"Origin": ORIGIN}).status_code == 200
+        assert store.follower_counts() == {f"idea:{arranged}": 1}
+        return f"/follows/unsubscribe/{follow_id(confirm.rsplit('/', 1)[1])}"
+
+    # Unsubscribe needs no origin check: from another origin ...
+    page = app.test_client().post(confirmed("ann@example.org"),
+                                  headers={"Origin": "https://evil.example"})
+    assert page.status_code == 200 and "deleted your address" in page.get_data(as_text=True)
+    assert store.follower_counts() == {}
+    # ... and with no Origin at all (RFC 8058: the provider posts from its own servers).
+    page = app.test_client().post(confirmed("bob@example.org"),
+                                  data={"List-Unsubscribe": "One-Click"})
+    assert page.status_code == 200 and store.follower_counts() == {}
 
 
 def test_no_js_form_comes_back_to_the_jam_page_with_a_message(client, arranged):
@@ -222,30 +241,69 @@ def test_erase_removes_my_follows(client, voter, store, arranged, sender, settin
     assert store.follower_counts() == {}
 
 
-def test_requests_for_one_address_are_limited(tmp_path):
+@pytest.fixture
+def limited(tmp_path):
+    """An app with rate limits on; yields ``ask(address, client_address)`` -> status code."""
     from pollserver import create_app
     from pollserver.config import Settings
     from tests.conftest import VoterActions
 
     # The first-write burst limit (one cookie-less write per address and item in a few
-    # seconds) is widened here: this test is about the limit per e-mail address.
+    # seconds) is widened here: these tests are about the limits of follow requests.
     app = create_app(Settings(data_dir=tmp_path / "rl", site_dir=None, rate_limits="on",
                               secret_key="k", first_write_burst=100,
                               extra={"store": "memory"}))
     store = services_of(app).store
-    try:
-        store.sync_items([make_item("jam", id=JAM, title="What next?")])
-        # Each request from a new browser (new voter), as a flooder would: the address
-        # limit still stops the fourth one.
-        codes = [VoterActions(app.test_client()).post("/api/follows", json={
-            "kind": "jam", "id": JAM, "email": "target@example.org"}).status_code
-            for _ in range(4)]
-        assert codes == [202, 202, 202, 429]
-        other = VoterActions(app.test_client()).post("/api/follows", json={
-            "kind": "jam", "id": JAM, "email": "other@example.org"})
-        assert other.status_code == 202
-    finally:
-        store.close()
+    store.sync_items([make_item("jam", id=JAM, title="What next?")])
+
+    def ask(address: str, client: str = "127.0.0.1") -> int:
+        # Each request from a new browser (new voter), as a flooder would.
+        actions = VoterActions(app.test_client())
+        return actions.post("/api/follows", json={"kind": "jam", "id": JAM, "email": address},
+                            environ_base={"REMOTE_ADDR": client}).status_code
+
+    yield ask
+    store.close()
+
+
+def test_requests_for_one_inbox_are_limited_whatever_its_spelling(limited):
+    # Sub-addresses and case reach one inbox: the fourth request to it is refused.
+    codes = [limited(address, f"127.0.0.{n}") for n, address in enumerate(
+        ("victim+1@example.org", "Victim+2@Example.ORG", "victim@example.org",
+         "VICTIM+3@example.org", "victim+4@EXAMPLE.org"), start=1)]
+    assert codes == [202, 202, 202, 429, 429]
+    assert limited("other@example.org", "127.0.0.9") == 202
+
+
+def test_requests_for_one_domain_are_limited(limited):
+    # Distinct inboxes at one domain (a catch-all), each from its own client address.
+    codes = [limited(f"reader{n}@catch-all.example", f"127.0.{n // 250}.{n % 250 + 1}")
+             for n in range(31)]
+    assert codes == [202] * 30 + [429]
+    assert limited("reader0@elsewhere.example", "127.1.0.1") == 202
+
+
+def test_requests_from_one_client_are_limited_per_hour(limited):
+    codes = [limited(f"reader@domain{n}.example") for n in range(11)]
+    assert codes == [202] * 10 + [429]
+    assert limited("reader@domain99.example", "127.0.0.2") == 202
+
+
+def test_the_confirmation_mail_carries_no_reader_text(settings, voter, store, sender):
+    store.sync_items([make_item("jam", id=JAM, title="What next?", url="/news/next.html")])
+    hostile = "Call 0900-SCAM now: you won <b>$1000</b>"
+    idea = store.add_idea(JAM, title=hostile, body="Body text", author="Mallory Author",
+                          voter_id=None, moderation="published", at=AT)
+    assert follow(voter, idea.id).status_code == 202
+    assert sender.run_once() == 1
+    [confirmation] = mails(settings)
+    raw = confirmation.as_string()
+    whole = raw + text(confirmation) + str(
+        confirmation.get_body(preferencelist=("html",)).get_content())
+    for reader_text in ("0900-SCAM", "$1000", "Body text", "Mallory"):
+        assert reader_text not in whole
+    assert "an idea in \u201cWhat next?\u201d" in text(confirmation)
+    assert "What next?" in str(confirmation["Subject"])
 
 
 def test_poll_status_slot_offers_the_follow_form_and_it_comes_back_to_the_poll(app, client,
@@ -263,3 +321,29 @@ def test_poll_status_slot_offers_the_follow_form_and_it_comes_back_to_the_poll(a
                            headers={"Origin": ORIGIN})
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/news/article.html#poll-colour")
+
+
+HOSTILE_TITLE = '<img src=x onerror="alert(1)"> &lt;b&gt;bold&lt;/b&gt;'
+HOSTILE_NOTE = "<script>alert(2)</script><a href=javascript:alert(3)>x</a>"
+
+
+def test_private_feed_keeps_reader_titles_and_editor_notes_as_text(client, voter, store,
+                                                                 editor, clock):
+    from tests.feedcheck import elements, html_fields, text_fields
+
+    clock.now = AT
+    store.sync_items([make_item("jam", id=JAM, title="What next?", url="/news/next.html")])
+    idea = store.add_idea(JAM, title=HOSTILE_TITLE, body="", author="Ann", voter_id=None,
+                          moderation="published", at=AT)
+    assert voter.post(f"/api/jams/{JAM}/ideas/{idea.id}/vote", json={}).status_code == 200
+    [feed_url] = re.findall(r'href="(/me/updates/[^"]+\.atom)"',
+                            client.get("/me").get_data(as_text=True))
+    clock.now = AT + timedelta(minutes=5)
+    assert set_status(editor, idea.id, status="planned", note=HOSTILE_NOTE,
+                      notify=False).status_code == 200
+    document = client.get(feed_url).get_data()
+    [summary] = html_fields(document)
+    # A feed reader decodes the summary once and renders it: it must find text only.
+    assert elements(summary) == []
+    assert HOSTILE_TITLE in html.unescape(summary) and HOSTILE_NOTE in html.unescape(summary)
+    assert any(HOSTILE_TITLE in text for text in text_fields(document))  # the entry's title

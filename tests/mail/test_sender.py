@@ -10,7 +10,6 @@ import pytest
 from pollserver.actions import follows
 from pollserver.domain.errors import NotFound
 from pollserver.editor import jams as editor
-from pollserver.mail.sender import LEASE
 from pollserver.ops.closings import Closings
 from pollserver.store.memory import MemoryStore
 from tests.conftest import make_item
@@ -110,7 +109,7 @@ def test_unsubscribed_address_gets_nothing_more(store, smtp_server):
     assert follows.unsubscribe(store, follow.id) == 1
     assert run.run_once() == 0
     assert [str(m["Subject"]) for m in inbox.messages] == [
-        "Please confirm: follow idea \u201cDark mode\u201d"]
+        "Please confirm: follow an idea in \u201cBetter app\u201d"]
 
 
 def test_daily_digest_collects_a_days_events_into_one_mail(store, smtp_server):
@@ -196,9 +195,9 @@ def test_gives_up_after_max_attempts(store, smtp_server):
     mark_planned(store, store.idea_id)
     inbox.refuse = ["421 down"] * 5
     run.run_once()
-    clock.now += LEASE * 10
+    clock.now += timedelta(hours=1)
     run.run_once()
-    clock.now += LEASE * 100
+    clock.now += timedelta(days=1)
     assert run.run_once() == 0
     [row] = [d for d in store.list_deliveries("mail")]
     assert (row.status, row.attempts) == ("failed", 2)
@@ -249,3 +248,34 @@ def test_a_reopened_jam_tells_those_who_heard_it_closed(store, smtp_server):
     [reopened] = follows.updates_for(store, "nobody", subjects={"jam:j"},
                                      after=AT + timedelta(minutes=1, seconds=30))
     assert reopened.type == "jam.reopened" and store.get_item("jam", "j").closed_at is None
+
+
+def test_one_unsendable_row_is_marked_failed_and_the_others_go_out(store, smtp_server,
+                                                                   caplog):
+    """Poison-message isolation: an address no mail can carry (a lone surrogate that once
+    got past the input checks) fails alone; the rows queued after it are sent."""
+    from pollserver.domain.events import new_event
+    from pollserver.domain.outbox import Follow, follow_id, new_token
+
+    url, inbox = smtp_server
+
+    def request(address: str) -> None:  # straight into the store, past every input check
+        token = new_token()
+        follow = Follow(id=follow_id(token), kind="jam", item="j", jam=None, email=address,
+                        voter_id=None, created_at=AT)
+        store.request_follow(follow, new_event("follow.requested", [f"follow:{follow.id}"], {
+            "kind": "jam", "id": "j", "jam": None, "title": "Better app", "url": "/jams/j",
+            "token": token}, at=AT))
+
+    request("bad\ud800@example.org")
+    request("ann@example.org")
+    request("bob@example.org")
+    run = sender(store, url, Clock())
+    with caplog.at_level(logging.ERROR, logger="pollserver"):
+        assert run.run_once() == 2
+    assert sorted(a for _, rcpt in inbox.envelopes for a in rcpt) == [
+        "ann@example.org", "bob@example.org"]
+    rows = sorted((d.status, d.last_error or "") for d in store.list_deliveries("mail.confirm"))
+    assert rows == [("failed", "cannot be sent: UnicodeEncodeError"), ("sent", ""), ("sent", "")]
+    assert "cannot be sent" in caplog.text and "example.org" not in caplog.text
+    assert run.run_once() == 0  # the failed row is not tried again

@@ -23,6 +23,7 @@ import requests
 
 from pollserver.store.base import Store
 from tests.conftest import make_item
+from tests.instant import TEST_NOW
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,12 +36,11 @@ SURVEY = {"id": "s"}
 
 def seed(store: Store) -> dict[str, str]:
     """Sync a poll, a jam with one published idea and a survey; return their ids."""
-    from datetime import UTC, datetime
 
     store.sync_items([make_item("poll", **POLL), make_item("jam", **JAM),
                       make_item("survey", **SURVEY)])
     idea = store.add_idea("j", title="Seed idea", body="", author=None, voter_id=None,
-                          moderation="published", at=datetime.now(UTC))
+                          moderation="published", at=TEST_NOW)
     return {"poll_id": "p", "jam_id": "j", "survey_id": "s", "idea_id": idea.id}
 
 

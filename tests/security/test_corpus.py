@@ -13,7 +13,6 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from pollserver.api.openapi import __file__ as _openapi_module
 from pollserver.web.context import services_of
 from tests.admin.conftest import EditorActions, password_hash
 from tests.conftest import ORIGIN, make_item
+from tests.instant import TEST_NOW
 from tests.security import stores
 
 any_app = stores.any_app  # the fixture: this app on each backend
@@ -134,7 +134,7 @@ def _seed(app: Flask) -> dict[str, str]:
     store.add_codes("pool", [f"C{n}" for n in range(10)])
     store.put_admin("editor", password_hash())
     ideas = [store.add_idea("j", title=f"Seed idea {n}", body="", author=None, voter_id=None,
-                            moderation="published", at=datetime.now(UTC)) for n in range(2)]
+                            moderation="published", at=TEST_NOW) for n in range(2)]
     return {"poll_id": "p", "jam_id": "j", "survey_id": "s", "idea_id": ideas[0].id,
             "action": "status", "slug": "ann"}
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from flask import Flask
 
 from pollserver import create_app
@@ -132,6 +131,15 @@ def test_no_js_erase_is_rate_limited_like_the_api(tmp_path: Path) -> None:
         services_of(app).store.close()
 
 
-@pytest.mark.parametrize("path", ["/api/me", "/me"])
-def test_pages_of_a_voter_without_data_still_answer(any_app: Flask, path: str) -> None:
-    assert any_app.test_client().get(path).status_code in (200, 404)
+def test_pages_of_a_voter_without_data_still_answer(any_app: Flask) -> None:
+    client = any_app.test_client()
+    api = client.get("/api/me")
+    assert api.status_code == 404
+    assert api.get_json()["error"] == {
+        "code": "not_found",
+        "message": "This browser has no voter receipt, so nothing is stored about it."}
+    page = client.get("/me")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    assert "This browser has no receipt, so nothing is stored about it." in \
+        page.get_data(as_text=True)
+    assert "Set-Cookie" not in page.headers and "Set-Cookie" not in api.headers

@@ -19,6 +19,7 @@ from pollserver import create_app
 from pollserver.web.context import services_of
 from pollserver.web.newvoters import BURST_ACTION
 from tests.conftest import ORIGIN, make_item
+from tests.instant import TEST_NOW
 from tests.security.stores import BACKENDS, _drop, make_settings
 
 POOL_CODES = [f"CODE-{n:03d}" for n in range(100)]
@@ -39,14 +40,13 @@ def limited(tmp_path: Path) -> Iterator[Callable[..., Flask]]:
         store.sync_items([
             make_item("poll", id="p", question="Which day?", options=["Monday", "Friday"],
                       reward="thanks"),
-            make_item("jam", id="j", title="Ideas", votes_per_person=2),
-            make_item("survey", id="s")])
-        store.add_codes("thanks", POOL_CODES)
-        from datetime import UTC, datetime
-
+            make_item("jam", id="j", title="Ideas", votes_per_person=2, reward="jam-thanks"),
+            make_item("survey", id="s", reward="survey-thanks")])
+        for pool in ("thanks", "jam-thanks", "survey-thanks"):
+            store.add_codes(pool, POOL_CODES)
         for n in range(3):
             store.add_idea("j", title=f"Idea number {n}", body="", author=None,
-                           voter_id=None, moderation="published", at=datetime.now(UTC))
+                           voter_id=None, moderation="published", at=TEST_NOW)
         return app
 
     yield make
@@ -146,6 +146,49 @@ def test_one_code_per_address_and_pool_even_when_votes_count(limited) -> None:
     other = _vote(app, environ_base={"REMOTE_ADDR": "127.0.0.2"}).get_json()["reward"]
     assert other["status"] == "claimed"
     assert store.pool_stats()["thanks"] == (100, 2)
+
+
+def test_one_survey_code_per_address_even_when_answers_count(limited) -> None:
+    app = limited(first_write_burst=1000, new_voters="1000/hour")
+    store = services_of(app).store
+
+    def answer(**kwargs: object):
+        return app.test_client().post("/api/surveys/s/responses", json={"score": 9},
+                                      headers={"Origin": ORIGIN}, **kwargs)
+
+    answers = [answer() for _ in range(10)]
+    assert [r.status_code for r in answers] == [201] * 10
+    assert len(store.list_responses("s")) == 10
+    assert store.pool_stats()["survey-thanks"] == (100, 1)
+    rewards = [r.get_json()["reward"] for r in answers]
+    assert rewards[0]["status"] == "claimed"
+    assert {r["status"] for r in rewards[1:]} == {"limited"}
+    other = answer(environ_base={"REMOTE_ADDR": "127.0.0.2"}).get_json()["reward"]
+    assert other["status"] == "claimed"
+    assert store.pool_stats()["survey-thanks"] == (100, 2)
+
+
+def test_one_jam_code_per_address_for_votes_and_ideas(limited) -> None:
+    app = limited(first_write_burst=1000, new_voters="1000/hour")
+    store = services_of(app).store
+    first = store.list_ideas("j")[0].id
+
+    def vote(**kwargs: object):
+        return app.test_client().post(f"/api/jams/j/ideas/{first}/vote", json={},
+                                      headers={"Origin": ORIGIN}, **kwargs)
+
+    def submit(n: int, **kwargs: object):
+        return app.test_client().post("/api/jams/j/ideas", json={
+            "title": f"A new idea {n}", "body": ""}, headers={"Origin": ORIGIN}, **kwargs)
+
+    assert [vote().status_code for _ in range(8)] == [200] * 8
+    assert [submit(n).status_code for n in range(4)] == [201] * 4
+    assert store.get_idea(first).votes == 8 and len(store.list_ideas("j")) == 7
+    assert store.pool_stats()["jam-thanks"] == (100, 1)
+    # Another address: one more code, whichever way it takes part first.
+    assert submit(9, environ_base={"REMOTE_ADDR": "127.0.0.2"}).status_code == 201
+    assert vote(environ_base={"REMOTE_ADDR": "127.0.0.2"}).status_code == 200
+    assert store.pool_stats()["jam-thanks"] == (100, 2)
 
 
 def test_new_voters_per_address_are_limited(limited) -> None:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 import tempfile
-import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +21,7 @@ from pollserver import create_app
 from pollserver.config import Settings
 from pollserver.web.context import services_of
 from pollserver.web.editors import session_hash
+from tests.instant import TEST_NOW
 from tests.security.conftest import seed
 
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
@@ -73,9 +72,9 @@ def seeded(app: Flask, store) -> dict[str, str]:
 
 def _editor(client: FlaskClient) -> None:
     store = services_of(client.application).store
-    store.add_editor_session(session_hash("a-session"), "editor", at=datetime.now(UTC))
+    store.add_editor_session(session_hash("a-session"), "editor", at=TEST_NOW)
     with client.session_transaction() as session:
-        session.update(editor="editor", since=time.time(), csrf="the-real-token",
+        session.update(editor="editor", since=TEST_NOW.timestamp(), csrf="the-real-token",
                        sid="a-session")
 
 

@@ -17,6 +17,7 @@ from pollserver.config import Settings
 from pollserver.domain.voters import hash_ip
 from pollserver.web.context import services_of
 from pollserver.web.identity import client_ip_hash
+from tests.instant import TEST_NOW
 from tests.security.conftest import seed
 
 SECRET = "proxy-test-secret"
@@ -30,6 +31,7 @@ def _app(tmp_path, trusted_proxies: int, limits: str = "3/minute") -> Flask:
                         # and new-voter limits (test_first_write.py) would refuse sooner.
                         first_write_burst=1000, new_voters="1000/minute")
     app = create_app(settings)
+    services_of(app).clock = lambda: TEST_NOW  # the day whose key hashes IPs
     # A probe route, added before the first request, that shows which IP the app hashed.
     app.add_url_rule("/_test/ip", "test_ip", lambda: client_ip_hash())
     seed(services_of(app).store)
@@ -51,7 +53,7 @@ def make_app(tmp_path):
 
 
 def _today(ip: str) -> str:
-    return hash_ip(SECRET, ip, datetime.now(UTC).date())
+    return hash_ip(SECRET, ip, TEST_NOW.date())
 
 
 def _vote_as_stranger(app: Flask, forwarded: str):
@@ -112,12 +114,12 @@ def test_ip_hash_is_stable_within_a_day_and_changes_across_days() -> None:
 
 
 def test_client_ip_hash_follows_the_calendar_day(make_app) -> None:
-    # The daily key follows the app's clock (the one clock every decision reads).
     app = make_app(0)
     days = iter([datetime(2026, 1, 1, 23, 59, tzinfo=UTC), datetime(2026, 1, 1, 0, 0, tzinfo=UTC),
                  datetime(2026, 1, 2, 0, 0, tzinfo=UTC)])
-    services_of(app).clock = lambda: next(days)
+    services_of(app).clock = lambda: next(days)  # the app's clock decides the day
     client = app.test_client()
     first, same_day, next_day = (client.get("/_test/ip").get_data(as_text=True)
                                  for _ in range(3))
     assert first == same_day != next_day
+    assert first == hash_ip(SECRET, "127.0.0.1", date(2026, 1, 1))

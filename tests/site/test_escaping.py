@@ -1,10 +1,14 @@
-"""Reader text baked into rebuilt pages stays text: in <head>, in attributes and in the body.
+"""Reader text baked into rebuilt pages and feeds stays text: in <head>, in attributes, in
+the body and in every feed.
 
 A jam's winners (titles and authors written by readers) are baked into the article, and an
-article without a ``Summary:`` gets its description from that HTML. The site is built twice
-from the same editor content, once with plain winners and once with hostile ones; parsed as
-a browser parses them (html5lib), both builds must have exactly the same elements and
-attributes, and the hostile text must come out as text.
+article without a ``Summary:`` gets its description from that HTML; the roadmap page and its
+Atom feed carry idea titles, authors and editors' notes. The site is built twice from the
+same editor content, once with plain reader text and once with hostile text; parsed as a
+browser parses them (html5lib), both builds must have exactly the same elements and
+attributes, and the hostile text must come out as text. Each feed's HTML fields
+(``type="html"`` in Atom, ``description`` in RSS) are decoded once, as a feed reader does,
+and must hold the same elements in both builds.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from pathlib import Path
 import html5lib
 import pytest
 from sitebuild import build_site
+
+from tests.feedcheck import feed_shape, html_fields, text_fields
 
 ARTICLE = """Title: The hostile jam's winners
 Date: 2026-10-06 09:00
@@ -59,8 +65,17 @@ def build(tmp_path: Path, name: str, winners: list[tuple[str, str]]) -> Path:
     rows = [{"id": str(n), "title": title, "author": author, "votes": 10 - n}
             for n, (title, author) in enumerate(winners)]
     results = base / "results.json"
-    results.write_text(json.dumps({"jams": {"hostile-jam": {"winners": rows, "ideas": rows}}}),
-                       encoding="utf-8")
+    roadmap = [{"id": str(n), "jam": "hostile-jam", "jam_title": "Hostile jam", "title": title,
+                "author": author, "votes": 3, "status": "planned", "winner": False,
+                "note": title, "url": f"/ideas/hostile-jam/{n}",
+                "changed_at": f"2026-10-0{1 + n % 5}T09:00:00Z",
+                "history": [{"status": "under-consideration", "at": "2026-09-20T09:00:00Z",
+                             "note": author},
+                            {"status": "planned", "at": f"2026-10-0{1 + n % 5}T09:00:00Z",
+                             "note": title}]}
+               for n, (title, author) in enumerate(winners)]
+    results.write_text(json.dumps({"jams": {"hostile-jam": {"winners": rows, "ideas": rows}},
+                                   "roadmap": roadmap}), encoding="utf-8")
     # The whole article as its summary: cards and descriptions then carry every winner.
     built = build_site(content, base / "output", base / "cache", ENGAGE_RESULTS=str(results),
                        SUMMARY_MAX_LENGTH=None)
@@ -113,3 +128,26 @@ def test_an_editors_summary_with_quotes_stays_inside_its_attribute(builds):
              for m in attributes(hostile / "news" / "quoted.html", "meta")}
     assert metas["description"] == '1,284 of you answered "Which delivery day?" & Saturday won.'
     assert metas["og:title"] == 'A "quoted" summary & more · Tallowmere Coffee Hub'
+
+
+def test_every_feed_holds_reader_text_as_text(builds):
+    plain, hostile = builds
+    feeds = sorted(p.relative_to(plain) for p in (plain / "feeds").glob("*.xml"))
+    names = {p.name for p in feeds}
+    assert {"all.atom.xml", "all.rss.xml", "roadmap.atom.xml", "news.atom.xml"} <= names
+    for feed in feeds:
+        assert (hostile / feed).is_file(), feed
+        assert feed_shape((hostile / feed).read_bytes()) == \
+            feed_shape((plain / feed).read_bytes()), feed
+    # The roadmap feed's notes hold no markup at all, and the hostile text is there as text.
+    roadmap = (hostile / "feeds" / "roadmap.atom.xml").read_bytes()
+    fields = html_fields(roadmap)
+    assert len(fields) == 2 * len([*HOSTILE, UNWRITABLE])
+    assert all(not shape for shape in feed_shape(roadmap))
+    decoded = [html5lib.parseFragment(f, treebuilder="etree", namespaceHTMLElements=False)
+               for f in fields]
+    shown = {"".join(fragment.itertext()) for fragment in decoded}
+    texts = " ".join(text_fields(roadmap))
+    for title, author in HOSTILE:
+        assert title in shown and author in shown
+        assert f"{title}: Planned" in texts and author in texts

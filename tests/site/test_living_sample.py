@@ -76,9 +76,18 @@ def test_idea_jam_takes_ideas_and_votes(demo):
     added = client.post("/api/jams/build-next/ideas", headers=ORIGIN,
                         json={"title": "Single-origin decaf in small bags", "body": ""})
     assert added.status_code == 201, added.get_json()
+    assert added.get_json()["status"] == "published"
     idea = added.get_json()["id"]
+    before = client.get("/api/jams/build-next").get_json()
+    assert before["phase"] != "closed" and before["submit_open"] and before["vote_open"]
     voted = client.post(f"/api/jams/build-next/ideas/{idea}/vote", headers=ORIGIN, json={})
     assert voted.status_code == 200, voted.get_json()
+    after = voted.get_json()
+    [row] = [i for i in after["ideas"] if i["id"] == idea]
+    assert row["title"] == "Single-origin decaf in small bags"
+    assert (row["votes"], row["voted_by_me"], row["mine"]) == (1, True, True)
+    if before["my_votes_left"] is not None:  # a budget: one vote of it is spent
+        assert after["my_votes_left"] == before["my_votes_left"] - 1
 
 
 def test_two_offers_are_current_and_one_has_ended(demo):

@@ -16,7 +16,7 @@ from pollserver.actions.follows import updates_for
 from pollserver.domain.errors import Conflict
 from pollserver.domain.outbox import CONFIRM, MAIL
 from pollserver.domain.publish import PUBLISH
-from pollserver.domain.webhooks import BACKOFF, WEBHOOK
+from pollserver.domain.webhooks import WEBHOOK
 from pollserver.editor import jams as editor
 from pollserver.editor import webhooks as hooks
 from pollserver.store.base import Store
@@ -85,7 +85,7 @@ def _behaves(copy: Store, idea: str, secret: str, smtp: tuple[str, object], hook
     """The follower hears of the next change, the pending retry goes out signed."""
     url, inbox = smtp
     before = len(inbox.messages)  # type: ignore[attr-defined]
-    clock = Clock(AT + BACKOFF[0] + timedelta(seconds=1))
+    clock = Clock(AT + timedelta(seconds=6))
     editor.set_status(copy, "ed", idea, "done", note="Shipped", at=clock.now)
     assert sender(copy, url, clock).run_once() == 1  # the new change only, nothing resent
     [mail] = inbox.messages[before:]  # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -58,13 +59,18 @@ def pg_store(pg_url: str, pg_schema: str) -> Iterator[PostgresStore]:
 
 
 def run_workers(pg_url: str, schema: str, job: str, per_worker: list[list[str]]) -> list[Any]:
-    """Start one process per argument list, released at the same instant; return results."""
-    start_at = f"{time.time() + 2.0:.3f}"
+    """Start one process per argument list, released together once all are ready (a gate
+    file, see ``pg_worker``); return their results."""
+    gate = Path(tempfile.mkdtemp(prefix="pg-gate-")) / "go"
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     procs = [subprocess.Popen(
-        [sys.executable, "-m", "tests.store.pg_worker", job, pg_url, schema, start_at, *args],
+        [sys.executable, "-m", "tests.store.pg_worker", job, pg_url, schema, str(gate), *args],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for args in per_worker]
+    while len(list(gate.parent.glob("go.*"))) < len(procs):
+        assert all(proc.poll() is None for proc in procs), "a worker died before the gate"
+        time.sleep(0.01)
+    gate.touch()
     results = []
     for proc in procs:
         out, err = proc.communicate(timeout=120)

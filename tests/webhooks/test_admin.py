@@ -82,6 +82,7 @@ def test_dashboard_tells_the_editor_when_an_endpoint_was_switched_off(editor, st
         [row] = store.list_deliveries("webhook")
         clock.now = max(row.next_attempt, clock.now + timedelta(minutes=1))
         assert clock.now - AT < FAILURE_WINDOW * 2
+    editor.login()  # a day on, the 8-hour session has run out on the app's clock
     page = editor.client.get("/admin/").get_data(as_text=True)
     assert "Webhooks not delivering" in page and "switched off after a day" in page
     editor.post(f"/admin/webhooks/{endpoint.id}/switch", {"enabled": "1"})

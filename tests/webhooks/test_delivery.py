@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 import standardwebhooks
 
-from pollserver.domain.webhooks import BACKOFF, FAILURE_WINDOW, WEBHOOK
+from pollserver.domain.webhooks import WEBHOOK
 from pollserver.editor import jams as editor
 from pollserver.editor import webhooks as hooks
 from pollserver.store.memory import MemoryStore
@@ -75,9 +75,9 @@ def test_retries_after_500_and_timeout_with_the_same_id(store, receiver, monkeyp
     assert run.run_once() == 0  # 500
     assert run.run_once() == 0  # not due yet: nothing sent
     assert len(receiver.received) == 1
-    clock.now = AT + BACKOFF[0]
+    clock.now = AT + timedelta(seconds=5)  # README's first retry
     assert run.run_once() == 0  # times out
-    clock.now += BACKOFF[1]
+    clock.now += timedelta(minutes=5)  # and its second
     assert run.run_once() == 1
     ids = {h["webhook-id"] for h, _ in receiver.received}
     assert len(receiver.received) == 3 and len(ids) == 1
@@ -107,7 +107,7 @@ def test_a_day_of_failures_disables_the_endpoint(store, receiver):
         assert tries < 20
     off = store.get_webhook(endpoint.id)
     assert not off.enabled and "failing since" in off.disabled_reason
-    assert clock.now - AT >= FAILURE_WINDOW  # about a day of tries
+    assert clock.now - AT >= timedelta(days=1)  # README: failing after a day
     assert store.list_deliveries(WEBHOOK)[0].status == "failed"
     # New events do not queue for it; switching it on again does.
     hooks.switch(store, "ed", endpoint.id, enabled=True, at=clock.now)
@@ -167,3 +167,29 @@ def test_a_pool_under_ten_percent_tells_the_endpoint_once(store, receiver, monke
     # 20 codes: the 19th claim leaves 1 (5 %), the first time under 10 % (2 left is 10 %).
     assert got["data"] == {"pool": "spring", "left": 1, "total": 20}
     assert "voter" not in body.decode()
+
+
+def test_one_unsendable_row_is_marked_failed_and_the_others_go_out(store, receiver, caplog):
+    """Poison-message isolation: deliveries that cannot even be signed (an endpoint whose
+    stored secret is broken) fail alone; the deliveries after them reach the receiver."""
+    import logging
+
+    from pollserver.domain.webhooks import Endpoint
+
+    clock = Clock(AT + timedelta(seconds=3))
+    store.add_webhook(Endpoint(id="broken", url=receiver.url, secret="whsec_!!!not base64",
+                               events=("jam.closed",), created_at=AT))
+    good = hooks.add(store, "ed", receiver.url, ["jam.closed"], at=AT)
+    editor.close_early(store, "ed", "j", at=AT)
+    editor.reopen(store, "ed", "j", at=AT)
+    editor.close_early(store, "ed", "j", at=AT + timedelta(seconds=1))
+    run = sender(store, receiver, clock)
+    with caplog.at_level(logging.ERROR, logger="pollserver"):
+        assert run.run_once() == 2
+    assert len(receiver.received) == 2
+    rows = sorted((d.recipient, d.status, d.last_error or "")
+                  for d in store.list_deliveries(WEBHOOK))
+    assert rows == sorted([("broken", "failed", "cannot be sent: Error")] * 2
+                          + [(good.id, "sent", "")] * 2)
+    assert "cannot be sent" in caplog.text
+    assert run.run_once() == 0

@@ -18,9 +18,42 @@ def test_non_public_addresses_are_refused(address):
         check_address(address)
 
 
-@pytest.mark.parametrize("address", ["93.184.216.34", "2606:2800:220:1::1", "8.8.8.8"])
+@pytest.mark.parametrize("address", [
+    # NAT64 (RFC 6052): the translator connects to the embedded IPv4 address.
+    "64:ff9b::7f00:1", "64:ff9b::10.0.0.1", "64:ff9b::169.254.169.254", "64:ff9b::192.168.1.1",
+    "64:ff9b::100.100.100.200", "64:ff9b::0.0.0.0",
+    # Local-use NAT64 (RFC 8215), whatever it embeds: a private translator.
+    "64:ff9b:1::10.0.0.1", "64:ff9b:1::8.8.8.8",
+    # 6to4: the relay reaches the embedded IPv4 address (refused even when it is public).
+    "2002:7f00:1::1", "2002:a00:1::", "2002:a9fe:a9fe::1", "2002:808:808::1",
+    # IPv4-compatible (deprecated) and IPv4-translated (SIIT) forms.
+    "::127.0.0.1", "::10.0.0.1", "::169.254.169.254", "::8.8.8.8",
+    "::ffff:0:127.0.0.1", "::ffff:0:10.0.0.1", "::ffff:0:8.8.8.8",
+    # Teredo wraps its server's and (obfuscated) client's IPv4 addresses.
+    "2001:0:4136:e378:8000:63bf:3fff:fdd2", "2001:0:a00:1::1",
+    # Site-local (deprecated, private by intent) and other space outside global unicast.
+    "fec0::1", "feff::1", "4000::1", "100::1", "::ffff:10.0.0.1%eth0",
+])
+def test_ipv6_forms_that_wrap_or_hide_private_addresses_are_refused(address):
+    with pytest.raises(Refused):
+        check_address(address)
+
+
+@pytest.mark.parametrize("address", [
+    "93.184.216.34", "2606:2800:220:1::1", "8.8.8.8",
+    "64:ff9b::93.184.216.34",  # a public IPv4 host reached through DNS64/NAT64
+])
 def test_public_addresses_pass(address):
     check_address(address)
+
+
+def test_allow_private_still_refuses_wrapped_forms_other_than_nat64():
+    check_address("64:ff9b::10.0.0.1", allow_private=True)  # a private host, as asked
+    check_address("fec0::1", allow_private=True)
+    for address in ("2002:a00:1::1", "::10.0.0.1", "::ffff:0:10.0.0.1",
+                    "64:ff9b::100.100.100.200", "2001:0:a00:1::1"):
+        with pytest.raises(Refused):
+            check_address(address, allow_private=True)
 
 
 def test_allow_private_lets_loopback_and_private_through_but_never_metadata():
@@ -85,3 +118,12 @@ def test_tricky_urls_are_refused(url):
 
     with pytest.raises(Refused):
         resolve_target(url, resolve=resolve)
+
+
+def test_a_host_name_that_cannot_be_encoded_is_refused_not_raised():
+    def resolve(host: str, port: int) -> list[str]:
+        host.encode("idna")  # what getaddrinfo does first; no lookup is made
+        return ["93.184.216.34"]
+
+    with pytest.raises(Refused, match="cannot resolve"):
+        resolve_target("https://bad\ud800name.example/", resolve=resolve)
