@@ -23,6 +23,34 @@ Optional, with defaults here: ``recent_item``, ``record_vote_and_tally``, ``jam_
 ``health``, ``close``, and for ``pollserver migrate`` ``export_tables``/``import_tables``.
 ``emit`` (events for the next call) is written once, in ``outbox.py``.
 
+**How a backend implements it: one module per noun, bound in the class.** A backend's
+store class holds only its machinery (engine or connection pool, caches) and a table: each
+method is one line binding a plain function of a noun module beside it. The memory store's
+noun modules (``memory/polls.py``; ``memory/events.py`` for the outbox, whose state-machine
+half is ``memory/outbox.py``) hold calls taking the store first (``def tally(store:
+MemoryStore, poll_id)``), bound as they are (``tally = polls.tally``); the PostgreSQL store's
+(``postgres/polls.py``) hold SQL steps taking the connection first, with the interface's
+signature after it, bound with ``step`` (``tally = step(polls.tally)``), or, when a call needs
+more than one step as given, a call taking the store first beside them. Calls stay flat
+(``store.tally(p)``), mypy checks every binding against the interface, and
+``tests/store/test_composition.py`` keeps it one implementation (no mixins; no noun module
+touches the store's private names).
+
+**Adding a noun** (say claims), where N is its number of methods:
+
+1. the interface: ``store/claims.py``, an ABC ``Claims`` of N abstract methods with their
+   docstrings, added to ``Store``'s bases and as a row of the table above;
+2. memory: ``memory/claims.py`` with the N calls (and, for data of its own, a ``ClaimState``
+   part of the state machine: fields, ``_op_*`` handlers listed in ``state.OPERATIONS``, its
+   snapshot tables for ``documents.py``, what ``erasure.py`` must forget), and N lines in
+   ``MemoryStore``'s body; TinyDB inherits them (its journal replays the same operations);
+3. PostgreSQL: ``postgres/claims.py`` with the N steps, the tables in a new migration (plus
+   ``transfer.py`` for ``pollserver migrate``), and N lines in ``PostgresStore``'s body;
+4. a contract suite ``tests/store/test_claims_contract.py`` on the ``backend`` fixture, which
+   runs it on all three backends.
+
+A module passing 400 lines is split the same way (``tests/test_module_size.py``).
+
 **Two ways to a new backend.** The cheap one is an *engine* under the memory store
 (``memory/engine.py``: ``commit(op)``, ``reading()``, ``compact()``, three methods): the
 state machine keeps every rule, and the engine only makes its operations durable or shared;

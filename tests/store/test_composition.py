@@ -5,6 +5,11 @@ sharing a dozen private attributes. Now a store class inherits from at most one 
 implementation and from nothing else but the ``Store`` interface; what used to be mixed in is a
 part it holds (see ``store/tinydb/store.py``), and the parts use each other only through public
 attributes.
+
+Since the split by noun (the store modules had reached the 400-line limit), a store class body
+also binds plain functions of its own backend folder, one line each (``tally = polls.tally``,
+``tally = step(polls.tally)``): those are still the one implementation, not a second class,
+and the modules they come from are held to the same rule on private names.
 """
 
 from __future__ import annotations
@@ -13,8 +18,10 @@ import ast
 import importlib
 import inspect
 import pkgutil
+import sys
 from abc import ABC
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,15 +30,16 @@ from pollserver.store.base import Store
 from pollserver.store.champions import Champions
 from pollserver.store.memory import MemoryStore
 from pollserver.store.outbox import Outbox
+from pollserver.store.postgres import PostgresStore
 from pollserver.store.roadmap import Roadmap
 from pollserver.store.tinydb import TinyDBStore
 from pollserver.store.webhooks import Webhooks
 
 STORE_DIR = Path(pollserver.store.__file__).parent
 
-#: The ``Store`` interface and its abstract parts: the only classes a store may inherit
-#: besides one store implementation.
-INTERFACE = {Store, Webhooks, Outbox, Roadmap, Champions, ABC, object}
+#: The ``Store`` interface and its abstract parts (a new noun's part joins by being a base of
+#: ``Store``): the only classes a store may inherit besides one store implementation.
+INTERFACE = set(Store.__mro__)
 
 #: Classes allowed to mix in a part (none: the PostgreSQL store's outbox, webhook and champion
 #: methods, once mixed in, are its own since issue 25). Nothing may be added.
@@ -79,6 +87,11 @@ def composition_faults(cls: type) -> list[str]:
             faults.append(f"{klass.__name__} has {len(bases)} bases: "
                           f"{[b.__name__ for b in bases]}")
     return faults
+
+
+def test_the_interface_is_the_abstract_parts() -> None:
+    assert {Store, Webhooks, Outbox, Roadmap, Champions, ABC, object} <= INTERFACE
+    assert all(inspect.isabstract(c) for c in INTERFACE - {ABC, object})
 
 
 def test_the_stores_are_found() -> None:
@@ -138,6 +151,47 @@ def _private_reaches(path: Path) -> list[str]:
 @pytest.mark.parametrize("part", PARTS)
 def test_no_part_reaches_into_another_s_private_attributes(part: str) -> None:
     assert _private_reaches(STORE_DIR / f"{part}.py") == []
+
+
+def _bound(cls: type) -> dict[str, Any]:
+    """Return the functions ``cls``'s body binds from other modules, by name (a ``step``
+    binding counted as the SQL step it wraps)."""
+    found = {}
+    for name, value in vars(cls).items():
+        function = getattr(value, "__wrapped__", value)
+        if inspect.isfunction(function) and function.__module__ != cls.__module__:
+            found[name] = function
+    return found
+
+
+def _noun_modules() -> list[str]:
+    """Return the modules (``memory/jams``) whose functions a store class binds."""
+    return sorted({Path(sys.modules[f.__module__].__file__ or "").relative_to(STORE_DIR)
+                   .with_suffix("").as_posix()
+                   for cls in (MemoryStore, PostgresStore) for f in _bound(cls).values()})
+
+
+@pytest.mark.parametrize("cls", [MemoryStore, PostgresStore], ids=lambda c: c.__name__)
+def test_bound_functions_come_from_the_store_s_own_backend_folder(cls: type) -> None:
+    # A binding is part of this one implementation: never another backend's code, and never
+    # a method lifted off another class (which would be a mixin by other means).
+    folder = cls.__module__.rsplit(".", 1)[0]
+    bound = _bound(cls)
+    assert len(bound) > 40
+    for name, function in bound.items():
+        assert function.__module__.rsplit(".", 1)[0] == folder, name
+        assert "." not in function.__qualname__, f"{name} is {function.__qualname__}"
+    assert not any(n.startswith("_") for n in bound)
+
+
+@pytest.mark.parametrize("module", _noun_modules())
+def test_no_noun_module_reaches_into_the_store_s_private_attributes(module: str) -> None:
+    assert _private_reaches(STORE_DIR / f"{module}.py") == []
+
+
+def test_the_noun_modules_are_found() -> None:
+    assert {"memory/polls", "memory/events", "postgres/polls", "postgres/rewards"} <= set(
+        _noun_modules())
 
 
 def test_the_private_check_sees_a_reach(tmp_path) -> None:

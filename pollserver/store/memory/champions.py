@@ -8,11 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pollserver.domain.champions import Champion, ProfileRule
 
-__all__ = ["ChampionState", "champion_doc", "champion_tables", "load_champions", "rule_doc"]
+if TYPE_CHECKING:
+    from pollserver.store.memory.store import MemoryStore
+
+__all__ = ["ChampionState", "champion_doc", "champion_tables", "grant_champion", "is_champion",
+           "list_champions", "load_champions", "profile_rules", "revoke_champion", "rule_doc",
+           "set_profile_rule"]
 
 
 def champion_doc(grant: Champion) -> dict[str, Any]:
@@ -81,3 +86,33 @@ def load_champions(state: ChampionState, tables: dict[str, dict[str, dict[str, A
     for doc in tables.get("profile_rules", {}).values():
         rule = _rule(doc)
         state.profile_rules[rule.slug] = rule
+
+
+# -- the store's champion calls (bound by MemoryStore, like items.py) ----------------------
+
+
+def grant_champion(store: MemoryStore, grant: Champion) -> Champion:
+    return store.commit({"op": "champion-grant", "grant": champion_doc(grant)})
+
+
+def revoke_champion(store: MemoryStore, voter_id: str) -> bool:
+    return bool(store.commit({"op": "champion-revoke", "voter": voter_id}))
+
+
+def is_champion(store: MemoryStore, voter_id: str) -> bool:
+    with store.reading() as state:
+        return voter_id in state.champions
+
+
+def list_champions(store: MemoryStore) -> list[Champion]:
+    with store.reading() as state:
+        return list(state.champions.values())
+
+
+def set_profile_rule(store: MemoryStore, rule: ProfileRule) -> ProfileRule | None:
+    return store.commit({"op": "profile-rule", "rule": rule_doc(rule)})
+
+
+def profile_rules(store: MemoryStore) -> dict[str, ProfileRule]:
+    with store.reading() as state:
+        return dict(state.profile_rules)

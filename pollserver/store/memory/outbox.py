@@ -183,6 +183,12 @@ class OutboxState:
 
     # -- deliveries --------------------------------------------------------------------
 
+    def any_due(self, consumer: str, now: datetime, before: datetime | None) -> bool:
+        """Whether a claim would find work (read first: an idle sender writes nothing)."""
+        return any(d.consumer == consumer and d.next_attempt <= now and (
+            before is None or d.created_at < before)
+            for d in map(self.deliveries.__getitem__, self.open_deliveries))
+
     def _op_delivery_claim(self, op: dict[str, Any]) -> list[Delivery]:
         now, until = _at(op["at"]), _at(op["until"])
         before = _dt(op.get("before"))

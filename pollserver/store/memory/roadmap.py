@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pollserver.domain.statuses import StatusChange
 
-__all__ = ["RoadmapState", "load_roadmap", "roadmap_tables"]
+if TYPE_CHECKING:
+    from pollserver.store.memory.store import MemoryStore
+
+__all__ = ["RoadmapState", "load_roadmap", "roadmap_tables", "status_changes", "status_history"]
 
 
 class RoadmapState:
@@ -48,3 +51,16 @@ def load_roadmap(state: RoadmapState, tables: dict[str, dict[str, dict[str, Any]
     """Rebuild status history from a snapshot's table (missing in older snapshots)."""
     for doc in tables.get("status_history", {}).values():  # rows in the order written
         state.record_status(doc["idea"], doc["status"], doc.get("at"), doc.get("note", ""))
+
+
+# -- the store's roadmap calls (bound by MemoryStore, like items.py) -----------------------
+
+
+def status_history(store: MemoryStore, idea_id: str) -> list[StatusChange]:
+    with store.reading() as state:
+        return list(state.history.get(str(idea_id), ()))
+
+
+def status_changes(store: MemoryStore, limit: int = 500) -> list[StatusChange]:
+    with store.reading() as state:
+        return state.history_order[::-1][:limit]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import asdict, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pollserver.domain.errors import NotFound
 from pollserver.domain.outbox import Delivery, Event, event_from
@@ -19,7 +19,12 @@ from pollserver.domain.publish import PUBLISH, PUBLISH_EVENTS, SITE
 from pollserver.domain.webhooks import WEBHOOK, Attempt, Endpoint, after_attempt
 from pollserver.store.memory.outbox import OutboxState
 
-__all__ = ["WebhookState", "endpoint_doc", "endpoint_from", "load_webhooks", "webhook_tables"]
+if TYPE_CHECKING:
+    from pollserver.store.memory.store import MemoryStore
+
+__all__ = ["WebhookState", "add_webhook", "delete_webhook", "endpoint_doc", "endpoint_from",
+           "get_webhook", "list_attempts", "list_webhooks", "load_webhooks", "record_attempt",
+           "resend_delivery", "send_test_event", "set_webhook", "webhook_tables"]
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -140,3 +145,51 @@ def load_webhooks(state: WebhookState, tables: dict[str, dict[str, dict[str, Any
         state.webhooks[endpoint.id] = endpoint
     state.attempts = sorted((_attempt_from(d) for d in tables.get("webhook_attempts", {})
                              .values()), key=lambda a: int(a.id or 0))
+
+
+# -- the store's webhook calls (bound by MemoryStore, like items.py) -----------------------
+
+
+def add_webhook(store: MemoryStore, endpoint: Endpoint) -> Endpoint:
+    return store.commit({"op": "webhook-add", "endpoint": endpoint_doc(endpoint)})
+
+
+def list_webhooks(store: MemoryStore) -> list[Endpoint]:
+    with store.reading() as state:
+        return list(state.webhooks.values())
+
+
+def get_webhook(store: MemoryStore, endpoint_id: str) -> Endpoint | None:
+    with store.reading() as state:
+        return state.webhooks.get(endpoint_id)
+
+
+def set_webhook(store: MemoryStore, endpoint_id: str, *, enabled: bool | None = None,
+                events: tuple[str, ...] | None = None,
+                include_text: bool | None = None) -> Endpoint:
+    return store.commit({"op": "webhook-set", "id": endpoint_id, "enabled": enabled,
+                         "types": list(events) if events is not None else None,
+                         "include_text": include_text})
+
+
+def delete_webhook(store: MemoryStore, endpoint_id: str) -> None:
+    store.commit({"op": "webhook-delete", "id": endpoint_id})
+
+
+def record_attempt(store: MemoryStore, attempt: Attempt) -> Endpoint:
+    doc = dict(vars(attempt), at=attempt.at.isoformat())
+    return store.commit({"op": "webhook-attempt", "attempt": doc})
+
+
+def list_attempts(store: MemoryStore, endpoint_id: str, *, limit: int = 50) -> list[Attempt]:
+    with store.reading() as state:
+        mine = [a for a in reversed(state.attempts) if a.endpoint_id == endpoint_id]
+        return mine[:limit]
+
+
+def resend_delivery(store: MemoryStore, delivery_id: str, *, at: datetime) -> Delivery:
+    return store.commit({"op": "webhook-resend", "id": delivery_id, "at": at.isoformat()})
+
+
+def send_test_event(store: MemoryStore, endpoint_id: str, event: dict[str, Any]) -> None:
+    store.commit({"op": "webhook-test", "id": endpoint_id, "event": event})

@@ -14,7 +14,7 @@ __all__ = ["export_champions", "grant_champion", "import_champions", "is_champio
            "list_champions", "profile_rules", "revoke_champion", "set_profile_rule"]
 
 
-def grant_champion(conn: Connection, g: Champion) -> Champion:
+def grant_champion(conn: Connection, grant: Champion) -> Champion:
     """Insert or replace the voter's grant (a new grant goes to the end of the list: it takes
     a fresh ``seq``). One upsert, so two grants for one voter at once wait for each other
     instead of one failing on the primary key."""
@@ -22,8 +22,8 @@ def grant_champion(conn: Connection, g: Champion) -> Champion:
                  " VALUES (%s, %s, %s, %s) ON CONFLICT (voter_id) DO UPDATE SET"
                  " idea_id = EXCLUDED.idea_id, granted_by = EXCLUDED.granted_by,"
                  " granted_at = EXCLUDED.granted_at, seq = EXCLUDED.seq",
-                 (g.voter_id, g.idea_id, g.granted_by, g.granted_at))
-    return g
+                 (grant.voter_id, grant.idea_id, grant.granted_by, grant.granted_at))
+    return grant
 
 
 def revoke_champion(conn: Connection, voter_id: str) -> bool:
@@ -44,8 +44,9 @@ def list_champions(conn: Connection) -> list[Champion]:
                 "SELECT voter_id, idea_id, granted_by, granted_at FROM champions ORDER BY seq")]
 
 
-def set_profile_rule(conn: Connection, r: ProfileRule) -> ProfileRule | None:
+def set_profile_rule(conn: Connection, rule: ProfileRule) -> ProfileRule | None:
     """Upsert the slug's rule, or delete it when it neither hides nor merges."""
+    r = rule
     if not r.hidden and not r.merged_into:
         conn.execute("DELETE FROM profile_rules WHERE slug = %s", (r.slug,))
         return None

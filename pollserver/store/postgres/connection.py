@@ -96,7 +96,7 @@ class Database:
         # The old pool may be waiting out a long reconnect back-off; close it aside.
         threading.Thread(target=old.close, kwargs={"timeout": 1.0}, daemon=True).start()
 
-    def run(self, events: list[dict[str, Any]], step: Callable[..., T], *args: Any,
+    def run(self, events: list[dict[str, Any]], step: Callable[..., T], /, *args: Any,
             **kwargs: Any) -> T:
         """Run one store step on a pooled connection, retrying if chosen as a deadlock victim.
 

@@ -9,8 +9,8 @@ from psycopg.types.json import Json
 
 from pollserver.domain.records import AuditEntry
 
-__all__ = ["add_audit", "add_session", "get_admin", "list_audit", "put_admin", "revoke_sessions",
-           "session_editor"]
+__all__ = ["add_audit", "add_editor_session", "editor_session", "get_admin", "list_audit",
+           "put_admin", "revoke_editor_sessions"]
 
 
 def put_admin(conn: Connection, username: str, password_hash: str) -> None:
@@ -43,22 +43,23 @@ def list_audit(conn: Connection, limit: int = 500) -> list[AuditEntry]:
             for at, actor, action, target, details in rows]
 
 
-def add_session(conn: Connection, session_hash: str, username: str, at: datetime) -> None:
+def add_editor_session(conn: Connection, session_hash: str, username: str, *,
+                       at: datetime) -> None:
     """Remember a signed-in editor's session by the hash of its id."""
     conn.execute("INSERT INTO editor_sessions (session_hash, username, created_at)"
                  " VALUES (%s, %s, %s) ON CONFLICT (session_hash) DO NOTHING",
                  (session_hash, username, at))
 
 
-def session_editor(conn: Connection, session_hash: str) -> str | None:
+def editor_session(conn: Connection, session_hash: str) -> str | None:
     """Return the editor of a live session."""
     row = conn.execute("SELECT username FROM editor_sessions WHERE session_hash = %s",
                        (session_hash,)).fetchone()
     return row[0] if row else None
 
 
-def revoke_sessions(conn: Connection, session_hash: str | None,
-                    username: str | None) -> int:
+def revoke_editor_sessions(conn: Connection, *, session_hash: str | None = None,
+                           username: str | None = None) -> int:
     """Delete one session, or every session of one editor; return how many went."""
     if session_hash is not None:
         cursor = conn.execute("DELETE FROM editor_sessions WHERE session_hash = %s",

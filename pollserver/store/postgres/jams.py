@@ -147,8 +147,8 @@ def idea_votes_of(conn: Connection, jam_id: str, voter_id: str) -> set[str]:
     return {row[0] for row in rows}
 
 
-def update_idea(conn: Connection, idea_id: str, changes: dict[str, Any],
-                at: datetime | None = None, note: str = "") -> Idea:
+def update_idea(conn: Connection, idea_id: str, *, at: datetime | None = None, note: str = "",
+                **changes: Any) -> Idea:
     """Change whitelisted fields of an idea and return it (a new status joins its history)."""
     idea_id = str(idea_id)
     with conn.transaction():

@@ -1,14 +1,14 @@
 """The outbox in PostgreSQL: events, follows, deliveries and feed tokens.
 
 ``write_events`` runs inside the transaction of the change that caused the events (see
-``PostgresStore._run``), so both commit or neither does. Fan-out to followers is one
+``PostgresStore.run``), so both commit or neither does. Fan-out to followers is one
 ``INSERT ... SELECT DISTINCT ON (lower(email))`` whose unique key makes a repeat a no-op.
 Claims pick due rows with ``FOR UPDATE SKIP LOCKED``: two senders never take the same row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,7 +30,7 @@ from pollserver.domain.outbox import (
 from pollserver.store.postgres import webhooks
 
 __all__ = [
-    "claim_deliveries", "confirm_follow", "delivery_with_event", "insert_event",
+    "add_events", "claim_deliveries", "confirm_follow", "delivery_with_event", "insert_event",
     "erase_follows", "feed_token", "feed_voter",
     "finish_delivery", "follower_counts", "get_follow", "list_deliveries", "list_events",
     "purge_follows", "request_follow", "unsubscribe", "write_events",
@@ -113,39 +113,43 @@ def write_events(conn: Connection, raw_events: list[dict[str, Any]], result: Any
         webhooks.fan_out(conn, event)
 
 
-def list_events(conn: Connection, subjects: list[str] | None, voter: str | None,
-                after: datetime | None, types: list[str] | None, limit: int) -> list[Event]:
+def list_events(conn: Connection, *, subjects: Collection[str] | None = None,
+                voter: str | None = None, after: datetime | None = None,
+                types: Collection[str] | None = None, limit: int = 100) -> list[Event]:
     """Return events newest first (see ``Store.list_events``)."""
     where: list[str] = ["true"]
     params: list[Any] = []
     if subjects is not None or voter is not None:
         where.append("(subjects && %s::text[] OR (%s::text IS NOT NULL AND voter_id = %s))")
-        params += [subjects or [], voter, voter]
+        params += [sorted(subjects or ()), voter, voter]
     if after is not None:
         where.append("created_at > %s")
         params.append(after)
     if types is not None:
         where.append("type = ANY(%s)")
-        params.append(types)
+        params.append(sorted(types))
     rows = conn.execute(f"SELECT {_EVENT_COLUMNS} FROM events WHERE {' AND '.join(where)}"
                         " ORDER BY seq DESC LIMIT %s", [*params, limit]).fetchall()
     return [_event(row) for row in rows]
 
 
-def request_follow(conn: Connection, follow: Follow, raw: dict[str, Any]) -> None:
+def add_events(conn: Connection) -> None:
+    """The step of ``Store.add_events``: the events handed to it are all it writes."""
+
+def request_follow(conn: Connection, follow: Follow, event: dict[str, Any]) -> None:
     """Store the unconfirmed follow, its event and the confirmation mail's delivery."""
-    event = event_from(raw)
+    request = event_from(event)
     with conn.transaction():
         conn.execute(
             f"INSERT INTO follows ({_FOLLOW_COLUMNS}, subject)"
             " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
             (follow.id, follow.kind, follow.item, follow.jam, follow.email, follow.voter_id,
              follow.created_at, None, follow.subject))
-        _insert_event(conn, event)
+        _insert_event(conn, request)
         conn.execute("INSERT INTO deliveries (event_id, consumer, recipient, address,"
                      " next_attempt, created_at) VALUES (%s, %s, %s, %s, %s, %s)",
-                     (event.id, CONFIRM, follow.id, follow.email, event.created_at,
-                      event.created_at))
+                     (request.id, CONFIRM, follow.id, follow.email, request.created_at,
+                      request.created_at))
 
 
 def get_follow(conn: Connection, follow_id: str) -> Follow | None:
@@ -155,7 +159,7 @@ def get_follow(conn: Connection, follow_id: str) -> Follow | None:
     return _follow(row) if row else None
 
 
-def confirm_follow(conn: Connection, follow_id: str, at: datetime) -> Follow:
+def confirm_follow(conn: Connection, follow_id: str, *, at: datetime) -> Follow:
     """Confirm once (a repeat returns the confirmed follow); expired requests are gone."""
     row = conn.execute(
         "UPDATE follows SET confirmed_at = coalesce(confirmed_at, %(at)s) WHERE id = %(id)s"
@@ -235,8 +239,8 @@ def _with_events(conn: Connection, rows: Sequence[Sequence[Any]]) -> list[Delive
     return [_delivery(row, events.get(row[1])) for row in rows]
 
 
-def claim_deliveries(conn: Connection, consumer: str, now: datetime, lease: timedelta,
-                     claim: str, limit: int, created_before: datetime | None
+def claim_deliveries(conn: Connection, consumer: str, *, now: datetime, lease: timedelta,
+                     claim: str, limit: int = 20, created_before: datetime | None = None
                      ) -> list[Delivery]:
     """Claim due rows that no other sender holds right now, oldest first."""
     rows = conn.execute(_CLAIM, {"claim": claim, "until": now + lease, "consumer": consumer,
@@ -246,8 +250,8 @@ def claim_deliveries(conn: Connection, consumer: str, now: datetime, lease: time
     return _with_events(conn, rows) if rows else []
 
 
-def finish_delivery(conn: Connection, delivery_id: str, claim: str, at: datetime,
-                    error: str | None, retry_at: datetime | None) -> bool:
+def finish_delivery(conn: Connection, delivery_id: str, claim: str, *, at: datetime,
+                    error: str | None = None, retry_at: datetime | None = None) -> bool:
     """Record the attempt if ``claim`` still holds the row."""
     status = "sent" if error is None else ("pending" if retry_at is not None else "failed")
     row = conn.execute(_FINISH, {"status": status, "retry": retry_at, "error": error,
@@ -269,7 +273,8 @@ def delivery_with_event(conn: Connection, delivery_id: str) -> Delivery:
     return _with_events(conn, [row])[0]
 
 
-def list_deliveries(conn: Connection, consumer: str | None, limit: int) -> list[Delivery]:
+def list_deliveries(conn: Connection, consumer: str | None = None, *, limit: int = 200
+                    ) -> list[Delivery]:
     """Newest first, with events."""
     rows = conn.execute(f"SELECT {_DELIVERY_COLUMNS} FROM deliveries d"
                         " WHERE %s::text IS NULL OR consumer = %s ORDER BY id DESC LIMIT %s",

@@ -8,12 +8,16 @@ makes a second code for the same voter impossible even when one voter claims twi
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from psycopg import Connection, errors
 
-__all__ = ["add_codes", "claim_code", "code_of", "pool_stats", "revoke_codes"]
+if TYPE_CHECKING:
+    from pollserver.store.postgres.store import PostgresStore
+
+__all__ = ["add_codes", "claim_code", "code_of", "insert_codes", "pool_stats", "revoke_codes"]
 
 _NAME_POOL = "INSERT INTO code_pools (pool) VALUES (%s) ON CONFLICT DO NOTHING"
 
@@ -34,7 +38,13 @@ RETURNING code
 """
 
 
-def add_codes(conn: Connection, pool: str, codes: Iterable[str]) -> int:
+def add_codes(store: PostgresStore, pool: str, codes: Iterable[str]) -> int:
+    """The store's call: :func:`insert_codes` as one step, with the codes as a list (a
+    deadlock retry reads them again)."""
+    return store.run(insert_codes, pool, list(codes))
+
+
+def insert_codes(conn: Connection, pool: str, codes: Sequence[str]) -> int:
     """Load codes in order, skipping blanks, repeats and codes the pool already holds."""
     fresh = [code for code in dict.fromkeys(c.strip() for c in codes) if code]
     with conn.transaction():

@@ -31,7 +31,7 @@ def status_history(conn: Connection, idea_id: str) -> list[StatusChange]:
     return [_change(row) for row in rows]
 
 
-def status_changes(conn: Connection, limit: int) -> list[StatusChange]:
+def status_changes(conn: Connection, limit: int = 500) -> list[StatusChange]:
     """Return the latest changes of every idea, newest first."""
     rows = conn.execute("SELECT idea_id, status, at, note FROM status_history"
                         " ORDER BY seq DESC LIMIT %s", (limit,)).fetchall()

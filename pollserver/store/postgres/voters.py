@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from psycopg import Connection
 
@@ -13,7 +13,10 @@ from pollserver.domain.voters import ERASED_TITLE, erased_id
 from pollserver.store.postgres.jams import update_idea
 from pollserver.store.postgres.polls import withdraw_vote
 
-__all__ = ["erase_voter", "voter_data"]
+if TYPE_CHECKING:
+    from pollserver.store.postgres.store import PostgresStore
+
+__all__ = ["erase", "erase_voter", "voter_data"]
 
 
 def _id_order(idea_id: str) -> tuple[int, int | str]:
@@ -52,8 +55,16 @@ def voter_data(conn: Connection, voter_id: str) -> dict[str, Any]:
     }
 
 
-def erase_voter(conn: Connection, voter_id: str, *, withdraw_polls: Iterable[str],
+def erase_voter(store: PostgresStore, voter_id: str, *, withdraw_polls: Iterable[str],
                 withdraw_jams: Iterable[str]) -> dict[str, int]:
+    """The store's call: :func:`erase` as one step, with the ids as lists (a deadlock
+    retry reads them again)."""
+    return store.run(erase, voter_id, withdraw_polls=list(withdraw_polls),
+                     withdraw_jams=list(withdraw_jams))
+
+
+def erase(conn: Connection, voter_id: str, *, withdraw_polls: Sequence[str],
+          withdraw_jams: Sequence[str]) -> dict[str, int]:
     """Erase the voter atomically, as the reference store does (``store/memory/erasure.py``).
 
     Votes in open polls and jams are withdrawn; the ones that stay (closed results) and the
@@ -89,8 +100,8 @@ def erase_voter(conn: Connection, voter_id: str, *, withdraw_polls: Iterable[str
         ideas = [row[0] for row in conn.execute(
             "SELECT id FROM ideas WHERE voter_id = %s ORDER BY seq", (voter_id,))]
         for idea_id in ideas:
-            update_idea(conn, idea_id, {"moderation": "hidden", "winner": False,
-                                        "title": ERASED_TITLE, "body": "", "author": None})
+            update_idea(conn, idea_id, moderation="hidden", winner=False, title=ERASED_TITLE,
+                        body="", author=None)
         conn.execute("UPDATE ideas SET voter_id = NULL WHERE voter_id = %s", (voter_id,))
         counts["ideas"] = len(ideas)
         if ideas:

@@ -59,8 +59,9 @@ def fan_out(conn: Connection, event: Event) -> None:
                      (event.id, PUBLISH, SITE, event.created_at, event.created_at))
 
 
-def add_webhook(conn: Connection, e: Endpoint) -> Endpoint:
+def add_webhook(conn: Connection, endpoint: Endpoint) -> Endpoint:
     """Insert a new endpoint."""
+    e = endpoint
     conn.execute(f"INSERT INTO webhooks ({_COLUMNS}) VALUES"
                  " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                  (e.id, e.url, e.secret, list(e.events), e.created_at, e.enabled,
@@ -81,8 +82,9 @@ def get_webhook(conn: Connection, endpoint_id: str) -> Endpoint | None:
     return _endpoint(row) if row else None
 
 
-def set_webhook(conn: Connection, endpoint_id: str, enabled: bool | None,
-                events: tuple[str, ...] | None, include_text: bool | None) -> Endpoint:
+def set_webhook(conn: Connection, endpoint_id: str, *, enabled: bool | None = None,
+                events: tuple[str, ...] | None = None,
+                include_text: bool | None = None) -> Endpoint:
     """Change an endpoint; turning it on forgets its failures."""
     row = conn.execute(
         "UPDATE webhooks SET enabled = coalesce(%(on)s, enabled),"
@@ -110,8 +112,9 @@ def delete_webhook(conn: Connection, endpoint_id: str) -> None:
                      " AND recipient = %s AND status = 'pending'", (WEBHOOK, endpoint_id))
 
 
-def record_attempt(conn: Connection, a: Attempt) -> Endpoint:
+def record_attempt(conn: Connection, attempt: Attempt) -> Endpoint:
     """Log the try and update the endpoint's failure streak (under its row lock)."""
+    a = attempt
     with conn.transaction():
         row = conn.execute(f"SELECT {_COLUMNS} FROM webhooks WHERE id = %s FOR UPDATE",
                            (a.endpoint_id,)).fetchone()
@@ -132,7 +135,7 @@ def record_attempt(conn: Connection, a: Attempt) -> Endpoint:
         return _endpoint(row)
 
 
-def list_attempts(conn: Connection, endpoint_id: str, limit: int) -> list[Attempt]:
+def list_attempts(conn: Connection, endpoint_id: str, *, limit: int = 50) -> list[Attempt]:
     """The endpoint's attempts, newest first."""
     rows = conn.execute(f"SELECT {_ATTEMPT_COLUMNS} FROM webhook_attempts"
                         " WHERE endpoint_id = %s ORDER BY id DESC LIMIT %s",
@@ -140,7 +143,7 @@ def list_attempts(conn: Connection, endpoint_id: str, limit: int) -> list[Attemp
     return [_attempt(r) for r in rows]
 
 
-def resend_delivery(conn: Connection, delivery_id: str, at: datetime) -> Delivery:
+def resend_delivery(conn: Connection, delivery_id: str, *, at: datetime) -> Delivery:
     """Queue a webhook delivery again, tries counted afresh."""
     from pollserver.store.postgres.outbox import delivery_with_event
 
@@ -153,15 +156,15 @@ def resend_delivery(conn: Connection, delivery_id: str, at: datetime) -> Deliver
     return delivery_with_event(conn, str(row[0]))
 
 
-def send_test_event(conn: Connection, endpoint_id: str, raw: dict[str, Any]) -> None:
+def send_test_event(conn: Connection, endpoint_id: str, event: dict[str, Any]) -> None:
     """Write the test event with one delivery, to this endpoint only."""
     from pollserver.store.postgres.outbox import insert_event
 
-    event = event_from(raw)
+    test = event_from(event)
     with conn.transaction():
         if get_webhook(conn, endpoint_id) is None:
             raise NotFound(f"No webhook endpoint {endpoint_id!r}.")
-        insert_event(conn, event)
+        insert_event(conn, test)
         conn.execute("INSERT INTO deliveries (event_id, consumer, recipient, next_attempt,"
                      " created_at) VALUES (%s, %s, %s, %s, %s)",
-                     (event.id, WEBHOOK, endpoint_id, event.created_at, event.created_at))
+                     (test.id, WEBHOOK, endpoint_id, test.created_at, test.created_at))
