@@ -23,8 +23,9 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [
                      "autoescape": True}
 PLUGIN_PATHS = ["plugins"]
 # languages builds a sub-site per language of I18N_SUBSITES under /<lang>/ (the settings of
-# pelican-i18n-subsites), with the theme's catalogues, hreflang and the language switcher.
-PLUGINS = ["hub", "engage", "assets", "languages"]
+# pelican-i18n-subsites), with the theme's catalogues, hreflang and the language switcher. It
+# comes first: the others see only the content of the language their site is in.
+PLUGINS = ["languages", "hub", "engage", "assets"]
 
 # The hub in German too: /de/ is the German sub-site, built with these settings plus the ones
 # below. Content says its language with `Lang: de` and names its English original with the same

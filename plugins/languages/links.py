@@ -24,10 +24,10 @@ from jinja2 import pass_context
 from pelican.urlwrappers import Category
 
 from . import session
-from .subsites import LANGUAGES, PREFIX
+from .subsites import LANGUAGES, PREFIX, home_lang
 
 __all__ = ["GLOBALS", "alternate_links", "alternates", "alternates_in", "equivalents", "href",
-           "languages_of", "page_href", "switcher"]
+           "languages_of", "page_href", "published_with", "switcher"]
 
 #: Pages every language has, by name: the path after the language's prefix.
 LISTINGS = {"index": "", "archives": "ARCHIVES_SAVE_AS", "roadmap": "roadmap"}
@@ -157,5 +157,13 @@ def alternates_in(site: Mapping[str, Any], here: Any = None) -> list[dict[str, s
     return alternate_links(site, here)
 
 
+def published_with(site: Mapping[str, Any], content: Any) -> list[Any]:
+    """Template function: the translations ``site`` publishes beside ``content`` (languages
+    without a sub-site of their own), for the sitemap."""
+    lang = str(site.get("DEFAULT_LANG") or "en")
+    return [t for t in getattr(content, "translations", None) or ()
+            if t.lang != lang and home_lang(site, str(t.lang)) == lang]
+
+
 GLOBALS = {"alternates": alternates, "alternates_in": alternates_in, "switcher": switcher,
-           "page_href": page_href}
+           "page_href": page_href, "published_with": published_with}
