@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from babel import Locale
 from babel.messages.catalog import Catalog
@@ -40,14 +41,15 @@ __all__ = ["DOMAIN", "SOURCES", "Message", "catalog", "directory_of", "extract",
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = "messages"
-#: Where the theme's strings are (glob, Babel extraction method), from the project root.
+#: Where the theme's strings are (glob, Babel extraction method), from the project root;
+#: ``{theme}`` is the site's ``THEME`` (``theme/`` here).
 SOURCES = (
-    ("theme/templates/**/*.html", "jinja2"),
+    ("{theme}/templates/**/*.html", "jinja2"),
     ("plugins/engage/templates/**/*.html", "jinja2"),
     ("plugins/languages/widgets.py", "python"),
     ("plugins/engage/roadmap.py", "python"),
     ("plugins/engage/plugin.py", "python"),
-    ("theme/static/js/**/*.js", "javascript"),
+    ("{theme}/static/js/**/*.js", "javascript"),
 )
 #: Jinja's ``{% trans %}`` blocks are trimmed (whitespace folded), in the build and here.
 JINJA_OPTIONS = {"trimmed": "true", "extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}
@@ -80,23 +82,41 @@ def po_path(directory: Path, lang: str) -> Path:
     return directory / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def _files(root: Path) -> Iterator[tuple[Path, str]]:
+def _files(root: Path, theme: Path) -> Iterator[tuple[Path, str]]:
     for pattern, method in SOURCES:
-        for path in sorted(root.glob(pattern)):
+        base, glob = (theme, pattern.removeprefix("{theme}/")) if pattern.startswith(
+            "{theme}/") else (root, pattern)
+        for path in sorted(base.glob(glob)):
             if path.is_file():
                 yield path, method
 
 
-def extract(root: Path = ROOT) -> list[Message]:
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+@lru_cache(maxsize=256)
+def _extract_file(path: Path, method: str, stamp: float) -> tuple[tuple[int, Any], ...]:
+    """Babel's extraction of one file, kept while the file is unchanged (a build asks twice,
+    and once more per language)."""
+    del stamp
+    options = JINJA_OPTIONS if method == "jinja2" else {}
+    extractor = "jinja2.ext:babel_extract" if method == "jinja2" else method
+    return tuple((line, message) for line, message, _comments, _context in extract_from_file(
+        extractor, path, keywords=KEYWORDS, options=options))
+
+
+def extract(root: Path = ROOT, theme: Path | None = None) -> list[Message]:
     """Return every marked string of the theme, in source order, each once."""
     found: dict[str | tuple[str, str], list[tuple[str, int]]] = {}
-    for path, method in _files(root):
-        options = JINJA_OPTIONS if method == "jinja2" else {}
-        extractor = "jinja2.ext:babel_extract" if method == "jinja2" else method
-        for line, message, _comments, _context in extract_from_file(
-                extractor, path, keywords=KEYWORDS, options=options):
+    for path, method in _files(root, (theme or root / "theme").resolve()):
+        path = path.resolve()
+        for line, message in _extract_file(path, method, _stamp(path)):
             msgid = message if isinstance(message, str) else (message[0], message[1])
-            found.setdefault(msgid, []).append((path.relative_to(root).as_posix(), line))
+            found.setdefault(msgid, []).append((_shown(path, root), line))
     return [Message(msgid, tuple(places)) for msgid, places in found.items()]
 
 

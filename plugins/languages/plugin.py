@@ -29,7 +29,7 @@ from pelican.contents import Category
 
 from . import catalogs, session
 from .formats import FILTERS
-from .links import GLOBALS, href
+from .links import GLOBALS, href, languages_of
 from .subsites import PREFIX, home_lang, native_url, prepare, start_next
 from .widgets import check_catalogues, write_widget_catalogues
 
@@ -139,10 +139,18 @@ def note_site(generators) -> None:
 
 
 def feed_language(context, feed) -> None:
-    """A feed says its language (``xml:lang``) and links to its language's home page."""
+    """A feed is in its site's language: it says so (``xml:lang``), links to that language's
+    home page, and keeps only that site's entries (Pelican's all-articles feed also lists
+    every translation, which another language's feeds carry)."""
     feed.feed["language"] = str(context.get("DEFAULT_LANG") or "en")
     siteurl = str(context.get("SITEURL") or "").rstrip("/")
-    feed.feed["link"] = f"{siteurl}/{context.get(PREFIX) or ''}"
+    own = str(context.get(PREFIX) or "")
+    feed.feed["link"] = f"{siteurl}/{own}"
+    others = [f"{siteurl}/{entry['prefix']}" for entry in languages_of(context)
+              if entry["prefix"] and entry["prefix"] != own]
+    feed.items[:] = [item for item in feed.items
+                     if str(item.get("link", "")).startswith(f"{siteurl}/{own}")
+                     and not str(item.get("link", "")).startswith(tuple(others))]
 
 
 def register() -> None:

@@ -209,7 +209,7 @@ def check_catalogues(build) -> None:
     langs = [lang for lang in dict.fromkeys(_site_langs(build)) if lang != SOURCE_LANG]
     if not langs:
         return
-    messages = catalogs.extract()
+    messages = catalogs.extract(theme=Path(settings.get("THEME") or "theme"))
     for lang in langs:
         po = catalogs.po_path(directory, lang)
         try:
@@ -227,7 +227,7 @@ def write_widget_catalogues(build) -> None:
     """Session hook: write ``engage/i18n/<lang>.json`` for every language of the hub."""
     settings = build.main
     directory = catalogs.directory_of(settings)
-    messages = catalogs.extract()
+    messages = catalogs.extract(theme=Path(settings.get("THEME") or "theme"))
     folder = Path(settings["OUTPUT_PATH"]) / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     for lang in dict.fromkeys(_site_langs(build)):
