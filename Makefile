@@ -35,7 +35,7 @@ PELICAN_BASE := $(BIN)/pelican $(CONTENT) -o $(OUTPUT) --fatal errors -e ENGAGE_
 LOCAL_SITE = SITEURL='"http://127.0.0.1:$(PORT)"' FEED_DOMAIN='"http://127.0.0.1:$(PORT)"'
 PELICAN = $(PELICAN_BASE) $(LOCAL_SITE) $(PELICAN_SETTINGS)
 
-.PHONY: help install install-test html check new serve devserver rebuild publish clean run test test-dates lint settings-doc bench lock chromium wrk sample-data validate java
+.PHONY: help install install-test html check new translations serve devserver rebuild publish clean run test test-dates lint settings-doc bench lock chromium wrk sample-data validate java
 
 help:
 	@echo "make run       build the site and serve it with pollserver on http://127.0.0.1:$(PORT)"
@@ -44,6 +44,7 @@ help:
 	@echo "make html      build the site into $(OUTPUT)/ (pelican + pagefind)"
 	@echo "make check     list every content problem without writing the site (exit 1 if any)"
 	@echo "make new CHANNEL=offers TITLE=\"...\"  start an article with the channel's metadata"
+	@echo "make translations  extract the theme's strings and update each language's .po (ADD=fr starts one)"
 	@echo "make serve     serve $(OUTPUT)/ with pollserver (no rebuild)"
 	@echo "make devserver rebuild on change and serve"
 	@echo "make publish   production build with publishconf.py"
@@ -82,6 +83,13 @@ check: install
 new: install
 	@test -n "$(CHANNEL)" -a -n "$(TITLE)" || { echo 'usage: make new CHANNEL=offers TITLE="Winter sale"'; exit 2; }
 	@PYTHONPATH=plugins $(PY) -m hub.scaffold --content $(CONTENT) --channel "$(CHANNEL)" --title "$(TITLE)"
+
+# The theme's own words (templates, blocks, widgets) into theme/translations/messages.pot, then
+# merged into each language's theme/translations/<lang>/LC_MESSAGES/messages.po (Babel): new
+# strings empty, changed ones fuzzy. `make translations ADD=fr` starts a catalogue for French.
+# The build reads the .po files as they are; `make check` lists what is still untranslated.
+translations: install
+	@PYTHONPATH=plugins $(PY) -m languages.catalogs update $(foreach lang,$(ADD),--add $(lang))
 
 publish: install
 	$(BIN)/pollserver results --out $(DATA_DIR)/results.json

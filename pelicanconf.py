@@ -22,7 +22,45 @@ THEME = "theme"
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [],
                      "autoescape": True}
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["hub", "engage", "assets"]
+# languages builds a sub-site per language of I18N_SUBSITES under /<lang>/ (the settings of
+# pelican-i18n-subsites), with the theme's catalogues, hreflang and the language switcher. It
+# comes first: the others see only the content of the language their site is in.
+PLUGINS = ["languages", "hub", "engage", "assets"]
+
+# The hub in German too: /de/ is the German sub-site, built with these settings plus the ones
+# below. Content says its language with `Lang: de` and names its English original with the same
+# `Slug:`; what has no German translation stays English only (German pages link to it where
+# they would link to their own). The theme's words are in
+# theme/translations/<lang>/LC_MESSAGES/messages.po (make translations).
+I18N_SUBSITES = {
+    "de": {
+        "SITENAME": "Tallowmere Kaffee-Hub",
+        "SITE_TAGLINE": "Frisch geröstet, ehrliche Angebote und ein Wort mitzureden bei dem, "
+                        "was wir als Nächstes rösten.",
+        "CHANNELS": {
+            "news": ("Neuigkeiten", "Was sich in der Rösterei geändert hat und was das für "
+                                    "dich bedeutet."),
+            "support": ("Hilfe", "Brühtipps, Hilfe für die Mühle und Antworten, ganz ohne "
+                                 "Ticket."),
+            "events": ("Termine", "Verkostungen, Workshops und Fragerunden: Lerne uns und die "
+                                  "anderen kennen."),
+            "offers": ("Angebote", "Echte Rabatte mit echten Fristen und früher Zugang für "
+                                   "Mitglieder."),
+        },
+        # The same statuses (keys, colours, meanings) with German labels, for the roadmap.
+        "ENGAGE_STATUSES": [
+            {"key": "open", "label": "Offen", "css": "status-open", "meaning": "open"},
+            {"key": "under-consideration", "label": "In Prüfung", "css": "status-considering",
+             "meaning": "active"},
+            {"key": "planned", "label": "Geplant", "css": "status-planned", "meaning": "active"},
+            {"key": "in-progress", "label": "In der Röstung", "css": "status-progress",
+             "meaning": "active"},
+            {"key": "done", "label": "Erledigt", "css": "status-done", "meaning": "done"},
+            {"key": "declined", "label": "Abgelehnt", "css": "status-declined",
+             "meaning": "closed"},
+        ],
+    },
+}
 
 # Each channel is a category named after its folder; the theme reads titles and blurbs here.
 USE_FOLDER_AS_CATEGORY = True

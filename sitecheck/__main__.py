@@ -16,6 +16,7 @@ from pathlib import Path
 from .build import BuildFailed, build
 from .calendars import check_calendars
 from .feeds import check_feeds
+from .hreflang import check_hreflang, check_sitemap_alternates
 from .nu import NuUnavailable, check_html
 from .result import Result
 from .server import fetch_server_pages
@@ -69,6 +70,8 @@ def run(work: Path, now: datetime) -> list[Result]:
         check_calendars(calendars),
         check_sitemap((built.output / "sitemap.xml").read_bytes(), built.siteurl,
                       public_pages(built.output)),
+        check_sitemap_alternates((built.output / "sitemap.xml").read_bytes()),
+        check_hreflang(built.output, built.siteurl),
     ]
 
 

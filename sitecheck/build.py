@@ -66,9 +66,11 @@ def make_app(work: Path, output: Path, now: datetime) -> Flask:
 
 
 def feeds_of(output: Path) -> dict[str, bytes]:
-    """Return every feed file of a build by its site path."""
+    """Return every feed file of a build by its site path, every language's (``feeds/``,
+    ``de/feeds/``)."""
     return {"/" + p.relative_to(output).as_posix(): p.read_bytes()
-            for p in sorted((output / "feeds").rglob("*.xml"))}
+            for p in sorted(output.rglob("*.xml"))
+            if "feeds" in p.relative_to(output).parts}
 
 
 def siteurl_of(output: Path) -> str:

@@ -5,6 +5,10 @@ is the validated block plus ``id``, ``source`` (``content/x.md:12``, the opening
 ``url`` (the page's path). Two more sections feed the admin's "needs your attention" list:
 ``offers`` (``title``, ``url``, ``source``, ``expires``) and ``channels`` (each channel's newest
 article date); ``pollserver sync`` ignores them.
+
+A block written in several translations of one article (same ``id``) is one item: the main
+language's block as above, plus ``lang`` (its language) and ``texts`` (the words, page and
+fence of each other language; ``pollserver/domain/blocktexts.py``), which ``sync`` ignores.
 """
 
 from __future__ import annotations
@@ -16,11 +20,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pollserver.domain.blocktexts import texts_of
 from pollserver.domain.kinds import SECTIONS
 from pollserver.domain.specs import Spec, iso_utc, spec_to_manifest
 
 __all__ = ["VERSION", "Entry", "build_manifest", "content_sections", "duplicate_ids",
-           "write_manifest"]
+           "item_json", "merge", "write_manifest"]
 
 VERSION = 1
 
@@ -33,6 +38,10 @@ class Entry:
     path: str
     line: int
     url: str
+    #: The language of the page (``Lang:``) and its translation group (``article:slug``):
+    #: a block shared by translations of one article is one item.
+    lang: str = ""
+    group: str = ""
 
     @property
     def source(self) -> str:
@@ -51,19 +60,30 @@ def _order(entry: Entry) -> tuple[str, int]:
 
 
 def duplicate_ids(entries: list[Entry]) -> list[tuple[Entry, str]]:
-    """Return (entry, message) per block whose id is already used by another of its kind."""
-    first: dict[tuple[str, str], Entry] = {}
+    """Return (entry, message) per block whose id is already used by another of its kind.
+
+    The same id in another language is no duplicate when both pages are translations of one
+    article (the block is translated, see :func:`merge`).
+    """
+    by_lang: dict[tuple[str, str, str], Entry] = {}
+    by_id: dict[tuple[str, str], Entry] = {}
     problems = []
     for entry in sorted(entries, key=_order):
         key = (entry.spec.kind, entry.spec.id)
-        if key in first:
-            problems.append((
-                entry,
-                f"{entry.spec.kind} '{entry.spec.id}': duplicate id, already used at "
-                f"{first[key].source} (give one of them another id)",
-            ))
+        same_lang = by_lang.get((*key, entry.lang))
+        other = by_id.get(key)
+        if same_lang is not None:
+            hint, earlier = "give one of them another id", same_lang
+        elif other is not None and (not entry.group or entry.group != other.group):
+            hint, earlier = ("a block in another language shares its id only in a translation "
+                             "of the same article or page (same Slug:); elsewhere give it "
+                             "another id"), other
         else:
-            first[key] = entry
+            by_lang[(*key, entry.lang)] = entry
+            by_id.setdefault(key, entry)
+            continue
+        problems.append((entry, f"{entry.spec.kind} '{entry.spec.id}': duplicate id, already "
+                                f"used at {earlier.source} ({hint})"))
     return problems
 
 
@@ -92,12 +112,45 @@ def content_sections(articles: list[tuple[str, Any]]) -> dict[str, Any]:
     return {"offers": offers, "channels": dict(sorted(channels.items()))}
 
 
+def _rank(entry: Entry, langs: list[str]) -> tuple[int, str, int]:
+    return (langs.index(entry.lang) if entry.lang in langs else len(langs), entry.path,
+            entry.line)
+
+
+def merge(entries: list[Entry], langs: list[str]) -> list[tuple[Entry, list[Entry]]]:
+    """Group the blocks by kind and id: (the item's own block, its translations).
+
+    The item's own block is the one in the first of ``langs`` (the main language) that has
+    it; the others are translations, in the order of ``langs``.
+    """
+    grouped: dict[tuple[str, str], list[Entry]] = {}
+    for entry in sorted(entries, key=lambda e: _rank(e, langs)):
+        grouped.setdefault((entry.spec.kind, entry.spec.id), []).append(entry)
+    return [(found[0], found[1:]) for found in grouped.values()]
+
+
+def item_json(own: Entry, translations: list[Entry]) -> dict[str, Any]:
+    """Return one manifest item: the own block, and ``lang``/``texts`` when translated."""
+    item = own.to_json()
+    if own.lang:
+        item["lang"] = own.lang
+    texts = {}
+    for other in translations:
+        if other.lang and other.lang != own.lang and other.lang not in texts:
+            texts[other.lang] = {**texts_of(other.spec.kind, other.to_json()),
+                                 "url": other.url, "source": other.source}
+    if texts:
+        item["texts"] = texts
+    return item
+
+
 def build_manifest(entries: list[Entry], articles: list[tuple[str, Any]] | None = None,
-                   ) -> dict[str, Any]:
+                   langs: list[str] | None = None) -> dict[str, Any]:
     """Return the manifest, items in source order so every build writes the same file."""
     manifest: dict[str, Any] = {"version": VERSION, **{name: [] for name in SECTIONS.values()}}
-    for entry in sorted(entries, key=_order):
-        manifest[SECTIONS[entry.spec.kind]].append(entry.to_json())
+    items = merge(entries, langs or [])
+    for own, translations in sorted(items, key=lambda pair: _order(pair[0])):
+        manifest[SECTIONS[own.spec.kind]].append(item_json(own, translations))
     manifest.update(content_sections(articles or []))
     return manifest
 

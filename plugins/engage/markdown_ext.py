@@ -78,15 +78,19 @@ class EngageBlockPreprocessor(Preprocessor):
         except BlockError as exc:
             if self.extension.getConfig("strict"):
                 raise
-            return render_error(kind, line, guess_id(text), exc.message)
+            return render_error(kind, line, guess_id(text), exc.message, **self._words())
         return render_block(spec, line, now=self.extension.now(),
-                            results=self.extension.getConfig("results"))
+                            results=self.extension.getConfig("results"), **self._words())
+
+    def _words(self) -> dict[str, str]:
+        return {"lang": self.extension.getConfig("lang") or "en",
+                "catalogues": self.extension.getConfig("catalogues")}
 
     def _error(self, kind: str, line: int, text: str, reason: str) -> str:
         message = f"{kind} '{guess_id(text)}': {reason}"
         if self.extension.getConfig("strict"):
             raise BlockError(self.extension.getConfig("source"), line, message)
-        return render_error(kind, line, guess_id(text), message)
+        return render_error(kind, line, guess_id(text), message, **self._words())
 
 
 class EngageExtension(Extension):
@@ -101,6 +105,8 @@ class EngageExtension(Extension):
             "results": [{}, "Results as written by `pollserver results` (a dict)"],
             "defaults": [{}, "Per kind, values for keys a block leaves out (this site's "
                              "support address for a survey's support_url)"],
+            "lang": ["en", "The language of the words around the editor's (Vote, Closes...)"],
+            "catalogues": ["", "The folder of the theme's .po catalogues (empty: English)"],
         }
         super().__init__(**kwargs)
 

@@ -6,11 +6,13 @@
 * ``all_generators_finalized``: every article and page is known, whether converted now or loaded
   from the content cache. Read the blocks back from their HTML, note mistakes as
   ``content/x.md:12: poll 'id': reason`` in the build's problem list (printed, all together,
-  by :mod:`pollserver.domain.problems` before any page is written), render each block again
-  for this build time and these results, and write ``engage/manifest.json`` and the closed
-  polls' CSV files (not when a block is broken, nor when only checking).
+  before any page is written), and render each block again for this build time, these
+  results and its page's language.
+* Once every site of the build (one per language) has read: the hub-wide checks and, after a
+  clean report (never when only checking), ``engage/manifest.json`` and the closed polls' CSV
+  files (hubwide.py).
 
-Nothing is kept between signals or runs: each build starts from the settings and the HTML.
+Nothing is kept between runs: each build starts from the settings and the HTML.
 """
 
 from __future__ import annotations
@@ -19,26 +21,37 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from languages import session
+from languages.catalogs import directory_of, translations
 from pelican import signals
 from pelican.contents import Category, Content
 
 from pollserver.domain import builds
 from pollserver.domain.builds import source_name
 from pollserver.domain.kinds import KINDS
-from pollserver.domain.phases import phase_of
-from pollserver.domain.problems import CHECK_ONLY, add, build_read, build_started
-from pollserver.domain.specs import PollSpec
-from pollserver.domain.statuses import DEFAULT_STATUSES, StatusError, parse_statuses, to_spec
+from pollserver.domain.problems import add
+from pollserver.domain.specs import DEFAULT_SURVEY_QUESTION
+from pollserver.domain.statuses import DEFAULT_STATUSES, StatusError, parse_statuses
 
 from .delivered import Announcement, announcements_json, check_ideas, parse_ideas
 from .harvest import Found, rewrite_blocks
-from .manifest import Entry, build_manifest, duplicate_ids, write_manifest
+from .hubwide import SiteBlocks, note
+from .manifest import Entry
 from .markdown_ext import EngageExtension
 from .render import render_block, render_key
-from .results import ResultsError, load_results, poll_rows, write_poll_csv
-from .roadmap import roadmap_context, write_roadmap_feed
+from .results import ResultsError, load_results
+from .roadmap import roadmap_context
 
 DEFAULT_RESULTS = "var/results.json"
+
+
+def _(text: str) -> str:
+    """Mark a theme string for extraction (``make translations``)."""
+    return text
+
+
+#: A survey's question when its block has none, in the theme's catalogues.
+SURVEY_QUESTION = _("How likely are you to recommend us to a friend?")
 PUBLISHED = ("articles", "translations", "hidden_articles", "hidden_translations",
              "pages", "hidden_pages")
 ARTICLES = ("articles", "translations")
@@ -63,7 +76,20 @@ def block_defaults(settings) -> dict[str, dict[str, object]]:
     channels = [str(p).rstrip("/").rsplit("/", 1)[-1] for p in settings.get("ARTICLE_PATHS") or ()]
     if not url and "support" in channels and settings.get("CATEGORY_URL"):
         url = "/" + Category("support", settings).url.lstrip("/")
-    return {"survey": {"support_url": url}} if url else {}
+    survey: dict[str, object] = {"support_url": url} if url else {}
+    folder = catalogue_folder(settings)
+    if folder:  # a survey without a question asks the standard one in the site's language
+        question = translations(Path(folder), str(settings.get("DEFAULT_LANG") or "en")
+                                ).gettext(SURVEY_QUESTION)
+        if question != DEFAULT_SURVEY_QUESTION:
+            survey["question"] = question
+    return {"survey": survey} if survey else {}
+
+
+def catalogue_folder(settings) -> str:
+    """Return the folder of the theme's catalogues as a string ("" when there is none)."""
+    folder = directory_of(settings)
+    return str(folder.resolve()) if folder.is_dir() else ""
 
 
 def add_extension(pelican) -> None:
@@ -76,7 +102,9 @@ def add_extension(pelican) -> None:
     markdown = dict(settings.get("MARKDOWN") or {})
     extensions = [e for e in markdown.get("extensions", []) if not isinstance(e, EngageExtension)]
     extensions.append(EngageExtension(strict=False, now=build_now(settings),
-                                      defaults=block_defaults(settings)))
+                                      defaults=block_defaults(settings),
+                                      lang=str(settings.get("DEFAULT_LANG") or "en"),
+                                      catalogues=catalogue_folder(settings)))
     markdown["extensions"] = extensions
     settings["MARKDOWN"] = markdown
 
@@ -128,21 +156,29 @@ def point_forms_at(html: str, api: str) -> str:
     return html.replace(' action="/api/', f' action="{api}/api/')
 
 
+def _group(content) -> str:
+    """Return the translation group of a page: translations share their ``Slug:``."""
+    kind = "page" if content.__class__.__name__.endswith("Page") else "article"
+    return f"{kind}:{getattr(content, 'slug', '')}"
+
+
 def process(generators) -> None:
-    """Re-render every block for this build, report mistakes, write the manifest and CSVs."""
+    """Re-render every block of this site for this build, in its page's language; note the
+    blocks for the manifest, which is written once every site of the build has read
+    (hubwide.py)."""
     generator = next((g for g in generators if hasattr(g, "settings")), None)
     if generator is None:
         return
     settings = generator.settings
     now = build_now(settings)
     api = str(settings.get("ENGAGE_API_URL") or "").rstrip("/")
-    broken = False
+    catalogues = catalogue_folder(settings)
     try:
         results = load_results(settings.get("ENGAGE_RESULTS", DEFAULT_RESULTS))
     except ResultsError as exc:
         path, _sep, message = str(exc).partition(": ")
         add(settings, path, 1, f"{message} (run pollserver results again)")
-        broken, results = True, None
+        results = None
     entries: list[Entry] = []
     articles: list[tuple[str, Content]] = []
     announced: list[tuple[Any, Announcement]] = []
@@ -156,22 +192,25 @@ def process(generators) -> None:
                 seen.add(id(content))
                 path = source_name(content, settings["PATH"])
                 url = "/" + content.url.lstrip("/")
+                lang = str(getattr(content, "lang", "") or settings.get("DEFAULT_LANG") or "en")
                 if name in ARTICLES:
                     articles.append((path, content))
                     if content.metadata.get("ideas"):
                         announced.append((content, _announcement(content, path, url, settings)))
 
-                def render(found: Found, path=path, url=url, publish=name in PUBLISHED):
-                    nonlocal broken
+                def render(found: Found, path=path, url=url, lang=lang, content=content,
+                           publish=name in PUBLISHED):
                     if found.error is not None:
                         add(settings, path, found.line, found.error)
-                        broken = True
                         return None
                     if publish:
-                        entries.append(Entry(found.spec, path, found.line, url))
-                    if found.render_key == render_key(found.spec, now, results):
-                        return None  # same state and results as when it was rendered
-                    return render_block(found.spec, found.line, now=now, results=results)
+                        entries.append(Entry(found.spec, path, found.line, url, lang,
+                                             _group(content)))
+                    if found.render_key == render_key(found.spec, now, results, lang,
+                                                      catalogues):
+                        return None  # same state, results and words as when it was rendered
+                    return render_block(found.spec, found.line, now=now, results=results,
+                                        lang=lang, catalogues=catalogues)
 
                 html, _found = rewrite_blocks(content._content or "", render)
                 html = point_forms_at(html, api)
@@ -180,12 +219,8 @@ def process(generators) -> None:
                     touched.add(id(content))
     if touched:
         _forget_rendered(touched)
-    for entry, message in duplicate_ids(entries):
-        add(settings, entry.path, entry.line, message)
-        broken = True
     for ann, message, warning in check_ideas([a for _, a in announced], results):
         add(settings, ann.source, ann.line, message, warning=warning)
-        broken = broken or not warning
     for content, ann in announced:
         content.delivered = ann.delivered
     generator.context["delivered_articles"] = [c for c, a in announced if a.delivered]
@@ -193,38 +228,17 @@ def process(generators) -> None:
         statuses = parse_statuses(settings.get("ENGAGE_STATUSES"))
     except StatusError as exc:
         add(settings, "pelicanconf.py", 1, str(exc))
-        broken, statuses = True, DEFAULT_STATUSES
+        statuses = DEFAULT_STATUSES
     links = announcements_json([a for _, a in announced])
     generator.context["roadmap"] = roadmap_context(results, statuses, links["announcements"])
-    if broken or settings.get(CHECK_ONLY):
-        return  # the build stops before writing; a half-right manifest must not be synced
-    output = Path(generator.output_path) / "engage"
-    write_manifest(output / "manifest.json",
-                   {**build_manifest(entries, articles), **to_spec(statuses), **links})
-    write_roadmap_feed(Path(generator.output_path), results, statuses, settings)
-    _write_csvs(output / "polls", entries, now, results)
-
-
-def _write_csvs(folder: Path, entries: list[Entry], now: datetime, results) -> None:
-    """Write one CSV per closed poll with results; remove CSVs of polls no longer closed."""
-    written = set()
-    for entry in entries:
-        spec = entry.spec
-        if not isinstance(spec, PollSpec) or phase_of(None, spec, now) != "closed":
-            continue
-        table = poll_rows(spec, results)
-        if table is not None:
-            write_poll_csv(folder / f"{spec.id}.csv", table)
-            written.add(f"{spec.id}.csv")
-    if folder.is_dir():
-        for stale in folder.glob("*.csv"):
-            if stale.name not in written:
-                stale.unlink()
+    note(SiteBlocks(lang=str(settings.get("DEFAULT_LANG") or "en"), settings=settings,
+                    output=Path(generator.output_path), now=now, results=results,
+                    entries=entries, articles=articles,
+                    announcements=[a for _, a in announced], statuses=statuses))
 
 
 def register() -> None:
     """Connect engage to Pelican."""
     signals.initialized.connect(add_extension)
-    signals.get_generators.connect(build_started)
-    signals.get_writer.connect(build_read)
+    session.connect()
     signals.all_generators_finalized.connect(process)

@@ -4,6 +4,11 @@ Each block is wrapped in ``<!-- engage:begin -->`` ... ``<!-- engage:end -->`` a
 manifest entry in a ``data-engage-spec`` attribute. The plugin reads both back from the
 article's HTML after Pelican's content cache, so it can re-render the parts that depend on the
 build time (open, closed, jam phase) and on the results of the day.
+
+A block speaks the language of its page (``lang``): its own words are the editor's, the
+words around them (``Vote``, ``Closes 31 December 2026``) come from the theme's catalogue
+for that language (``theme/translations``, see ``plugins/languages/catalogs.py``), dates and
+numbers are formatted for it.
 """
 
 from __future__ import annotations
@@ -12,10 +17,13 @@ import hashlib
 import json
 from datetime import datetime
 from functools import lru_cache
+from gettext import NullTranslations
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from languages import catalogs
+from languages.formats import FILTERS
 
 from pollserver.domain.jams import jam_state
 from pollserver.domain.phases import phase_of
@@ -30,19 +38,14 @@ END = "<!-- engage:end -->"
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def long_date(value: datetime) -> str:
-    """Format a date the way the site does: ``31 December 2026``."""
-    return f"{value.day} {value:%B %Y}"
-
-
 def iso(value: datetime) -> str:
     """Format an instant for a ``<time datetime>`` attribute."""
     return value.isoformat().replace("+00:00", "Z")
 
 
-@lru_cache(maxsize=1)
-def environment() -> Environment:
-    """Return the Jinja environment for the block templates (autoescaped)."""
+@lru_cache(maxsize=8)
+def _environment(lang: str, catalogues: str, digest: str) -> Environment:
+    del digest  # part of the cache key: an edited catalogue is read again
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(default=True),
@@ -50,10 +53,22 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
         auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters["long_date"] = long_date
+    env.policies["ext.i18n.trimmed"] = True
+    env.filters.update(FILTERS)
     env.filters["iso"] = iso
+    translations = (catalogs.translations(Path(catalogues), lang) if catalogues
+                    else NullTranslations())
+    env.install_gettext_translations(translations, newstyle=True)
     return env
+
+
+def environment(lang: str = "en", catalogues: str = "") -> Environment:
+    """Return the Jinja environment for the block templates (autoescaped) in ``lang``, with
+    the theme's catalogue in ``catalogues`` (English without one)."""
+    digest = catalogs.po_digest(Path(catalogues), lang) if catalogues else ""
+    return _environment(lang, catalogues, digest)
 
 
 def jam_phase(spec: JamSpec, now: datetime) -> str:
@@ -71,8 +86,10 @@ def templates_digest() -> str:
     return digest.hexdigest()[:12]
 
 
-def render_key(spec: Spec, now: datetime, results: dict[str, Any] | None) -> str:
-    """Return what a block's HTML depends on besides its spec: templates, state, results."""
+def render_key(spec: Spec, now: datetime, results: dict[str, Any] | None,
+               lang: str = "en", catalogues: str = "") -> str:
+    """Return what a block's HTML depends on besides its spec: templates, state, results,
+    language and that language's catalogue."""
     if isinstance(spec, JamSpec):
         state = jam_phase(spec, now)
         if spec.submit_from is not None and now < spec.submit_from:
@@ -83,7 +100,9 @@ def render_key(spec: Spec, now: datetime, results: dict[str, Any] | None) -> str
     if state == "closed" and not isinstance(spec, SurveySpec):
         section = "jams" if isinstance(spec, JamSpec) else "polls"
         known = ((results or {}).get(section) or {}).get(spec.id)
-    facts = json.dumps([templates_digest(), state, known], sort_keys=True, default=str)
+    words = catalogs.po_digest(Path(catalogues), lang) if catalogues else ""
+    facts = json.dumps([templates_digest(), state, known, lang, words], sort_keys=True,
+                       default=str)
     return hashlib.sha256(facts.encode()).hexdigest()[:16]
 
 
@@ -112,21 +131,24 @@ def _context(spec: Spec, now: datetime, results: dict[str, Any] | None) -> dict[
 
 def render_block(spec: Spec, line: int, *, now: datetime,
                  results: dict[str, Any] | None = None,
-                 entry: dict[str, Any] | None = None) -> str:
-    """Render one block at build time ``now`` with the results known so far.
+                 entry: dict[str, Any] | None = None, lang: str = "en",
+                 catalogues: str = "") -> str:
+    """Render one block at build time ``now`` with the results known so far, in ``lang``.
 
     ``entry`` is ``spec_to_manifest(spec)`` when the caller already has it.
     """
-    template = environment().get_template(f"engage/{spec.kind}.html")
-    data = payload(spec, line, render_key(spec, now, results), entry)
-    html = template.render(s=spec, payload=data, now=now, **_context(spec, now, results))
+    template = environment(lang, catalogues).get_template(f"engage/{spec.kind}.html")
+    data = payload(spec, line, render_key(spec, now, results, lang, catalogues), entry)
+    html = template.render(s=spec, payload=data, now=now, lang=lang,
+                           **_context(spec, now, results))
     return f"{BEGIN}\n{html.strip()}\n{END}"
 
 
-def render_error(kind: str, line: int, item_id: str, message: str) -> str:
+def render_error(kind: str, line: int, item_id: str, message: str, lang: str = "en",
+                 catalogues: str = "") -> str:
     """Render a visible placeholder for a broken block; the plugin reports it as a build error."""
     data = json.dumps({"kind": kind, "line": line, "id": item_id, "message": message},
                       ensure_ascii=False, separators=(",", ":"))
-    html = environment().get_template("engage/error.html").render(
-        kind=kind, message=message, payload=data)
+    html = environment(lang, catalogues).get_template("engage/error.html").render(
+        kind=kind, message=message, payload=data, lang=lang)
     return f"{BEGIN}\n{html.strip()}\n{END}"

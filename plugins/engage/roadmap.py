@@ -4,7 +4,8 @@ The cards come from ``var/results.json`` (``"roadmap"``, written by ``pollserver
 from :func:`pollserver.domain.roadmap.roadmap_cards`), the labels from this build's
 ``ENGAGE_STATUSES``. The page is a direct template (``roadmap.html``, saved as
 ``ROADMAP_SAVE_AS``) so it is readable without JavaScript and indexed by search; the widget
-refreshes it from ``/api/roadmap``. The feed has one entry per status change past ``open``.
+refreshes it from ``/api/roadmap``. The feed has one entry per status change past ``open``;
+each language of the hub has its own (``de/feeds/roadmap.atom.xml``), in its words.
 
 Titles and authors are readers' text and the editor's note is plain text too: the feed
 library writes the description as ``<summary type="html">``, so the note is escaped for
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from feedgenerator import Atom1Feed
+from languages.catalogs import directory_of, translations
 
 from pollserver.domain.roadmap import roadmap_sections
 from pollserver.domain.statuses import Status, label_of
@@ -28,8 +30,19 @@ from .results import reader_text
 
 __all__ = ["ROADMAP_FEED", "roadmap_context", "write_roadmap_feed"]
 
-#: Where the feed of roadmap changes is written (relative to the output folder).
+#: Where the feed of roadmap changes is written (relative to the output folder and after the
+#: language's prefix: ``HUB_PREFIX``, empty for the main language).
 ROADMAP_FEED = "feeds/roadmap.atom.xml"
+
+
+def _(text: str) -> str:
+    """Mark a theme string for extraction (``make translations``)."""
+    return text
+
+
+TITLE = _("%(site)s: roadmap changes")
+DESCRIPTION = _("Ideas you sent us, as they move along the roadmap.")
+NOW = _("Now %(status)s.")
 
 
 def _cards(results: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -74,10 +87,12 @@ def write_roadmap_feed(output: Path, results: dict[str, Any] | None,
                        statuses: tuple[Status, ...], settings: dict[str, Any]) -> Path:
     """Write the Atom feed of roadmap changes (newest first) and return its path."""
     site = str(settings.get("SITEURL", "")).rstrip("/")
-    feed = Atom1Feed(title=f"{settings.get('SITENAME', 'Hub')}: roadmap changes",
-                     link=f"{site}/roadmap", feed_url=f"{site}/{ROADMAP_FEED}",
-                     description="Ideas you sent us, as they move along the roadmap.",
-                     language=settings.get("DEFAULT_LANG", "en"))
+    prefix = str(settings.get("HUB_PREFIX") or "")
+    lang = str(settings.get("DEFAULT_LANG") or "en")
+    words = translations(directory_of(settings), lang)
+    feed = Atom1Feed(title=words.gettext(TITLE) % {"site": settings.get("SITENAME", "Hub")},
+                     link=f"{site}/{prefix}roadmap", feed_url=f"{site}/{prefix}{ROADMAP_FEED}",
+                     description=words.gettext(DESCRIPTION), language=lang)
     entries = []
     for card in _cards(results):
         for n, step in enumerate(card.get("history") or ()):
@@ -91,9 +106,10 @@ def write_roadmap_feed(output: Path, results: dict[str, Any] | None,
         link = f"{site}{card.get('url', '/roadmap')}"
         feed.add_item(title=f"{card['title']}: {status.label}", link=link,
                       unique_id=f"{link}#status-{n}", pubdate=at, updateddate=at,
-                      description=escape(note or f"Now {status.label.lower()}."),
+                      description=escape(note or words.gettext(NOW) % {
+                          "status": status.label.lower()}),
                       author_name=card.get("author") or None)
-    path = output / ROADMAP_FEED
+    path = output / prefix / ROADMAP_FEED
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as handle:
         feed.write(handle, "utf-8")

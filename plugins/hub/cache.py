@@ -95,7 +95,8 @@ def prepare(settings: dict[str, Any], now: datetime) -> None:
     """Point ``CACHE_PATH`` at this build's folder and take the loading over from Pelican."""
     if settings.get("CACHE_PATH"):
         settings["CACHE_PATH"] = cache_folder(settings["CACHE_PATH"], now, settings)
-    settings[LOAD_KEY] = bool(settings.get("LOAD_CONTENT_CACHE"))
+    # A language sub-site starts from the main site's settings, where the hub took over already.
+    settings[LOAD_KEY] = bool(settings.get(LOAD_KEY, settings.get("LOAD_CONTENT_CACHE")))
     settings["LOAD_CONTENT_CACHE"] = False  # Pelican's loader would raise on a broken file
 
 

@@ -4,7 +4,8 @@ Pelican only warns (at write time, mid-log) about an unknown `{filename}` link a
 nothing about a plain `/support/nope.html`, so a typo ships as a 404. Every published page's
 HTML is read once all content is known: a link to an address of the site that ends in `.html`
 (or `/`) must be a page the build writes, an image must be a file the build copies, and a
-`{filename}`/`{static}` link must name a file in content/.
+`{filename}`/`{static}` link must name a file in content/. A hub in several languages is
+checked as one site: a German page may link to an English one and the other way round.
 """
 
 from __future__ import annotations
@@ -16,10 +17,14 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from languages import session
+
 from .report import add, source_name
 
 ATTR = re.compile(r"""<(a|img|source)\b[^>]*?\s(href|src)\s*=\s*(["'])(.*?)\3""", re.I | re.S)
 INTRASITE = re.compile(r"^\{(filename|static|attach)\}(.*)$")
+#: The build session's key for the pages and addresses each site noted.
+LINKS = "hub: links"
 PUBLISHED = ("articles", "translations", "hidden_articles", "hidden_translations",
              "pages", "hidden_pages", "drafts", "drafts_translations", "draft_pages",
              "hub_broken")  # articles left out for broken metadata: their links count too
@@ -114,10 +119,26 @@ def _theme_file(settings, path: str) -> bool:
 
 
 def check_links(generators, settings) -> None:
+    """Note this site's pages and addresses; once every site of the build (one per language)
+    has read, each page's links are checked against every address the hub writes."""
+    build = session.current(settings)
+    noted = build.keep(LINKS, list)
+    noted.append((settings, site_paths(generators, settings), list(_contents(generators))))
+    build.before_report.setdefault(LINKS, check_all_links)
+
+
+def check_all_links(build) -> None:
+    """Session hook: check the links of every site's pages against all sites' addresses."""
+    noted = build.shared.get(LINKS, [])
+    known = set().union(*(paths for _settings, paths, _contents in noted))
+    for settings, _paths, contents in noted:
+        _check_pages(contents, known, settings)
+
+
+def _check_pages(contents, known: set[str], settings) -> None:
     """Add a problem for each missing article link, missing image and unknown content file."""
-    known = site_paths(generators, settings)
     base = Path(settings["PATH"])
-    for content in _contents(generators):
+    for content in contents:
         name = source_name(content, settings["PATH"])
         page_url = content.url or ""
         page = content._content or ""

@@ -52,7 +52,8 @@ def add_relative_dates(pelican) -> None:
     markdown = dict(settings.get("MARKDOWN") or {})
     extensions = [e for e in markdown.get("extensions", [])
                   if not isinstance(e, RelativeDatesExtension)]
-    markdown["extensions"] = [*extensions, RelativeDatesExtension(now)]
+    lang = str(settings.get("DEFAULT_LANG") or "en")  # the site's: a sub-site's own language
+    markdown["extensions"] = [*extensions, RelativeDatesExtension(now, lang)]
     settings["MARKDOWN"] = markdown
 
 

@@ -21,6 +21,8 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
+from languages import session
+
 from pollserver.domain.champions import PREVIEW_AUDIENCE, PREVIEW_INDEX, previews_beside
 
 from .report import add, header_line, source_name
@@ -67,13 +69,16 @@ def write_previews(generator, writer) -> None:
     """Write the held previews and their index into the previews folder (stale ones removed).
 
     Rendered here rather than through Pelican's writer: the writer only writes inside the
-    output, which is exactly where a preview must not be.
+    output, which is exactly where a preview must not be. Each language's site writes its
+    own previews; the folder is emptied once per build and the index lists them all.
     """
     del writer  # Pelican's signal hands it over; see above
     root = preview_root(generator.settings, generator.output_path)
-    if root.is_dir() and not root.is_symlink():
+    done = session.current(generator.settings).keep("hub: previews", dict)
+    if not done.get("cleared") and root.is_dir() and not root.is_symlink():
         shutil.rmtree(root)
-    entries = []
+    done["cleared"] = True
+    entries = done.setdefault("entries", [])
     template = generator.get_template("article")
     for article in getattr(generator, "hub_previews", []):
         target = (root / article.save_as).resolve()

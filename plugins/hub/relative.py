@@ -14,8 +14,9 @@ anything else reads the file:
 A token becomes ``YYYY-MM-DD``, so ``Expires: {{ today+30 }}``, ``Starts: {{ today+9 }} 18:30``
 and ``closes: {{ month+1 }}T00:00:00Z`` all read as ordinary dates. In prose, a strftime
 format after ``|`` writes the date for readers: ``{{ today+9 | %A %-d %B }}`` gives
-``Wednesday 2 December``. Tokens resolve per day, so
-Pelican's content cache is kept per build day (see :func:`day_cache_path`).
+``Wednesday 2 December``; in a language's sub-site the day and month names are that
+language's (``{{ today+9 | %A, %-d. %B }}``: ``Mittwoch, 2. Dezember``). Tokens resolve
+per day, so Pelican's content cache is kept per build day (see :func:`day_cache_path`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
@@ -42,8 +44,26 @@ def _add_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def resolve(text: str, now: datetime) -> str:
-    """Return `text` with every relative-date token replaced by the absolute date it names."""
+def local_strftime(day: date, form: str, lang: str = "en") -> str:
+    """`day.strftime(form)` with the day and month names (%A, %a, %B, %b) of `lang`."""
+    if lang and not lang.lower().startswith("en"):
+        try:
+            locale = Locale.parse(lang.replace("-", "_"))
+        except (UnknownLocaleError, ValueError):
+            locale = None
+        if locale is not None:
+            names = {"%A": locale.days["format"]["wide"][day.weekday()],
+                     "%a": locale.days["format"]["abbreviated"][day.weekday()],
+                     "%B": locale.months["format"]["wide"][day.month],
+                     "%b": locale.months["format"]["abbreviated"][day.month]}
+            for code, name in names.items():
+                form = form.replace(code, name.replace("%", "%%"))
+    return day.strftime(form)
+
+
+def resolve(text: str, now: datetime, lang: str = "en") -> str:
+    """Return `text` with every relative-date token replaced by the absolute date it names
+    (dates for readers in `lang`)."""
     today = now.date()
 
     def absolute(match: re.Match[str]) -> str:
@@ -56,7 +76,7 @@ def resolve(text: str, now: datetime) -> str:
             day = today + timedelta(days=ahead + offset)
         else:
             day = _add_months(today.replace(day=1), offset)
-        return day.strftime(form) if form else day.isoformat()
+        return local_strftime(day, form, lang) if form else day.isoformat()
 
     return TOKEN.sub(absolute, text)
 
@@ -70,23 +90,26 @@ def day_cache_path(cache_path: str, now: datetime) -> str:
 class RelativeDatesPreprocessor(Preprocessor):
     """Resolve tokens in every line, the metadata header and engage blocks included."""
 
-    def __init__(self, md: Markdown, now: datetime) -> None:
+    def __init__(self, md: Markdown, now: datetime, lang: str = "en") -> None:
         super().__init__(md)
         self.now = now
+        self.lang = lang
 
     def run(self, lines: list[str]) -> list[str]:
         """Return the lines with tokens resolved; line numbers are unchanged."""
-        return [resolve(line, self.now) if "{{" in line else line for line in lines]
+        return [resolve(line, self.now, self.lang) if "{{" in line else line for line in lines]
 
 
 class RelativeDatesExtension(Extension):
     """Register the preprocessor at priority 29: after whitespace normalising (30), before
     engage blocks (28) and the metadata header (27)."""
 
-    def __init__(self, now: datetime, **kwargs: object) -> None:
+    def __init__(self, now: datetime, lang: str = "en", **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.now = now
+        self.lang = lang
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Markdown's API name
         """Add the preprocessor to `md`."""
-        md.preprocessors.register(RelativeDatesPreprocessor(md, self.now), "hub_relative", 29)
+        md.preprocessors.register(RelativeDatesPreprocessor(md, self.now, self.lang),
+                                  "hub_relative", 29)

@@ -4,17 +4,19 @@ Pelican's FatalLogger raises on the first logged error under `--fatal errors`, a
 handler wraps long lines with the logger's position in the middle. So no plugin logs an
 editor's problem: each adds it to the build's list (:mod:`pollserver.domain.problems`, kept in
 the settings and emptied when a build starts), and once every generator has read its content,
-before any page is written (`get_writer`), the list is printed them all to stderr and stops
-the build with exit status 1. With HUB_CHECK_ONLY the build stops there even when all is well
-(`make check`: validate without writing the site).
+before any page is written (`get_writer`), the list is printed to stderr and stops the build
+with exit status 1. A hub in several languages is several Pelican sites built in one run;
+their lists are printed together, once every site has read (languages/session.py). With
+HUB_CHECK_ONLY the build stops there even when all is well (`make check`: validate without
+writing the site).
 """
 
 from __future__ import annotations
 
-from pelican import signals
+from languages import session
 
 from pollserver.domain.builds import source_name
-from pollserver.domain.problems import add, build_read, build_started
+from pollserver.domain.problems import add
 
 __all__ = ["add", "connect", "header_line", "source_name"]
 
@@ -34,6 +36,6 @@ def header_line(source_path: str, field: str) -> int:
 
 
 def connect() -> None:
-    """Print the build's problems once all is read (engage connects the same receivers)."""
-    signals.get_generators.connect(build_started)
-    signals.get_writer.connect(build_read)
+    """Print the build's problems once all is read, all sites of the build together
+    (languages/session.py; engage connects the same receivers)."""
+    session.connect()

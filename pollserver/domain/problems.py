@@ -13,12 +13,11 @@ same list without importing each other, and nothing survives from one build to t
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-__all__ = ["CHECK_ONLY", "KEY", "Problem", "add", "build_read", "build_started", "exit_status",
+__all__ = ["CHECK_ONLY", "KEY", "Problem", "add", "build_started", "exit_status",
            "print_report", "problems_of", "summary"]
 
 KEY = "HUB_PROBLEMS"
@@ -89,22 +88,9 @@ def print_report(found: Iterable[Problem], stream: TextIO) -> int:
 
 
 def build_started(pelican: Any) -> None:
-    """Signal receiver (``get_generators``): empty the list, one process may run many builds."""
-    pelican.settings[KEY] = []
+    """Signal receiver (``get_generators``): empty the list, one process may run many builds.
 
-
-def build_read(pelican: Any) -> None:
-    """Signal receiver (``get_writer``): every file is read, nothing is written yet.
-
-    Print the build's problems to stderr and stop with 1 if there are any; when only checking
-    (:data:`CHECK_ONLY`) stop with 0 otherwise. Both plugins connect this same function, which
-    the signal library keeps once.
+    The build's report is printed by the plugins' session (``plugins/languages/session.py``)
+    once every site of the build has read its content.
     """
-    found = problems_of(pelican.settings)
-    status = print_report(found, sys.stderr)
-    if status:
-        raise SystemExit(status)
-    if pelican.settings.get(CHECK_ONLY):
-        if not found:
-            print("no problems", file=sys.stderr)
-        raise SystemExit(0)
+    pelican.settings[KEY] = []

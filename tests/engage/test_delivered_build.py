@@ -20,7 +20,7 @@ Ideas-Done: yes
 
 They are on the menu.
 """
-THEMED = {"plugins": ("engage", "assets"), "THEME": str(ROOT / "theme"),
+THEMED = {"plugins": ("engage", "assets", "languages"), "THEME": str(ROOT / "theme"),
           "DIRECT_TEMPLATES": ["roadmap"],
           "ROADMAP_SAVE_AS": "roadmap.html", "SITENAME": "Hub", "SITE_TAGLINE": "t",
           "FEED_ALL_ATOM": "feeds/all.atom.xml", "CATEGORY_SAVE_AS": "{slug}/index.html",

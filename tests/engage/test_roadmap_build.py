@@ -30,7 +30,7 @@ BREWING = [
     {"key": "done", "label": "Done", "css": "status-done", "meaning": "done"},
     {"key": "declined", "label": "Declined", "css": "status-declined", "meaning": "closed"},
 ]
-THEMED = {"plugins": ("engage", "assets"), "THEME": str(ROOT / "theme"),
+THEMED = {"plugins": ("engage", "assets", "languages"), "THEME": str(ROOT / "theme"),
           "DIRECT_TEMPLATES": ["roadmap"],
           "ROADMAP_SAVE_AS": "roadmap.html", "CHANNELS": {}, "SITENAME": "Hub",
           "SITE_TAGLINE": "t", "FEED_ALL_ATOM": "feeds/all.atom.xml"}

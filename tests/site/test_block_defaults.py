@@ -75,10 +75,12 @@ def test_a_survey_saying_where_support_is_keeps_it(tmp_path):
 
 
 def test_a_link_a_block_makes_to_nowhere_names_the_blocks_line(tmp_path):
-    built = _build(tmp_path, {"news/minimal.md": MINIMAL})  # no support article yet
+    # Every channel has a page (even before its first article), so the site's default for
+    # support leads somewhere; an ENGAGE_SUPPORT_URL to a page nobody wrote does not.
+    built = _build(tmp_path, {"news/minimal.md": MINIMAL}, ENGAGE_SUPPORT_URL="/help/")
     assert built.returncode == 1
     assert built.stderr.splitlines() == [
-        "content/news/minimal.md:17: link to /support/ (made by this block: a key such as "
+        "content/news/minimal.md:17: link to /help/ (made by this block: a key such as "
         "support_url sets it): no article or page has that address (check the slug; articles "
         "are /<channel>/<slug>.html)",
         "1 problem in 1 file"]

@@ -189,16 +189,24 @@ def test_status_published_and_skip(site):
 
 
 def test_translations_sit_beside_the_article_and_link_each_other(site):
+    """A language without a sub-site (fr) sits beside the original; one with a sub-site (de,
+    in pelicanconf) is in it, also when its metadata calls it a translation."""
     english = page(site, "news/roast-day.html")
     assert english.startswith('<!doctype html>\n<html lang="en">')
     french = page(site, "news/roast-day-fr.html")
     assert '<html lang="fr">' in french and "Français" in french
-    assert '<html lang="de">' in page(site, "news/roast-day-de.html")
+    german = page(site, "de/news/roast-day.html")
+    assert '<html lang="de">' in german and "Deutsch." in german
+    assert not (site / "news/roast-day-de.html").exists()
     assert 'href="/news/roast-day-fr.html" hreflang="fr"' in english
-    assert 'hreflang="de" href="http://127.0.0.1:8000/news/roast-day-de.html"' in english
+    assert 'hreflang="de" href="http://127.0.0.1:8000/de/news/roast-day.html"' in english
+    assert 'hreflang="en" href="http://127.0.0.1:8000/news/roast-day.html"' in german
     news = page(site, "news/index.html")
     assert "roast-day.html" in news and "roast-day-fr.html" not in news
-    assert "/news/roast-day-fr.html</loc>" in page(site, "sitemap.xml")
+    assert "roast-day.html" in page(site, "de/news/index.html")
+    sitemap = page(site, "sitemap.xml")
+    assert "/news/roast-day-fr.html</loc>" in sitemap
+    assert "/de/news/roast-day.html</loc>" in sitemap
 
 
 def test_template_save_as_url_and_custom_fields(site):

@@ -130,3 +130,59 @@ def test_an_idea_route_gets_an_idea_of_the_same_jam(app, store):
     assert errors == []
     assert [p for _who, p in paths if p.startswith("/jams/") and "/ideas/" in p] == [
         f"/jams/j2/ideas/{idea.id}"]
+
+
+def _page(lang: str, canonical: str, alternates: dict[str, str]) -> str:
+    links = "".join(f'<link rel="alternate" hreflang="{k}" href="{v}">'
+                    for k, v in alternates.items())
+    return (f'<!doctype html><html lang="{lang}"><head><link rel="canonical" href="{canonical}">'
+            f"{links}</head><body></body></html>")
+
+
+def test_hreflang_passes_pairs_that_name_each_other_and_themselves(tmp_path):
+    from sitecheck.hreflang import check_hreflang
+
+    both = {"en": "http://h/a.html", "de": "http://h/de/a.html", "x-default": "http://h/a.html"}
+    (tmp_path / "de").mkdir()
+    (tmp_path / "a.html").write_text(_page("en", "http://h/a.html", both))
+    (tmp_path / "de/a.html").write_text(_page("de", "http://h/de/a.html", both))
+    result = check_hreflang(tmp_path, "http://h")
+    assert result.errors == [] and result.checked == 2 and result.detail == "4 language pairs"
+
+
+def test_hreflang_fails_one_way_pairs_missing_self_and_x_default_and_bad_targets(tmp_path):
+    from sitecheck.hreflang import check_hreflang
+
+    (tmp_path / "de").mkdir()
+    (tmp_path / "a.html").write_text(_page("en", "http://h/a.html", {
+        "en": "http://h/a.html", "de": "http://h/de/a.html", "x-default": "http://h/a.html",
+        "fr": "http://h/fr/a.html", "english": "http://h/a.html"}))
+    (tmp_path / "de/a.html").write_text(_page("de", "http://h/a.html", {
+        "de": "http://h/de/a.html"}))
+    errors = check_hreflang(tmp_path, "http://h").errors
+    assert "/a.html: hreflang fr http://h/fr/a.html is not a built page absolute under " \
+           "http://h" in errors
+    assert "/a.html: 'english' is not a valid hreflang code" in errors
+    assert any(e.startswith("/a.html: http://h/de/a.html does not name the same alternates")
+               for e in errors)
+    assert "/de/a.html: has hreflang alternates but no x-default" in errors
+    assert any(e.startswith("/de/a.html: does not name itself") for e in errors)
+
+
+def test_sitemap_alternates_must_be_listed_and_reciprocal():
+    from sitecheck.hreflang import check_sitemap_alternates
+
+    def url(loc: str, links: dict[str, str]) -> str:
+        alts = "".join(f'<xhtml:link rel="alternate" hreflang="{k}" href="{v}"/>'
+                       for k, v in links.items())
+        return f"<url><loc>{loc}</loc>{alts}</url>"
+
+    both = {"en": "http://h/", "de": "http://h/de/", "x-default": "http://h/"}
+    head = ('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+            'xmlns:xhtml="http://www.w3.org/1999/xhtml">')
+    good = f"{head}{url('http://h/', both)}{url('http://h/de/', both)}</urlset>"
+    assert check_sitemap_alternates(good.encode()).errors == []
+    bad = f"{head}{url('http://h/', both)}{url('http://h/de/', {'de': 'http://h/de/'})}</urlset>"
+    errors = check_sitemap_alternates(bad.encode()).errors
+    assert "sitemap.xml: http://h/de/ does not list the alternates of http://h/" in errors
+    assert "sitemap.xml: http://h/de/ has alternates but no x-default" in errors

@@ -1,0 +1,239 @@
+"""The widgets' words: one JSON catalogue per language for the browser, from the ``.po`` files.
+
+The engage widgets (``theme/static/js/engage/*.js``) and ``site.js`` build text in the
+browser: vote counts, thank-yous, error messages. Their words are theme strings like the
+templates' and live in the same ``.po`` file per language, so a translator has one file.
+Every build writes ``engage/i18n/<lang>.json`` for each language of the hub::
+
+    {"lang": "de", "plural": ["one", "other"],
+     "messages": {"Vote": "Abstimmen", "Results so far": "Bisherige Ergebnisse", ...},
+     "plurals": {"%(n)s vote": {"one": "%(n)s Stimme", "other": "%(n)s Stimmen"}}}
+
+``messages`` maps each English ``msgid`` to its text (the English text itself where the
+language has no translation yet, so a lookup never fails); ``plurals`` gives each plural
+message per CLDR category, to pick with ``new Intl.PluralRules(lang).select(n)``.
+Placeholders are Python's named ones (``%(n)s``, ``%(title)s``), to be filled in by the
+widget. A widget string is any catalogue entry used in a ``.js`` file or listed below.
+
+Today's widgets still hold their English text in the code; ``STRINGS`` is the inventory of
+those texts, so the catalogues and translations exist before the widgets read them. When a
+widget takes its words from the catalogue (``t("Vote")``, ``tn("%(n)s vote", "%(n)s votes",
+n)``: the extraction reads ``.js`` files with those keywords), its entries here go.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from babel import Locale
+
+from . import catalogs
+
+__all__ = ["STRINGS", "catalogue_for", "check_catalogues", "write_widget_catalogues"]
+
+#: The language the theme's msgids are written in: it needs no catalogue.
+SOURCE_LANG = "en"
+INVENTORY = "plugins/languages/widgets.py"
+#: Where the build writes the widgets' catalogues (``<lang>.json``), inside the output.
+FOLDER = "engage/i18n"
+
+
+def _(text: str) -> str:
+    """Mark a widget string for extraction (``make translations``)."""
+    return text
+
+
+def ngettext(singular: str, plural: str, n: int = 2) -> str:
+    """Mark a widget string with a plural form for extraction."""
+    return singular if n == 1 else plural
+
+
+#: The words today's widgets (engage/*.js, site.js, search.js) show, as they will ask for them.
+STRINGS = [
+    # shared.js: errors and rewards
+    _("You have already voted in this poll."),
+    _("You have already voted in this jam."),
+    _("This poll has closed."),
+    _("This jam has closed."),
+    _("This survey has closed."),
+    _("This poll is not open yet."),
+    _("This jam is not open yet."),
+    _("This survey is not open yet."),
+    _("Please pick from the answers shown."),
+    _("You have used all your votes. Take a vote back from another idea to vote for this one."),
+    ngettext("That was a lot of tries in a short time. Please wait %(n)s second and try again.",
+             "That was a lot of tries in a short time. Please wait %(n)s seconds and try "
+             "again."),
+    _("That was a lot of tries in a short time. Please wait a moment and try again."),
+    _("This poll is not available right now."),
+    _("This jam is not available right now."),
+    _("This survey is not available right now."),
+    _("We could not reach the server. Check your connection and try again."),
+    _("Something went wrong on our side. Please try again in a moment."),
+    _("Thanks for taking part! Here is your code."),
+    _("Thanks for taking part! The reward codes have all been given out."),
+    # follow.js
+    _("Thank you. We sent you a mail: press the button in it to confirm."),
+    _("That does not look like an e-mail address."),
+    _("Send me updates"),
+    _("One mail to confirm first; every mail has a one-click unsubscribe."),
+    # poll.js
+    _("your vote"),
+    ngettext("Results so far: %(n)s person voted", "Results so far: %(n)s people voted"),
+    ngettext("Final results: %(n)s person voted", "Final results: %(n)s people voted"),
+    _("Answer"),
+    _("Votes"),
+    _("Share"),
+    _("Change my vote"),
+    _("Vote"),
+    _("Results are published when the poll closes."),
+    _("Tell me the result: your e-mail address"),
+    _("Please choose at least one answer."),
+    _("Please choose an answer."),
+    ngettext("Please choose at most %(n)s answer.", "Please choose at most %(n)s answers."),
+    _("Thank you, your vote is counted."),
+    # jam.js
+    _("Planned"),
+    _("In progress"),
+    _("Done"),
+    _("Declined"),
+    _("Merged"),
+    _("Awaiting review"),
+    _("Vote for as many ideas as you like."),
+    ngettext("You have %(left)s of %(n)s vote left.", "You have %(left)s of %(n)s votes left."),
+    _("by %(author)s"),
+    _("Anonymous"),
+    ngettext("%(n)s vote", "%(n)s votes"),
+    _("Winner"),
+    _("Vote for %(title)s"),
+    _("Take back my vote for %(title)s"),
+    _("Take back my vote"),
+    _("Voting is open now."),
+    _("Sharing ideas now."),
+    _("Sort ideas"),
+    _("Most votes"),
+    _("Newest"),
+    ngettext("%(n)s idea so far", "%(n)s ideas so far"),
+    _("No ideas yet. Be the first!"),
+    ngettext("See all %(n)s idea", "See all %(n)s ideas"),
+    _("Vote counted."),
+    _("Vote taken back."),
+    _("Tell me what happens to “%(title)s”: your e-mail address"),
+    _("Similar ideas are already here. If one says what you mean, vote for it instead:"),
+    _("Give your idea a title of 4 to 120 characters."),
+    _("Please keep the details under 2,000 characters."),
+    _("Thanks — your idea is awaiting review. It will appear here once our team has read it."),
+    _("Thanks — your idea is published."),
+    _("Tell me what happens to your idea: your e-mail address"),
+    # roadmap.js
+    _("Why:"),
+    _("No idea has moved along the roadmap yet. Send one in any open idea jam."),
+    ngettext("%(n)s idea", "%(n)s ideas"),
+    _("Nothing here right now."),
+    # survey.js
+    _("%(question)s (optional)"),
+    _("See what we are doing with what you tell us on <a href=\"%(roadmap)s\">the roadmap</a>, "
+      "and keep track of everything you took part in on <a href=\"%(me)s\">your page</a>."),
+    _("Review us on %(site)s"),
+    _("Recommend us to a friend, in your own words:"),
+    _("This survey has closed. Thank you to everyone who answered."),
+    _("Please pick a number from 0 to 10."),
+    # site.js and search.js
+    _("Copied"),
+    _("Copy code"),
+    _("Code %(code)s copied. Paste it at checkout."),
+    _("Press Ctrl+C (or ⌘+C) to copy the selected code."),
+    _("Link copied."),
+    _("Expired"),
+    _("Search roasts, brewing help, events, offers"),
+    _("Search the hub"),
+]
+
+#: CLDR's plural categories in the order gettext's plural forms use them.
+CATEGORY_ORDER = ("zero", "one", "two", "few", "many", "other")
+
+
+def _is_widget(message: catalogs.Message) -> bool:
+    return any(path == INVENTORY or path.endswith(".js") for path, _line in message.locations)
+
+
+def plural_categories(lang: str) -> list[str]:
+    """Return the language's CLDR plural categories, in gettext's plural-form order."""
+    try:
+        tags = Locale.parse(lang.replace("-", "_")).plural_form.tags
+    except (ValueError, TypeError):
+        tags = {"one", "other"}
+    return [c for c in CATEGORY_ORDER if c in tags or c == "other"]
+
+
+def catalogue_for(directory: Path, lang: str, messages: list[catalogs.Message]
+                  ) -> dict[str, Any]:
+    """Return the widgets' catalogue of one language (English text where untranslated)."""
+    found = catalogs.catalog(directory, lang) if lang != SOURCE_LANG else None
+    categories = plural_categories(lang)
+    singular: dict[str, str] = {}
+    plural: dict[str, dict[str, str]] = {}
+    for message in messages:
+        if not _is_widget(message):
+            continue
+        entry = found.get(message.key) if found is not None else None
+        usable = entry is not None and not entry.fuzzy
+        if isinstance(message.msgid, tuple):
+            english = {"one": message.msgid[0], "other": message.msgid[1]}
+            forms = list(entry.string) if usable and isinstance(entry.string, tuple) else []
+            if forms and all(forms):
+                plural[message.key] = dict(zip(categories, forms, strict=False))
+            else:
+                plural[message.key] = {c: english["one" if c == "one" else "other"]
+                                       for c in categories}
+        else:
+            text = entry.string if usable and isinstance(entry.string, str) else ""
+            singular[message.key] = text or message.key
+    return {"lang": lang, "plural": categories, "messages": singular, "plurals": plural}
+
+
+def _site_langs(build) -> list[str]:
+    return [str(s.get("DEFAULT_LANG") or "en") for s in build.sites]
+
+
+def check_catalogues(build) -> None:
+    """Session hook: a warning per theme string a language's catalogue lacks, at the place
+    the string is used, naming the ``.po`` to edit."""
+    from pollserver.domain.problems import add
+
+    settings = build.main
+    directory = catalogs.directory_of(settings)
+    langs = [lang for lang in dict.fromkeys(_site_langs(build)) if lang != SOURCE_LANG]
+    if not langs:
+        return
+    messages = catalogs.extract(theme=Path(settings.get("THEME") or "theme"))
+    for lang in langs:
+        po = catalogs.po_path(directory, lang)
+        try:
+            shown = po.relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            shown = str(po)
+        for message, why in catalogs.untranslated(directory, lang, messages):
+            path, line = message.locations[0]
+            add(settings, path, line,
+                f"theme string {message.key!r} has no {lang!r} translation ({why}) in {shown} "
+                f"(run make translations, then translate it there)", warning=True)
+
+
+def write_widget_catalogues(build) -> None:
+    """Session hook: write ``engage/i18n/<lang>.json`` for every language of the hub."""
+    settings = build.main
+    directory = catalogs.directory_of(settings)
+    messages = catalogs.extract(theme=Path(settings.get("THEME") or "theme"))
+    folder = Path(settings["OUTPUT_PATH"]) / FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    for lang in dict.fromkeys(_site_langs(build)):
+        data = catalogue_for(directory, lang, messages)
+        target = folder / f"{lang}.json"
+        temporary = target.with_suffix(".json.tmp")
+        temporary.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
+                             + "\n", encoding="utf-8")
+        os.replace(temporary, target)
