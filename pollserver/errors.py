@@ -12,6 +12,7 @@ from __future__ import annotations
 from pollserver.domain.errors import (
     AlreadyVoted,
     BadRequest,
+    ClaimGone,
     Conflict,
     DomainError,
     Forbidden,
@@ -25,7 +26,8 @@ from pollserver.domain.errors import (
     StoreUnavailable,
 )
 
-__all__ = ["AlreadyVoted", "BadRequest", "Conflict", "CsrfFailed", "DomainError", "Forbidden",
+__all__ = ["AlreadyVoted", "BadRequest", "ClaimGone", "Conflict", "CsrfFailed", "DomainError",
+           "Forbidden",
            "ForbiddenOrigin", "Gone", "InvalidChoice", "InvalidEmail", "NoVotesLeft", "NotFound",
            "ItemClosed", "ItemNotOpen", "RateLimited", "StoreUnavailable", "Unauthorized"]
 

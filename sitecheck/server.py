@@ -63,6 +63,7 @@ ARGS: dict[str, Samples] = {
     "jam_id": from_manifest("jams"),
     "poll_id": from_manifest("polls"),
     "survey_id": from_manifest("surveys"),
+    "claim_id": from_manifest("claims"),
     "idea_id": lambda app, manifest: [p["idea_id"] for p in idea_pairs(app, manifest)],
     "slug": champion_slugs,
 }

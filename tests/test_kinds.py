@@ -71,8 +71,9 @@ def test_the_lists_of_kinds_are_the_registry_s() -> None:
     from plugins.engage.manifest import SECTIONS as MANIFEST_SECTIONS
     from pollserver.ops.sync import KINDS as SYNCED
 
-    assert FENCES == NAMES == ("poll", "jam", "survey")
-    assert MANIFEST_SECTIONS == SECTIONS == {"poll": "polls", "jam": "jams", "survey": "surveys"}
+    assert FENCES == NAMES == ("poll", "jam", "survey", "claim")
+    assert MANIFEST_SECTIONS == SECTIONS == {"poll": "polls", "jam": "jams", "survey": "surveys",
+                                             "claim": "claims"}
     assert SYNCED is KINDS
     assert set(DETAILS) == set(NAMES)
 

@@ -27,7 +27,14 @@ from languages.formats import FILTERS
 
 from pollserver.domain.jams import jam_state
 from pollserver.domain.phases import phase_of
-from pollserver.domain.specs import JamSpec, PollSpec, Spec, SurveySpec, spec_to_manifest
+from pollserver.domain.specs import (
+    ClaimSpec,
+    JamSpec,
+    PollSpec,
+    Spec,
+    SurveySpec,
+    spec_to_manifest,
+)
 
 from .results import jam_outcome, poll_rows
 
@@ -97,13 +104,23 @@ def render_key(spec: Spec, now: datetime, results: dict[str, Any] | None,
     else:
         state = phase_of(None, spec, now)
     known = None
-    if state == "closed" and not isinstance(spec, SurveySpec):
+    if isinstance(spec, ClaimSpec):
+        known = claim_stock(spec, results)
+    elif state == "closed" and not isinstance(spec, SurveySpec):
         section = "jams" if isinstance(spec, JamSpec) else "polls"
         known = ((results or {}).get(section) or {}).get(spec.id)
     words = catalogs.po_digest(Path(catalogues), lang) if catalogues else ""
     facts = json.dumps([templates_digest(), state, known, lang, words], sort_keys=True,
                        default=str)
     return hashlib.sha256(facts.encode()).hexdigest()[:16]
+
+
+def claim_stock(spec: ClaimSpec, results: dict[str, Any] | None) -> dict[str, int] | None:
+    """Return the offer's pool stock as the results file knew it (``{left, total}``)."""
+    known = ((results or {}).get("pools") or {}).get(spec.pool)
+    if not isinstance(known, dict):
+        return None
+    return {"left": int(known.get("left", 0)), "total": int(known.get("total", 0))}
 
 
 def payload(spec: Spec, line: int, key: str, entry: dict[str, Any] | None = None) -> str:
@@ -126,6 +143,8 @@ def _context(spec: Spec, now: datetime, results: dict[str, Any] | None) -> dict[
                 "not_started": spec.submit_from is not None and now < spec.submit_from}
     if isinstance(spec, SurveySpec):
         return {"state": phase_of(None, spec, now)}
+    if isinstance(spec, ClaimSpec):
+        return {"state": phase_of(None, spec, now), "stock": claim_stock(spec, results)}
     raise TypeError(f"not a spec: {spec!r}")
 
 

@@ -40,9 +40,14 @@ def _survey(store: Store, item: Item) -> dict[str, Any]:
     return {"responses": store.list_responses(item.id)}
 
 
+def _claim(store: Store, item: Item) -> dict[str, Any]:
+    total, claimed = store.pool_stats().get(str(item.spec.get("pool")), (0, 0))
+    return {"pool": item.spec.get("pool"), "left": total - claimed, "total": total}
+
+
 #: What a dashboard row of each kind holds besides the item and its state.
 DETAILS: dict[str, Callable[[Store, Item], dict[str, Any]]] = {
-    "poll": _poll, "jam": _jam, "survey": _survey}
+    "poll": _poll, "jam": _jam, "survey": _survey, "claim": _claim}
 
 
 def overview() -> dict[str, Any]:

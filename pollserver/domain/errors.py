@@ -20,6 +20,7 @@ __all__ = [
     "StoreUnavailable",
     "InvalidEmail",
     "Gone",
+    "ClaimGone",
 ]
 
 
@@ -116,4 +117,11 @@ class Gone(DomainError):
     """A link from a mail is unknown, used up or expired (confirm, unsubscribe, feed)."""
 
     code = "gone"
+    status = 410
+
+
+class ClaimGone(DomainError):
+    """An offer's codes are all claimed, or the offer has ended (``claim_gone``)."""
+
+    code = "claim_gone"
     status = 410

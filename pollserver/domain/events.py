@@ -35,7 +35,8 @@ __all__ = [
     "CONFIRM", "EVENTS", "EVENT_TYPES", "FEED", "MAIL", "MAIL_EVENTS", "PUBLISH", "WEBHOOK",
     "EventType", "Letter", "describe", "event", "follow_requested", "idea_created",
     "idea_merged", "idea_published", "idea_removed", "idea_url", "idea_won", "jam_closed",
-    "jam_reopened", "jam_url", "new_event", "poll_closed", "pool_low", "quote", "reward_issued",
+    "claim_made", "jam_reopened", "jam_url", "new_event", "poll_closed", "pool_low", "quote",
+    "reward_issued",
     "status_changed", "survey_answered", "types_for", "webhook_test",
 ]
 
@@ -273,6 +274,14 @@ def pool_low(pool: str, left: int, total: int, *, at: datetime) -> dict[str, Any
     """A reward pool has fewer than 10 % of its codes left (for editors' systems, not mail)."""
     return new_event("reward.pool_low", [f"pool:{pool}"], {
         "pool": pool, "left": left, "total": total}, at=at, if_result=True)
+
+
+@event("claim.made", WEBHOOK)
+def claim_made(claim_id: str, pool: str, *, at: datetime) -> dict[str, Any]:
+    """A reader claimed an offer's code (written only when a code was handed out for the first
+    time; neither the code nor the voter is in it)."""
+    return new_event("claim.made", [f"claim:{claim_id}", f"pool:{pool}"], {
+        "id": claim_id, "pool": pool}, at=at, if_result=True)
 
 
 @event("webhook.test")

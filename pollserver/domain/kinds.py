@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pollserver.domain.specs import (
+    ClaimSpec,
     JamSpec,
     PollSpec,
     Spec,
@@ -32,6 +33,7 @@ from pollserver.domain.specs import (
     SurveySpec,
     check_common,
     keys_of,
+    parse_claim,
     parse_jam,
     parse_poll,
     parse_survey,
@@ -65,6 +67,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("jam", "jams", JamSpec, parse_jam, "engage/jam.html", "js/engage/jam.js"),
     Kind("survey", "surveys", SurveySpec, parse_survey, "engage/survey.html",
          "js/engage/survey.js"),
+    Kind("claim", "claims", ClaimSpec, parse_claim, "engage/claim.html", "js/engage/claim.js"),
 )
 #: ``name -> Kind``.
 BY_NAME: dict[str, Kind] = {kind.name: kind for kind in KINDS}

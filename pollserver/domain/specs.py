@@ -15,6 +15,7 @@ from typing import Any
 
 __all__ = [
     "DEFAULT_SURVEY_QUESTION",
+    "ClaimSpec",
     "JamSpec",
     "Option",
     "PollSpec",
@@ -26,6 +27,7 @@ __all__ = [
     "iso_utc",
     "keys_of",
     "parse_datetime",
+    "parse_claim",
     "parse_jam",
     "parse_poll",
     "parse_survey",
@@ -113,7 +115,19 @@ class SurveySpec:
     kind: str = field(default="survey", init=False)
 
 
-Spec = PollSpec | JamSpec | SurveySpec
+@dataclass(frozen=True)
+class ClaimSpec:
+    """An offer readers claim: one unique code each from a reward pool, until it closes."""
+
+    id: str
+    pool: str
+    closes: datetime
+    opens: datetime | None = None
+    per_person: int = 1
+    kind: str = field(default="claim", init=False)
+
+
+Spec = PollSpec | JamSpec | SurveySpec | ClaimSpec
 
 FOLLOWUP_CATEGORIES = ("promoter", "passive", "detractor")
 
@@ -293,6 +307,26 @@ def parse_survey(data: dict[str, Any], item_id: str) -> SurveySpec:
         support_url=_text(data, "support_url", required=False) or "/category/support.html",
         reward=_pool(data), opens=opens, closes=closes,
     )
+
+
+def parse_claim(data: dict[str, Any], item_id: str) -> ClaimSpec:
+    """Read a claim block (an offer's codes) whose common keys :func:`check_common` accepted.
+
+    ``closes`` is required: an offer without an end is not time-sensitive, and the page shows
+    it. ``per_person`` may only be 1 for now (the store keeps one code per voter and pool).
+    """
+    pool = data.get("pool")
+    if not isinstance(pool, str) or not ID_RE.match(pool):
+        raise SpecError("pool must be a pool name of lowercase letters, digits and dashes")
+    opens = parse_datetime(data.get("opens"), "opens")
+    closes = parse_datetime(data.get("closes"), "closes")
+    if closes is None:
+        raise SpecError("missing closes (when the offer ends, like 2026-12-31T23:59:00Z)")
+    if opens and closes <= opens:
+        raise SpecError("closes must be after opens (move closes later or opens earlier)")
+    if data.get("per_person", 1) != 1 or isinstance(data.get("per_person"), bool):
+        raise SpecError("per_person must be 1 (one code per person)")
+    return ClaimSpec(id=item_id, pool=pool, closes=closes, opens=opens)
 
 
 def iso_utc(value: datetime | None) -> str | None:

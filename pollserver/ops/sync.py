@@ -145,4 +145,7 @@ def results_snapshot(store: Store) -> dict[str, Any]:
         jams[item.id] = {"winners": [r for r in rows if r["winner"]], "ideas": rows,
                          "removed": removed}
     roadmap = roadmap_cards_of(store, site_statuses(store))
-    return {"version": 1, "polls": polls, "jams": jams, "roadmap": roadmap}
+    # Offers show their stock baked ("37 of 100 left"); the widget keeps it live.
+    pools = {pool: {"total": total, "left": total - claimed}
+             for pool, (total, claimed) in store.pool_stats().items()}
+    return {"version": 1, "polls": polls, "jams": jams, "roadmap": roadmap, "pools": pools}

@@ -37,10 +37,10 @@ def test_the_lists_are_computed_from_the_registry() -> None:
     assert EVENT_TYPES == (
         "idea.created", "idea.published", "idea.status_changed", "idea.merged", "idea.won",
         "jam.closed", "jam.reopened", "poll.closed", "idea.removed", "survey.answered",
-        "reward.issued", "follow.requested", "reward.pool_low", "webhook.test")
+        "reward.issued", "follow.requested", "reward.pool_low", "claim.made", "webhook.test")
     assert WEBHOOK_EVENTS == (
         "idea.created", "idea.published", "idea.status_changed", "idea.merged", "idea.won",
-        "jam.closed", "poll.closed", "survey.answered", "reward.pool_low")
+        "jam.closed", "poll.closed", "survey.answered", "reward.pool_low", "claim.made")
     assert PUBLISH_EVENTS == {"jam.closed", "jam.reopened", "idea.won", "poll.closed",
                               "idea.status_changed", "idea.removed"}
     assert set(FEED_TYPES) == {"idea.status_changed", "idea.merged", "idea.won",
