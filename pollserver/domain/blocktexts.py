@@ -12,7 +12,8 @@ The words of a block (:data:`TEXT_FIELDS`):
 * jam: ``title`` and ``prompt``;
 * survey: ``question``, the ``followups`` questions (for the same categories),
   ``share_text``, and the links a reader follows (``support_url``, ``review_links``), which
-  may lead to pages in the reader's language.
+  may lead to pages in the reader's language;
+* claim: none (its words are the theme's; the article around it says what the offer is).
 
 The manifest keeps the main language's block as the item (unchanged, so ``pollserver sync``
 reads it as before) and adds ``lang`` and ``texts``: ``{"de": {<the words>, "url",
@@ -31,6 +32,7 @@ TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "poll": ("question", "options"),
     "jam": ("title", "prompt"),
     "survey": ("question", "followups", "share_text", "support_url", "review_links"),
+    "claim": (),  # an offer's claim has no words of its own: the article's text says it all
 }
 #: Manifest fields that say where a block is, not what it is.
 PLACE_FIELDS = ("id", "source", "url", "lang", "texts")
