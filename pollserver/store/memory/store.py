@@ -24,6 +24,7 @@ from pollserver.store.memory import (
     polls,
     rewards,
     roadmap,
+    shares,
     surveys,
     voters,
     webhooks,
@@ -130,6 +131,12 @@ class MemoryStore(Store):
     list_champions = champions.list_champions
     set_profile_rule = champions.set_profile_rule
     profile_rules = champions.profile_rules
+
+    share_token = shares.share_token
+    sharer_of = shares.sharer_of
+    credit_share = shares.credit_share
+    friends_brought = shares.friends_brought
+    erase_shares = shares.erase_shares
 
     status_history = roadmap.status_history
     status_changes = roadmap.status_changes

@@ -37,6 +37,7 @@ from pollserver.store.postgres import (
     polls,
     rewards,
     roadmap,
+    shares,
     surveys,
     transfer,
     voters,
@@ -245,6 +246,12 @@ class PostgresStore(Store):
     list_champions = step(champions.list_champions)
     set_profile_rule = step(champions.set_profile_rule)
     profile_rules = step(champions.profile_rules)
+
+    share_token = step(shares.share_token)
+    sharer_of = step(shares.sharer_of)
+    credit_share = step(shares.credit_share)
+    friends_brought = step(shares.friends_brought)
+    erase_shares = step(shares.erase_shares)
 
     status_history = step(roadmap.status_history)
     status_changes = step(roadmap.status_changes)

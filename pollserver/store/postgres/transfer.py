@@ -17,7 +17,7 @@ from psycopg import Connection
 from psycopg.types.json import Json
 
 from pollserver.domain.errors import Conflict
-from pollserver.store.postgres import champions, roadmap
+from pollserver.store.postgres import champions, roadmap, shares
 from pollserver.store.postgres.transfer_outbox import OUTBOX_TABLES, export_outbox, import_outbox
 
 __all__ = ["export_tables", "import_tables"]
@@ -25,7 +25,7 @@ __all__ = ["export_tables", "import_tables"]
 Tables = dict[str, dict[str, dict[str, Any]]]
 
 _DATA_TABLES = ("items", "poll_votes", "ideas", "responses", "codes", "admins", "audit",
-                "status_history", "champions", "profile_rules")
+                "status_history", "champions", "profile_rules", "share_tokens", "share_credits")
 
 _DERIVE_COUNTERS = """
 INSERT INTO poll_totals (poll_id, shard, n)
@@ -119,7 +119,7 @@ def import_tables(conn: Connection, tables: Tables) -> dict[str, int]:
                         " VALUES (%s, %s, %s, %s, %s)", audit)
         cur.execute(_DERIVE_COUNTERS.encode("utf-8"))
         history = roadmap.import_history(conn, list(_docs(tables, "status_history")))
-        counts = {**champions.import_champions(conn, tables),
+        counts = {**champions.import_champions(conn, tables), **shares.import_shares(conn, tables),
                   "items": len(items), "votes": len(votes), "ideas": len(ideas),
                   "idea_votes": len(idea_votes), "responses": len(responses),
                   "codes": len(codes), "admins": len(admins), "audit": len(audit),
@@ -178,12 +178,15 @@ def export_tables(conn: Connection) -> Tables:
                      "SELECT at, actor, action, target, details FROM audit ORDER BY id")]
         history = roadmap.export_history(conn)
         grants = champions.export_champions(conn)
+        shared = shares.export_shares(conn)
         with conn.cursor() as cur:
             second = export_outbox(cur)
     return {
         **second,
         "champions": _rows(grants["champions"]),
         "profile_rules": _rows(grants["profile_rules"]),
+        "share_tokens": _rows(shared["share_tokens"]),
+        "share_credits": _rows(shared["share_credits"]),
         "status_history": _rows(history),
         "_meta": {"1": {"seq": seq}},
         "items": _rows(items), "votes": _rows(votes), "ideas": _rows(ideas),
