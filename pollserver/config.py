@@ -85,6 +85,9 @@ SETTINGS = (
     Setting("POLLSERVER_REWARDS_PER_ADDRESS", "rewards_per_address", "1/day", str,
             "reward codes one client address may receive from one pool (as well as one per "
             "voter)"),
+    Setting("POLLSERVER_SHARE_REWARDS_PER_DAY", "share_rewards_per_day", "3", int,
+            "reward codes one sharer may receive a day for friends brought by share links, "
+            "where a block names a `share_reward` pool"),
     Setting("POLLSERVER_SUSPICIOUS_NEW_VOTERS", "suspicious_new_voters", "5", int,
             "new voters from one address on one item within a minute that the admin dashboard "
             "lists"),
@@ -159,6 +162,7 @@ class Settings:
     new_voters: str = _default("new_voters")
     rewards_per_address: str = _default("rewards_per_address")
     suspicious_new_voters: int = _default("suspicious_new_voters")
+    share_rewards_per_day: int = _default("share_rewards_per_day")
     redis_url: str | None = _default("redis_url")
     trusted_proxies: int = _default("trusted_proxies")
     public_origin: str | None = _default("public_origin")

@@ -124,12 +124,12 @@ def _block_example(kind: str) -> str:
     return match.group(1)
 
 
-@pytest.mark.parametrize("kind", ["poll", "jam", "survey"])
+@pytest.mark.parametrize("kind", ["poll", "jam", "survey", "claim"])
 def test_every_block_key_is_in_the_readme(kind) -> None:
     """Each key a block takes is in README's example of that block, with what it does."""
-    from pollserver.domain.specs import JamSpec, PollSpec, SurveySpec
+    from pollserver.domain.specs import ClaimSpec, JamSpec, PollSpec, SurveySpec
 
-    spec = {"poll": PollSpec, "jam": JamSpec, "survey": SurveySpec}[kind]
+    spec = {"poll": PollSpec, "jam": JamSpec, "survey": SurveySpec, "claim": ClaimSpec}[kind]
     shown = {line.split(":", 1)[0].strip() for line in _block_example(kind).splitlines()
              if line and not line.startswith((" ", "-"))}
     keys = {f.name for f in dataclasses.fields(spec) if f.init}

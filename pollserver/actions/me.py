@@ -23,7 +23,8 @@ def export(store: Store, voter: str) -> dict[str, Any]:
     """Return everything stored about the voter, ready for a JSON download (with whether an
     editor made them a champion: the grant is kept under their voter id)."""
     return {"voter_id": voter, **store.voter_data(voter),
-            "champion": store.is_champion(voter)}
+            "champion": store.is_champion(voter),
+            "friends_brought": store.friends_brought(voter)}
 
 
 def _open_ids(store: Store, kind: str, at: datetime) -> list[str]:
@@ -43,10 +44,12 @@ def erase(store: Store, voter: str, *, at: datetime) -> dict[str, int]:
     line of this step (it names the voter).
     """
     follows = store.erase_follows(voter)
+    shares = store.erase_shares(voter)  # the share token and the friends' credits
     shown = [i for i in (store.get_idea(str(d["id"])) for d in store.voter_data(voter)["ideas"])
              if i is not None and i.moderation == "published"]
     removed = [events.idea_removed(i.id, i.jam_id, at=at) for i in shown]  # pages rebuild
     counts = store.emit(*removed).erase_voter(voter, withdraw_polls=_open_ids(store, "poll", at),
                                               withdraw_jams=_open_ids(store, "jam", at))
     counts["follows"] = follows
+    counts["shares"] = shares
     return counts

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from pollserver.domain.jams import POINTS_IDEA, POINTS_VOTE, POINTS_WIN
 from pollserver.domain.records import Idea
+from pollserver.domain.shares import POINTS_FRIEND
 
 __all__ = ["BADGES", "Profile", "build_profile", "slug_of"]
 
@@ -44,15 +45,17 @@ class Profile:
     wins: int = 0
     votes_received: int = 0
     joined: datetime | None = None
+    friends_brought: int = 0
     badges: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def build_profile(slug: str, ideas: Iterable[Idea],
-                  aliases: Iterable[str] = ()) -> Profile | None:
+                  aliases: Iterable[str] = (), friends: int = 0) -> Profile | None:
     """Return the profile of ``slug`` from published ideas, or ``None`` if it has none.
 
     ``aliases`` are slugs an editor merged into this one: their ideas count here too, and the
-    name shown stays this slug's own spelling when it has one.
+    name shown stays this slug's own spelling when it has one. ``friends``: newcomers the
+    profile's readers brought by share links, a points source of its own (``POINTS_FRIEND``).
     """
     slugs = {slug, *aliases}
     mine = sorted((i for i in ideas if i.author and i.moderation == "published"
@@ -66,6 +69,8 @@ def build_profile(slug: str, ideas: Iterable[Idea],
     earned = {"first-idea": True, "first-winner": wins >= 1, "three-winners": wins >= 3,
               "hundred-votes": votes >= 100}
     return Profile(name=str(own[-1].author).strip(), slug=slug, ideas=mine[::-1],
-                   points=len(mine) * POINTS_IDEA + votes * POINTS_VOTE + wins * POINTS_WIN,
+                   points=(len(mine) * POINTS_IDEA + votes * POINTS_VOTE + wins * POINTS_WIN
+                           + friends * POINTS_FRIEND),
                    wins=wins, votes_received=votes, joined=mine[0].created_at,
+                   friends_brought=friends,
                    badges=[b for b in BADGES if earned[b[0]]])

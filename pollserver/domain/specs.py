@@ -75,6 +75,7 @@ class PollSpec:
     results: str = "after-vote"
     changeable: bool = False
     reward: str | None = None
+    share_reward: str | None = None
     kind: str = field(default="poll", init=False)
 
     def option_keys(self) -> tuple[str, ...]:
@@ -96,6 +97,7 @@ class JamSpec:
     moderation: str = "post"
     reward: str | None = None
     max_winners: int = 3
+    share_reward: str | None = None
     kind: str = field(default="jam", init=False)
 
 
@@ -186,12 +188,12 @@ def _bool(data: dict[str, Any], name: str) -> bool:
     return value
 
 
-def _pool(data: dict[str, Any]) -> str | None:
-    value = data.get("reward")
+def _pool(data: dict[str, Any], name: str = "reward") -> str | None:
+    value = data.get(name)
     if value is None:
         return None
     if not isinstance(value, str) or not ID_RE.match(value):
-        raise SpecError("reward must be a pool name of lowercase letters, digits and dashes")
+        raise SpecError(f"{name} must be a pool name of lowercase letters, digits and dashes")
     return value
 
 
@@ -255,7 +257,8 @@ def parse_poll(data: dict[str, Any], item_id: str) -> PollSpec:
         raise SpecError(f"results must be one of {', '.join(RESULTS_VISIBILITY)}")
     return PollSpec(id=item_id, question=question, options=options, max_choices=max_choices,
                     opens=opens, closes=closes, results=results,
-                    changeable=_bool(data, "changeable"), reward=_pool(data))
+                    changeable=_bool(data, "changeable"), reward=_pool(data),
+                    share_reward=_pool(data, "share_reward"))
 
 
 def parse_jam(data: dict[str, Any], item_id: str) -> JamSpec:
@@ -278,7 +281,8 @@ def parse_jam(data: dict[str, Any], item_id: str) -> JamSpec:
                    submit_from=submit_from, vote_from=vote_from, closes=closes,
                    votes_per_person=_int(data, "votes_per_person", 3, 0, 100),
                    moderation=moderation, reward=_pool(data),
-                   max_winners=_int(data, "max_winners", 3, 1, 20))
+                   max_winners=_int(data, "max_winners", 3, 1, 20),
+                   share_reward=_pool(data, "share_reward"))
 
 
 def parse_survey(data: dict[str, Any], item_id: str) -> SurveySpec:

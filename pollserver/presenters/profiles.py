@@ -6,7 +6,7 @@ from typing import Any
 
 from pollserver.domain.champions import profile_target
 from pollserver.domain.errors import NotFound
-from pollserver.domain.profiles import build_profile
+from pollserver.domain.profiles import build_profile, slug_of
 from pollserver.domain.roadmap import idea_path
 from pollserver.domain.specs import iso_utc
 from pollserver.domain.statuses import label_of
@@ -31,13 +31,18 @@ def profile_view(store: Store, slug: str) -> dict[str, Any]:
     jams = {item.id: item for item in store.list_items("jam") if not item.archived}
     ideas = [idea for jam_id in jams for idea in store.list_ideas(jam_id)]
     aliases = [s for s in rules if s != slug and profile_target(s, rules) == slug]
-    profile = build_profile(slug, ideas, aliases)
+    slugs = {slug, *aliases}
+    voters = {i.voter_id for i in ideas if i.voter_id and i.author and i.moderation == "published"
+              and slug_of(i.author) in slugs}
+    friends = sum(store.friends_brought(v) for v in voters)
+    profile = build_profile(slug, ideas, aliases, friends)
     if profile is None:
         raise NotFound("There is no champion profile here.")
     statuses = site_statuses(store)
     return {
         "name": profile.name, "slug": profile.slug, "points": profile.points,
         "wins": profile.wins, "votes_received": profile.votes_received,
+        "friends_brought": profile.friends_brought,
         "joined": iso_utc(profile.joined) if profile.joined else None,
         "badges": [{"key": k, "label": label, "rule": rule} for k, label, rule in profile.badges],
         "ideas": [{"title": i.title, "votes": i.votes, "winner": i.winner,
