@@ -6,14 +6,14 @@ import json
 
 from flask import Response, redirect, render_template, request
 
-from pollserver.actions import me
+from pollserver.actions import me, shares
 from pollserver.errors import RateLimited
 from pollserver.public import bp
 from pollserver.public.feed import feed_token_of
 from pollserver.public.since import remember_visit, since_last_visit
 from pollserver.web import flash
 from pollserver.web.context import get_store, now, services
-from pollserver.web.identity import current_voter, forget_voter
+from pollserver.web.identity import client_ip_hash, current_voter, forget_voter
 from pollserver.web.security import check_same_origin
 
 
@@ -24,7 +24,12 @@ def me_page() -> str:
     data = me.export(get_store(), voter) if voter else None
     outcome = flash.read()
     feed = f"/me/updates/{feed_token_of(voter)}.atom" if voter else None
-    body = render_template("public/me.html", data=data, outcome=outcome, feed=feed,
+    share = None
+    if voter:
+        token = shares.my_token(get_store(), voter, client=client_ip_hash())
+        site = services().settings.public_origin or request.host_url
+        share = f"{site.rstrip('/')}/?via={token}"
+    body = render_template("public/me.html", data=data, outcome=outcome, feed=feed, share=share,
                            since=since_last_visit("vh_seen") if voter else [],
                            pretty=json.dumps(data, indent=2) if data else "")
     response = Response(body, mimetype="text/html")

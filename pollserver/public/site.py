@@ -21,6 +21,7 @@ from pollserver.domain.kinds import KINDS
 from pollserver.presenters.livephase import live_jam_phases
 from pollserver.public.previews import preview_response
 from pollserver.public.status import render_status
+from pollserver.public.via import with_via
 from pollserver.web import flash
 from pollserver.web.context import reader, services
 
@@ -131,6 +132,8 @@ def page(path: str) -> Response:
     outcome = flash.read() if target.suffix == ".html" else None
     if outcome:
         return _with_outcome(target, outcome)
+    if target.suffix == ".html" and (shared := with_via(target)) is not None:
+        return shared  # a share link's page, its token in the forms (public/via.py)
     if target.suffix == ".html" and (live := _with_live_jams(target)) is not None:
         return live
     response = _send_compressed(target) or send_file(target, conditional=True, etag=True,

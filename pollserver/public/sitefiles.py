@@ -13,7 +13,8 @@ Three things WhiteNoise alone does not do, so they are added here:
   the entry when one changed, so a page is never sent with the length of its previous version;
   a file the table does not know yet is looked up once on disk and added.
 * **The no-JS outcome.** A page view that carries the outcome cookie of a form post goes on to
-  Flask (``pollserver.public.site``), which writes the message into the page's status slot.
+  Flask (``pollserver.public.site``), which writes the message into the page's status slot;
+  so does a share link's page (``?via=``), whose forms then carry the token (``via.py``).
 * **Everything else goes to Flask**: the API, admin and server pages, other methods, missing
   files (the site's 404 page, or a champions' preview at its article's URL) and
   extension-less page URLs. The previews folder itself is never served as files.
@@ -183,7 +184,8 @@ class SiteFiles(WhiteNoise):
         static_file = self._lookup(url)
         if static_file is None:
             return self.application(environ, start_response)
-        if url in self.jam_pages or (f"{COOKIE}=" in environ.get("HTTP_COOKIE", "")
+        if url in self.jam_pages or ((f"{COOKIE}=" in environ.get("HTTP_COOKIE", "")
+                                      or "via=" in environ.get("QUERY_STRING", ""))
                                      and self.stamps[url][0].endswith(".html")):
             # The outcome of a no-JS post or a jam's live phase goes into the page.
             return self.application(environ, start_response)

@@ -36,7 +36,8 @@ def _cors(response: Response) -> Response:
     response.headers["Access-Control-Allow-Credentials"] = "true"
     if request.method == "OPTIONS":
         response.headers["Access-Control-Allow-Methods"] = _METHODS
-        response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+        # X-Valuehub-Via: a share link's token, sent with a newcomer's first write.
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type, X-Valuehub-Via"
         response.headers["Access-Control-Max-Age"] = "600"
     return response
 

@@ -120,3 +120,36 @@ def test_erase_removes_the_token_and_the_credits(app, sharer, store):
     assert store.sharer_of(token) is None and store.friends_brought(voter) == 0
     vote(app.test_client(), "p1", token, OTHER_FRIEND)
     assert store.friends_brought(voter) == 0
+
+
+def test_me_shows_the_share_link_and_friends_brought(app, sharer):
+    token = token_of(sharer)
+    vote(app.test_client(), "p1", token, FRIEND)
+    page = sharer.get("/me").get_data(as_text=True)
+    assert f"/?via={token}" in page and "data-friends-brought>1<" in page
+    assert "Share with friends" not in app.test_client().get("/me").get_data(as_text=True)
+
+
+def test_a_page_asked_for_with_via_carries_it_in_its_forms(tmp_path, sharer):
+    from pollserver import create_app
+    from pollserver.config import Settings
+    from pollserver.web.context import services_of
+
+    site = tmp_path / "output"
+    (site / "news").mkdir(parents=True)
+    (site / "news" / "a.html").write_text(
+        '<form method="post" action="/api/polls/p1/vote" class="x"><button>Vote</button></form>')
+    hub = create_app(Settings(data_dir=tmp_path / "var2", site_dir=site, rate_limits="off",
+                              secret_key="k", extra={"store": "memory"}))
+    try:
+        reader = hub.test_client()
+        with reader.get("/news/a.html") as first:
+            assert 'name="via"' not in first.get_data(as_text=True)
+        shared = reader.get("/news/a.html?via=" + "T" * 16)
+        assert f'<input type="hidden" name="via" value="{"T" * 16}">' in shared.get_data(
+            as_text=True)
+        assert shared.headers.get("Set-Cookie") is None
+        with reader.get('/news/a.html?via="><script>') as bad:
+            assert 'name="via"' not in bad.get_data(as_text=True)
+    finally:
+        services_of(hub).store.close()

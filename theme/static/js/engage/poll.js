@@ -2,7 +2,7 @@
  * table and, after a vote, offers to tell the reader the result (follow.js). Loaded only on
  * pages holding a poll block.
  */
-import { api, busy, clear, el, errorCode, errorText, plural, rewardNode, say, upgradeAll } from "./shared.js";
+import { api, busy, clear, el, errorCode, errorText, plural, rewardNode, say, shareLine, upgradeAll } from "./shared.js";
 import { followWidget } from "./follow.js";
 
 var SVG = "http://www.w3.org/2000/svg";
@@ -116,6 +116,7 @@ function upgradePoll(root) {
       if (result.ok && result.data) {
         render(result.data);
         say(root, "Thank you, your vote is counted.", "ok", fieldset.disabled);
+        shareLine(root);
         return;
       }
       say(root, errorText(result, "poll"), "error", true);

@@ -78,6 +78,42 @@ function holdControls(on) {
   });
 }
 
+/* Rewards for sharing: a share link's ?via=TOKEN is kept for this tab only (sessionStorage,
+   never a cookie: a reader who only reads gets none) and sent with writes until one has
+   succeeded; pollserver credits the sharer when that write is a newcomer's first. */
+var VIA_KEY = "vh_via";
+(function () {
+  try {
+    var found = /[?&]via=([A-Za-z0-9_-]{16})(?:&|$)/.exec(window.location.search);
+    if (found) window.sessionStorage.setItem(VIA_KEY, found[1]);
+  } catch (error) { /* storage off: the link simply earns nothing */ }
+})();
+
+function viaToken() {
+  try { return window.sessionStorage.getItem(VIA_KEY); } catch (error) { return null; }
+}
+
+/* This reader's share link for the page they are on (null before they took part). */
+export function shareLink() {
+  return send("GET", "/api/share").then(function (result) {
+    if (!result.ok || !result.data || !result.data.token) return null;
+    var url = new URL(window.location.href);
+    url.hash = "";
+    url.searchParams.set("via", result.data.token);
+    return url.toString();
+  });
+}
+
+/* A "share with a friend" line for under a widget, filled once the reader has a token. */
+export function shareLine(root) {
+  shareLink().then(function (url) {
+    if (!url || root.querySelector(".engage-share-link")) return;
+    root.appendChild(el("p", { className: "engage-share-link" }, [
+      "Share this with a friend: ", el("a", { href: url, text: url })
+    ]));
+  });
+}
+
 /* Call the API: resolves to {ok, status, data, retryAfter}, never rejects. */
 export function api(method, url, body) {
   if (method === "GET" || wrote) return send(method, url, body);
@@ -86,7 +122,10 @@ export function api(method, url, body) {
   }
   holdControls(true);
   firstWrite = send(method, url, body).then(function (result) {
-    if (result.ok) wrote = true;
+    if (result.ok) {
+      wrote = true;
+      try { window.sessionStorage.removeItem(VIA_KEY); } catch (error) { /* nothing kept */ }
+    }
     firstWrite = null;
     holdControls(false);
     return result;
@@ -100,6 +139,8 @@ function send(method, url, body) {
     headers: { Accept: "application/json" }
   };
   if (url.charAt(0) === "/") url = API_BASE + url;  /* form actions are already absolute */
+  var via = method !== "GET" && !wrote ? viaToken() : null;
+  if (via) options.headers["X-Valuehub-Via"] = via;
   if (body !== undefined) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(body);
