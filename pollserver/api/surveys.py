@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Response, jsonify, request
 
-from pollserver.actions import surveys
+from pollserver.actions import shares, surveys
 from pollserver.api import bp
 from pollserver.api.guards import reply, state_changing
 from pollserver.domain.records import Item
@@ -14,7 +14,7 @@ from pollserver.domain.surveys import invite
 from pollserver.presenters.polls import reward_view
 from pollserver.presenters.surveys import survey_view
 from pollserver.web.context import get_store, load, now, reader
-from pollserver.web.identity import current_voter, ensure_voter
+from pollserver.web.identity import client_ip_hash, current_voter, ensure_voter
 from pollserver.web.newvoters import reward_gate
 
 THANKS = {
@@ -28,6 +28,11 @@ def _page_url(item: Item) -> str:
     """Return the absolute address of the survey's article, for share links."""
     path = item.url if item.url.startswith("/") else "/"
     return request.host_url.rstrip("/") + path
+
+
+def _token(voter: str) -> str:
+    """The respondent's share token: their share links credit them for friends they bring."""
+    return shares.my_token(get_store(), voter, client=client_ip_hash())
 
 
 @bp.get("/surveys/<survey_id>")
@@ -49,7 +54,8 @@ def answer(survey_id: str, body: Any) -> Response:
     payload = {
         "category": done.category,
         "invite": invite(spec, done.category, comment=done.comment,
-                         consent_to_quote=done.consent_to_quote, page_url=_page_url(item)),
+                         consent_to_quote=done.consent_to_quote,
+                         page_url=_page_url(item) + f"?via={_token(done.voter)}"),
         "reward": reward_view(reader(done.voter), spec.reward, took_part=True),
     }
     return reply("survey", spec.id, payload, status=201, message=THANKS[done.category],

@@ -153,3 +153,15 @@ def test_a_page_asked_for_with_via_carries_it_in_its_forms(tmp_path, sharer):
             assert 'name="via"' not in bad.get_data(as_text=True)
     finally:
         services_of(hub).store.close()
+
+
+def test_a_survey_s_share_links_carry_the_respondent_s_token(app, store):
+    store.sync_items([make_item("survey", url="/news/survey.html", id="nps",
+                                share_text="Try Tallowmere")])
+    client = app.test_client()
+    answer = client.post("/api/surveys/nps/responses", headers={"Origin": ORIGIN},
+                         json={"score": 10, "comment": "Lovely", "consent_to_quote": True})
+    links = answer.get_json()["invite"]["share"]["links"]
+    token = token_of(client)
+    assert links and all(f"via%3D{token}" in link["url"] or f"via={token}" in link["url"]
+                         for link in links)
