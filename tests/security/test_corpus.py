@@ -42,6 +42,7 @@ VALID: dict[str, dict[str, Any]] = {
     "/api/jams/{jam_id}/ideas": {"title": "A fine idea", "body": "Body", "author": "Ann"},
     "/api/jams/{jam_id}/ideas/{idea_id}/vote": {},
     "/api/surveys/{survey_id}/responses": {"score": 9, "comment": "fine"},
+    "/api/claims/{claim_id}": {},
     "/api/admin/jams/{jam_id}/ideas/{idea_id}/{action}": {"status": "planned"},
     "/api/admin/jams/{jam_id}/winners": {"ideas": []},
     "/api/admin/champions": {"idea": "1"},
@@ -130,12 +131,14 @@ def _seed(app: Flask) -> dict[str, str]:
         make_item("poll", id="p", question="Which day?", options=["Monday", "Friday"],
                   reward="pool"),
         make_item("jam", id="j", title="Ideas", votes_per_person=0),
-        make_item("survey", id="s")])
+        make_item("survey", id="s"),
+        make_item("claim", id="c", pool="pool", closes="2099-12-31T23:59:00Z")])
     store.add_codes("pool", [f"C{n}" for n in range(10)])
     store.put_admin("editor", password_hash())
     ideas = [store.add_idea("j", title=f"Seed idea {n}", body="", author=None, voter_id=None,
                             moderation="published", at=TEST_NOW) for n in range(2)]
-    return {"poll_id": "p", "jam_id": "j", "survey_id": "s", "idea_id": ideas[0].id,
+    return {"poll_id": "p", "jam_id": "j", "survey_id": "s", "claim_id": "c",
+            "idea_id": ideas[0].id,
             "action": "status", "slug": "ann"}
 
 

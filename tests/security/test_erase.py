@@ -83,7 +83,7 @@ def test_erase_does_what_the_privacy_page_says(any_app: Flask) -> None:
     data = replay.get("/api/me").get_json()
     assert {k: v for k, v in data.items() if k != "voter_id"} == {
         "votes": {}, "idea_votes": {}, "ideas": [], "responses": [], "rewards": {},
-        "champion": False}
+        "champion": False, "friends_brought": 0}
     assert not store.is_champion(voter) and store.list_champions() == []
     assert replay.get("/api/polls/open").get_json()["my_vote"] is None
 
