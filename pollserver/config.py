@@ -133,6 +133,10 @@ SETTINGS = (
             "says when the site is behind"),
     Setting("POLLSERVER_PUBLISH_QUIET", "publish_quiet", "30", int,
             "seconds without a new change before the publish command runs (debounce)"),
+    Setting("POLLSERVER_EMBED_ORIGINS", "embed_origins", "", _origins,
+            "origins whose pages may embed polls, jams and surveys (`https://shop.brand.example`,"
+            " comma separated): CORS for the embed's API calls and the iframe's "
+            "`frame-ancestors`; every other origin is refused"),
 )
 
 _BY_FIELD = {s.field: s for s in SETTINGS if s.field}
@@ -177,6 +181,7 @@ class Settings:
     publish_command: str | None = _default("publish_command")
     public_origins: tuple[str, ...] = _default("public_origins")
     publish_quiet: int = _default("publish_quiet")
+    embed_origins: tuple[str, ...] = _default("embed_origins")
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
