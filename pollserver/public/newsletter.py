@@ -43,7 +43,8 @@ def _page(poll_id: str, *, chosen: list[str], r: str, message: str = "", ok: boo
                            message=message, ok=ok, voted=voted)
     response = Response(body, status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"  # the link's subscriber value
+    # The subscriber value stays here ("no-referrer" would make the form post Origin: null).
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Robots-Tag"] = "noindex"
     return response
 

@@ -87,7 +87,7 @@ def test_opening_a_link_never_votes(client, poll, store):
     assert re.search(r'value="friday" checked', html)
     assert not re.search(r'value="monday" checked', html)
     assert "Confirm my vote" in html and 'name="r" value="sub-1"' in html
-    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert page.headers["Referrer-Policy"] == "same-origin"
     assert page.headers["Cache-Control"] == "no-store"
 
 

@@ -118,6 +118,8 @@ function rewardLine(reward) {
 class Embed extends HTMLElement {
   connectedCallback() {
     if (this.shadowRoot) return;
+    /* The iframe page's fallback form (for JavaScript off) goes: the shadow root replaces it. */
+    while (this.firstChild) this.removeChild(this.firstChild);
     var root = this.attachShadow({ mode: "open" });
     styles(root);
     this.body = el("div");
