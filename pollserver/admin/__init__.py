@@ -38,3 +38,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["admin_nav"] = lambda: [
         (endpoint, label) for endpoint, label in NAV if endpoint in app.view_functions]
     app.jinja_env.globals["admin_endpoints"] = app.view_functions
+    from pollserver.admin.embeds import snippets_for
+
+    app.jinja_env.globals["embed_snippets"] = snippets_for

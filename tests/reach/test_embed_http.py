@@ -125,3 +125,15 @@ def test_iframe_form_votes_without_javascript(client, poll, store):
 def test_iframe_of_unknown_items_is_404(client, poll):
     assert client.get("/embed/poll/nope").status_code == 404
     assert client.get("/embed/quiz/p").status_code == 404
+
+
+def test_embed_script_fits_the_budget(client):
+    """embed.js holds the element base and all three widgets: the whole is the budget's
+    "embed.js plus one widget" and must stay under 15 KB compressed."""
+    import gzip
+
+    script = client.get("/embed.js").data
+    assert len(gzip.compress(script, compresslevel=9)) <= 15 * 1024
+    assert b"innerHTML" not in script  # reader text goes in as text nodes
+    assert b"http://" not in script and b"https://" not in script.replace(
+        b"https://ENGAGE", b"")  # it calls only the origin it came from

@@ -7,7 +7,7 @@
  * leak out) from the same API the hub's own widgets use, so results and one-vote rules are the
  * hub's. It talks only to the origin it was loaded from, with no cookie: the voter token this
  * origin hands out is kept in the page's storage and sent as a header (see docs/reach.md).
- * No inline script or style, no innerHTML: reader text goes in as text nodes.
+ * No inline script or style, no HTML parsing: reader text goes in as text nodes.
  */
 
 var ORIGIN = new URL(import.meta.url).origin;
