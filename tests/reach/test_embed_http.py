@@ -74,6 +74,15 @@ def test_unlisted_origin_is_refused(client, poll, store):
     assert store.tally("p").total == 0
 
 
+def test_the_token_opens_only_the_item_endpoints(client, poll):
+    first = client.post("/api/polls/p/vote", json={"choices": ["friday"]},
+                        headers={"Origin": LISTED, TOKEN: "-"})
+    token = first.headers[TOKEN]
+    assert client.get("/api/me", headers={TOKEN: token}).status_code == 404  # no export
+    assert client.delete("/api/me", headers={"Origin": "http://localhost", TOKEN: token}
+                         ).status_code in (401, 404)  # nor erase
+
+
 def test_listed_embed_origin_reaches_only_item_endpoints(client, poll):
     me = client.delete("/api/me", headers={"Origin": LISTED})
     assert me.status_code == 403
@@ -137,3 +146,4 @@ def test_embed_script_fits_the_budget(client):
     assert b"innerHTML" not in script  # reader text goes in as text nodes
     assert b"http://" not in script and b"https://" not in script.replace(
         b"https://ENGAGE", b"")  # it calls only the origin it came from
+
