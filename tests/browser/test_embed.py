@@ -239,3 +239,28 @@ def test_newsletter_link_votes_only_when_confirmed(browser, origins):
     expect(page.get_by_role("button", name="Confirm my vote")).to_have_count(0)
     assert store.tally("p").total == before + 1
     other.close()
+
+
+def test_two_elements_writing_at_once_are_one_person(browser, origins, fresh_poll):
+    """Until the page holds a token, the second write waits for the first answer (else the
+    poll and the survey would each mint a voter)."""
+    context = browser.new_context()  # its own storage: no token yet
+    page = context.new_page()
+    store = origins["store"]
+    held, writes = [], []
+    page.on("request", lambda r: writes.append(r.url) if r.method == "POST" else None)
+    page.route("**/api/polls/p/vote", lambda route: held.append(route))
+    page.goto(origins["listed"] + "/element.html")
+    poll, survey = page.locator("valuehub-poll"), page.locator("valuehub-survey")
+    poll.get_by_label("light").check()
+    poll.get_by_role("button", name="Vote").click()
+    survey.get_by_label("7").check()
+    survey.get_by_role("button", name="Send").click()
+    page.wait_for_timeout(300)  # a window for a wrongly sent second write (not a timing pass)
+    assert len(held) == 1 and [u for u in writes if "/responses" in u] == []
+    held[0].continue_()
+    expect(survey.get_by_role("status")).to_contain_text("Thank you")
+    expect(poll.get_by_role("status")).to_contain_text("your vote is counted")
+    answer = store.list_responses("s")[-1]
+    assert store.vote_of("p", answer.voter_id) == ("light",)
+    context.close()
