@@ -4,6 +4,7 @@ name from the build manifest, never the software's."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,21 @@ def test_the_private_feed_is_titled_with_the_brand(client, store):
     feed = client.get(f"/me/updates/{token}.atom").get_data(as_text=True)
     assert f"<title>{BRAND}: what happened to what you took part in</title>" in feed
     assert "valuehub" not in feed.split("<id>")[0].lower()
+
+
+def test_admin_words_read_as_a_person_writes_them(editor, store, settings):
+    from pollserver.editor import jams as editor_actions
+    from tests.conftest import make_item
+
+    store.sync_items([make_item("jam", id="j", title="What next?")])
+    idea = store.add_idea("j", title="Oat milk", body="Please", author="Ann", voter_id=None,
+                          moderation="published", at=datetime(2026, 3, 2, tzinfo=UTC))
+    done = editor.post(f"/admin/jams/j/ideas/{idea.id}/status",
+                       {"status": "in-progress", "note": ""})
+    notice = editor.client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "is now In progress" in notice and "is now in-progress" not in notice
+    assert "0 votes" in notice
+    editor_actions.set_status(store, "ed", idea.id, "planned", note="", notify=False,
+                              at=datetime(2026, 3, 2, tzinfo=UTC))
+    mail = editor.client.get("/admin/mail").get_data(as_text=True)
+    assert f"<code>{settings.data_dir / 'mail'}</code>" in mail
