@@ -25,8 +25,8 @@ __all__ = ["create_admin", "db", "migrate", "results", "serve", "sync", "worker"
               help="processes; the embedded store serialises writers across them")
 @click.option("--threads", default=8, show_default=True)
 @click.option("--sender/--no-sender", default=True, show_default=True,
-              help="send follower mail from a background thread (off when `pollserver "
-                   "worker` runs elsewhere)")
+              help="run the background jobs POLLSERVER_JOBS names (closings, mail, "
+                   "webhooks, publish) in each worker (off when `pollserver worker` runs them)")
 def serve(host: str, port: int, workers: int, threads: int, sender: bool) -> None:
     """Serve the site and the API with gunicorn (one process, threads, by default)."""
     Settings.from_env().resolved_secret_key()  # create the key before workers race for it
