@@ -89,12 +89,24 @@ WEBHOOK_FAILING = timedelta(hours=1)
 def runtime_notices(records: Mapping[str, JobRecord | None], now: datetime, *,
                     publish_run: Mapping[str, Any] | None = None,
                     mail: Sequence[Delivery] = (),
-                    endpoints: Sequence[Endpoint] = ()) -> list[Notice]:
+                    endpoints: Sequence[Endpoint] = (),
+                    untouched: Mapping[str, Sequence[Delivery]] | None = None) -> list[Notice]:
     """What the operator must fix for the hub to keep its promises: a job failing or late, the
     last publish run failed, mail that cannot be sent, a webhook endpoint failing for
     :data:`WEBHOOK_FAILING` or switched off. A job that never ran here is not listed (its
-    records may be on the host that runs it); its undelivered mail is."""
+    records may be on the host that runs it); what it should have sent is: ``untouched`` maps a
+    job to rows never tried (confirmation mail, webhook deliveries), listed once the oldest has
+    waited :data:`LATE_AFTER` intervals."""
     found = []
+    for name, rows in (untouched or {}).items():
+        waiting = [d for d in rows if d.status == "pending" and d.attempts == 0
+                   and now - d.created_at > timedelta(seconds=INTERVALS[name] * LATE_AFTER)]
+        if waiting:
+            oldest = min(d.created_at for d in waiting)
+            found.append(Notice("job-not-running", f"{len(waiting)} {name} deliver"
+                                f"{'y has' if len(waiting) == 1 else 'ies have'} waited since "
+                                f"{oldest:%Y-%m-%d %H:%M} UTC: no process runs the {name} job "
+                                "(POLLSERVER_JOBS, or `pollserver worker`)"))
     for name, record in records.items():
         state = job_status(record, now)
         if state == "failing" and record is not None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pollserver.domain.attention import Notice
+from pollserver.domain.events import WEBHOOK
 from pollserver.domain.jobs import (
     INTERVALS,
     JobRecord,
@@ -111,5 +112,7 @@ def runtime_attention(store: Store, data_dir: Path, now: datetime) -> list[Notic
 
     mail = [d for consumer in (MAIL, CONFIRM)
             for d in store.list_deliveries(consumer, limit=200)]
+    untouched = {"mail": [d for d in mail if d.consumer == CONFIRM],  # never held for digests
+                 "webhooks": store.list_deliveries(WEBHOOK, limit=200)}
     return runtime_notices(read_jobs(data_dir), now, publish_run=last_run(data_dir),
-                           mail=mail, endpoints=store.list_webhooks())
+                           mail=mail, endpoints=store.list_webhooks(), untouched=untouched)

@@ -173,3 +173,16 @@ def test_attention_lists_a_broken_publish_command_and_exits_1(tmp_path):
     (var / "publish.json").unlink()
     quiet = CliRunner().invoke(main, ["attention", "--now", "2026-03-02T10:00:00Z"], env=env)
     assert (quiet.exit_code, quiet.output) == (0, "")
+
+
+def test_deliveries_nobody_tries_say_no_process_runs_the_job():
+    fresh = _delivery("pending", "", AT + timedelta(seconds=20))
+    old = _delivery("pending", "", AT)
+    old = Delivery(**{**old.__dict__, "attempts": 0})
+    fresh = Delivery(**{**fresh.__dict__, "attempts": 0})
+    now = AT + timedelta(seconds=30)
+    [notice] = runtime_notices({}, now, untouched={"mail": [old, fresh], "webhooks": [fresh]})
+    assert notice.kind == "job-not-running"
+    assert notice.text.startswith("1 mail delivery has waited since 2026-03-02 09:00 UTC: "
+                                  "no process runs the mail job")
+    assert runtime_notices({}, AT + timedelta(seconds=24), untouched={"mail": [old]}) == []
