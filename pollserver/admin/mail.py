@@ -70,7 +70,8 @@ def mail() -> str:
     """Followers, what was sent, and the .eml files."""
     smtp = bool(services().settings.smtp_url)
     return render_template("admin/mail.html", title="Followers and mail", smtp=smtp,
-                           files=[] if smtp else _files(), **sent_summary())
+                           files=[] if smtp else _files(), folder=_folder(),
+                           **sent_summary())
 
 
 @bp.get("/mail/<name>")

@@ -36,6 +36,7 @@ def _page(jam_id: str, status: int = 200, error: str = "", field: str | None = N
     return render_template(
         "admin/jam.html", title=f"Moderate: {spec.title}", item=item, spec=spec,
         state=item_state(item), ideas=ideas, statuses=_status_choices(),
+        status_labels=_status_labels(),
         followers=get_store().follower_counts(),
         champions=champion_ideas(get_store(), ideas),
         error=error, error_field=field, notice=request.args.get("notice", "")[:200],
@@ -55,6 +56,12 @@ def run_action(jam_id: str, work: Callable[[], str]) -> Response | tuple[str, in
             raise
         return respond(error, page=lambda e: _page(jam_id, e.status, e.message, e.field))
 
+
+
+def _status_labels() -> dict[str, str]:
+    """Every status key with the site's label ("Brewing", not ``in-progress``)."""
+    statuses = site_statuses(get_store())
+    return {status.key: status.label for status in statuses}
 
 
 def _status_choices() -> list[tuple[str, str]]:
@@ -89,7 +96,8 @@ def idea_status(jam_id: str, idea_id: str) -> Response | tuple[str, int]:
                                   request.form.get("status", ""), at=now(), jam_id=jam_id,
                                   note=request.form.get("note", "").strip(),
                                   notify=request.form.get("notify") == "yes")
-        return f"“{idea.title}” is now {idea.status}."
+        label = _status_labels().get(idea.status, idea.status)
+        return f"“{idea.title}” is now {label}."
     return run_action(jam_id, work)
 
 

@@ -24,7 +24,7 @@ def get_me() -> Response:
     """Return everything stored about this voter id."""
     response = jsonify(me.export(get_store(), _voter()))
     response.headers["Cache-Control"] = "no-store"
-    response.headers["Content-Disposition"] = 'inline; filename="valuehub-my-data.json"'
+    response.headers["Content-Disposition"] = 'inline; filename="my-data.json"'
     return response
 
 

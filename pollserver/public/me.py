@@ -49,10 +49,16 @@ def me_erase() -> Response:
     if voter is not None and request.form.get("confirm") == "yes":
         counts = me.erase(get_store(), voter, at=now())
         forget_voter()
-        message = (f"Done. We withdrew {counts['votes'] + counts['idea_votes']} votes, took "
-                   f"{counts['ideas']} ideas off the site and anonymised "
-                   f"{counts['responses']} answers.")
+        votes = counts["votes"] + counts["idea_votes"]
+        message = (f"Done. We withdrew {_count(votes, 'vote')}, took "
+                   f"{_count(counts['ideas'], 'idea')} off the site and anonymised "
+                   f"{_count(counts['responses'], 'answer')}.")
         ok = True
     else:
         ok, message = False, "Nothing was erased. Tick the box to confirm."
     return flash.store(redirect("/me", code=303), "me", "me", ok=ok, message=message)
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 vote``, ``2 votes``: the confirmation reads as a person would write it."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -21,7 +21,7 @@ from typing import Any
 
 from flask import Flask, current_app, g
 
-from pollserver.config import Settings
+from pollserver.config import Settings, clock_for
 from pollserver.domain.records import Item
 from pollserver.store.base import Store
 from pollserver.web.services import Reader, Services
@@ -35,7 +35,7 @@ KEY = "pollserver"
 
 def init_app(app: Flask, settings: Settings, store: Store) -> Services:
     """Give ``app`` its services, and close the store with the app (not per process exit)."""
-    held = Services(settings=settings, store=store)
+    held = Services(settings=settings, store=store, clock=clock_for(settings))
     held.closer = weakref.finalize(app, store.close)
     app.extensions[KEY] = held
     return held
