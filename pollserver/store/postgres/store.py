@@ -189,6 +189,7 @@ class PostgresStore(Store):
     list_ideas = step(jams.list_ideas)
     vote_idea = step(jams.vote_idea)
     unvote_idea = step(jams.unvote_idea)
+    idea_voters = step(jams.idea_voters)
     idea_votes_of = step(jams.idea_votes_of)
     update_idea = step(jams.update_idea)
     merge_ideas = step(jams.merge_ideas)
