@@ -103,6 +103,7 @@ class MemoryStore(Store):
     list_events = events.list_events
     add_events = events.add_events
     request_follow = events.request_follow
+    follow_addresses = events.follow_addresses
     get_follow = events.get_follow
     confirm_follow = events.confirm_follow
     unsubscribe = events.unsubscribe

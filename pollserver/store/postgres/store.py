@@ -218,6 +218,7 @@ class PostgresStore(Store):
     list_events = step(outbox.list_events)
     add_events = step(outbox.add_events)
     request_follow = step(outbox.request_follow)
+    follow_addresses = step(outbox.follow_addresses)
     get_follow = step(outbox.get_follow)
     confirm_follow = step(outbox.confirm_follow)
     unsubscribe = step(outbox.unsubscribe)
