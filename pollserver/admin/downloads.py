@@ -1,22 +1,28 @@
-"""Export downloads (CSV/JSON) and the audit log page for editors."""
+"""Export downloads (CSV/JSON) and the audit log page for editors.
+
+Downloads stream: rows are read and written a chunk at a time, so a table of any size never
+sits in a worker's memory as one text."""
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template
+from collections.abc import Iterator
+from typing import Any
+
+from flask import Response, abort, render_template, stream_with_context
 
 from pollserver.admin import bp
 from pollserver.admin.audit import record
 from pollserver.admin.auth import editor_required
-from pollserver.ops.exports import FIELDS, WHAT, build, open_data, to_csv, to_json
+from pollserver.ops.exports import FIELDS, WHAT, build, csv_chunks, json_chunks, open_data
 from pollserver.web.context import get_store, now
 
 TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
-def _download(name: str, rows: list, fmt: str) -> Response:
-    body = to_csv(rows, FIELDS[name]) if fmt == "csv" else to_json(rows)
+def _download(name: str, rows: Iterator[dict[str, Any]], fmt: str) -> Response:
+    body = csv_chunks(rows, FIELDS[name]) if fmt == "csv" else json_chunks(rows)
     stamp = now().strftime("%Y%m%d")
-    response = Response(body, mimetype=TYPES[fmt].split(";")[0])
+    response = Response(stream_with_context(body), mimetype=TYPES[fmt].split(";")[0])
     response.headers["Content-Type"] = TYPES[fmt]
     response.headers["Content-Disposition"] = (
         f'attachment; filename="valuehub-{name}-{stamp}.{fmt}"')
@@ -39,7 +45,7 @@ def export(what: str, fmt: str) -> Response:
         abort(404)
     rows = open_data(get_store(), now()) if what == "open-data" else build(
         get_store(), what, now())
-    record("export", f"export:{what}", format=fmt, rows=len(rows))
+    record("export", f"export:{what}", format=fmt)
     return _download(what, rows, fmt)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -49,3 +50,27 @@ def test_search_and_state_filter(editor, big_jam, store):
     page = editor.client.get("/admin/jams/big?state=published&page=20").get_data(as_text=True)
     assert len(rendered(page)) == 50 and "Page 20 of 20" in page
     assert "pending ·" not in page
+
+
+def test_survey_answers_are_paged(editor, store):
+    store.sync_items([make_item("survey", id="nps")])
+    for n in range(250):
+        store.add_response("nps", voter_id=f"v-{n}", score=9, category="promoter",
+                           comment=f"Comment number {n:03d}", consent_to_quote=False,
+                           at=TEST_NOW)
+    first = editor.client.get("/admin/answers").get_data(as_text=True)
+    assert first.count("Comment number") == 100 and "100 of 250 answers shown" in first
+    assert "Comment number 249" in first and "Page 1 of 3" in first
+    last = editor.client.get("/admin/answers?page=3").get_data(as_text=True)
+    assert last.count("Comment number") == 50 and "Comment number 000" in last
+
+
+@pytest.mark.parametrize("what", ["jams.csv", "jams.json", "audit.csv", "open-data.json"])
+def test_exports_stream(editor, big_jam, what):
+    response = editor.client.get(f"/admin/exports/{what}")
+    assert response.status_code == 200 and response.is_streamed
+    body = response.get_data(as_text=True)
+    if what.endswith(".json"):
+        assert isinstance(json.loads(body), list)
+    if what.startswith("jams"):
+        assert body.count("Idea number") == IDEAS
