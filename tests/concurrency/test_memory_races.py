@@ -77,7 +77,7 @@ def test_threads_racing_one_voter_on_the_memory_store(fast_switching: None) -> N
         assert _race([answer] * RACERS) == 1, n
         codes = set()
         for _ in range(2):
-            _race([lambda v=voter: codes.add(store.claim_code("pool", v, at=TEST_NOW))
+            _race([lambda v=voter, got=codes: got.add(store.claim_code("pool", v, at=TEST_NOW))
                    or True] * (RACERS // 2))
         assert len(codes) == 1, n
     assert sum(i.votes for i in store.list_ideas("j")) == ROUNDS
