@@ -52,12 +52,8 @@ def idea_votes_of(store: MemoryStore, jam_id: str, voter_id: str) -> set[str]:
 
 def idea_voters(store: MemoryStore, jam_id: str) -> dict[str, set[str]]:
     with store.reading() as state:
-        backing: dict[str, set[str]] = {}
-        for (jam, voter), ids in state.voter_ideas.items():
-            if jam == jam_id:
-                for idea_id in ids:
-                    backing.setdefault(idea_id, set()).add(voter)
-        return backing
+        return {i: set(state.idea_voters[i]) for i in state.jam_ideas.get(jam_id, ())
+                if state.idea_voters.get(i)}
 
 
 def jam_version(store: MemoryStore, jam_id: str) -> tuple[int, int, int]:
