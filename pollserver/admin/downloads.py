@@ -8,14 +8,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Response, abort, render_template, stream_with_context
+from flask import Response, abort, render_template, request, stream_with_context
 
 from pollserver.admin import bp
 from pollserver.admin.audit import record
 from pollserver.admin.auth import editor_required
 from pollserver.ops.exports import FIELDS, WHAT, build, csv_chunks, json_chunks, open_data
+from pollserver.presenters.moderation import read_page
 from pollserver.web.context import get_store, now
 
+#: Audit entries a page, and how many pages back the screen goes (the export has them all).
+AUDIT_PER_PAGE, AUDIT_PAGES = 100, 50
 TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
@@ -52,6 +55,10 @@ def export(what: str, fmt: str) -> Response:
 @bp.get("/audit")
 @editor_required
 def audit_log() -> str:
-    """Show the newest editor actions first."""
-    return render_template("admin/audit.html", title="Audit log",
-                           entries=get_store().list_audit(limit=500))
+    """Show the newest editor actions first, 100 a page (older ones: the export)."""
+    page = min(read_page(request.args.get("page")), AUDIT_PAGES)
+    entries = get_store().list_audit(limit=page * AUDIT_PER_PAGE + 1)
+    shown = entries[(page - 1) * AUDIT_PER_PAGE:page * AUDIT_PER_PAGE]
+    more = len(entries) > page * AUDIT_PER_PAGE and page < AUDIT_PAGES
+    return render_template("admin/audit.html", title="Audit log", entries=shown, page=page,
+                           more=more)

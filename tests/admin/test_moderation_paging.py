@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from pollserver.domain.records import AuditEntry
 from tests.conftest import make_item
 from tests.instant import TEST_NOW
 
@@ -74,3 +75,23 @@ def test_exports_stream(editor, big_jam, what):
         assert isinstance(json.loads(body), list)
     if what.startswith("jams"):
         assert body.count("Idea number") == IDEAS
+
+
+def test_audit_log_is_paged(editor, store):
+    for n in range(250):
+        store.add_audit(AuditEntry(at=TEST_NOW, actor="ed", action="probe",
+                                   target=f"thing:{n:03d}"))
+    first = editor.client.get("/admin/audit").get_data(as_text=True)
+    assert first.count("<code>thing:") == 100 and 'rel="next"' in first
+    third = editor.client.get("/admin/audit?page=3").get_data(as_text=True)
+    assert "<code>thing:000</code>" in third and 'rel="next"' not in third
+
+
+def test_followers_list_is_capped(editor, store):
+    from pollserver.admin import mail
+
+    counts = {f"idea:{n}": 1 + n % 3 for n in range(500)}
+    store.follower_counts = lambda: counts  # the table a busy hub would have
+    page = editor.client.get("/admin/mail").get_data(as_text=True)
+    assert page.count("<code>idea:") == mail.FOLLOWED_MAX
+    assert f"and {500 - mail.FOLLOWED_MAX} more items" in page
