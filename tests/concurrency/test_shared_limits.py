@@ -16,7 +16,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import requests
 
 from tests.concurrency.test_workers_per_kind import REWARD_POLL, SURVEY, Client, _both, _parallel
 from tests.live_server import Gunicorn, cli, sync_blocks
@@ -89,4 +88,3 @@ def test_limits_file_names_no_voter(tmp_path: Path) -> None:
     assert storage.get_moving_window("vote/voter:v-secret-id", 5, 60)[1] == 1
     for path in tmp_path.iterdir():
         assert b"v-secret-id" not in path.read_bytes()
-    assert requests is not None
