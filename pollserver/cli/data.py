@@ -78,7 +78,7 @@ def export(what: str, fmt: str, out: Path | None) -> None:
     store = open_store_from_env()
     try:
         at = datetime.now(UTC)
-        rows = open_data(store, at) if what == "open-data" else build(store, what, at)
+        rows = list(open_data(store, at) if what == "open-data" else build(store, what, at))
     finally:
         store.close()
     text = to_csv(rows, FIELDS[what]) if fmt == "csv" else to_json(rows) + "\n"

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from pollserver.domain.jams import POINTS_IDEA, POINTS_VOTE, POINTS_WIN
+from pollserver.domain.points import Facts, points_of
 from pollserver.domain.records import Idea
 
 __all__ = ["BADGES", "Profile", "build_profile", "slug_of"]
@@ -47,8 +47,8 @@ class Profile:
     badges: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def build_profile(slug: str, ideas: Iterable[Idea],
-                  aliases: Iterable[str] = ()) -> Profile | None:
+def build_profile(slug: str, ideas: Iterable[Idea], aliases: Iterable[str] = (), *,
+                  facts: Facts | None = None) -> Profile | None:
     """Return the profile of ``slug`` from published ideas, or ``None`` if it has none.
 
     ``aliases`` are slugs an editor merged into this one: their ideas count here too, and the
@@ -66,6 +66,6 @@ def build_profile(slug: str, ideas: Iterable[Idea],
     earned = {"first-idea": True, "first-winner": wins >= 1, "three-winners": wins >= 3,
               "hundred-votes": votes >= 100}
     return Profile(name=str(own[-1].author).strip(), slug=slug, ideas=mine[::-1],
-                   points=len(mine) * POINTS_IDEA + votes * POINTS_VOTE + wins * POINTS_WIN,
+                   points=sum(points_of(mine, facts or Facts.default()).values()),
                    wins=wins, votes_received=votes, joined=mine[0].created_at,
                    badges=[b for b in BADGES if earned[b[0]]])

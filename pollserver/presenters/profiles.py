@@ -10,6 +10,7 @@ from pollserver.domain.profiles import build_profile
 from pollserver.domain.roadmap import idea_path
 from pollserver.domain.specs import iso_utc
 from pollserver.domain.statuses import label_of
+from pollserver.presenters.leaderboard import point_facts
 from pollserver.store.base import Store
 from pollserver.store.roadmap import site_statuses
 
@@ -31,7 +32,7 @@ def profile_view(store: Store, slug: str) -> dict[str, Any]:
     jams = {item.id: item for item in store.list_items("jam") if not item.archived}
     ideas = [idea for jam_id in jams for idea in store.list_ideas(jam_id)]
     aliases = [s for s in rules if s != slug and profile_target(s, rules) == slug]
-    profile = build_profile(slug, ideas, aliases)
+    profile = build_profile(slug, ideas, aliases, facts=point_facts(store, jams))
     if profile is None:
         raise NotFound("There is no champion profile here.")
     statuses = site_statuses(store)

@@ -12,7 +12,7 @@ from pollserver.public import bp
 from pollserver.public.feed import feed_token_of
 from pollserver.public.since import remember_visit, since_last_visit
 from pollserver.web import flash
-from pollserver.web.context import get_store, now, services
+from pollserver.web.context import get_store, letters, now, services
 from pollserver.web.identity import current_voter, forget_voter
 from pollserver.web.security import check_same_origin
 
@@ -47,7 +47,7 @@ def me_erase() -> Response:
         return response
     voter = current_voter()
     if voter is not None and request.form.get("confirm") == "yes":
-        counts = me.erase(get_store(), voter, at=now())
+        counts = me.erase(get_store(), voter, at=now(), letters=letters())
         forget_voter()
         votes = counts["votes"] + counts["idea_votes"]
         message = (f"Done. We withdrew {_count(votes, 'vote')}, took "
