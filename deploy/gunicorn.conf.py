@@ -53,6 +53,17 @@ errorlog = "-"
 loglevel = os.environ.get("POLLSERVER_LOG_LEVEL", "info").lower()
 
 
+def post_worker_init(worker: object) -> None:
+    """Start the background jobs in this worker (mail, webhooks, closings, publish; as
+    ``POLLSERVER_JOBS`` says): the same list ``pollserver serve`` and ``pollserver worker``
+    run. Claims keep workers and hosts from doing the same delivery twice."""
+    from pollserver.jobs import start_jobs
+
+    app = getattr(worker, "wsgi", None)
+    if hasattr(app, "extensions"):
+        start_jobs(app)
+
+
 def worker_exit(server: object, worker: object) -> None:
     """Close the worker's store as it stops: the journal is flushed, the pool released."""
     from pollserver.web.context import close_store

@@ -13,10 +13,11 @@ import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-__all__ = ["SETTINGS", "Setting", "Settings", "readme_table"]
+__all__ = ["SETTINGS", "Setting", "Settings", "clock_for", "parse_jobs", "readme_table"]
 
 
 def _optional(text: str) -> str | None:
@@ -39,6 +40,12 @@ def _origins(text: str) -> tuple[str, ...]:
 
 def _flag(text: str) -> bool:
     return text == "1"
+
+
+def parse_jobs(text: str) -> tuple[str, ...]:
+    """Job names separated by commas or spaces; ``all`` stands for every job."""
+    names = tuple(n.strip() for n in re.split(r"[,\s]+", text) if n.strip())
+    return ("all",) if "all" in names else names
 
 
 class Setting(NamedTuple):
@@ -118,8 +125,9 @@ SETTINGS = (
             unset="unset: `.eml` files in `var/mail/`"),
     Setting("POLLSERVER_SMTP_CA_FILE", "smtp_ca_file", "", _optional,
             "extra CA certificates (PEM) the SMTP server may present (a private CA)"),
-    Setting("POLLSERVER_MAIL_FROM", "mail_from", "valuehub@localhost", str,
-            "the From address of mails to followers"),
+    Setting("POLLSERVER_MAIL_FROM", "mail_from", "", str,
+            "the From of mails to followers (`Brand <hub@brand.example>`; a bare address is shown "
+            "with the site's name)", unset="unset: `noreply@` the public origin's host"),
     Setting("POLLSERVER_MAIL_DIGEST", "mail_digest", "off", str,
             "`off`: one mail per event; `daily`: one summary a day (08:00 UTC)"),
     Setting("POLLSERVER_WEBHOOKS_ALLOW_HTTP", "webhooks_allow_http", "0", _flag,
@@ -136,6 +144,16 @@ SETTINGS = (
             "says when the site is behind"),
     Setting("POLLSERVER_PUBLISH_QUIET", "publish_quiet", "30", int,
             "seconds without a new change before the publish command runs (debounce)"),
+    Setting("POLLSERVER_JOBS", "jobs", "all", parse_jobs,
+            "background jobs this process runs (`closings,mail,webhooks,publish`, `all`, or "
+            "empty for none: then `pollserver worker` runs them elsewhere)", blank_unsets=True),
+    Setting("POLLSERVER_NOW", "now", "", _optional,
+            "ISO 8601 instant the clock starts at and runs on from (rehearsals, tests); unset: "
+            "the wall clock"),
+    Setting("POLLSERVER_EMBED_ORIGINS", "embed_origins", "", _origins,
+            "origins whose pages may embed polls, jams and surveys (`https://shop.brand.example`,"
+            " comma separated): CORS for the embed's API calls and the iframe's "
+            "`frame-ancestors`; every other origin is refused"),
 )
 
 _BY_FIELD = {s.field: s for s in SETTINGS if s.field}
@@ -181,6 +199,9 @@ class Settings:
     publish_command: str | None = _default("publish_command")
     public_origins: tuple[str, ...] = _default("public_origins")
     publish_quiet: int = _default("publish_quiet")
+    jobs: tuple[str, ...] = _default("jobs")
+    now: str | None = _default("now")
+    embed_origins: tuple[str, ...] = _default("embed_origins")
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -233,6 +254,18 @@ def site_origin(settings: Settings) -> str:
     """The origin links sent outside (mails, webhook payloads) point at: the public origin,
     else the local server ``make run`` starts."""
     return settings.public_origin or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+
+
+def clock_for(settings: Settings) -> Callable[[], datetime] | None:
+    """The clock ``POLLSERVER_NOW`` asks for: it starts at that instant and runs on at the wall
+    clock's pace (so queues, retries and debounces behave); ``None`` for the wall clock."""
+    if not settings.now:
+        return None
+    start = datetime.fromisoformat(settings.now.replace("Z", "+00:00"))
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=UTC)
+    offset = start - datetime.now(UTC)
+    return lambda: datetime.now(UTC) + offset
 
 
 def readme_table() -> str:

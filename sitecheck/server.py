@@ -29,7 +29,8 @@ TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 #: and ``admin.resume``, which only shows after a re-login (fetched in :func:`_editor`).
 SKIP = {"static", "admin.static", "site.page", "admin.export", "admin.session_info",
         "admin.resume", "sitecheck_broken", "public.updates_feed", "admin.mail_message",
-        "public.confirm_page", "public.unsubscribe_page", "admin.webhook_log"}
+        "public.confirm_page", "public.unsubscribe_page", "admin.webhook_log",
+        "public.embed_script", "public.embed_style"}
 Samples = Callable[[Flask, dict], list[str]]
 
 
@@ -58,6 +59,13 @@ def champion_slugs(app: Flask, manifest: dict) -> list[str]:
     return [slug_of(name) for name in names[:1]]
 
 
+def embed_pairs(_app: Flask, manifest: dict) -> list[dict[str, str]]:
+    """Return ``{kind, item_id}`` for the first poll, jam and survey (the iframe pages)."""
+    return [{"kind": kind, "item_id": manifest[section][0]["id"]}
+            for kind, section in (("poll", "polls"), ("jam", "jams"), ("survey", "surveys"))
+            if manifest.get(section)]
+
+
 #: Sample values for each URL argument name; a new argument needs an entry here.
 ARGS: dict[str, Samples] = {
     "jam_id": from_manifest("jams"),
@@ -66,10 +74,13 @@ ARGS: dict[str, Samples] = {
     "claim_id": from_manifest("claims"),
     "idea_id": lambda app, manifest: [p["idea_id"] for p in idea_pairs(app, manifest)],
     "slug": champion_slugs,
+    "kind": lambda _app, _manifest: [],  # only with item_id (LINKED)
+    "item_id": lambda _app, _manifest: [],
 }
 #: Arguments that must be sampled together when a route has all of them (an idea of that jam).
 LINKED: dict[frozenset[str], Callable[[Flask, dict], list[dict[str, str]]]] = {
     frozenset({"jam_id", "idea_id"}): idea_pairs,
+    frozenset({"kind", "item_id"}): embed_pairs,
 }
 #: Pages routes alone do not reach: (who, path, expected status). ``who``: reader, editor,
 #: stranger (no cookies at all).

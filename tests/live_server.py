@@ -71,10 +71,11 @@ def cli(data_dir: Path, *args: str, stdin: str = "", **env: str) -> str:
 
 
 class Gunicorn:
-    """``gunicorn -w 2 -k gthread --threads 4`` on a fresh port, in its own process group."""
+    """``gunicorn -w 2`` (or ``workers``) ``-k gthread --threads 4`` on a fresh port, in its
+    own process group."""
 
-    def __init__(self, data_dir: Path, log: Path, **env: str) -> None:
-        self.data_dir, self.log, self.env = data_dir, log, env
+    def __init__(self, data_dir: Path, log: Path, workers: int = 2, **env: str) -> None:
+        self.data_dir, self.log, self.env, self.workers = data_dir, log, env, workers
         self.proc: subprocess.Popen | None = None
         self.base = ""
 
@@ -82,8 +83,9 @@ class Gunicorn:
         """Start and wait until it answers ``/api/health``."""
         with bound_socket() as sock:
             self.base = f"http://127.0.0.1:{sock.getsockname()[1]}"
-            cmd = [str(BIN / "gunicorn"), "--no-control-socket", "-w", "2", "-k", "gthread",
-                   "--threads", "4", "-b", f"fd://{sock.fileno()}", "pollserver.wsgi:app"]
+            cmd = [str(BIN / "gunicorn"), "--no-control-socket", "-w", str(self.workers),
+                   "-k", "gthread", "--threads", "4", "-b", f"fd://{sock.fileno()}",
+                   "pollserver.wsgi:app"]
             with open(self.log, "ab") as log:
                 self.proc = subprocess.Popen(
                     cmd, cwd=ROOT, env=server_env(self.data_dir, **self.env), stdout=log,

@@ -31,6 +31,7 @@ RANK = {
     "actions": 3, "editor": 3, "presenters": 3, "ops": 3, "mail": 3, "webhooks": 3,
     "api": 4, "admin": 4, "public": 4,
     "": 5,  # the package itself: the app factory
+    "jobs": 5,  # the one list of background jobs (serve, worker, gunicorn hook)
     "cli": 6, "wsgi": 6,
 }
 WEB_PACKAGES = ("api", "admin", "public")

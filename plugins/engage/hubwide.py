@@ -130,8 +130,11 @@ def write_outputs(build: session.Session) -> None:
     entries, langs = _entries(build)
     output = main.output / "engage"
     manifest = build_manifest(entries, _offers_once(sites), langs)
+    # The brand's name travels with the manifest: pollserver signs mails and names the admin
+    # with it (never the software's name).
+    brand = {"site": {"name": str(main.settings.get("SITENAME") or "")}}
     write_manifest(output / "manifest.json",
-                   {**manifest, **to_spec(main.statuses), **_announcements(sites)})
+                   {**manifest, **to_spec(main.statuses), **_announcements(sites), **brand})
     _write_csvs(output / "polls", [own for own, _t in merge(entries, langs)], main.now,
                 main.results)
     for site in sites:

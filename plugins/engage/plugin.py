@@ -38,6 +38,7 @@ from .harvest import Found, rewrite_blocks
 from .hubwide import SiteBlocks, note
 from .manifest import Entry
 from .markdown_ext import EngageExtension
+from .origins import rewrite_output
 from .render import render_block, render_key
 from .results import ResultsError, load_results
 from .roadmap import roadmap_context
@@ -237,8 +238,16 @@ def process(generators) -> None:
                     announcements=[a for _, a in announced], statuses=statuses))
 
 
+def link_server_pages(pelican) -> None:
+    """With ``ENGAGE_API_URL``, point the written pages' links to pollserver's own pages
+    (``/me``, ``/jams/...``) at its origin (``origins.py``)."""
+    api = str(pelican.settings.get("ENGAGE_API_URL") or "").rstrip("/")
+    rewrite_output(Path(pelican.output_path), api)
+
+
 def register() -> None:
     """Connect engage to Pelican."""
     signals.initialized.connect(add_extension)
     session.connect()
     signals.all_generators_finalized.connect(process)
+    signals.finalized.connect(link_server_pages)

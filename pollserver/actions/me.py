@@ -8,7 +8,9 @@ the cookie. See ``pollserver/store/memory/erasure.py`` for the details every sto
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from pollserver.domain import events
@@ -16,7 +18,7 @@ from pollserver.domain.kinds import spec_from_manifest
 from pollserver.domain.phases import phase_of
 from pollserver.store.base import Store
 
-__all__ = ["erase", "export"]
+__all__ = ["erase", "export", "forget_letters"]
 
 
 def export(store: Store, voter: str) -> dict[str, Any]:
@@ -36,13 +38,16 @@ def _open_ids(store: Store, kind: str, at: datetime) -> list[str]:
     return ids
 
 
-def erase(store: Store, voter: str, *, at: datetime) -> dict[str, int]:
+def erase(store: Store, voter: str, *, at: datetime,
+          letters: Path | None = None) -> dict[str, int]:
     """Forget the voter; return how many records were withdrawn or anonymised.
 
     Their follows (and so the addresses they gave) and their feed address go too, first: the
     embedded store compacts its files after ``erase_voter``, which must also drop the journal
-    line of this step (it names the voter).
+    line of this step (it names the voter). ``letters`` is the folder of written mail
+    (``var/mail/`` without an SMTP server): the messages naming their addresses go too.
     """
+    addresses = store.follow_addresses(voter)
     follows = store.erase_follows(voter)
     shares = store.erase_shares(voter)  # the share token and the friends' credits
     shown = [i for i in (store.get_idea(str(d["id"])) for d in store.voter_data(voter)["ideas"])
@@ -52,4 +57,23 @@ def erase(store: Store, voter: str, *, at: datetime) -> dict[str, int]:
                                               withdraw_jams=_open_ids(store, "jam", at))
     counts["follows"] = follows
     counts["shares"] = shares
+    if letters is not None:
+        counts["letters"] = forget_letters(letters, addresses)
     return counts
+
+
+def forget_letters(folder: Path, addresses: Iterable[str]) -> int:
+    """Delete the written messages (``*.eml``) addressed to any of ``addresses``."""
+    needles = [a.lower().encode() for a in addresses if a]
+    gone = 0
+    if not needles or not folder.is_dir():
+        return gone
+    for path in folder.glob("*.eml"):
+        try:
+            data = path.read_bytes().lower()
+        except OSError:
+            continue
+        if any(n in data for n in needles):
+            path.unlink(missing_ok=True)
+            gone += 1
+    return gone

@@ -38,3 +38,15 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["admin_nav"] = lambda: [
         (endpoint, label) for endpoint, label in NAV if endpoint in app.view_functions]
     app.jinja_env.globals["admin_endpoints"] = app.view_functions
+
+    @app.context_processor
+    def _brand() -> dict[str, str]:
+        """Admin pages name the brand (the site's name from the build), not the software."""
+        from pollserver.web.brand import brand_name
+        from pollserver.web.context import services
+
+        return {"brand": brand_name(services().settings)}
+
+    from pollserver.admin.embeds import snippets_for
+
+    app.jinja_env.globals["embed_snippets"] = snippets_for

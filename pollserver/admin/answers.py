@@ -1,4 +1,7 @@
-"""Survey answers for editors: one table per survey, filtered by category and date."""
+"""Survey answers for editors: one table per survey, filtered by category and date.
+
+A survey can hold any number of answers, so each table shows ``PER_PAGE`` of them (newest
+first) with pages, while its NPS counts every answer matching the filters."""
 
 from __future__ import annotations
 
@@ -11,9 +14,13 @@ from pollserver.admin import bp
 from pollserver.admin.auth import editor_required
 from pollserver.domain.records import SurveyResponse
 from pollserver.domain.surveys import CATEGORIES, nps
+from pollserver.presenters.moderation import read_page
 from pollserver.web.context import get_store
 
-__all__ = ["filter_answers", "read_filters"]
+__all__ = ["PER_PAGE", "filter_answers", "read_filters"]
+
+#: Answers per survey table and page.
+PER_PAGE = 100
 
 
 def _date(name: str, errors: dict[str, str]) -> date | None:
@@ -59,11 +66,13 @@ def answers() -> str:
     store = get_store()
     surveys = store.list_items("survey")
     chosen = [s for s in surveys if not filters["survey"] or s.id == filters["survey"]]
-    tables = []
+    tables, page, pages = [], read_page(request.args.get("page")), 1
     for item in chosen:
         rows = filter_answers(store.list_responses(item.id), filters)
-        tables.append({"item": item, "rows": list(reversed(rows)),
+        pages = max(pages, -(-len(rows) // PER_PAGE))
+        newest = rows[::-1][(page - 1) * PER_PAGE:page * PER_PAGE]
+        tables.append({"item": item, "rows": newest, "count": len(rows),
                        "nps": nps(r.score for r in rows)})
     return render_template("admin/answers.html", title="Survey answers", surveys=surveys,
                            tables=tables, filters=filters, errors=errors,
-                           categories=CATEGORIES)
+                           categories=CATEGORIES, page=page, pages=pages)

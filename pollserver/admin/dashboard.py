@@ -14,6 +14,7 @@ from pollserver.admin.overview import overview
 from pollserver.admin.webhooks import failing_endpoints
 from pollserver.domain.attention import collect
 from pollserver.domain.surveys import nps, trend
+from pollserver.ops.jobstate import jobs_health, runtime_attention
 from pollserver.ops.publish import describe, last_run, unpublished
 from pollserver.ops.sync import manifest_content
 from pollserver.web.context import get_store, now, services
@@ -37,7 +38,10 @@ def dashboard() -> str:
                                    trend(answers, today))
     site_dir = services().settings.site_dir
     manifest = manifest_content(Path(site_dir) / "engage" / "manifest.json" if site_dir else None)
-    data["attention"] = collect(get_store(), manifest, now())
+    settings = services().settings
+    data["attention"] = (runtime_attention(get_store(), settings.data_dir, now())
+                         + collect(get_store(), manifest, now()))
+    data["jobs"] = jobs_health(settings.data_dir, settings.publish_command, now())
     return render_template("admin/dashboard.html", title="Dashboard",
                            bursts=suspicious_bursts(get_store()), **data, **sent_summary(),
                            failing_webhooks=failing_endpoints(), **_site())

@@ -22,6 +22,8 @@ from pollserver.web.context import get_store, services
 
 #: Most .eml files listed (newest first).
 LIST_MAX = 200
+#: Most followed items listed (most followers first).
+FOLLOWED_MAX = 100
 
 
 def _folder() -> Path:
@@ -69,8 +71,13 @@ def sent_summary() -> dict[str, object]:
 def mail() -> str:
     """Followers, what was sent, and the .eml files."""
     smtp = bool(services().settings.smtp_url)
+    summary = sent_summary()
+    followers: dict[str, int] = summary.pop("followers")  # type: ignore[assignment]
+    top = sorted(followers.items(), key=lambda kv: (-kv[1], kv[0]))[:FOLLOWED_MAX]
     return render_template("admin/mail.html", title="Followers and mail", smtp=smtp,
-                           files=[] if smtp else _files(), **sent_summary())
+                           files=[] if smtp else _files(), folder=_folder(),
+                           followers=dict(top),
+                           followers_more=len(followers) - len(top), **summary)
 
 
 @bp.get("/mail/<name>")

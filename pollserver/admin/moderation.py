@@ -17,6 +17,7 @@ from pollserver.domain.statuses import label_of, settable
 from pollserver.editor import jams as actions
 from pollserver.editor.champions import champion_ideas
 from pollserver.errors import DomainError
+from pollserver.presenters.moderation import moderation_page, read_page
 from pollserver.store.roadmap import site_statuses
 from pollserver.web.context import get_store, load, now
 from pollserver.web.errors import respond
@@ -30,14 +31,17 @@ DONE = {"approve": "published", "reject": "rejected", "hide": "hidden"}
 def _page(jam_id: str, status: int = 200, error: str = "", field: str | None = None
           ) -> tuple[str, int]:
     item, spec = load("jam", jam_id)
-    ideas = get_store().list_ideas(jam_id)
-    order = {"pending": 0, "published": 1, "hidden": 2, "rejected": 3}
-    ideas.sort(key=lambda i: (order.get(i.moderation, 9), -i.votes, i.created_at))
+    everything = get_store().list_ideas(jam_id)
+    view = moderation_page(everything, q=request.args.get("q", ""),
+                           state=request.args.get("state", ""),
+                           page=read_page(request.args.get("page")))
+    shown = view.ideas + [w for w in view.winners if w not in view.ideas]
     return render_template(
         "admin/jam.html", title=f"Moderate: {spec.title}", item=item, spec=spec,
-        state=item_state(item), ideas=ideas, statuses=_status_choices(),
+        state=item_state(item), ideas=view.ideas, view=view, ideas_total=len(everything),
+        statuses=_status_choices(), status_labels=_status_labels(),
         followers=get_store().follower_counts(),
-        champions=champion_ideas(get_store(), ideas),
+        champions=champion_ideas(get_store(), shown),
         error=error, error_field=field, notice=request.args.get("notice", "")[:200],
     ), status
 
@@ -57,6 +61,12 @@ def run_action(jam_id: str, work: Callable[[], str]) -> Response | tuple[str, in
 
 
 
+def _status_labels() -> dict[str, str]:
+    """Every status key with the site's label ("Brewing", not ``in-progress``)."""
+    statuses = site_statuses(get_store())
+    return {status.key: status.label for status in statuses}
+
+
 def _status_choices() -> list[tuple[str, str]]:
     """The statuses an editor may set, as ``(key, the site's label)`` for the form."""
     statuses = site_statuses(get_store())
@@ -65,7 +75,7 @@ def _status_choices() -> list[tuple[str, str]]:
 @bp.get("/jams/<jam_id>")
 @editor_required
 def jam(jam_id: str) -> tuple[str, int]:
-    """Show a jam's ideas, waiting ones first, with every moderation action."""
+    """Show one page of a jam's ideas (search, state filter), waiting ones first."""
     return _page(jam_id)
 
 
@@ -89,7 +99,8 @@ def idea_status(jam_id: str, idea_id: str) -> Response | tuple[str, int]:
                                   request.form.get("status", ""), at=now(), jam_id=jam_id,
                                   note=request.form.get("note", "").strip(),
                                   notify=request.form.get("notify") == "yes")
-        return f"“{idea.title}” is now {idea.status}."
+        label = _status_labels().get(idea.status, idea.status)
+        return f"“{idea.title}” is now {label}."
     return run_action(jam_id, work)
 
 

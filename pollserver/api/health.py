@@ -2,8 +2,9 @@
 
 200 with ``status`` "ok" (or "degraded" with ``warnings`` when the shared rate-limit storage
 is unreachable and limits are counted per process), 503 "unavailable" with ``Retry-After``
-when the store cannot serve. ``worker`` (and the ``X-Worker`` header on every API answer)
-tells the gunicorn workers apart (a keyed hash of
+when the store cannot serve. ``jobs`` gives each background job's status (``ok``,
+``failing``, ``late``, ``never``, ``off``), last run and last error. ``worker`` (and the
+``X-Worker`` header on every API answer) tells the gunicorn workers apart (a keyed hash of
 the process id, so it says nothing about the host) for tests and load balancer logs.
 """
 
@@ -16,7 +17,8 @@ from flask import Response, current_app, jsonify
 
 from pollserver.api import bp
 from pollserver.errors import StoreUnavailable
-from pollserver.web.context import get_store, services
+from pollserver.ops.jobstate import jobs_health
+from pollserver.web.context import get_store, now, services
 
 _tags: dict[tuple[int, str], str] = {}
 
@@ -39,6 +41,11 @@ def tag_worker(response: Response) -> Response:
     return response
 
 
+def _jobs() -> dict[str, dict[str, object]]:
+    settings = services().settings
+    return jobs_health(settings.data_dir, settings.publish_command, now())
+
+
 @bp.get("/health")
 def health() -> Response:
     """Report liveness, the store backend and whether it can serve right now."""
@@ -49,7 +56,7 @@ def health() -> Response:
         warnings.insert(0, f"store unavailable: {problem}")
     status = "unavailable" if problem else "degraded" if warnings else "ok"
     response = jsonify({"status": status, "store": store.backend, "worker": worker_tag(),
-                        "warnings": warnings})
+                        "warnings": warnings, "jobs": _jobs()})
     if problem:
         response.status_code = 503
         response.headers["Retry-After"] = str(StoreUnavailable.retry_after)

@@ -8,7 +8,7 @@ from pollserver.actions import me
 from pollserver.api import bp
 from pollserver.api.guards import state_changing
 from pollserver.domain.errors import NotFound
-from pollserver.web.context import get_store, now
+from pollserver.web.context import get_store, letters, now
 from pollserver.web.identity import current_voter, forget_voter
 
 
@@ -24,7 +24,7 @@ def get_me() -> Response:
     """Return everything stored about this voter id."""
     response = jsonify(me.export(get_store(), _voter()))
     response.headers["Cache-Control"] = "no-store"
-    response.headers["Content-Disposition"] = 'inline; filename="valuehub-my-data.json"'
+    response.headers["Content-Disposition"] = 'inline; filename="my-data.json"'
     return response
 
 
@@ -32,6 +32,6 @@ def get_me() -> Response:
 @state_changing("me", limit="me")
 def delete_me(body: object) -> Response:
     """Erase this voter's data and drop the voter cookie."""
-    erased = me.erase(get_store(), _voter(), at=now())
+    erased = me.erase(get_store(), _voter(), at=now(), letters=letters())
     forget_voter()
     return jsonify({"erased": erased})

@@ -4,6 +4,8 @@ sample data, backups and queries."""
 from __future__ import annotations
 
 import json
+import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -76,7 +78,7 @@ def export(what: str, fmt: str, out: Path | None) -> None:
     store = open_store_from_env()
     try:
         at = datetime.now(UTC)
-        rows = open_data(store, at) if what == "open-data" else build(store, what, at)
+        rows = list(open_data(store, at) if what == "open-data" else build(store, what, at))
     finally:
         store.close()
     text = to_csv(rows, FIELDS[what]) if fmt == "csv" else to_json(rows) + "\n"
@@ -92,27 +94,39 @@ def export(what: str, fmt: str, out: Path | None) -> None:
               help="the build manifest  [default: $POLLSERVER_SITE_DIR/engage/manifest.json]")
 @click.option("--now", "at", default=None, help="ISO 8601 instant to judge by (default: now)")
 def attention(manifest: Path | None, at: str | None) -> None:
-    """List what needs an editor's attention (for a cron mail); nothing printed if all is well."""
-    from datetime import UTC, datetime
-
+    """List what needs attention (for a cron mail): the editors' to-do and what keeps the hub
+    running (jobs, publish runs, mail, webhooks). Exit status 1 when anything is listed."""
+    from pollserver.config import clock_for
     from pollserver.domain.attention import collect
     from pollserver.domain.specs import SpecError, parse_datetime
+    from pollserver.ops.jobstate import runtime_attention
     from pollserver.ops.sync import manifest_content
 
+    settings = Settings.from_env()
+    clock = clock_for(settings)
     try:
-        moment = parse_datetime(at, "--now") if at else datetime.now(UTC)
+        moment = parse_datetime(at, "--now") if at else clock() if clock else None
     except SpecError as error:
         raise click.ClickException(str(error)) from None
+    moment = moment or _wall_clock()
     if manifest is None:
-        site_dir = Settings.from_env().site_dir
+        site_dir = settings.site_dir
         manifest = site_dir / "engage" / "manifest.json" if site_dir else None
     store = open_store_from_env()
     try:
-        notices = collect(store, manifest_content(manifest), moment or datetime.now(UTC))
+        notices = (runtime_attention(store, settings.data_dir, moment)
+                   + collect(store, manifest_content(manifest), moment))
     finally:
         store.close()
     for notice in notices:
         click.echo(notice.line())
+    if notices:
+        sys.exit(1)
+
+
+def _wall_clock() -> datetime:
+    """The machine's time, when no ``--now`` or ``POLLSERVER_NOW`` names the instant."""
+    return datetime.now(UTC)
 
 
 @main.command("seed")

@@ -1,6 +1,9 @@
-"""``pollserver webhooks``: add, list, switch free text, and a local receiver to try them."""
+"""``pollserver webhooks``: add, list, remove, disable, enable, test, switch free text, and a
+local receiver to try them."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import click
 
@@ -19,7 +22,7 @@ def webhooks() -> None:
 @webhooks.command("add")
 @click.argument("url")
 @click.option("--events", required=True,
-              help="comma-separated event types, e.g. idea.created,idea.status_changed")
+              help="comma-separated event types, e.g. idea.created,idea.status_changed, or all")
 @click.option("--include-text", is_flag=True, help="send free text of survey answers too")
 def webhooks_add(url: str, events: str, include_text: bool) -> None:
     """Register an endpoint; its signing secret is printed this once."""
@@ -72,6 +75,63 @@ def webhooks_text(endpoint_id: str, include: bool) -> None:
     finally:
         store.close()
     click.echo(f"endpoint {endpoint_id}: survey comments {'on' if include else 'off'}")
+
+
+def _change(endpoint_id: str, what: str, change: Callable[..., object]) -> None:
+    """Apply ``change(store, "cli", endpoint_id, at=...)`` to an endpoint that exists."""
+    from datetime import UTC, datetime
+
+    store = open_store_from_env()
+    try:
+        if store.get_webhook(endpoint_id) is None:
+            raise click.ClickException(f"no webhook endpoint {endpoint_id!r} "
+                                       "(see pollserver webhooks list)")
+        change(store, "cli", endpoint_id, at=datetime.now(UTC))
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    finally:
+        store.close()
+    click.echo(f"endpoint {endpoint_id}: {what}")
+
+
+@webhooks.command("remove")
+@click.argument("endpoint_id")
+def webhooks_remove(endpoint_id: str) -> None:
+    """Remove an endpoint (what it had not received yet is dropped)."""
+    from pollserver.editor import webhooks as hooks
+
+    _change(endpoint_id, "removed", hooks.remove)
+
+
+@webhooks.command("disable")
+@click.argument("endpoint_id")
+def webhooks_disable(endpoint_id: str) -> None:
+    """Stop sending to an endpoint (it keeps its secret and log)."""
+    from functools import partial
+
+    from pollserver.editor import webhooks as hooks
+
+    _change(endpoint_id, "off", partial(hooks.switch, enabled=False))
+
+
+@webhooks.command("enable")
+@click.argument("endpoint_id")
+def webhooks_enable(endpoint_id: str) -> None:
+    """Send to an endpoint again (its failures are forgotten)."""
+    from functools import partial
+
+    from pollserver.editor import webhooks as hooks
+
+    _change(endpoint_id, "on", partial(hooks.switch, enabled=True))
+
+
+@webhooks.command("test")
+@click.argument("endpoint_id")
+def webhooks_test(endpoint_id: str) -> None:
+    """Queue a ``webhook.test`` event for one endpoint (the webhooks job sends it)."""
+    from pollserver.editor import webhooks as hooks
+
+    _change(endpoint_id, "test event queued", hooks.send_test)
 
 
 @webhooks.command("receive")

@@ -25,8 +25,8 @@ __all__ = ["create_admin", "db", "migrate", "results", "serve", "sync", "worker"
               help="processes; the embedded store serialises writers across them")
 @click.option("--threads", default=8, show_default=True)
 @click.option("--sender/--no-sender", default=True, show_default=True,
-              help="send follower mail from a background thread (off when `pollserver "
-                   "worker` runs elsewhere)")
+              help="run the background jobs POLLSERVER_JOBS names (closings, mail, "
+                   "webhooks, publish) in each worker (off when `pollserver worker` runs them)")
 def serve(host: str, port: int, workers: int, threads: int, sender: bool) -> None:
     """Serve the site and the API with gunicorn (one process, threads, by default)."""
     Settings.from_env().resolved_secret_key()  # create the key before workers race for it
@@ -44,31 +44,30 @@ def serve(host: str, port: int, workers: int, threads: int, sender: bool) -> Non
 
 
 @main.command()
-@click.option("--interval", default=5.0, show_default=True, help="seconds between rounds")
-@click.option("--once", is_flag=True, help="do one round and exit")
-def worker(interval: float, once: bool) -> None:
-    """Announce closings, send follower mail and webhooks from the outbox (for several
-    replicas)."""
+@click.option("--interval", default=2.0, show_default=True, help="seconds between rounds")
+@click.option("--once", is_flag=True, help="do one round of every job and exit")
+@click.option("--jobs", "names", default=None,
+              help="comma-separated jobs to run  [default: $POLLSERVER_JOBS, all]")
+def worker(interval: float, once: bool, names: str | None) -> None:
+    """Run the background jobs (closings, mail, webhooks, publish): the same list the web
+    process starts, for deployments whose web processes run none (POLLSERVER_JOBS=)."""
     import time
 
     from pollserver import create_app
-    from pollserver.mail.service import build_sender
-    from pollserver.ops.closings import Closings
-    from pollserver.web.context import services_of
-    from pollserver.webhooks.service import build_webhook_sender
+    from pollserver.config import parse_jobs
+    from pollserver.jobs import build_rounds, run_round
 
     app = create_app()
-    held = services_of(app)
-    closings = Closings(held.store, held.now)
-    sender = build_sender(app)
-    hooks = build_webhook_sender(app)
-    click.echo("valuehub: sending follower mail and webhooks (Ctrl-C to stop)")
+    try:
+        rounds = build_rounds(app, list(parse_jobs(names)) if names is not None else None,
+                              every=interval)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"valuehub: running {', '.join(rounds) or 'no jobs'} (Ctrl-C to stop)")
     while True:
-        closings.run_once()  # first, so what closed this round is mailed in it
-        sent = sender.run_once()
-        posted = hooks.run_once()
+        results = run_round(rounds)
         if once:
-            click.echo(f"{sent} mail(s) sent, {posted} webhook(s) delivered")
+            click.echo(", ".join(f"{name}: {result}" for name, result in results.items()))
             return
         time.sleep(interval)
 

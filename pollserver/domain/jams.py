@@ -10,11 +10,11 @@ from ``submit_from`` until ``closes``. An editor's early close, an archived item
 the combined phase), which is exactly what the build shows on the static page; clients that
 need more read ``submit_open`` and ``vote_open``.
 
-Champion rule. A champion is a named author (anonymous ideas count for nobody). Each of their
-published ideas earns 1 point, each vote an idea holds 1 point, and each winning idea 5 points.
-Pending, rejected and hidden ideas earn nothing; an idea merged into another still earns its
-1 point, while its votes now count for the idea it was merged into. Authors are grouped by
-name, case-insensitively; ties are broken by wins, then votes, then name.
+Champion rule. A champion is a named author (anonymous ideas count for nobody). Points come
+only from what others did (``domain/points.py``): other voters' votes on published ideas
+(capped per voter), wins and editors' status changes; an idea alone earns nothing. Pending,
+rejected and hidden ideas earn nothing; a merged idea's votes count for its target. Authors
+are grouped by name, case-insensitively; ties are broken by wins, then votes, then name.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pollserver.domain.errors import BadRequest, Conflict, ItemClosed, ItemNotOpen
+from pollserver.domain.points import Facts, points_of
 from pollserver.domain.records import Idea
 from pollserver.domain.specs import JamSpec
 from pollserver.domain.text import clean_name, clean_text, without_format_characters
@@ -53,7 +54,6 @@ __all__ = [
 TITLE_MIN, TITLE_MAX = 4, 120
 BODY_MAX = 2000
 AUTHOR_MAX = 60
-POINTS_IDEA, POINTS_VOTE, POINTS_WIN = 1, 1, 5
 SORTS = ("top", "new")
 
 _STOPWORDS = frozenset("""
@@ -240,8 +240,12 @@ def check_winners(spec: JamSpec, ideas: Mapping[str, Idea], chosen: Iterable[str
     return picked
 
 
-def champions(ideas: Iterable[Idea], *, limit: int | None = 100) -> list[Champion]:
-    """Apply the champion rule (module docstring) to ideas from one or many jams."""
+def champions(ideas: Iterable[Idea], *, facts: Facts | None = None,
+              limit: int | None = 100) -> list[Champion]:
+    """Apply the champion rule (module docstring; points from ``domain/points.py``) to ideas
+    from one or many jams. ``facts`` says who backs which idea (no facts: no vote points)."""
+    ideas = list(ideas)
+    points = points_of(ideas, facts or Facts.default())
     table: dict[str, list] = {}
     for idea in ideas:
         name = (idea.author or "").strip()
@@ -249,11 +253,11 @@ def champions(ideas: Iterable[Idea], *, limit: int | None = 100) -> list[Champio
             continue
         # Spellings that differ only by invisible characters or compatibility forms (from
         # before names were cleaned on the way in) share a row: no look-alike second row.
-        row = table.setdefault(clean_name(name).casefold(), [name, 0, 0, 0])
+        row = table.setdefault(clean_name(name).casefold(), [name, 0, 0, 0, 0])
         row[1] += 1
         row[2] += idea.votes
         row[3] += 1 if idea.winner else 0
-    board = [Champion(name, n * POINTS_IDEA + v * POINTS_VOTE + w * POINTS_WIN, n, v, w)
-             for name, n, v, w in table.values()]
+        row[4] += points.get(idea.id, 0)
+    board = [Champion(name, p, n, v, w) for name, n, v, w, p in table.values()]
     board.sort(key=lambda c: (-c.points, -c.wins, -c.votes_received, c.name.casefold()))
     return board if limit is None else board[:limit]

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from pollserver.domain.jams import POINTS_IDEA, POINTS_VOTE, POINTS_WIN
+from pollserver.domain.points import Facts, points_of
 from pollserver.domain.records import Idea
 from pollserver.domain.shares import POINTS_FRIEND
 
@@ -49,8 +49,8 @@ class Profile:
     badges: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def build_profile(slug: str, ideas: Iterable[Idea],
-                  aliases: Iterable[str] = (), friends: int = 0) -> Profile | None:
+def build_profile(slug: str, ideas: Iterable[Idea], aliases: Iterable[str] = (), *,
+                  facts: Facts | None = None, friends: int = 0) -> Profile | None:
     """Return the profile of ``slug`` from published ideas, or ``None`` if it has none.
 
     ``aliases`` are slugs an editor merged into this one: their ideas count here too, and the
@@ -69,7 +69,9 @@ def build_profile(slug: str, ideas: Iterable[Idea],
     earned = {"first-idea": True, "first-winner": wins >= 1, "three-winners": wins >= 3,
               "hundred-votes": votes >= 100}
     return Profile(name=str(own[-1].author).strip(), slug=slug, ideas=mine[::-1],
-                   points=(len(mine) * POINTS_IDEA + votes * POINTS_VOTE + wins * POINTS_WIN
+                   # Points from others' actions on the ideas, plus one separate source:
+                   # newcomers this profile's readers brought by share links.
+                   points=(sum(points_of(mine, facts or Facts.default()).values())
                            + friends * POINTS_FRIEND),
                    wins=wins, votes_received=votes, joined=mine[0].created_at,
                    friends_brought=friends,

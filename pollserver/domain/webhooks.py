@@ -69,10 +69,13 @@ def check_url(url: object) -> str:
 
 
 def check_events(types: object) -> tuple[str, ...]:
-    """Return the chosen event types in catalogue order, or raise ``BadRequest``."""
+    """Return the chosen event types in catalogue order (``all`` for every one), or raise
+    ``BadRequest``."""
     if isinstance(types, str):
         types = [t.strip() for t in types.split(",") if t.strip()]
     chosen = set(types) if isinstance(types, list | tuple | set) else set()
+    if "all" in chosen:
+        chosen = (chosen - {"all"}) | set(WEBHOOK_EVENTS)
     unknown = sorted(str(t) for t in chosen - set(WEBHOOK_EVENTS))
     if unknown or not chosen:
         raise BadRequest(f"Choose event types from: {', '.join(WEBHOOK_EVENTS)}"

@@ -28,7 +28,7 @@ class MailContext:
 
     mail_from: str
     base_url: str  # the public origin links point at, e.g. https://hub.example
-    site_name: str = "valuehub"
+    site_name: str = "the hub"  # the brand's name (``web/brand.py``)
 
     @property
     def domain(self) -> str:
@@ -100,8 +100,8 @@ def compose(event: Event, to: str, recipient: str, ctx: MailContext, *, at: date
                      f"{escape(confirm_url)}\">Confirm that you want these mails</a></p>"
                      "<p>If it was not you, ignore this mail: nothing will be sent and the "
                      "request is deleted within 48 hours.</p>")
-        return _message(ctx, to, f"Please confirm: follow {what}", text, html, msg_id, at,
-                        None)
+        return _message(ctx, to, f"{ctx.site_name}: please confirm: follow {what}",
+                        text + _signature(ctx), _signed(html, ctx), msg_id, at, None)
     letter = describe(event)
     link = _absolute(ctx, letter.link)
     why = (f"You get this because you asked {ctx.site_name} to tell you what happens to it. "
@@ -111,7 +111,8 @@ def compose(event: Event, to: str, recipient: str, ctx: MailContext, *, at: date
                  + f"<p><a href=\"{escape(link)}\">See it on {escape(ctx.site_name)}</a></p>"
                  + f"<p style=\"color:#555;font-size:90%\">{escape(why)} <a href=\""
                  f"{escape(unsubscribe)}\">unsubscribe</a></p>")
-    return _message(ctx, to, letter.subject, text, html, msg_id, at, unsubscribe)
+    return _message(ctx, to, f"{ctx.site_name}: {letter.subject}", text + _signature(ctx),
+                    _signed(html, ctx), msg_id, at, unsubscribe)
 
 
 def compose_digest(events: list[Event], to: str, recipient: str, ctx: MailContext, *,
@@ -129,4 +130,16 @@ def compose_digest(events: list[Event], to: str, recipient: str, ctx: MailContex
         + f"<p style=\"color:#555;font-size:90%\">{escape(why)} <a href=\""
         f"{escape(unsubscribe)}\">unsubscribe</a></p>")
     subject = f"{len(events)} update{'s' if len(events) != 1 else ''} from {ctx.site_name}"
-    return _message(ctx, to, subject, text, html, message_id(key, ctx), at, unsubscribe)
+    return _message(ctx, to, subject, text + _signature(ctx), _signed(html, ctx),
+                    message_id(key, ctx), at, unsubscribe)
+
+
+def _signature(ctx: MailContext) -> str:
+    """Every mail ends in the brand's name (never the software's)."""
+    return f"\n-- \n{ctx.site_name}\n"
+
+
+def _signed(html: str, ctx: MailContext) -> str:
+    """The HTML part with the brand's name as its last paragraph."""
+    return html.replace("</body>", f"<p style=\"color:#555\">{escape(ctx.site_name)}</p>"
+                        "</body>", 1)

@@ -1,7 +1,7 @@
 """Build the app's mail sender from its settings, and run it in the background.
 
-``pollserver serve`` starts it inside the web process (``pollserver.wsgi:with_sender()``);
-``pollserver worker`` runs it alone, for deployments with several replicas. ``create_app``
+It runs as the ``mail`` job of ``pollserver/jobs.py`` (wherever ``POLLSERVER_JOBS`` says).
+Mails speak in the brand's name (``web/brand.py``). ``create_app``
 never starts it, so tests send only when they ask (``run_once`` or :func:`start_sender`).
 """
 
@@ -13,6 +13,7 @@ from pollserver.config import site_origin
 from pollserver.mail.compose import MailContext
 from pollserver.mail.sender import Sender
 from pollserver.mail.transport import transport_for
+from pollserver.web.brand import brand_name, mail_from
 from pollserver.web.context import services_of
 from pollserver.web.rounds import Rounds, start_rounds
 
@@ -26,7 +27,8 @@ def build_sender(app: Flask) -> Sender:
     return Sender(store=held.store,
                   transport=transport_for(settings.smtp_url, settings.data_dir,
                                           ca_file=settings.smtp_ca_file),
-                  ctx=MailContext(mail_from=settings.mail_from, base_url=site_origin(settings)),
+                  ctx=MailContext(mail_from=mail_from(settings), base_url=site_origin(settings),
+                                  site_name=brand_name(settings)),
                   clock=held.now, digest=settings.mail_digest)
 
 

@@ -12,11 +12,14 @@ from typing import Any
 
 from pollserver.domain import jams
 from pollserver.domain.champions import ProfileRule, profile_target
+from pollserver.domain.points import Facts
 from pollserver.domain.profiles import slug_of
 from pollserver.domain.records import Idea
+from pollserver.store.base import Store
+from pollserver.store.roadmap import site_statuses
 from pollserver.web.services import Reader
 
-__all__ = ["hub_champions"]
+__all__ = ["hub_champions", "point_facts"]
 
 
 def _names(ideas: Iterable[Idea]) -> dict[str, str]:
@@ -52,6 +55,15 @@ def _as_counted(ideas: list[Idea], rules: dict[str, ProfileRule],
     return counted
 
 
+def point_facts(store: Store, jam_ids: Iterable[str]) -> Facts:
+    """What champion points read besides the ideas: who backs which idea in these jams and
+    what the site's statuses mean."""
+    voters: dict[str, set[str]] = {}
+    for jam_id in set(jam_ids):
+        voters.update(store.idea_voters(jam_id))
+    return Facts(voters, {s.key: s.meaning for s in site_statuses(store)})
+
+
 def hub_champions(reader: Reader, jam_id: str | None = None) -> list[dict[str, Any]]:
     """Return the leaderboard of one jam, or of every live jam on the hub (profile rules
     applied, see the module docstring)."""
@@ -67,4 +79,6 @@ def hub_champions(reader: Reader, jam_id: str | None = None) -> list[dict[str, A
     else:
         ideas = everyone(live_only=True)
     rules = store.profile_rules()
-    return [c.as_dict() for c in jams.champions(_as_counted(ideas, rules, everyone))]
+    facts = point_facts(store, {idea.jam_id for idea in ideas})
+    return [c.as_dict()
+            for c in jams.champions(_as_counted(ideas, rules, everyone), facts=facts)]

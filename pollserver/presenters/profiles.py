@@ -10,6 +10,7 @@ from pollserver.domain.profiles import build_profile, slug_of
 from pollserver.domain.roadmap import idea_path
 from pollserver.domain.specs import iso_utc
 from pollserver.domain.statuses import label_of
+from pollserver.presenters.leaderboard import point_facts
 from pollserver.store.base import Store
 from pollserver.store.roadmap import site_statuses
 
@@ -35,7 +36,8 @@ def profile_view(store: Store, slug: str) -> dict[str, Any]:
     voters = {i.voter_id for i in ideas if i.voter_id and i.author and i.moderation == "published"
               and slug_of(i.author) in slugs}
     friends = sum(store.friends_brought(v) for v in voters)
-    profile = build_profile(slug, ideas, aliases, friends)
+    profile = build_profile(slug, ideas, aliases, facts=point_facts(store, jams),
+                            friends=friends)
     if profile is None:
         raise NotFound("There is no champion profile here.")
     statuses = site_statuses(store)

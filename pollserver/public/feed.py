@@ -21,7 +21,8 @@ from flask import request
 from pollserver.actions.follows import updates_for
 from pollserver.domain.events import describe
 from pollserver.domain.outbox import Event, new_token
-from pollserver.web.context import get_store
+from pollserver.web.brand import brand_name
+from pollserver.web.context import get_store, services
 
 __all__ = ["atom_feed", "entry_view", "feed_token_of"]
 
@@ -46,8 +47,9 @@ def feed_token_of(voter: str) -> str:
 def atom_feed(voter: str, token: str, *, after: datetime | None = None) -> str:
     """Return the feed document for ``voter``."""
     events = updates_for(get_store(), voter, after=after)
-    feed = Atom1Feed(title="What happened to what you took part in",
-                     link=_absolute("/me"), description="Updates from valuehub",
+    brand = brand_name(services().settings)
+    feed = Atom1Feed(title=f"{brand}: what happened to what you took part in",
+                     link=_absolute("/me"), description=f"Updates from {brand}",
                      feed_url=_absolute(f"/me/updates/{token}.atom"), language="en",
                      feed_guid=f"urn:valuehub:feed:{token}")
     for event in events:

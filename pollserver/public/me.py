@@ -12,7 +12,7 @@ from pollserver.public import bp
 from pollserver.public.feed import feed_token_of
 from pollserver.public.since import remember_visit, since_last_visit
 from pollserver.web import flash
-from pollserver.web.context import get_store, now, services
+from pollserver.web.context import get_store, letters, now, services
 from pollserver.web.identity import client_ip_hash, current_voter, forget_voter
 from pollserver.web.security import check_same_origin
 
@@ -52,12 +52,18 @@ def me_erase() -> Response:
         return response
     voter = current_voter()
     if voter is not None and request.form.get("confirm") == "yes":
-        counts = me.erase(get_store(), voter, at=now())
+        counts = me.erase(get_store(), voter, at=now(), letters=letters())
         forget_voter()
-        message = (f"Done. We withdrew {counts['votes'] + counts['idea_votes']} votes, took "
-                   f"{counts['ideas']} ideas off the site and anonymised "
-                   f"{counts['responses']} answers.")
+        votes = counts["votes"] + counts["idea_votes"]
+        message = (f"Done. We withdrew {_count(votes, 'vote')}, took "
+                   f"{_count(counts['ideas'], 'idea')} off the site and anonymised "
+                   f"{_count(counts['responses'], 'answer')}.")
         ok = True
     else:
         ok, message = False, "Nothing was erased. Tick the box to confirm."
     return flash.store(redirect("/me", code=303), "me", "me", ok=ok, message=message)
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 vote``, ``2 votes``: the confirmation reads as a person would write it."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -20,8 +20,9 @@ status history                                              ``roadmap.py``      
 share tokens and friends' credits                           ``shares.py``           5
 ==========================================================  ================  =======
 
-Optional, with defaults here: ``recent_item``, ``record_vote_and_tally``, ``jam_version``,
-``health``, ``close``, and for ``pollserver migrate`` ``export_tables``/``import_tables``.
+Optional, with defaults here: ``recent_item``, ``idea_voters``, ``record_vote_and_tally``,
+``jam_version``, ``health``, ``close``, and for ``pollserver migrate``
+``export_tables``/``import_tables``.
 ``emit`` (events for the next call) is written once, in ``outbox.py``.
 
 **How a backend implements it: one module per noun, bound in the class.** A backend's
@@ -190,6 +191,14 @@ class Store(Champions, Webhooks, Outbox, Roadmap, Shares, ABC):
     @abstractmethod
     def idea_votes_of(self, jam_id: str, voter_id: str) -> set[str]:
         """Return the ids of the ideas this voter voted for in the jam."""
+
+    def idea_voters(self, jam_id: str) -> dict[str, set[str]]:
+        """Return idea id -> the voters backing it in the jam (for champion points, which
+        count distinct voters and cap what one voter can give).
+
+        Optional only in that it has no abstract slot; every backend implements it.
+        """
+        raise NotImplementedError
 
     def jam_version(self, jam_id: str) -> Hashable | None:
         """Return a cheap value that changes whenever what ``list_ideas(jam_id)`` returns (or

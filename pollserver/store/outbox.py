@@ -98,6 +98,11 @@ class Outbox(ABC):
     def get_follow(self, follow_id: str) -> Follow | None:
         """Return the follow (confirmed or not, expired included), or ``None``."""
 
+    def follow_addresses(self, voter_id: str) -> set[str]:
+        """Return the addresses the voter gave to follow things (so an erase can find the
+        mail written to them). Not abstract; every backend implements it."""
+        raise NotImplementedError
+
     @abstractmethod
     def confirm_follow(self, follow_id: str, *, at: datetime) -> Follow:
         """Confirm a request (idempotent); raise ``Gone`` when unknown or expired."""

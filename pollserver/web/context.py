@@ -17,16 +17,17 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g
 
-from pollserver.config import Settings
+from pollserver.config import Settings, clock_for
 from pollserver.domain.records import Item
 from pollserver.store.base import Store
 from pollserver.web.services import Reader, Services
 
-__all__ = ["clock_of", "close_store", "get_store", "init_app", "load", "now", "reader",
+__all__ = ["clock_of", "close_store", "get_store", "init_app", "letters", "load", "now", "reader",
            "services", "services_of", "spec_of"]
 
 #: The one key the app's services are kept under.
@@ -35,7 +36,7 @@ KEY = "pollserver"
 
 def init_app(app: Flask, settings: Settings, store: Store) -> Services:
     """Give ``app`` its services, and close the store with the app (not per process exit)."""
-    held = Services(settings=settings, store=store)
+    held = Services(settings=settings, store=store, clock=clock_for(settings))
     held.closer = weakref.finalize(app, store.close)
     app.extensions[KEY] = held
     return held
@@ -61,6 +62,12 @@ def close_store(app: Flask) -> None:
 def get_store() -> Store:
     """Return the app's one store (opened once by the factory)."""
     return current_app.extensions[KEY].store
+
+
+def letters() -> Path | None:
+    """The folder mail is written to (``var/mail/``) when no SMTP server is set, else None."""
+    settings = services().settings
+    return None if settings.smtp_url else settings.data_dir / "mail"
 
 
 def now() -> datetime:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import Flask, Response, request
 
 from pollserver.web.context import services
+from pollserver.web.embed import TOKEN_HEADER, embed_origin, embeddable
 
 __all__ = ["init_app", "site_origin"]
 
@@ -30,14 +31,20 @@ def _cors(response: Response) -> Response:
         return response
     origin = site_origin()
     response.vary.add("Origin")
+    embedded = origin is None and embeddable(request.path)
+    if embedded:  # an embed on a listed site: its token header, no cookie (web/embed.py)
+        origin = embed_origin()
     if origin is None:
         return response
     response.headers["Access-Control-Allow-Origin"] = origin
-    response.headers["Access-Control-Allow-Credentials"] = "true"
+    if not embedded:
+        response.headers["Access-Control-Allow-Credentials"] = "true"
+    response.headers["Access-Control-Expose-Headers"] = TOKEN_HEADER
     if request.method == "OPTIONS":
         response.headers["Access-Control-Allow-Methods"] = _METHODS
         # X-Valuehub-Via: a share link's token, sent with a newcomer's first write.
-        response.headers["Access-Control-Allow-Headers"] = "Content-Type, X-Valuehub-Via"
+        response.headers["Access-Control-Allow-Headers"] = (
+            f"Content-Type, {TOKEN_HEADER}, X-Valuehub-Via")
         response.headers["Access-Control-Max-Age"] = "600"
     return response
 

@@ -14,6 +14,7 @@ from flask import Flask, Response, current_app, g, request
 from itsdangerous import BadSignature, Signer
 
 from pollserver.domain.voters import hash_ip, new_voter_id
+from pollserver.web import embed
 from pollserver.web.context import now, services
 
 __all__ = ["client_ip_hash", "current_voter", "ensure_voter", "init_app", "is_https"]
@@ -46,6 +47,9 @@ def _signer() -> Signer:
 def current_voter() -> str | None:
     """Return the voter id from the cookie, or ``None`` for a first-time visitor."""
     if "voter_id" not in g:
+        if embed.token_mode():  # an embed on another site: its token, never the cookie
+            g.voter_id = embed.token_voter()
+            return g.voter_id
         raw = request.cookies.get(COOKIE_SECURE) or request.cookies.get(COOKIE_PLAIN)
         voter = None
         if raw:
@@ -89,6 +93,15 @@ def _set_cookie(response: Response) -> Response:
             if name in request.cookies:
                 response.delete_cookie(name, path="/", secure=name == COOKIE_SECURE,
                                        httponly=True, samesite="Lax")
+    elif g.get("set_voter_cookie") and embed.token_mode():
+        embed.give_token(response)
+    elif g.get("set_voter_cookie") and secure and g.get("embed_frame"):
+        # A form in an iframe on another site: over HTTPS a partitioned cookie, kept per
+        # embedding site (CHIPS); SameSite=None because the frame is cross-site.
+        response.set_cookie(
+            COOKIE_SECURE, _signer().sign(g.voter_id).decode(), max_age=COOKIE_MAX_AGE,
+            path="/", secure=True, httponly=True, samesite="None", partitioned=True,
+        )
     elif g.get("set_voter_cookie"):
         response.set_cookie(
             COOKIE_SECURE if secure else COOKIE_PLAIN,

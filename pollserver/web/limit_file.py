@@ -6,10 +6,14 @@ ideas a minute). This storage keeps the moving windows in ``var/limits.sqlite3``
 every process on the host counts together. The counters are not votes: the file runs with
 ``synchronous=OFF`` (nothing is fsynced) and may be deleted at any time; losing it only
 forgets recent hits.
+
+Keys are kept as SHA-256 digests: a limit key may name a voter id (``voter:<id>``), and an
+erased voter's id must not stay readable in the data dir (nor in its write-ahead log).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import threading
@@ -33,6 +37,11 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS hits (key TEXT NOT NULL, at REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS hits_key_at ON hits (key, at);
 """
+
+
+def _digest(key: str) -> str:
+    """The stored form of a limit key (what it counts, never who in clear)."""
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class FileStorage(Storage, MovingWindowSupport):
@@ -72,6 +81,7 @@ class FileStorage(Storage, MovingWindowSupport):
         return (row[0] if row[0] is not None else now), row[1]
 
     def acquire_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
+        key = _digest(key)
         if amount > limit:
             return False
         conn, now = self._conn(), time.time()
@@ -91,21 +101,25 @@ class FileStorage(Storage, MovingWindowSupport):
             conn.execute("COMMIT")
 
     def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
+        key = _digest(key)
         return self._count(self._conn(), key, expiry, time.time())
 
     # Fixed-window operations: not used by the moving-window strategy, kept minimal.
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        key = _digest(key)
         now = time.time()
         conn = self._conn()
         conn.executemany("INSERT INTO hits (key, at) VALUES (?, ?)", [(key, now)] * amount)
         return self._count(conn, key, expiry, now)[1]
 
     def get(self, key: str) -> int:
+        key = _digest(key)
         row = self._conn().execute("SELECT COUNT(*) FROM hits WHERE key = ?", (key,))
         return int(row.fetchone()[0])
 
     def get_expiry(self, key: str) -> float:
+        key = _digest(key)
         row = self._conn().execute("SELECT MAX(at) FROM hits WHERE key = ?", (key,))
         latest = row.fetchone()[0]
         return float(latest) if latest is not None else time.time()
@@ -121,4 +135,5 @@ class FileStorage(Storage, MovingWindowSupport):
         return self._conn().execute("DELETE FROM hits").rowcount
 
     def clear(self, key: str) -> None:
+        key = _digest(key)
         self._conn().execute("DELETE FROM hits WHERE key = ?", (key,))

@@ -91,6 +91,15 @@ class Limits:
                     f"({self.breaker.last_error})")
         return None
 
+    @property
+    def strategy(self) -> RateLimiter:
+        """The counters the other limits (new voters, rewards per address) use: the shared
+        ones (Redis, or the data dir's file for the embedded setup's workers) while they
+        answer, else Flask-Limiter's own (this process's memory without Redis)."""
+        if self.shared is not None and not self.breaker.is_open:
+            return self.shared
+        return self.limiter.limiter
+
     def check(self, group: str) -> None:
         """Count one hit for the voter and the IP; raise :class:`RateLimited` when over."""
         if not self.limiter.enabled:

@@ -47,8 +47,8 @@ class NewVoterLimits:
     """The limits on cookie-less writers, checked against the shared limiter storage."""
 
     def __init__(self, app: Flask, settings: Settings) -> None:
-        self.limiter = services_of(app).limits.limiter
-        self.enabled = self.limiter.enabled
+        self.limits = services_of(app).limits
+        self.enabled = self.limits.limiter.enabled
         self.burst = RateLimitItemPerSecond(max(1, settings.first_write_burst),
                                             max(1, settings.first_write_window))
         self.new_voters: list[RateLimitItem] = parse_many(settings.new_voters)
@@ -57,8 +57,11 @@ class NewVoterLimits:
 
     @property
     def strategy(self) -> Any:
-        """The limiter's strategy (read per use: Flask-Limiter may fall back to memory)."""
-        return self.limiter.limiter
+        """The shared counters (read per use: they may fall back to this process's memory).
+
+        Once Flask-Limiter's own, which without Redis is each worker's memory: three
+        workers on one data dir handed one address three reward codes in one burst."""
+        return self.limits.strategy
 
     def _refuse(self, item: RateLimitItem, key: str, group: str, message: str) -> None:
         reset = self.strategy.get_window_stats(item, group, key).reset_time
@@ -100,7 +103,7 @@ class NewVoterLimits:
         if not kind:
             return
         minute = now().strftime("%Y-%m-%dT%H:%M")
-        count = self.limiter.storage.incr(f"watch/{kind}/{item}/{address}/{minute}", 120)
+        count = self.strategy.storage.incr(f"watch/{kind}/{item}/{address}/{minute}", 120)
         if count == self.suspicious:
             store = get_store()
             store.add_audit(AuditEntry(

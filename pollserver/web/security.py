@@ -11,6 +11,7 @@ from flask import Flask, Response, request
 
 from pollserver.errors import ForbiddenOrigin
 from pollserver.web.context import services
+from pollserver.web.embed import embeddable
 from pollserver.web.identity import is_https
 
 __all__ = ["CSP", "check_same_origin", "init_app", "is_cross_site"]
@@ -37,6 +38,8 @@ def _own_origins() -> set[str]:
     if settings.public_origin:
         origins.add(settings.public_origin)
     origins.update(settings.public_origins)  # the static site on another host
+    if embeddable(request.path):  # embeds on the listed sites (web/embed.py)
+        origins.update(settings.embed_origins)
     return origins
 
 
@@ -84,6 +87,8 @@ def _headers(response: Response) -> Response:
     headers = response.headers
     present = {key.lower() for key, _ in headers}
     defaults = (*DEFAULT_HEADERS, HSTS) if is_https() else DEFAULT_HEADERS
+    if "content-security-policy" in present:  # a page that says who may frame it (embeds)
+        present.add("x-frame-options")
     for name, value in defaults:
         if name.lower() not in present:
             headers.add(name, value)

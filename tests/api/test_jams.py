@@ -300,8 +300,8 @@ def test_winners_and_champions(store, voter, new_voter, jam):
                                 "votes": 2}]
     board = voter.client.get(f"/api/jams/{jam}/champions").get_json()["champions"]
     assert board == [
-        {"name": "Marta", "points": 1 + 2 + 5, "ideas": 1, "votes_received": 2, "wins": 1},
-        {"name": "Devon", "points": 1, "ideas": 1, "votes_received": 0, "wins": 0},
+        {"name": "Marta", "points": 2 + 5, "ideas": 1, "votes_received": 2, "wins": 1},
+        {"name": "Devon", "points": 0, "ideas": 1, "votes_received": 0, "wins": 0},
     ]
     assert voter.client.get("/api/champions").get_json()["champions"] == board
     assert voter.client.get("/api/jams/nope/champions").status_code == 404

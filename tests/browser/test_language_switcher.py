@@ -59,6 +59,8 @@ def test_a_poll_in_both_languages_counts_into_one_tally(browser, serve_hub):
         page = context.new_page()
         page.goto(hub.url + path)
         poll = page.locator("#poll-decaf-choice")
+        # Under load the module may not have run yet: a click then posts the plain form.
+        expect(poll).to_have_attribute("data-engage-ready", "true")
         poll.get_by_label(answer).check()
         # (The widget still words its button in English until it reads its catalogue.)
         poll.locator("button[type=submit]").click()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from pollserver.domain import jams
 from pollserver.domain.errors import BadRequest, Conflict, ItemClosed, ItemNotOpen
+from pollserver.domain.points import VOTER_CAP, Facts
 from pollserver.domain.records import Idea
 from pollserver.domain.specs import JamSpec
 
@@ -146,6 +148,9 @@ def test_winners_at_most_max_and_published():
 
 
 def test_champion_points():
+    """Points only from what others did: distinct voters' votes, wins, editors' statuses."""
+    voters = {"1": {"a", "b", "c", "d"}, "2": {"a"}, "3": {f"v{n}" for n in range(9)},
+              "6": {"x", "y", "z"}}
     board = jams.champions([
         idea("1", author="Marta", votes=4, winner=True),
         idea("2", author="marta ", votes=1),
@@ -154,12 +159,34 @@ def test_champion_points():
         idea("5", author="Devon", moderation="pending"),
         idea("6", author="Devon", moderation="hidden", votes=3),
         idea("7", author="Sam", status="merged", votes=0),
-    ])
+        idea("8", author="Sam", status="planned"),
+    ], facts=Facts.default(voters))
     assert [c.as_dict() for c in board] == [
-        {"name": "Marta", "points": 2 + 5 + 5, "ideas": 2, "votes_received": 5, "wins": 1},
-        {"name": "Devon", "points": 1 + 9, "ideas": 1, "votes_received": 9, "wins": 0},
-        {"name": "Sam", "points": 1, "ideas": 1, "votes_received": 0, "wins": 0},
+        {"name": "Marta", "points": 5 + 5, "ideas": 2, "votes_received": 5, "wins": 1},
+        {"name": "Devon", "points": 9, "ideas": 1, "votes_received": 9, "wins": 0},
+        {"name": "Sam", "points": 3, "ideas": 2, "votes_received": 0, "wins": 0},
     ]
+
+
+def test_spammed_ideas_earn_nothing():
+    spam = [idea(str(n), author="Spammer") for n in range(30)]
+    own = Facts.default({str(n): {"spammer-cookie"} for n in range(30)})
+    spam = [replace(i, voter_id="spammer-cookie") for i in spam]
+    assert jams.champions(spam, facts=own)[0].points == 0
+
+
+def test_one_voter_gives_one_author_at_most_the_cap():
+    ideas = [idea(str(n), author="Ann") for n in range(10)]
+    board = jams.champions(ideas, facts=Facts.default({str(n): {"fan"} for n in range(10)}))
+    assert board[0].points == VOTER_CAP
+
+
+def test_rejected_or_hidden_idea_takes_its_points_back():
+    facts = Facts.default({"1": {"a", "b"}})
+    won = idea("1", author="Ann", winner=True, status="done")
+    assert jams.champions([won], facts=facts)[0].points == 2 + 5 + 3
+    for state in ("rejected", "hidden"):
+        assert jams.champions([replace(won, moderation=state)], facts=facts) == []
 
 
 def test_champion_ties_break_by_wins_then_votes_then_name():

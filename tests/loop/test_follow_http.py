@@ -275,6 +275,12 @@ def test_requests_for_one_inbox_are_limited_whatever_its_spelling(limited):
     assert limited("other@example.org", "127.0.0.9") == 202
 
 
+def test_twenty_sub_addresses_of_one_inbox_get_at_most_the_limit(limited):
+    # The probe: victim+1@ .. victim+20@ from twenty client addresses got 20 mails of 20.
+    codes = [limited(f"victim+{n}@example.org", f"127.0.1.{n}") for n in range(1, 21)]
+    assert codes.count(202) == 3 and codes.count(429) == 17
+
+
 def test_requests_for_one_domain_are_limited(limited):
     # Distinct inboxes at one domain (a catch-all), each from its own client address.
     codes = [limited(f"reader{n}@catch-all.example", f"127.0.{n // 250}.{n % 250 + 1}")

@@ -15,7 +15,8 @@ from pollserver.store.base import Store
 from tests.conftest import make_item
 
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-CTX = MailContext(mail_from="Hub <hub@hub.example>", base_url="https://hub.example")
+CTX = MailContext(mail_from="Hub <hub@hub.example>", base_url="https://hub.example",
+                  site_name="Hub")
 
 
 def arrange(store: Store) -> str:

@@ -54,7 +54,7 @@ def test_double_opt_in_then_one_mail_for_the_status_change(store, smtp_server):
     assert run.run_once() == 1
     assert run.run_once() == 0  # nothing twice
     mail = inbox.messages[-1]
-    assert mail["Subject"] == "\u201cDark mode\u201d is now In progress"
+    assert mail["Subject"] == "Hub: \u201cDark mode\u201d is now In progress"
     assert "Started today" in text_of(mail) and "Started today" in html_of(mail)
     assert "https://hub.example/jams/j#idea-1" in text_of(mail)
     assert "because you asked" in text_of(mail)
@@ -109,7 +109,7 @@ def test_unsubscribed_address_gets_nothing_more(store, smtp_server):
     assert follows.unsubscribe(store, follow.id) == 1
     assert run.run_once() == 0
     assert [str(m["Subject"]) for m in inbox.messages] == [
-        "Please confirm: follow an idea in \u201cBetter app\u201d"]
+        "Hub: please confirm: follow an idea in \u201cBetter app\u201d"]
 
 
 def test_daily_digest_collects_a_days_events_into_one_mail(store, smtp_server):
@@ -126,7 +126,7 @@ def test_daily_digest_collects_a_days_events_into_one_mail(store, smtp_server):
     clock.now = AT.replace(hour=8) + timedelta(days=1)
     assert run.run_once() == 1
     digest = inbox.messages[-1]
-    assert digest["Subject"] == "2 updates from valuehub"
+    assert digest["Subject"] == "2 updates from Hub"
     assert "is now Planned" in text_of(digest) and "Shipped" in text_of(digest)
     assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert run.run_once() == 0
@@ -243,8 +243,8 @@ def test_a_reopened_jam_tells_those_who_heard_it_closed(store, smtp_server):
     clock.now = AT + timedelta(minutes=5)
     run.run_once()
     subjects = [str(m["Subject"]) for m in inbox.to("ann@example.org")]
-    assert subjects[-2:] == ["\u201cBetter app\u201d has closed",
-                             "\u201cBetter app\u201d is open again"]
+    assert subjects[-2:] == ["Hub: \u201cBetter app\u201d has closed",
+                             "Hub: \u201cBetter app\u201d is open again"]
     [reopened] = follows.updates_for(store, "nobody", subjects={"jam:j"},
                                      after=AT + timedelta(minutes=1, seconds=30))
     assert reopened.type == "jam.reopened" and store.get_item("jam", "j").closed_at is None

@@ -67,4 +67,4 @@ def test_champions_page(voter, jam):
     voter.post(f"/api/jams/{jam}/ideas", json={"title": "Named idea", "author": XSS})
     html = voter.client.get("/champions").get_data(as_text=True)
     assert "&lt;img src=x onerror=alert(1)&gt;" in html and XSS not in html
-    assert re.search(r"<td>1</td><td>1</td><td>0</td><td>0</td>", html)
+    assert re.search(r"<td>0</td><td>1</td><td>0</td><td>0</td>", html)  # no points alone

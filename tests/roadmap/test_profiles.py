@@ -27,8 +27,8 @@ def test_profile_page_with_badges(store, jam, client, new_voter):
         new_voter().post(f"/api/jams/build-next/ideas/{jam[0]}/vote", json={})
     html = client.get("/champions/marta").get_data(as_text=True)
     assert '<h1 id="profile-title">marta</h1>' in html  # the latest spelling, trimmed
-    # 3 ideas (1 point each) + 2 votes + 2 wins (5 each) = 15
-    assert "<strong>15</strong> points · 3 ideas · 2 wins · 2 votes received" in html
+    # 2 other voters' votes + 2 wins (5 each) = 12 (ideas alone earn nothing)
+    assert "<strong>12</strong> points · 3 ideas · 2 wins · 2 votes received" in html
     assert '<time datetime="2026-11-02T09:30:00Z">' in html  # joined: the first idea
     assert "First idea" in html and "First winner" in html
     assert "Three winners" not in html and "100 votes received</span>" not in html

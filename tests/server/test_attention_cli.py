@@ -27,7 +27,7 @@ def test_attention_prints_one_line_per_notice_at_the_given_instant(tmp_path):
     assert runner.invoke(main, ["sync", "--manifest", str(manifest)], env=env).exit_code == 0
     result = runner.invoke(main, ["attention", "--manifest", str(manifest),
                                   "--now", "2026-11-23T12:00:00Z"], env=env)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # something needs attention: cron alerts
     assert result.output.splitlines() == [
         "The poll \u201cWhich day?\u201d closes in 2 days (Wed 25 Nov 2026) (/news/a.html)",
         "Offer \u201cWinter welcome\u201d expires in 5 days (Sat 28 Nov 2026): extend it or "
@@ -62,5 +62,5 @@ def test_attention_reads_the_manifest_of_the_served_site_by_default(tmp_path):
     (site / "engage" / "manifest.json").write_text(json.dumps(MANIFEST))
     env = {"POLLSERVER_DATA_DIR": str(tmp_path / "var"), "POLLSERVER_SITE_DIR": str(site)}
     result = CliRunner().invoke(main, ["attention", "--now", "2026-11-23T12:00:00Z"], env=env)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     assert result.output.startswith("Offer \u201cWinter welcome\u201d expires in 5 days")

@@ -42,7 +42,10 @@ def test_health_reports_store(site_app):
     response = site_app.test_client().get("/api/health")
     body = response.get_json()
     assert body == {"status": "ok", "store": "memory", "worker": body["worker"],
-                    "warnings": []}
+                    "warnings": [], "jobs": body["jobs"]}
+    # No job ran in this process (tests start none): each says so; no publish command: off.
+    assert {name: job["status"] for name, job in body["jobs"].items()} == {
+        "closings": "never", "mail": "never", "webhooks": "never", "publish": "off"}
     assert response.headers["X-Worker"] == body["worker"]
     assert len(body["worker"]) == 8 and str(os.getpid()) not in body["worker"]
 

@@ -174,6 +174,9 @@ def test_vote_idea_budget(store):
     assert store.idea_votes_of("j", "v") == {b.id, c.id}
     assert store.idea_votes_of("j", "nobody") == set()
     assert [i.votes for i in store.list_ideas("j")] == [0, 1, 1]
+    store.vote_idea("j", c.id, "w", budget=2, at=AT)
+    assert store.idea_voters("j") == {b.id: {"v"}, c.id: {"v", "w"}}  # champion points read it
+    assert store.idea_voters("other") == {}
 
 
 def test_vote_idea_budget_zero_is_unlimited(store):

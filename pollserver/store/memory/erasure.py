@@ -108,7 +108,15 @@ def _scrub_audit(state: State, targets: set[str]) -> None:
 
 
 def _scrub_events(state: State, targets: set[str]) -> None:
-    """Drop the erased ideas' titles from the outbox's events (who was told stays told)."""
+    """Drop the erased ideas' titles from the outbox's events (who was told stays told), and
+    the bodies of the webhook tries that carried them (the endpoint log editors read)."""
+    touched = set()
     for event in list(state.events.values()):
-        if targets.intersection(event.subjects) and "title" in event.data:
-            state.events[event.id] = replace(event, data={**event.data, "title": ERASED_TITLE})
+        if targets.intersection(event.subjects):
+            touched.add(event.id)
+            if "title" in event.data:
+                state.events[event.id] = replace(event, data={**event.data,
+                                                              "title": ERASED_TITLE})
+    for n, attempt in enumerate(state.attempts):
+        if attempt.event_id in touched and attempt.body:
+            state.attempts[n] = replace(attempt, body="")

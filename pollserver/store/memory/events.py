@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from pollserver.store.memory.store import MemoryStore
 
 __all__ = ["add_events", "claim_deliveries", "confirm_follow", "erase_follows", "feed_token",
-           "feed_voter", "finish_delivery", "follower_counts", "get_follow", "list_deliveries",
+           "feed_voter", "finish_delivery", "follow_addresses", "follower_counts", "get_follow",
+           "list_deliveries",
            "list_events", "purge_follows", "request_follow", "unsubscribe"]
 
 
@@ -46,6 +47,11 @@ def request_follow(store: MemoryStore, follow: Follow, event: dict[str, Any]) ->
 def get_follow(store: MemoryStore, follow_id: str) -> Follow | None:
     with store.reading() as state:
         return state.follows.get(follow_id)
+
+
+def follow_addresses(store: MemoryStore, voter_id: str) -> set[str]:
+    with store.reading() as state:
+        return {f.email for f in state.follows.values() if f.voter_id == voter_id}
 
 
 def confirm_follow(store: MemoryStore, follow_id: str, *, at: datetime) -> Follow:

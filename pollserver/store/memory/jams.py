@@ -13,8 +13,8 @@ from pollserver.domain.records import Idea
 if TYPE_CHECKING:
     from pollserver.store.memory.store import MemoryStore
 
-__all__ = ["add_idea", "get_idea", "idea_votes_of", "jam_version", "list_ideas", "merge_ideas",
-           "unvote_idea", "update_idea", "vote_idea"]
+__all__ = ["add_idea", "get_idea", "idea_voters", "idea_votes_of", "jam_version", "list_ideas",
+           "merge_ideas", "unvote_idea", "update_idea", "vote_idea"]
 
 
 def add_idea(store: MemoryStore, jam_id: str, *, title: str, body: str, author: str | None,
@@ -48,6 +48,12 @@ def unvote_idea(store: MemoryStore, jam_id: str, idea_id: str, voter_id: str) ->
 def idea_votes_of(store: MemoryStore, jam_id: str, voter_id: str) -> set[str]:
     with store.reading() as state:
         return set(state.voter_ideas.get((jam_id, voter_id), ()))
+
+
+def idea_voters(store: MemoryStore, jam_id: str) -> dict[str, set[str]]:
+    with store.reading() as state:
+        return {i: set(state.idea_voters[i]) for i in state.jam_ideas.get(jam_id, ())
+                if state.idea_voters.get(i)}
 
 
 def jam_version(store: MemoryStore, jam_id: str) -> tuple[int, int, int]:

@@ -166,6 +166,13 @@ class OutboxState:
             # Told once already (or never will be: the follows are gone); keep the event for
             # other consumers but let it no longer name the voter.
             self.events[event.id] = replace(event, voter=None)
+        requests = {f"follow:{i}" for i in gone}
+        for event in [e for e in self.events.values() if requests.intersection(e.subjects)]:
+            self.events[event.id] = replace(event, data={})  # the link's token, the title
+        for delivery in list(self.deliveries.values()):  # sent ones too: no address stays
+            if delivery.address and (delivery.recipient in gone
+                                      or delivery.address.lower() in addresses):
+                self.deliveries[delivery.id] = replace(delivery, address=None)
         return len(gone)
 
     def _op_follow_purge(self, op: dict[str, Any]) -> int:

@@ -74,6 +74,7 @@ class MemoryStore(Store):
     list_ideas = jams.list_ideas
     vote_idea = jams.vote_idea
     unvote_idea = jams.unvote_idea
+    idea_voters = jams.idea_voters
     idea_votes_of = jams.idea_votes_of
     jam_version = jams.jam_version
     update_idea = jams.update_idea
@@ -103,6 +104,7 @@ class MemoryStore(Store):
     list_events = events.list_events
     add_events = events.add_events
     request_follow = events.request_follow
+    follow_addresses = events.follow_addresses
     get_follow = events.get_follow
     confirm_follow = events.confirm_follow
     unsubscribe = events.unsubscribe

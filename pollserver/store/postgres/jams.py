@@ -22,6 +22,7 @@ __all__ = [
     "IDEA_COLUMNS",
     "add_idea",
     "get_idea",
+    "idea_voters",
     "idea_from_row",
     "idea_votes_of",
     "list_ideas",
@@ -145,6 +146,15 @@ def idea_votes_of(conn: Connection, jam_id: str, voter_id: str) -> set[str]:
     rows = conn.execute("SELECT idea_id FROM idea_votes WHERE voter_id = %s AND jam_id = %s",
                         (voter_id, jam_id)).fetchall()
     return {row[0] for row in rows}
+
+
+def idea_voters(conn: Connection, jam_id: str) -> dict[str, set[str]]:
+    """Return idea id -> the voters backing it in the jam."""
+    backing: dict[str, set[str]] = {}
+    for idea_id, voter in conn.execute(
+            "SELECT idea_id, voter_id FROM idea_votes WHERE jam_id = %s", (jam_id,)):
+        backing.setdefault(str(idea_id), set()).add(voter)
+    return backing
 
 
 def update_idea(conn: Connection, idea_id: str, *, at: datetime | None = None, note: str = "",

@@ -32,7 +32,8 @@ from pollserver.store.postgres import webhooks
 __all__ = [
     "add_events", "claim_deliveries", "confirm_follow", "delivery_with_event", "insert_event",
     "erase_follows", "feed_token", "feed_voter",
-    "finish_delivery", "follower_counts", "get_follow", "list_deliveries", "list_events",
+    "finish_delivery", "follow_addresses", "follower_counts", "get_follow", "list_deliveries",
+    "list_events",
     "purge_follows", "request_follow", "unsubscribe", "write_events",
 ]
 
@@ -159,6 +160,12 @@ def get_follow(conn: Connection, follow_id: str) -> Follow | None:
     return _follow(row) if row else None
 
 
+def follow_addresses(conn: Connection, voter_id: str) -> set[str]:
+    """Return the addresses the voter gave to follow things."""
+    rows = conn.execute("SELECT email FROM follows WHERE voter_id = %s", (voter_id,))
+    return {str(row[0]) for row in rows}
+
+
 def confirm_follow(conn: Connection, follow_id: str, *, at: datetime) -> Follow:
     """Confirm once (a repeat returns the confirmed follow); expired requests are gone."""
     row = conn.execute(
@@ -199,6 +206,15 @@ def erase_follows(conn: Connection, voter_id: str) -> int:
     with conn.transaction():
         conn.execute("DELETE FROM feed_tokens WHERE voter_id = %s", (voter_id,))
         conn.execute("UPDATE events SET voter_id = NULL WHERE voter_id = %s", (voter_id,))
+        mine = conn.execute("SELECT id, lower(email) FROM follows WHERE voter_id = %s",
+                            (voter_id,)).fetchall()
+        if mine:  # the requests' token and title, and every delivery's address (sent too)
+            ids, addresses = [r[0] for r in mine], [r[1] for r in mine]
+            conn.execute("UPDATE events SET data = '{}' WHERE subjects && %s::text[]",
+                         ([f"follow:{i}" for i in ids],))
+            conn.execute("UPDATE deliveries SET address = NULL WHERE address IS NOT NULL"
+                         " AND (recipient = ANY(%s) OR lower(address) = ANY(%s))",
+                         (ids, addresses))
         return _drop(conn, "voter_id = %(voter)s", {"voter": voter_id})
 
 

@@ -115,6 +115,10 @@ def erase(conn: Connection, voter_id: str, *, withdraw_polls: Sequence[str],
                 " jsonb_set(data::jsonb, '{title}', to_jsonb(%s::text))::json"
                 " WHERE subjects && %s::text[] AND (data::jsonb) ? 'title'",
                 (ERASED_TITLE, [f"idea:{i}" for i in ideas]))
+            conn.execute(  # the endpoint log's copies of those events
+                "UPDATE webhook_attempts SET body = '' WHERE event_id IN"
+                " (SELECT id FROM events WHERE subjects && %s::text[])",
+                ([f"idea:{i}" for i in ideas],))
         counts["responses"] = conn.execute(
             "UPDATE responses SET voter_id = NULL, comment = '', consent = false"
             " WHERE voter_id = %s", (voter_id,)).rowcount
