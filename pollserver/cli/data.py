@@ -62,6 +62,11 @@ def codes_revoke(pool: str) -> None:
         store.close()
 
 
+# The same group answers as `pollserver rewards …`: editors think of reward pools, and offer
+# articles name the pool they hand codes from.
+main.add_command(codes, name="rewards")
+
+
 @main.command()
 @click.option("--what", type=click.Choice(["polls", "jams", "surveys", "audit", "open-data"]),
               required=True)

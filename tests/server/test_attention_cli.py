@@ -64,3 +64,15 @@ def test_attention_reads_the_manifest_of_the_served_site_by_default(tmp_path):
     result = CliRunner().invoke(main, ["attention", "--now", "2026-11-23T12:00:00Z"], env=env)
     assert result.exit_code == 1, result.output
     assert result.output.startswith("Offer \u201cWinter welcome\u201d expires in 5 days")
+
+
+def test_rewards_load_is_the_same_command_as_codes_load(tmp_path):
+    codes = tmp_path / "codes.txt"
+    codes.write_text("B1\nB2\nB3\n")
+    env = {"POLLSERVER_DATA_DIR": str(tmp_path / "var")}
+    runner = CliRunner()
+    loaded = runner.invoke(main, ["rewards", "load", "kit", str(codes)], env=env)
+    assert loaded.exit_code == 0, loaded.output
+    assert "kit: 3 new codes; 3 of 3 unclaimed" in loaded.output
+    stats = runner.invoke(main, ["codes", "stats"], env=env)
+    assert "kit: 3 left, 0 claimed, 3 in all" in stats.output
