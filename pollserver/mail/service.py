@@ -26,7 +26,8 @@ def build_sender(app: Flask) -> Sender:
     return Sender(store=held.store,
                   transport=transport_for(settings.smtp_url, settings.data_dir,
                                           ca_file=settings.smtp_ca_file),
-                  ctx=MailContext(mail_from=settings.mail_from, base_url=site_origin(settings)),
+                  ctx=MailContext(mail_from=settings.mail_from, base_url=site_origin(settings),
+                                  language=settings.language),
                   clock=held.now, digest=settings.mail_digest)
 
 

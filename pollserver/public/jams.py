@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import quote, urlencode
 
+from babel.dates import format_date
 from flask import Response, abort, render_template, request
 from markupsafe import Markup
 
@@ -24,14 +25,19 @@ from pollserver.public.since import remember_visit, since_last_visit
 from pollserver.web import flash
 from pollserver.web.context import load, reader
 from pollserver.web.identity import current_voter
+from pollserver.web.locale import current_lang, lang_query
 
 
 def when(iso: str | None) -> str:
-    """Return an API date as words: ``1 December 2026, 00:00 UTC``."""
+    """Return an API date as words in the page's language: ``1 December 2026, 00:00 UTC``
+    (``1. Dezember 2026, 00:00 UTC``: the day and month as CLDR writes them)."""
     if not iso:
         return ""
     moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    return f"{moment.day} {moment:%B %Y, %H:%M} UTC"
+    lang = current_lang()
+    if lang == "en":
+        return f"{moment.day} {moment:%B %Y, %H:%M} UTC"
+    return f"{format_date(moment, 'long', locale=lang)}, {moment:%H:%M} UTC"
 
 
 def _here(jam_id: str, sort: str, page: PageRequest) -> str:
@@ -39,8 +45,8 @@ def _here(jam_id: str, sort: str, page: PageRequest) -> str:
     args = {"sort": sort, **({"q": page.q} if page.q else {})}
     if page.cursor is not None:
         args["cursor"] = encode_cursor(page.cursor)
-    here = f"/jams/{jam_id}?{urlencode(args)}"
-    return here if len(here) <= 300 else f"/jams/{jam_id}?sort={sort}"
+    here = f"/jams/{jam_id}?{urlencode(args)}{lang_query('&')}"
+    return here if len(here) <= 300 else f"/jams/{jam_id}?sort={sort}{lang_query('&')}"
 
 
 def _page(body: str, outcome: object) -> Response:

@@ -26,6 +26,7 @@ from werkzeug.exceptions import HTTPException
 from pollserver.errors import CsrfFailed, DomainError, NotFound
 from pollserver.web import flash
 from pollserver.web.context import services
+from pollserver.web.messages import localized
 
 __all__ = ["error_response", "init_app", "respond"]
 
@@ -48,8 +49,9 @@ BROKEN_PAGE = ('<!doctype html>\n<html lang="en">\n<meta charset="utf-8">\n'
 
 
 def error_response(status: int, code: str, message: str, **extra: object) -> Response:
-    """Build the JSON error body every API error uses."""
-    body: dict[str, object] = {"code": code, "message": message}
+    """Build the JSON error body every API error uses (``message`` in the reader's language,
+    ``code`` the same in every language)."""
+    body: dict[str, object] = {"code": code, "message": localized(message, code)}
     body.update({k: v for k, v in extra.items() if v is not None})
     response = jsonify({"error": body})
     response.status_code = status
