@@ -26,6 +26,7 @@ from werkzeug.exceptions import HTTPException
 from pollserver.errors import CsrfFailed, DomainError, NotFound
 from pollserver.web import flash
 from pollserver.web.context import services
+from pollserver.web.locale import current_lang
 from pollserver.web.messages import localized
 
 __all__ = ["error_response", "init_app", "respond"]
@@ -72,8 +73,14 @@ def _missing_page(message: str) -> ResponseReturnValue | None:
         return render_template("admin/error.html", title="Not found", code="not_found",
                                message=message), 404
     site_dir = services().settings.site_dir
-    page = Path(site_dir).absolute() / "404.html" if site_dir else None
-    if page is None or not page.is_file():
+    if not site_dir:
+        return None
+    pages = [Path(site_dir).absolute() / "404.html"]
+    lang = current_lang()
+    if lang != services().settings.language:  # the sub-site's own (de/404.html) first
+        pages.insert(0, Path(site_dir).absolute() / lang / "404.html")
+    page = next((p for p in pages if p.is_file()), None)
+    if page is None:
         return None
     response = Response(page.read_bytes(), status=404, mimetype="text/html")
     response.headers["Cache-Control"] = "no-cache"
