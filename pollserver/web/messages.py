@@ -13,7 +13,7 @@ from __future__ import annotations
 from pollserver.domain.catalogues import SOURCE_LANG
 from pollserver.web.locale import current_lang, gettext
 
-__all__ = ["GENERAL", "localized"]
+__all__ = ["FORM_OUTCOMES", "GENERAL", "localized"]
 
 
 def _(text: str) -> str:
@@ -43,6 +43,21 @@ GENERAL: dict[str, str] = {
                                 "(application/x-www-form-urlencoded)."),
     "internal_error": _("Something went wrong on our side."),
 }
+
+
+#: What a no-JS form's page says after it worked (the API views word them in English; the
+#: flash cookie carries them translated). Listed here so the extraction finds them.
+FORM_OUTCOMES = (
+    _("Thanks, your vote counted."),
+    _("Your vote was taken back."),
+    _("You had not voted for that idea."),
+    _("Thanks! Your idea is awaiting review and will appear once our team has read it."),
+    _("Thanks! Your idea is up; others can vote for it now."),
+    _("Thank you. We sent you a mail: press the button in it to confirm."),
+    _("Thank you! We are glad you would recommend us."),
+    _("Thank you for your answer."),
+    _("Thank you for telling us; we are sorry we fell short."),
+)
 
 
 def localized(message: str, code: str | None = None) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 from pollserver.domain.kinds import SECTIONS
 from pollserver.web.context import services
 
-__all__ = ["item_lang", "item_texts", "option_labels", "url_in"]
+__all__ = ["in_language", "item_lang", "item_texts", "option_labels", "url_in"]
 
 MANIFEST = Path("engage") / "manifest.json"
 _cache: dict[str, tuple[int, dict[tuple[str, str], dict[str, Any]]]] = {}
@@ -72,3 +72,18 @@ def option_labels(kind: str, item_id: str, lang: str) -> dict[str, str]:
     """Option key to label in ``lang`` (empty: use the stored labels)."""
     options = item_texts(kind, item_id, lang).get("options")
     return {str(k): str(v) for k, v in options.items()} if isinstance(options, dict) else {}
+
+
+def in_language(view: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A poll's API view with its question and option labels in ``lang`` where the block was
+    translated (keys, counts and order unchanged: the tally is the same in every language)."""
+    texts = item_texts("poll", str(view.get("id", "")), lang)
+    if not texts:
+        return view
+    labels = texts.get("options") if isinstance(texts.get("options"), dict) else {}
+    shown = dict(view)
+    if isinstance(texts.get("question"), str):
+        shown["question"] = texts["question"]
+    shown["options"] = [dict(o, label=str(labels.get(o.get("key"), o.get("label"))))
+                        for o in view.get("options", [])]
+    return shown

@@ -139,3 +139,26 @@ def test_a_no_js_form_from_the_german_page_goes_back_to_the_german_page(client):
                           headers={"Origin": ORIGIN})
     assert english.headers["Location"].endswith("/pages/have-your-say.html#poll-p")
     assert "/de/" not in english.headers["Location"]
+
+
+@pytest.mark.usefixtures("items")
+def test_the_poll_api_words_the_poll_in_the_readers_language_with_the_same_keys(client):
+    german = client.get("/api/polls/p", headers={"Accept-Language": "de"}).get_json()
+    english = client.get("/api/polls/p").get_json()
+    assert german["question"] == "Welche Farbe?" and english["question"] == "Which colour?"
+    assert [(o["key"], o["label"]) for o in german["options"]] == [("red", "Rot"),
+                                                                   ("blue", "Blau")]
+    assert [o["key"] for o in english["options"]] == ["red", "blue"]
+    assert english["options"][0]["label"] == "Red"
+
+
+@pytest.mark.usefixtures("items")
+def test_a_no_js_jam_vote_from_the_german_page_says_so_in_german_on_the_german_page(client):
+    page = client.get("/jams/j", headers={"Referer": GERMAN_PAGE}).get_data(as_text=True)
+    assert 'name="next" value="/jams/j?sort=top&amp;lang=de"' in page
+    response = client.post("/api/jams/j/ideas/1/vote",
+                           data={"next": "/jams/j?sort=top&lang=de", "lang": "de"},
+                           headers={"Origin": ORIGIN})
+    assert response.status_code == 303
+    back = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Danke, deine Stimme zählt." in back and "Du hast für diese Idee gestimmt." in back
