@@ -15,10 +15,10 @@ message per CLDR category, to pick with ``new Intl.PluralRules(lang).select(n)``
 Placeholders are Python's named ones (``%(n)s``, ``%(title)s``), to be filled in by the
 widget. A widget string is any catalogue entry used in a ``.js`` file or listed below.
 
-Today's widgets still hold their English text in the code; ``STRINGS`` is the inventory of
-those texts, so the catalogues and translations exist before the widgets read them. When a
-widget takes its words from the catalogue (``t("Vote")``, ``tn("%(n)s vote", "%(n)s votes",
-n)``: the extraction reads ``.js`` files with those keywords), its entries here go.
+The engage widgets take their words from the catalogue (``t("Vote")``, ``tn("%(n)s vote",
+"%(n)s votes", n)`` in ``engage/shared.js``: the extraction reads ``.js`` files with those
+keywords); ``STRINGS`` lists the texts of the scripts that still hold English in their code
+(``site.js``, ``search.js``), so their catalogues and translations exist before they read them.
 """
 
 from __future__ import annotations
