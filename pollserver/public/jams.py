@@ -10,7 +10,7 @@ from datetime import datetime
 from urllib.parse import quote, urlencode
 
 from babel.dates import format_date
-from flask import Response, abort, render_template, request
+from flask import Response, abort, g, render_template, request
 from markupsafe import Markup
 
 from pollserver.actions.jams import HONEYPOT
@@ -23,9 +23,10 @@ from pollserver.presenters.leaderboard import hub_champions
 from pollserver.public import bp
 from pollserver.public.since import remember_visit, since_last_visit
 from pollserver.web import flash
-from pollserver.web.context import load, reader
+from pollserver.web.context import load, reader, services
 from pollserver.web.identity import current_voter
 from pollserver.web.locale import current_lang, lang_query
+from pollserver.web.texts import item_lang
 
 
 def when(iso: str | None) -> str:
@@ -63,6 +64,9 @@ def jam_page(jam_id: str) -> Response:
         item, spec = load("jam", jam_id)
     except NotFound:
         abort(404)
+    written_in = item_lang("jam", spec.id)
+    if written_in != services().settings.language:
+        g.page_lang = written_in  # a jam written only in German: its page is German
     sort = request.args.get("sort", "top")
     sort = sort if sort in SORTS else "top"
     try:

@@ -33,7 +33,7 @@ def settings(settings: Settings, tmp_path: Path) -> Settings:
         (site / prefix / "engage").mkdir(parents=True, exist_ok=True)
         (site / prefix / "engage/shell.html").write_text(SHELL.format(lang=lang, nav=nav))
         (site / prefix / "404.html").write_text(f"<p>{nav}: 404</p>")
-    manifest = {"version": 1, "jams": [], "surveys": [], "polls": [{
+    manifest = {"version": 1, "jams": [{"id": "nur-de", "lang": "de"}], "surveys": [], "polls": [{
         "id": "p", "lang": "en", "url": "/pages/have-your-say.html",
         "texts": {"de": {"question": "Welche Farbe?", "url": "/de/pages/have-your-say.html",
                          "options": {"red": "Rot", "blue": "Blau"}}}}]}
@@ -162,3 +162,10 @@ def test_a_no_js_jam_vote_from_the_german_page_says_so_in_german_on_the_german_p
     assert response.status_code == 303
     back = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Danke, deine Stimme zählt." in back and "Du hast für diese Idee gestimmt." in back
+
+
+def test_a_jam_written_only_in_german_has_a_german_page_whatever_the_browser_says(client,
+                                                                                  store):
+    store.sync_items([make_item("jam", id="nur-de", title="Neue Sorten", url="/de/news/n.html")])
+    page = client.get("/jams/nur-de", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="de">' in page and "Teile deine Idee" in page
