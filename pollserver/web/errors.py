@@ -21,6 +21,7 @@ from flask import (
     request,
 )
 from flask.typing import ResponseReturnValue
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from pollserver.errors import CsrfFailed, DomainError, NotFound
@@ -138,7 +139,12 @@ def _unexpected(error: Exception) -> Response | tuple[str, int]:
     log.exception("unexpected error on %s %s", request.method, request.path)
     if _wants_json():
         return error_response(500, "internal_error", "Something went wrong on our side.")
-    return BROKEN_PAGE, 500
+    try:  # in the reader's language; the English page if even that fails
+        lang, words = current_lang(), localized("Something went wrong on our side.")
+    except Exception:  # noqa: BLE001 - the page for a failure must not fail
+        return BROKEN_PAGE, 500
+    return BROKEN_PAGE.replace('lang="en"', f'lang="{escape(lang)}"').replace(
+        "Something went wrong on our side.", escape(words)), 500
 
 
 def init_app(app: Flask) -> None:

@@ -169,3 +169,17 @@ def test_a_jam_written_only_in_german_has_a_german_page_whatever_the_browser_say
     store.sync_items([make_item("jam", id="nur-de", title="Neue Sorten", url="/de/news/n.html")])
     page = client.get("/jams/nur-de", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert '<html lang="de">' in page and "Teile deine Idee" in page
+
+
+def test_the_page_for_a_failure_is_in_the_readers_language(app):
+    def broken() -> str:
+        raise RuntimeError("boom")
+
+    app.add_url_rule("/broken-for-test", "broken_for_test", broken)
+    client = app.test_client()
+    german = client.get("/broken-for-test", headers={"Accept-Language": "de"})
+    assert german.status_code == 500
+    assert '<html lang="de">' in german.get_data(as_text=True)
+    assert "Bei uns ist etwas schiefgegangen." in german.get_data(as_text=True)
+    english = client.get("/broken-for-test").get_data(as_text=True)
+    assert '<html lang="en">' in english and "Something went wrong on our side." in english
