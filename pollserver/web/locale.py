@@ -62,7 +62,9 @@ def select() -> str:
     if request.blueprint == "admin":
         return catalogues.SOURCE_LANG
     explicit = request.args.get("lang")
-    if not explicit and request.mimetype == "application/x-www-form-urlencoded":
+    # A form's field only once the view has parsed the body: choosing a language must never
+    # read a body itself (it may be too large or broken, and errors are worded here too).
+    if not explicit and "form" in request.__dict__:
         explicit = request.form.get("lang")
     for candidate in (explicit, _from_referer() if not explicit else None, g.get("page_lang")):
         if found := _known(candidate):

@@ -183,3 +183,12 @@ def test_the_page_for_a_failure_is_in_the_readers_language(app):
     assert "Bei uns ist etwas schiefgegangen." in german.get_data(as_text=True)
     english = client.get("/broken-for-test").get_data(as_text=True)
     assert '<html lang="en">' in english and "Something went wrong on our side." in english
+
+
+@pytest.mark.usefixtures("items")
+def test_choosing_the_language_never_reads_a_body_too_large_to_read(client):
+    response = client.post("/api/polls/p/vote", data={"choices": "x" * 40_000, "lang": "de"},
+                           headers={"Origin": ORIGIN, "Accept-Language": "de"})
+    assert response.status_code == 413
+    assert response.get_json()["error"] == {"code": "too_large",
+                                            "message": "Die Anfrage ist zu groß."}
