@@ -59,6 +59,8 @@ def _from_referer() -> str | None:
 
 def select() -> str:
     """Pick the request's language (see the module docstring for the order)."""
+    if not has_request_context():  # a template rendered by a background job
+        return services().settings.language
     if request.blueprint == "admin":
         return catalogues.SOURCE_LANG
     explicit = request.args.get("lang")
