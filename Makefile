@@ -90,6 +90,17 @@ new: install
 # The build reads the .po files as they are; `make check` lists what is still untranslated.
 translations: install
 	@PYTHONPATH=plugins $(PY) -m languages.catalogs update $(foreach lang,$(ADD),--add $(lang))
+	@$(BIN)/pybabel -q extract -F pollserver/babel.cfg $(POLLSERVER_KEYWORDS) --no-location \
+	  --sort-output --omit-header -o pollserver/translations/messages.pot .
+	@$(foreach lang,$(ADD),test -f pollserver/translations/$(lang)/LC_MESSAGES/messages.po || \
+	  $(BIN)/pybabel -q init -i pollserver/translations/messages.pot -d pollserver/translations -l $(lang);)
+	@$(BIN)/pybabel -q update -i pollserver/translations/messages.pot -d pollserver/translations \
+	  --width 100 --ignore-pot-creation-date
+
+# pollserver's words (pages, mails, API messages): gettext calls and the error types' messages.
+POLLSERVER_KEYWORDS := -k _ -k gettext -k ngettext:1,2 $(foreach e,BadRequest NotFound Conflict \
+  AlreadyVoted InvalidChoice ItemClosed ItemNotOpen NoVotesLeft Gone InvalidEmail Forbidden \
+  ForbiddenOrigin RateLimited StoreUnavailable,-k $(e):1)
 
 publish: install
 	$(BIN)/pollserver results --out $(DATA_DIR)/results.json

@@ -33,6 +33,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         identity,
         inputs,
         limits,
+        locale,
         newvoters,
         security,
     )
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.sort_keys = False
     context.init_app(app, settings, open_store(settings))
 
+    locale.init_app(app)
     identity.init_app(app)
     security.init_app(app)
     inputs.init_app(app)

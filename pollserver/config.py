@@ -105,6 +105,9 @@ SETTINGS = (
     Setting("POLLSERVER_SITE_DIR", "site_dir", "output/", _optional_path,
             "static site served in the embedded setup (set it empty to serve none)",
             blank_unsets=True),
+    Setting("POLLSERVER_LANGUAGE", "language", "en", str,
+            "the site's main language: pages, messages and mails use it when neither the page "
+            "a request came from nor the browser asks for another the server speaks"),
     Setting("POLLSERVER_PREVIEW_DIR", "preview_dir", "", _optional_path,
             "champions' previews the build wrote (unset: `<site dir>-previews/` beside the "
             "site, e.g. `output-previews/`)", blank_unsets=True),
@@ -172,6 +175,7 @@ class Settings:
     data_dir: Path = _default("data_dir")
     site_dir: Path | None = _default("site_dir")
     preview_dir: Path | None = _default("preview_dir")
+    language: str = _default("language")
     database_url: str | None = _default("database_url")
     secret_key: str | None = _default("secret_key")
     rate_limits: str = _default("rate_limits")

@@ -15,10 +15,10 @@ message per CLDR category, to pick with ``new Intl.PluralRules(lang).select(n)``
 Placeholders are Python's named ones (``%(n)s``, ``%(title)s``), to be filled in by the
 widget. A widget string is any catalogue entry used in a ``.js`` file or listed below.
 
-Today's widgets still hold their English text in the code; ``STRINGS`` is the inventory of
-those texts, so the catalogues and translations exist before the widgets read them. When a
-widget takes its words from the catalogue (``t("Vote")``, ``tn("%(n)s vote", "%(n)s votes",
-n)``: the extraction reads ``.js`` files with those keywords), its entries here go.
+The engage widgets take their words from the catalogue (``t("Vote")``, ``tn("%(n)s vote",
+"%(n)s votes", n)`` in ``engage/shared.js``: the extraction reads ``.js`` files with those
+keywords); ``STRINGS`` lists the texts of the scripts that still hold English in their code
+(``site.js``, ``search.js``), so their catalogues and translations exist before they read them.
 """
 
 from __future__ import annotations
@@ -51,96 +51,9 @@ def ngettext(singular: str, plural: str, n: int = 2) -> str:
     return singular if n == 1 else plural
 
 
-#: The words today's widgets (engage/*.js, site.js, search.js) show, as they will ask for them.
+#: The words of the scripts that do not ask the catalogue yet (site.js, search.js); the engage
+#: widgets' own ``t()``/``tn()`` calls are extracted from their ``.js`` files.
 STRINGS = [
-    # shared.js: errors and rewards
-    _("You have already voted in this poll."),
-    _("You have already voted in this jam."),
-    _("This poll has closed."),
-    _("This jam has closed."),
-    _("This survey has closed."),
-    _("This poll is not open yet."),
-    _("This jam is not open yet."),
-    _("This survey is not open yet."),
-    _("Please pick from the answers shown."),
-    _("You have used all your votes. Take a vote back from another idea to vote for this one."),
-    ngettext("That was a lot of tries in a short time. Please wait %(n)s second and try again.",
-             "That was a lot of tries in a short time. Please wait %(n)s seconds and try "
-             "again."),
-    _("That was a lot of tries in a short time. Please wait a moment and try again."),
-    _("This poll is not available right now."),
-    _("This jam is not available right now."),
-    _("This survey is not available right now."),
-    _("We could not reach the server. Check your connection and try again."),
-    _("Something went wrong on our side. Please try again in a moment."),
-    _("Thanks for taking part! Here is your code."),
-    _("Thanks for taking part! The reward codes have all been given out."),
-    # follow.js
-    _("Thank you. We sent you a mail: press the button in it to confirm."),
-    _("That does not look like an e-mail address."),
-    _("Send me updates"),
-    _("One mail to confirm first; every mail has a one-click unsubscribe."),
-    # poll.js
-    _("your vote"),
-    ngettext("Results so far: %(n)s person voted", "Results so far: %(n)s people voted"),
-    ngettext("Final results: %(n)s person voted", "Final results: %(n)s people voted"),
-    _("Answer"),
-    _("Votes"),
-    _("Share"),
-    _("Change my vote"),
-    _("Vote"),
-    _("Results are published when the poll closes."),
-    _("Tell me the result: your e-mail address"),
-    _("Please choose at least one answer."),
-    _("Please choose an answer."),
-    ngettext("Please choose at most %(n)s answer.", "Please choose at most %(n)s answers."),
-    _("Thank you, your vote is counted."),
-    # jam.js
-    _("Planned"),
-    _("In progress"),
-    _("Done"),
-    _("Declined"),
-    _("Merged"),
-    _("Awaiting review"),
-    _("Vote for as many ideas as you like."),
-    ngettext("You have %(left)s of %(n)s vote left.", "You have %(left)s of %(n)s votes left."),
-    _("by %(author)s"),
-    _("Anonymous"),
-    ngettext("%(n)s vote", "%(n)s votes"),
-    _("Winner"),
-    _("Vote for %(title)s"),
-    _("Take back my vote for %(title)s"),
-    _("Take back my vote"),
-    _("Voting is open now."),
-    _("Sharing ideas now."),
-    _("Sort ideas"),
-    _("Most votes"),
-    _("Newest"),
-    ngettext("%(n)s idea so far", "%(n)s ideas so far"),
-    _("No ideas yet. Be the first!"),
-    ngettext("See all %(n)s idea", "See all %(n)s ideas"),
-    _("Vote counted."),
-    _("Vote taken back."),
-    _("Tell me what happens to “%(title)s”: your e-mail address"),
-    _("Similar ideas are already here. If one says what you mean, vote for it instead:"),
-    _("Give your idea a title of 4 to 120 characters."),
-    _("Please keep the details under 2,000 characters."),
-    _("Thanks — your idea is awaiting review. It will appear here once our team has read it."),
-    _("Thanks — your idea is published."),
-    _("Tell me what happens to your idea: your e-mail address"),
-    # roadmap.js
-    _("Why:"),
-    _("No idea has moved along the roadmap yet. Send one in any open idea jam."),
-    ngettext("%(n)s idea", "%(n)s ideas"),
-    _("Nothing here right now."),
-    # survey.js
-    _("%(question)s (optional)"),
-    _("See what we are doing with what you tell us on <a href=\"%(roadmap)s\">the roadmap</a>, "
-      "and keep track of everything you took part in on <a href=\"%(me)s\">your page</a>."),
-    _("Review us on %(site)s"),
-    _("Recommend us to a friend, in your own words:"),
-    _("This survey has closed. Thank you to everyone who answered."),
-    _("Please pick a number from 0 to 10."),
     # site.js and search.js
     _("Copied"),
     _("Copy code"),

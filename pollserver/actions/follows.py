@@ -49,8 +49,11 @@ def _target(store: Store, kind: str, item_id: str, jam_id: str | None
 
 
 def request(store: Store, kind: object, item_id: object, email: object, *,
-            jam_id: object = None, voter_id: str | None, at: datetime) -> Follow:
-    """Store an unconfirmed follow and queue its confirmation mail; return the follow."""
+            jam_id: object = None, voter_id: str | None, at: datetime,
+            lang: str = "") -> Follow:
+    """Store an unconfirmed follow and queue its confirmation mail; return the follow.
+
+    ``lang`` is the language of the page it was asked from: the mails will speak it."""
     if kind not in FOLLOW_KINDS:
         raise BadRequest("kind must be idea, jam or poll.", field="kind")
     assert isinstance(kind, str)
@@ -62,7 +65,7 @@ def request(store: Store, kind: object, item_id: object, email: object, *,
     title, url, jam = _target(store, kind, str(item_id), jam_id)
     token = new_token()
     follow = Follow(id=follow_id(token), kind=kind, item=str(item_id), jam=jam, email=address,
-                    voter_id=voter_id, created_at=at)
+                    voter_id=voter_id, created_at=at, lang=lang[:16])
     # The token travels only in the confirmation mail (the event is never shown to anyone
     # else: feeds and webhooks leave out follow.requested).
     event = follow_requested(follow.id, {

@@ -24,7 +24,9 @@ from pollserver.web import flash
 from pollserver.web.context import get_store, now
 from pollserver.web.identity import ensure_voter
 from pollserver.web.limits import check_address
+from pollserver.web.locale import current_lang, lang_query
 from pollserver.web.security import check_same_origin
+from pollserver.web.texts import url_in
 
 SENT = FOLLOW_SENT
 
@@ -36,11 +38,14 @@ def _back(body: Any) -> tuple[str, str, str]:
     if kind == "poll":
         item = store.get_item("poll", item_id)
         if item is not None and item.url.startswith("/"):
-            return f"{item.url}#poll-{item.id}", "poll", item.id
+            return f"{url_in('poll', item.id, current_lang(), item.url)}#poll-{item.id}", \
+                "poll", item.id
     if kind == "idea" and jam and store.get_item("jam", jam):
-        return idea_url(jam, item_id) if item_id.isdigit() else jam_url(jam), "jam", jam
+        url = idea_url(jam, item_id) if item_id.isdigit() else jam_url(jam)
+        return url.replace("#", f"{lang_query()}#", 1) if "#" in url else url + lang_query(), \
+            "jam", jam
     if kind == "jam" and store.get_item("jam", item_id):
-        return jam_url(item_id), "jam", item_id
+        return jam_url(item_id) + lang_query(), "jam", item_id
     return "/", "follow", ""
 
 
@@ -51,7 +56,8 @@ def follow_request(body: Any) -> Response:
     check_address(check_email(body.get("email")))
     # A voter id ties the follow to this browser, so /me erase removes it too.
     follows.request(get_store(), body.get("kind"), body.get("id"), body.get("email"),
-                    jam_id=body.get("jam") or None, voter_id=ensure_voter(), at=now())
+                    jam_id=body.get("jam") or None, voter_id=ensure_voter(), at=now(),
+                    lang=current_lang())
     if is_form():
         url, kind, item = _back(body)
         return flash.store(redirect(url, code=303), kind, item, ok=True, message=SENT)

@@ -20,8 +20,10 @@ from pollserver.web.context import get_store, services
 from pollserver.web.cors import site_origin
 from pollserver.web.errors import respond
 from pollserver.web.inputs import has_body
+from pollserver.web.locale import current_lang
 from pollserver.web.newvoters import writing_to
 from pollserver.web.security import check_same_origin
+from pollserver.web.texts import url_in
 
 __all__ = ["is_form", "parse_body", "reply", "state_changing"]
 
@@ -62,6 +64,7 @@ def _back_to(kind: str, item_id: str, anchor: str | None = None) -> str:
         # Never echo the caller's id into the Location header: it may hold a CR/LF.
         return "/"
     url = item.url if item.url.startswith("/") else "/"
+    url = url_in(kind, item.id, current_lang(), url)  # the page in the form's language
     # A form posted from the static site on another host goes back to that host.
     return f"{site_origin() or ''}{url}#{anchor or f'{kind}-{item.id}'}"
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pollserver.domain.catalogues import gettext as _
 from pollserver.domain.outbox import CONFIRM, MAIL, Event
 from pollserver.domain.records import Idea
 
@@ -141,10 +142,10 @@ def idea_published(idea: Idea, *, at: datetime) -> dict[str, Any]:
 
 def _status_words(data: dict[str, Any], title: str) -> tuple[str, tuple[str, ...]]:
     status = data.get("status_label") or data.get("status")
-    lines = [f"The idea {title} is now {status}."]
+    lines = [_("The idea %(title)s is now %(status)s.", title=title, status=status)]
     if data.get("note"):
-        lines.append(f"The editors wrote: {data['note']}")
-    return f"{title} is now {status}", tuple(lines)
+        lines.append(_("The editors wrote: %(note)s", note=data["note"]))
+    return _("%(title)s is now %(status)s", title=title, status=status), tuple(lines)
 
 
 @event("idea.status_changed", WEBHOOK, MAIL, FEED, PUBLISH, words=_status_words)
@@ -165,9 +166,9 @@ def status_changed(idea: Idea, before: str, *, note: str, notify: bool,
 
 def _merged_words(data: dict[str, Any], title: str) -> tuple[str, tuple[str, ...]]:
     into = quote(data.get("into_title") or data.get("into"))
-    return f"{title} was merged into {into}", (
-        f"The idea {title} was merged into {into}: votes for it now count there, and "
-        "if you had voted for both, one vote is back in your budget.",)
+    return _("%(title)s was merged into %(into)s", title=title, into=into), (
+        _("The idea %(title)s was merged into %(into)s: votes for it now count there, and "
+          "if you had voted for both, one vote is back in your budget.", title=title, into=into),)
 
 
 @event("idea.merged", WEBHOOK, MAIL, FEED, words=_merged_words)
@@ -180,7 +181,8 @@ def idea_merged(source: Idea, target: Idea, *, at: datetime) -> dict[str, Any]:
 
 
 @event("idea.won", WEBHOOK, MAIL, FEED, PUBLISH,
-       words=lambda data, title: (f"{title} won", (f"The idea {title} is one of the winners.",)))
+       words=lambda data, title: (_("%(title)s won", title=title),
+                                  (_("The idea %(title)s is one of the winners.", title=title),)))
 def idea_won(idea: Idea, *, at: datetime) -> dict[str, Any]:
     """An idea was picked as a winner."""
     return new_event("idea.won", _idea_subjects(idea), {
@@ -189,8 +191,10 @@ def idea_won(idea: Idea, *, at: datetime) -> dict[str, Any]:
 
 
 def _jam_closed_words(data: dict[str, Any], title: str) -> tuple[str, tuple[str, ...]]:
-    winners = ", ".join(quote(w) for w in data.get("winners", [])) or "none picked yet"
-    return f"{title} has closed", (f"The idea jam {title} has closed.", f"Winners: {winners}.")
+    winners = ", ".join(quote(w) for w in data.get("winners", [])) or _("none picked yet")
+    return _("%(title)s has closed", title=title), (
+        _("The idea jam %(title)s has closed.", title=title),
+        _("Winners: %(winners)s.", winners=winners))
 
 
 @event("jam.closed", WEBHOOK, MAIL, FEED, PUBLISH, words=_jam_closed_words)
@@ -201,9 +205,9 @@ def jam_closed(jam_id: str, title: str, winners: list[str], *, at: datetime) -> 
 
 
 @event("jam.reopened", MAIL, FEED, PUBLISH, words=lambda data, title: (
-    f"{title} is open again", (
-        f"The idea jam {title} was closed early and is open again: ideas and votes count "
-        "until its own closing date.",)))
+    _("%(title)s is open again", title=title), (
+        _("The idea jam %(title)s was closed early and is open again: ideas and votes count "
+          "until its own closing date.", title=title),)))
 def jam_reopened(jam_id: str, title: str, *, at: datetime) -> dict[str, Any]:
     """An editor undid an early close: whoever heard "it has closed" hears it is open again."""
     return new_event("jam.reopened", [f"jam:{jam_id}"], {
@@ -212,8 +216,9 @@ def jam_reopened(jam_id: str, title: str, *, at: datetime) -> dict[str, Any]:
 
 def _poll_closed_words(data: dict[str, Any], title: str) -> tuple[str, tuple[str, ...]]:
     results = "; ".join(f"{label}: {n}" for label, n in data.get("results", []))
-    return f"{title} has closed", (f"The poll {title} has closed.",
-                                   f"Results: {results or 'no votes'}.")
+    return _("%(title)s has closed", title=title), (
+        _("The poll %(title)s has closed.", title=title),
+        _("Results: %(results)s.", results=results or _("no votes")))
 
 
 @event("poll.closed", WEBHOOK, MAIL, FEED, PUBLISH, words=_poll_closed_words)
@@ -251,8 +256,8 @@ def survey_answered(survey_id: str, score: int, category: str, *,
 
 
 @event("reward.issued", MAIL, FEED, words=lambda data, title: (
-    "Your reward code is ready",
-    ("Thank you for taking part: a reward code is waiting for you on your page.",)))
+    _("Your reward code is ready"),
+    (_("Thank you for taking part: a reward code is waiting for you on your page."),)))
 def reward_issued(pool: str, voter: str, *, at: datetime) -> dict[str, Any]:
     """A reward code from ``pool`` went to ``voter`` (written only if one was handed out)."""
     return new_event("reward.issued", [f"pool:{pool}"], {"pool": pool, "url": "/me"},
@@ -318,4 +323,5 @@ def describe(event: Event) -> Letter:
     if kind is not None and kind.words is not None:
         subject, lines = kind.words(data, title)
         return Letter(subject, lines, link)
-    return Letter(f"News about {title}", (f"Something changed: {event.type}.",), link)
+    return Letter(_("News about %(title)s", title=title),
+                  (_("Something changed: %(type)s.", type=event.type),), link)

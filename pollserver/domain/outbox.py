@@ -146,6 +146,9 @@ class Follow:
     voter_id: str | None
     created_at: datetime
     confirmed_at: datetime | None = None
+    #: The language of the page the follow was asked from: its mails speak it ("" = the
+    #: site's main language). Stored with the follow, so it goes when the follow goes.
+    lang: str = ""
 
     @property
     def subject(self) -> str:

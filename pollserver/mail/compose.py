@@ -3,7 +3,8 @@
 Every message says what happened, links to the page where it happened, says why the reader
 gets it, and carries a one-click unsubscribe (RFC 8058). Its ``Message-ID`` depends only on
 the event and the recipient, so a mail sent again after a crash carries the same id and a
-mail client shows it once.
+mail client shows it once. The words are in the language the sender chose with
+``catalogues.speaking`` (the follower's, stored with the follow).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from html import escape
 
+from pollserver.domain.catalogues import gettext as _
+from pollserver.domain.catalogues import ngettext
 from pollserver.domain.events import describe, quote
 from pollserver.domain.outbox import Event
 
@@ -29,6 +32,7 @@ class MailContext:
     mail_from: str
     base_url: str  # the public origin links point at, e.g. https://hub.example
     site_name: str = "the hub"  # the brand's name (``web/brand.py``)
+    language: str = "en"  # the site's main language: follows that did not say theirs
 
     @property
     def domain(self) -> str:
@@ -40,7 +44,11 @@ def follow_target(kind: str, title: str) -> str:
     """Name what a follow request is about, in editors' words only: ``title`` is the poll's
     or the jam's title (for an idea, its jam's), never an idea's title."""
     if kind == "idea":
-        return f"an idea in {quote(title)}"
+        return _("an idea in %(title)s", title=quote(title))
+    if kind == "jam":
+        return _("the jam %(title)s", title=quote(title))
+    if kind == "poll":
+        return _("the poll %(title)s", title=quote(title))
     return f"the {kind} {quote(title)}"
 
 
@@ -91,26 +99,29 @@ def compose(event: Event, to: str, recipient: str, ctx: MailContext, *, at: date
         what = follow_target(str(event.data.get("kind")),
                              str(event.data.get("title") or event.data["id"]))
         assert confirm_url is not None
-        text = (f"Someone (we hope you) asked to be told by mail what happens to {what} "
-                f"on {ctx.site_name}.\n\nTo confirm, open this page and press the button:\n"
-                f"{confirm_url}\n\nIf it was not you, ignore this mail: nothing will be sent "
-                "and the request is deleted within 48 hours.\n")
-        html = _page(f"<p>Someone (we hope you) asked to be told by mail what happens to "
-                     f"{escape(what)} on {escape(ctx.site_name)}.</p><p><a href=\""
-                     f"{escape(confirm_url)}\">Confirm that you want these mails</a></p>"
-                     "<p>If it was not you, ignore this mail: nothing will be sent and the "
-                     "request is deleted within 48 hours.</p>")
-        return _message(ctx, to, f"{ctx.site_name}: please confirm: follow {what}",
-                        text + _signature(ctx), _signed(html, ctx), msg_id, at, None)
+        asked = _("Someone (we hope you) asked to be told by mail what happens to %(what)s "
+                  "on %(site)s.", what=what, site=ctx.site_name)
+        ignore = _("If it was not you, ignore this mail: nothing will be sent and the "
+                   "request is deleted within 48 hours.")
+        text = (f"{asked}\n\n{_('To confirm, open this page and press the button:')}\n"
+                f"{confirm_url}\n\n{ignore}\n")
+        html = _page(f"<p>{escape(asked)}</p><p><a href=\"{escape(confirm_url)}\">"
+                     f"{escape(_('Confirm that you want these mails'))}</a></p>"
+                     f"<p>{escape(ignore)}</p>")
+        subject = f"{ctx.site_name}: " + _("please confirm: follow %(what)s", what=what)
+        return _message(ctx, to, subject, text + _signature(ctx), _signed(html, ctx),
+                        msg_id, at, None)
     letter = describe(event)
     link = _absolute(ctx, letter.link)
-    why = (f"You get this because you asked {ctx.site_name} to tell you what happens to it. "
-           "One click stops these mails:")
-    text = "\n\n".join([*letter.lines, f"See it here: {link}", f"{why}\n{unsubscribe}"]) + "\n"
+    why = _("You get this because you asked %(site)s to tell you what happens to it. "
+            "One click stops these mails:", site=ctx.site_name)
+    see = _("See it here: %(link)s", link=link)
+    text = "\n\n".join([*letter.lines, see, f"{why}\n{unsubscribe}"]) + "\n"
     html = _page("".join(f"<p>{escape(line)}</p>" for line in letter.lines)
-                 + f"<p><a href=\"{escape(link)}\">See it on {escape(ctx.site_name)}</a></p>"
+                 + f"<p><a href=\"{escape(link)}\">"
+                 f"{escape(_('See it on %(site)s', site=ctx.site_name))}</a></p>"
                  + f"<p style=\"color:#555;font-size:90%\">{escape(why)} <a href=\""
-                 f"{escape(unsubscribe)}\">unsubscribe</a></p>")
+                 f"{escape(unsubscribe)}\">{escape(_('unsubscribe'))}</a></p>")
     return _message(ctx, to, f"{ctx.site_name}: {letter.subject}", text + _signature(ctx),
                     _signed(html, ctx), msg_id, at, unsubscribe)
 
@@ -120,16 +131,17 @@ def compose_digest(events: list[Event], to: str, recipient: str, ctx: MailContex
     """Return one message telling ``to`` about several events (the daily digest)."""
     unsubscribe = ctx.base_url + f"/follows/unsubscribe/{recipient}"
     letters = [describe(e) for e in events]
-    why = (f"You get this daily summary because you asked {ctx.site_name} to tell you what "
-           "happens. One click stops these mails:")
+    why = _("You get this daily summary because you asked %(site)s to tell you what "
+            "happens. One click stops these mails:", site=ctx.site_name)
     text = "\n\n".join([*(" ".join(le.lines) + f"\n{_absolute(ctx, le.link)}"
                           for le in letters), f"{why}\n{unsubscribe}"]) + "\n"
     html = _page("<ul>" + "".join(
         f"<li>{escape(' '.join(le.lines))} <a href=\"{escape(_absolute(ctx, le.link))}\">"
-        "see it</a></li>" for le in letters) + "</ul>"
+        f"{escape(_('see it'))}</a></li>" for le in letters) + "</ul>"
         + f"<p style=\"color:#555;font-size:90%\">{escape(why)} <a href=\""
-        f"{escape(unsubscribe)}\">unsubscribe</a></p>")
-    subject = f"{len(events)} update{'s' if len(events) != 1 else ''} from {ctx.site_name}"
+        f"{escape(unsubscribe)}\">{escape(_('unsubscribe'))}</a></p>")
+    subject = ngettext("%(n)s update from %(site)s", "%(n)s updates from %(site)s",
+                       len(events), site=ctx.site_name)
     return _message(ctx, to, subject, text + _signature(ctx), _signed(html, ctx),
                     message_id(key, ctx), at, unsubscribe)
 

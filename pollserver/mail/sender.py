@@ -30,10 +30,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
+from pollserver.domain.catalogues import speaking
 from pollserver.domain.outbox import CONFIRM, MAIL, Delivery
 from pollserver.mail.compose import MailContext, compose, compose_digest
 from pollserver.mail.transport import PermanentFailure, Transport
 from pollserver.store.base import Store
+from pollserver.web import po  # noqa: F401 - installs the catalogues for `speaking`
 
 __all__ = ["LEASE", "Sender", "backoff", "digest_cutoff"]
 
@@ -123,9 +125,15 @@ class Sender:
         confirm = None
         if event.type == "follow.requested":
             confirm = f"{self.ctx.base_url}/follows/confirm/{event.data.get('token', '')}"
-        msg = compose(event, delivery.address, delivery.recipient, self.ctx, at=now,
-                      confirm_url=confirm)
+        with speaking(self._lang(delivery.recipient)):
+            msg = compose(event, delivery.address, delivery.recipient, self.ctx, at=now,
+                          confirm_url=confirm)
         return self._send([delivery], msg, claim, now)
+
+    def _lang(self, follow_id: str) -> str:
+        """The language the follower asked in (the site's main one for older follows)."""
+        follow = self.store.get_follow(follow_id)
+        return (follow.lang if follow is not None else "") or self.ctx.language
 
     def _send(self, deliveries: list[Delivery], msg: EmailMessage, claim: str,
               now: datetime) -> int:
@@ -165,8 +173,10 @@ class Sender:
             first = deliveries[0]
             events = [d.event for d in deliveries if d.event is not None]
             try:
-                msg = compose_digest(events, first.address or "", first.recipient, self.ctx,
-                                     at=now, key=f"digest/{cutoff.date()}/{first.id}")
+                with speaking(self._lang(first.recipient)):
+                    msg = compose_digest(events, first.address or "", first.recipient,
+                                         self.ctx, at=now,
+                                         key=f"digest/{cutoff.date()}/{first.id}")
                 sent += self._send(deliveries, msg, claim, now)
             except Exception as exc:  # noqa: BLE001 - one bad digest must not stop the rest
                 self._poisoned(deliveries, claim, now, exc)

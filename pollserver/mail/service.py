@@ -28,7 +28,7 @@ def build_sender(app: Flask) -> Sender:
                   transport=transport_for(settings.smtp_url, settings.data_dir,
                                           ca_file=settings.smtp_ca_file),
                   ctx=MailContext(mail_from=mail_from(settings), base_url=site_origin(settings),
-                                  site_name=brand_name(settings)),
+                                  site_name=brand_name(settings), language=settings.language),
                   clock=held.now, digest=settings.mail_digest)
 
 

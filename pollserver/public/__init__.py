@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
 def _frame() -> dict[str, object]:
     """Give every public page the site's frame (``None`` without a built site)."""
     from pollserver.public.shell import load_shell
+    from pollserver.web.locale import current_lang
 
-    return {"shell": load_shell()}
+    return {"shell": load_shell(current_lang())}
 

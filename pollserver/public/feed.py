@@ -2,7 +2,9 @@
 
 The feed lives at a capability URL (``/me/updates/<token>.atom``): the token is random,
 stored with the voter id, shown only on that voter's ``/me`` page, and removed by erase.
-Entries say what happened (the same words as the mails) and link to where it happened.
+Entries say what happened (the same words as the mails) and link to where it happened, in
+the language of the ``/me`` page that showed the address (its ``?lang=``, see
+``web/locale.py``).
 
 Those words hold reader text (idea titles) and editors' notes, all plain text. The feed
 library writes an entry's description as ``<summary type="html">``, so the text is escaped
@@ -19,10 +21,13 @@ from feedgenerator import Atom1Feed
 from flask import request
 
 from pollserver.actions.follows import updates_for
+from pollserver.domain.catalogues import speaking
 from pollserver.domain.events import describe
 from pollserver.domain.outbox import Event, new_token
 from pollserver.web.brand import brand_name
 from pollserver.web.context import get_store, services
+from pollserver.web.locale import current_lang
+from pollserver.web.locale import gettext as _
 
 __all__ = ["atom_feed", "entry_view", "feed_token_of"]
 
@@ -34,7 +39,8 @@ def _absolute(path: str) -> str:
 
 def entry_view(event: Event) -> dict[str, str]:
     """One happening as a page shows it: title, text, link, time."""
-    letter = describe(event)
+    with speaking(current_lang()):
+        letter = describe(event)
     return {"title": letter.subject, "text": " ".join(letter.lines), "url": letter.link,
             "at": event.created_at.isoformat()}
 
@@ -48,9 +54,9 @@ def atom_feed(voter: str, token: str, *, after: datetime | None = None) -> str:
     """Return the feed document for ``voter``."""
     events = updates_for(get_store(), voter, after=after)
     brand = brand_name(services().settings)
-    feed = Atom1Feed(title=f"{brand}: what happened to what you took part in",
-                     link=_absolute("/me"), description=f"Updates from {brand}",
-                     feed_url=_absolute(f"/me/updates/{token}.atom"), language="en",
+    feed = Atom1Feed(title=f"{brand}: " + _("What happened to what you took part in"),
+                     link=_absolute("/me"), description=_("Updates from %(site)s", site=brand),
+                     feed_url=_absolute(f"/me/updates/{token}.atom"), language=current_lang(),
                      feed_guid=f"urn:valuehub:feed:{token}")
     for event in events:
         view = entry_view(event)

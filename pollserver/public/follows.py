@@ -13,16 +13,21 @@ from __future__ import annotations
 from flask import Response, render_template
 
 from pollserver.actions import follows
+from pollserver.domain.catalogues import speaking
 from pollserver.domain.errors import Gone
 from pollserver.mail.compose import follow_target
 from pollserver.public import bp
 from pollserver.public.feed import atom_feed
 from pollserver.web.context import get_store, now
+from pollserver.web.locale import current_lang
+from pollserver.web.locale import gettext as _
 from pollserver.web.security import check_same_origin
 
-GONE_LINES = ("This link is unknown, was already used, or has expired (a confirmation link "
-              "works for 48 hours).", "Nothing was changed. You can ask again from the page "
-              "of the idea, jam or poll.")
+
+def _gone_lines() -> tuple[str, str]:
+    return (_("This link is unknown, was already used, or has expired (a confirmation link "
+              "works for 48 hours)."), _("Nothing was changed. You can ask again from the page "
+                                         "of the idea, jam or poll."))
 
 
 def _page(heading: str, *lines: str, status: int = 200, action: str | None = None,
@@ -38,11 +43,12 @@ def _page(heading: str, *lines: str, status: int = 200, action: str | None = Non
 
 
 def _gone() -> Response:
-    return _page("This link no longer works", *GONE_LINES, status=410)
+    return _page(_("This link no longer works"), *_gone_lines(), status=410)
 
 
 def _what(kind: str, title: str) -> str:
-    return follow_target(kind, title)
+    with speaking(current_lang()):
+        return follow_target(kind, title)
 
 
 @bp.get("/follows/confirm/<token>")
@@ -52,13 +58,13 @@ def confirm_page(token: str) -> Response:
     if follow is None:
         return _gone()
     if follow.confirmed_at is not None:
-        return _page("Already confirmed", "You will hear by mail what happens to it.")
+        return _page(_("Already confirmed"), _("You will hear by mail what happens to it."))
     title = _title(follow.id)
-    return _page("Confirm your mails",
-                 "Press the button to be told by mail what happens to "
-                 f"{_what(follow.kind, title)}.",
-                 "You can stop at any time with the link at the end of every mail.",
-                 action=f"/follows/confirm/{token}", button="Yes, send me updates")
+    return _page(_("Confirm your mails"),
+                 _("Press the button to be told by mail what happens to %(what)s.",
+                   what=_what(follow.kind, title)),
+                 _("You can stop at any time with the link at the end of every mail."),
+                 action=f"/follows/confirm/{token}", button=_("Yes, send me updates"))
 
 
 @bp.post("/follows/confirm/<token>")
@@ -69,10 +75,10 @@ def confirm(token: str) -> Response:
         follow = follows.confirm(get_store(), token, at=now())
     except Gone:
         return _gone()
-    return _page("Confirmed", f"We will tell you what happens to "
-                 f"{_what(follow.kind, _title(follow.id))}.",
-                 "Every mail has a link to stop them.",
-                 link=f"/follows/unsubscribe/{follow.id}", link_text="Stop these mails now")
+    return _page(_("Confirmed"), _("We will tell you what happens to %(what)s.",
+                                what=_what(follow.kind, _title(follow.id))),
+                 _("Every mail has a link to stop them."),
+                 link=f"/follows/unsubscribe/{follow.id}", link_text=_("Stop these mails now"))
 
 
 @bp.get("/follows/unsubscribe/<follow_id>")
@@ -80,9 +86,9 @@ def unsubscribe_page(follow_id: str) -> Response:
     """Show the button that stops every mail to this address."""
     if get_store().get_follow(follow_id) is None:
         return _gone()
-    return _page("Stop these mails",
-                 "Press the button and we stop every mail to this address and delete it.",
-                 action=f"/follows/unsubscribe/{follow_id}", button="Unsubscribe")
+    return _page(_("Stop these mails"),
+                 _("Press the button and we stop every mail to this address and delete it."),
+                 action=f"/follows/unsubscribe/{follow_id}", button=_("Unsubscribe"))
 
 
 @bp.post("/follows/unsubscribe/<follow_id>")
@@ -95,7 +101,7 @@ def unsubscribe(follow_id: str) -> Response:
         follows.unsubscribe(get_store(), follow_id)
     except Gone:
         return _gone()
-    return _page("Unsubscribed", "We deleted your address and will not mail you again.")
+    return _page(_("Unsubscribed"), _("We deleted your address and will not mail you again."))
 
 
 @bp.get("/me/updates/<token>.atom")

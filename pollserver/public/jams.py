@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import quote, urlencode
 
-from flask import Response, abort, render_template, request
+from babel.dates import format_date
+from flask import Response, abort, g, render_template, request
 from markupsafe import Markup
 
 from pollserver.actions.jams import HONEYPOT
@@ -22,16 +23,22 @@ from pollserver.presenters.leaderboard import hub_champions
 from pollserver.public import bp
 from pollserver.public.since import remember_visit, since_last_visit
 from pollserver.web import flash
-from pollserver.web.context import load, reader
+from pollserver.web.context import load, reader, services
 from pollserver.web.identity import current_voter
+from pollserver.web.locale import current_lang, lang_query
+from pollserver.web.texts import item_lang
 
 
 def when(iso: str | None) -> str:
-    """Return an API date as words: ``1 December 2026, 00:00 UTC``."""
+    """Return an API date as words in the page's language: ``1 December 2026, 00:00 UTC``
+    (``1. Dezember 2026, 00:00 UTC``: the day and month as CLDR writes them)."""
     if not iso:
         return ""
     moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    return f"{moment.day} {moment:%B %Y, %H:%M} UTC"
+    lang = current_lang()
+    if lang == "en":
+        return f"{moment.day} {moment:%B %Y, %H:%M} UTC"
+    return f"{format_date(moment, 'long', locale=lang)}, {moment:%H:%M} UTC"
 
 
 def _here(jam_id: str, sort: str, page: PageRequest) -> str:
@@ -39,8 +46,8 @@ def _here(jam_id: str, sort: str, page: PageRequest) -> str:
     args = {"sort": sort, **({"q": page.q} if page.q else {})}
     if page.cursor is not None:
         args["cursor"] = encode_cursor(page.cursor)
-    here = f"/jams/{jam_id}?{urlencode(args)}"
-    return here if len(here) <= 300 else f"/jams/{jam_id}?sort={sort}"
+    here = f"/jams/{jam_id}?{urlencode(args)}{lang_query('&')}"
+    return here if len(here) <= 300 else f"/jams/{jam_id}?sort={sort}{lang_query('&')}"
 
 
 def _page(body: str, outcome: object) -> Response:
@@ -57,6 +64,9 @@ def jam_page(jam_id: str) -> Response:
         item, spec = load("jam", jam_id)
     except NotFound:
         abort(404)
+    written_in = item_lang("jam", spec.id)
+    if written_in != services().settings.language:
+        g.page_lang = written_in  # a jam written only in German: its page is German
     sort = request.args.get("sort", "top")
     sort = sort if sort in SORTS else "top"
     try:

@@ -14,6 +14,8 @@ from pollserver.public.since import remember_visit, since_last_visit
 from pollserver.web import flash
 from pollserver.web.context import get_store, letters, now, services
 from pollserver.web.identity import client_ip_hash, current_voter, forget_voter
+from pollserver.web.locale import gettext as _
+from pollserver.web.locale import lang_query
 from pollserver.web.security import check_same_origin
 
 
@@ -23,7 +25,7 @@ def me_page() -> str:
     voter = current_voter()
     data = me.export(get_store(), voter) if voter else None
     outcome = flash.read()
-    feed = f"/me/updates/{feed_token_of(voter)}.atom" if voter else None
+    feed = f"/me/updates/{feed_token_of(voter)}.atom{lang_query()}" if voter else None
     share = None
     if voter:
         token = shares.my_token(get_store(), voter, client=client_ip_hash())
@@ -46,7 +48,7 @@ def me_erase() -> Response:
     try:
         services().limits.check("me")  # as DELETE /api/me
     except RateLimited as error:
-        response = flash.store(redirect("/me", code=303), "me", "me", ok=False,
+        response = flash.store(redirect(f"/me{lang_query()}", code=303), "me", "me", ok=False,
                                message=error.message, code=error.code)
         response.headers["Retry-After"] = str(error.retry_after)
         return response
@@ -54,16 +56,12 @@ def me_erase() -> Response:
     if voter is not None and request.form.get("confirm") == "yes":
         counts = me.erase(get_store(), voter, at=now(), letters=letters())
         forget_voter()
-        votes = counts["votes"] + counts["idea_votes"]
-        message = (f"Done. We withdrew {_count(votes, 'vote')}, took "
-                   f"{_count(counts['ideas'], 'idea')} off the site and anonymised "
-                   f"{_count(counts['responses'], 'answer')}.")
+        message = _("Done. We withdrew %(votes)s votes, took %(ideas)s ideas off the site "
+                    "and anonymised %(answers)s answers.",
+                    votes=counts["votes"] + counts["idea_votes"], ideas=counts["ideas"],
+                    answers=counts["responses"])
         ok = True
     else:
-        ok, message = False, "Nothing was erased. Tick the box to confirm."
-    return flash.store(redirect("/me", code=303), "me", "me", ok=ok, message=message)
-
-
-def _count(n: int, noun: str) -> str:
-    """``1 vote``, ``2 votes``: the confirmation reads as a person would write it."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+        ok, message = False, _("Nothing was erased. Tick the box to confirm.")
+    return flash.store(redirect(f"/me{lang_query()}", code=303), "me", "me", ok=ok,
+                       message=message)

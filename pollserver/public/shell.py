@@ -2,7 +2,9 @@
 
 The Pelican theme writes ``engage/shell.html`` with markers where the page's title, path and
 content go, so pages like ``/jams/ID`` look exactly like the rest of the hub and pick up theme
-changes with the next build. Without a built site a plain frame is used.
+changes with the next build. Without a built site a plain frame is used. Each language's
+sub-site writes its own (``de/engage/shell.html``: German navigation, ``<html lang="de">``);
+a page in a language without one uses the main site's.
 """
 
 from __future__ import annotations
@@ -38,17 +40,23 @@ def _read(path: Path) -> Shell | None:
     return Shell(Markup(before), Markup(after))
 
 
-def load_shell() -> Shell | None:
-    """Return the built site's frame, re-read when the file changes, or ``None``."""
-    site_dir = services().settings.site_dir
-    if not site_dir:
+def load_shell(lang: str | None = None) -> Shell | None:
+    """Return the built site's frame in ``lang`` (else the main site's), re-read when the
+    file changes, or ``None``."""
+    settings = services().settings
+    if not settings.site_dir:
         return None
-    path = Path(site_dir) / SHELL_FILE
-    try:
-        mtime = path.stat().st_mtime_ns
-    except OSError:
-        return None
-    cache = services().shell
-    if cache.get("mtime") != mtime:
-        cache.update(mtime=mtime, shell=_read(path))
-    return cache["shell"]
+    paths = [Path(settings.site_dir) / SHELL_FILE]
+    if lang and lang != settings.language:
+        paths.insert(0, Path(settings.site_dir) / lang / SHELL_FILE)
+    for path in paths:
+        try:
+            mtime = path.stat().st_mtime_ns
+        except OSError:
+            continue
+        cache = services().shell
+        key = str(path)
+        if cache.get(key, (None,))[0] != mtime:
+            cache[key] = (mtime, _read(path))
+        return cache[key][1]
+    return None

@@ -12,6 +12,9 @@ from pollserver.domain.outbox import FOLLOW_SENT
 from pollserver.presenters.polls import poll_view
 from pollserver.web.context import load, reader
 from pollserver.web.identity import current_voter
+from pollserver.web.locale import current_lang
+from pollserver.web.messages import localized
+from pollserver.web.texts import in_language
 
 __all__ = ["render_status"]
 
@@ -33,13 +36,14 @@ def render_status(kind: str, item_id: str, outcome: dict[str, Any]) -> str:
                                "kind": kind, "rows": [], "view": None, "item_id": item_id,
                                # after a vote or an answer, offer to hear what becomes of it
                                "follow": kind == "poll" and bool(outcome.get("ok"))
-                               and outcome.get("m") != FOLLOW_SENT}
+                               and outcome.get("m") not in (FOLLOW_SENT,
+                                                            localized(FOLLOW_SENT))}
     if kind == "poll":
         try:
             item, spec = load("poll", item_id)
         except DomainError:
             pass
         else:
-            view = poll_view(reader(current_voter()), item, spec)
+            view = in_language(poll_view(reader(current_voter()), item, spec), current_lang())
             context.update(view=view, rows=_poll_rows(view))
     return render_template("engage/status.html", **context)

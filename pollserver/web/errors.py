@@ -21,11 +21,14 @@ from flask import (
     request,
 )
 from flask.typing import ResponseReturnValue
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from pollserver.errors import CsrfFailed, DomainError, NotFound
 from pollserver.web import flash
 from pollserver.web.context import services
+from pollserver.web.locale import current_lang
+from pollserver.web.messages import localized
 
 __all__ = ["error_response", "init_app", "respond"]
 
@@ -48,8 +51,9 @@ BROKEN_PAGE = ('<!doctype html>\n<html lang="en">\n<meta charset="utf-8">\n'
 
 
 def error_response(status: int, code: str, message: str, **extra: object) -> Response:
-    """Build the JSON error body every API error uses."""
-    body: dict[str, object] = {"code": code, "message": message}
+    """Build the JSON error body every API error uses (``message`` in the reader's language,
+    ``code`` the same in every language)."""
+    body: dict[str, object] = {"code": code, "message": localized(message, code)}
     body.update({k: v for k, v in extra.items() if v is not None})
     response = jsonify({"error": body})
     response.status_code = status
@@ -70,8 +74,14 @@ def _missing_page(message: str) -> ResponseReturnValue | None:
         return render_template("admin/error.html", title="Not found", code="not_found",
                                message=message), 404
     site_dir = services().settings.site_dir
-    page = Path(site_dir).absolute() / "404.html" if site_dir else None
-    if page is None or not page.is_file():
+    if not site_dir:
+        return None
+    pages = [Path(site_dir).absolute() / "404.html"]
+    lang = current_lang()
+    if lang != services().settings.language:  # the sub-site's own (de/404.html) first
+        pages.insert(0, Path(site_dir).absolute() / lang / "404.html")
+    page = next((p for p in pages if p.is_file()), None)
+    if page is None:
         return None
     response = Response(page.read_bytes(), status=404, mimetype="text/html")
     response.headers["Cache-Control"] = "no-cache"
@@ -129,7 +139,12 @@ def _unexpected(error: Exception) -> Response | tuple[str, int]:
     log.exception("unexpected error on %s %s", request.method, request.path)
     if _wants_json():
         return error_response(500, "internal_error", "Something went wrong on our side.")
-    return BROKEN_PAGE, 500
+    try:  # in the reader's language; the English page if even that fails
+        lang, words = current_lang(), localized("Something went wrong on our side.")
+    except Exception:  # noqa: BLE001 - the page for a failure must not fail
+        return BROKEN_PAGE, 500
+    return BROKEN_PAGE.replace('lang="en"', f'lang="{escape(lang)}"').replace(
+        "Something went wrong on our side.", escape(words)), 500
 
 
 def init_app(app: Flask) -> None:

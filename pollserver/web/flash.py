@@ -13,6 +13,7 @@ from flask import Response, current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from pollserver.web.identity import is_https
+from pollserver.web.messages import localized
 
 __all__ = ["COOKIE", "clear", "read", "store"]
 
@@ -26,8 +27,8 @@ def _serializer() -> URLSafeTimedSerializer:
 
 def store(response: Response, kind: str, item_id: str, *, ok: bool, message: str,
           code: str = "") -> Response:
-    """Attach the outcome of a form post to the redirect response."""
-    payload = {"k": kind, "i": item_id, "ok": ok, "m": message[:300], "c": code}
+    """Attach the outcome of a form post to the redirect response, in the form's language."""
+    payload = {"k": kind, "i": item_id, "ok": ok, "m": localized(message, code)[:300], "c": code}
     response.set_cookie(COOKIE, _serializer().dumps(payload), max_age=MAX_AGE, path="/",
                         httponly=True, samesite="Lax", secure=is_https())
     return response

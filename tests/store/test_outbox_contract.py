@@ -307,3 +307,16 @@ def test_parallel_claimers_never_share_a_row(jam_store):
         thread.join()
     claimed = [d for ids in got.values() for d in ids]
     assert len(claimed) == 30 and len(set(claimed)) == 30
+
+
+def test_a_follow_keeps_the_language_it_was_asked_in_until_erased(jam_store):
+    store = jam_store
+    made = Follow(id=follow_id("lang-token"), kind="idea", item="1", jam="j",
+                  email="de@example.org", voter_id="v9", created_at=AT, lang="de")
+    store.request_follow(made, new_event("follow.requested", [f"follow:{made.id}"],
+                                         {"kind": "idea", "id": "1"}, at=AT))
+    assert store.get_follow(made.id).lang == "de"
+    assert store.confirm_follow(made.id, at=AT).lang == "de"
+    assert follow(store, "en@example.org").lang == ""  # older follows: the main language
+    assert store.erase_follows("v9") == 1
+    assert store.get_follow(made.id) is None

@@ -41,7 +41,7 @@ def request_follow(store: MemoryStore, follow: Follow, event: dict[str, Any]) ->
     store.commit({"op": "follow-request", "id": follow.id, "kind": follow.kind,
                   "item": follow.item, "jam": follow.jam, "email": follow.email,
                   "voter": follow.voter_id, "at": follow.created_at.isoformat(),
-                  "request": [event]})
+                  "lang": follow.lang, "request": [event]})
 
 
 def get_follow(store: MemoryStore, follow_id: str) -> Follow | None:

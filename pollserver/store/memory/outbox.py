@@ -120,7 +120,8 @@ class OutboxState:
 
     def _op_follow_request(self, op: dict[str, Any]) -> None:
         follow = Follow(id=op["id"], kind=op["kind"], item=op["item"], jam=op["jam"],
-                        email=op["email"], voter_id=op["voter"], created_at=_at(op["at"]))
+                        email=op["email"], voter_id=op["voter"], created_at=_at(op["at"]),
+                        lang=op.get("lang", ""))
         self.follows[follow.id] = follow
         for raw in op["request"]:
             event = event_from(raw)

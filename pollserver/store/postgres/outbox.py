@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 _EVENT_COLUMNS = "id, type, subjects, data, created_at, notify, voter_id"
-_FOLLOW_COLUMNS = "id, kind, item_id, jam_id, email, voter_id, created_at, confirmed_at"
+_FOLLOW_COLUMNS = "id, kind, item_id, jam_id, email, voter_id, created_at, confirmed_at, lang"
 _DELIVERY_COLUMNS = ("d.id, d.event_id, d.consumer, d.recipient, d.address, d.status,"
                      " d.attempts, d.next_attempt, d.created_at, d.claim, d.last_error,"
                      " d.sent_at")
@@ -79,7 +79,7 @@ def _event(row: Sequence[Any]) -> Event:
 
 def _follow(row: Sequence[Any]) -> Follow:
     return Follow(id=row[0], kind=row[1], item=row[2], jam=row[3], email=row[4],
-                  voter_id=row[5], created_at=row[6], confirmed_at=row[7])
+                  voter_id=row[5], created_at=row[6], confirmed_at=row[7], lang=row[8])
 
 
 def _delivery(row: Sequence[Any], event: Event | None = None) -> Delivery:
@@ -143,9 +143,9 @@ def request_follow(conn: Connection, follow: Follow, event: dict[str, Any]) -> N
     with conn.transaction():
         conn.execute(
             f"INSERT INTO follows ({_FOLLOW_COLUMNS}, subject)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             (follow.id, follow.kind, follow.item, follow.jam, follow.email, follow.voter_id,
-             follow.created_at, None, follow.subject))
+             follow.created_at, None, follow.lang, follow.subject))
         _insert_event(conn, request)
         conn.execute("INSERT INTO deliveries (event_id, consumer, recipient, address,"
                      " next_attempt, created_at) VALUES (%s, %s, %s, %s, %s, %s)",

@@ -68,9 +68,10 @@ def import_outbox(cur: Cursor[Any], tables: Tables) -> dict[str, int]:
     follows = _docs(tables, "follows")
     cur.executemany(
         "INSERT INTO follows (id, kind, item_id, subject, jam_id, email, voter_id, created_at,"
-        " confirmed_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        " confirmed_at, lang) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         [(d["id"], d["kind"], d["item"], f"{d['kind']}:{d['item']}", d.get("jam"), d["email"],
-          d.get("voter_id"), _ts(d["created_at"]), _ts(d.get("confirmed_at")))
+          d.get("voter_id"), _ts(d["created_at"]), _ts(d.get("confirmed_at")),
+          d.get("lang") or "")
          for d in follows])
     deliveries = _docs(tables, "deliveries")
     numbered = [d for d in deliveries if _id(d["id"]) is not None]
@@ -140,10 +141,11 @@ def export_outbox(cur: Cursor[Any]) -> Tables:
                   "SELECT id, type, subjects, data, created_at, notify, voter_id FROM events"
                   " ORDER BY seq").fetchall()]
     follows = [{"id": i, "kind": kind, "item": item, "jam": jam, "email": email,
-                "voter_id": voter, "created_at": _iso(at), "confirmed_at": _iso(confirmed)}
-               for i, kind, item, jam, email, voter, at, confirmed in cur.execute(
-                   "SELECT id, kind, item_id, jam_id, email, voter_id, created_at, confirmed_at"
-                   " FROM follows ORDER BY created_at, id").fetchall()]
+                "voter_id": voter, "created_at": _iso(at), "confirmed_at": _iso(confirmed),
+                "lang": lang}
+               for i, kind, item, jam, email, voter, at, confirmed, lang in cur.execute(
+                   "SELECT id, kind, item_id, jam_id, email, voter_id, created_at, confirmed_at,"
+                   " lang FROM follows ORDER BY created_at, id").fetchall()]
     deliveries = [{"id": str(i), "event_id": event, "consumer": consumer,
                    "recipient": recipient, "address": address, "status": status,
                    "attempts": attempts, "next_attempt": _iso(due), "created_at": _iso(at),

@@ -2,7 +2,7 @@
  * reader already holds, and claims one in place; without JavaScript the form posts and the
  * page comes back with the code in its status slot. Loaded only on pages with a claim block.
  */
-import { api, busy, el, errorCode, errorText, say, upgradeAll } from "./shared.js";
+import { api, busy, el, errorCode, errorText, say, t, upgradeAll } from "./shared.js";
 
 function upgradeClaim(root) {
   if (root.tagName !== "FORM") return;
@@ -12,7 +12,7 @@ function upgradeClaim(root) {
 
   function show(data) {
     if (stock && typeof data.left === "number") {
-      stock.textContent = data.left + " of " + data.total + " left";
+      stock.textContent = t("%(left)s of %(total)s left", { left: data.left, total: data.total });
     }
     var code = data.code || data.my_code;
     if (code) {
@@ -20,11 +20,11 @@ function upgradeClaim(root) {
       var slot = root.querySelector(".engage-status");
       if (slot) {
         slot.textContent = "";
-        slot.appendChild(el("p", { className: "engage-reward" }, ["Your code: ", el("code", { text: code })]));
+        slot.appendChild(el("p", { className: "engage-reward" }, [t("Your code:") + " ", el("code", { text: code })]));
       }
     } else if (!data.open) {
       busy(button, true);
-      say(root, data.state === "closed" ? "This offer has ended." : "All the codes have been claimed.", "ok");
+      say(root, data.state === "closed" ? t("This offer has ended.") : t("All the codes have been claimed."), "ok");
     }
   }
 

@@ -3,17 +3,15 @@
  * answer is 202 whatever the address, so it never tells who is subscribed. Imported by the
  * poll and jam modules; on its own it upgrades nothing.
  */
-import { api, busy, el, errorCode, errorText } from "./shared.js";
-
-var SENT = "Thank you. We sent you a mail: press the button in it to confirm.";
+import { api, busy, el, errorCode, errorText, t } from "./shared.js";
 
 /* Send one follow request and put the outcome in "note" (a live region from then on). */
 function request(body, button, note) {
   busy(button, true);
   return api("POST", "/api/follows", body).then(function (result) {
     busy(button, false);
-    note.textContent = result.ok ? SENT
-      : errorCode(result) === "invalid_email" ? "That does not look like an e-mail address."
+    note.textContent = result.ok ? t("Thank you. We sent you a mail: press the button in it to confirm.")
+      : errorCode(result) === "invalid_email" ? t("That does not look like an e-mail address.")
       : errorText(result, body.kind);
     note.setAttribute("role", "status");
     return result;
@@ -24,8 +22,8 @@ function request(body, button, note) {
 export function followWidget(kind, id, jam, label) {
   var input = el("input", { type: "email", name: "email", required: "required", autocomplete: "email" });
   input.id = "follow-" + kind + "-" + id;
-  var button = el("button", { type: "submit", className: "button engage-button", text: "Send me updates" });
-  var note = el("p", { className: "engage-hint", text: "One mail to confirm first; every mail has a one-click unsubscribe." });
+  var button = el("button", { type: "submit", className: "button engage-button", text: t("Send me updates") });
+  var note = el("p", { className: "engage-hint", text: t("One mail to confirm first; every mail has a one-click unsubscribe.") });
   var form = el("form", { className: "engage-follow-form" }, [
     el("label", { text: label }), input, button, note]);
   form.querySelector("label").setAttribute("for", input.id);

@@ -4,16 +4,23 @@
  * me when the winners are picked", a form the build renders so it posts without JavaScript
  * too). Loaded only on pages holding a jam block.
  */
-import { api, busy, clear, el, errorText, plural, rewardNode, say, statusSlot, textWithBreaks,
+import { api, busy, clear, el, errorText, rewardNode, say, statusSlot, t, textWithBreaks, tn,
   upgradeAll } from "./shared.js";
 import { followWidget, upgradeFollowForm } from "./follow.js";
 
 // Ideas a block shows before it links to the whole list at /jams/ID.
 var BLOCK_IDEAS = 10;
-var STATUS_LABELS = {
-  open: "", planned: "Planned", "in-progress": "In progress", done: "Done",
-  declined: "Declined", merged: "Merged", pending: "Awaiting review"
-};
+function statusLabel(status) {
+  switch (status) {
+    case "planned": return t("Planned");
+    case "in-progress": return t("In progress");
+    case "done": return t("Done");
+    case "declined": return t("Declined");
+    case "merged": return t("Merged");
+    case "pending": return t("Awaiting review");
+    default: return "";
+  }
+}
 var STOPWORDS = ("a about add all also an and any are as at be but by can could do for from " +
   "get have how i if in into is it its let make me more my new no not of on or our please " +
   "should so some that the their them there this to too up us use we what when which will " +
@@ -98,26 +105,27 @@ function upgradeJam(root) {
   }
 
   function votesLeftText(data) {
-    if (!data.votes_per_person) return "Vote for as many ideas as you like.";
-    return "You have " + data.my_votes_left + " of " + plural(data.votes_per_person, "vote", "votes") + " left.";
+    if (!data.votes_per_person) return t("Vote for as many ideas as you like.");
+    return tn("You have %(left)s of %(n)s vote left.", "You have %(left)s of %(n)s votes left.",
+      data.votes_per_person, { left: data.my_votes_left });
   }
 
   function ideaItem(idea, data) {
     var badges = el("p", { className: "engage-idea-meta" }, [
-      el("span", { className: "engage-idea-author", text: idea.author ? "by " + idea.author : "Anonymous" }),
+      el("span", { className: "engage-idea-author", text: idea.author ? t("by %(author)s", { author: idea.author }) : t("Anonymous") }),
       " · ",
-      el("span", { className: "engage-idea-votes", text: plural(idea.votes, "vote", "votes") })
+      el("span", { className: "engage-idea-votes", text: tn("%(n)s vote", "%(n)s votes", idea.votes) })
     ]);
     /* The site's own word for the status ("Brewing") when the server gives one. */
-    var badge = idea.status === "open" ? "" : (idea.status_label || STATUS_LABELS[idea.status]);
+    var badge = idea.status === "open" ? "" : (idea.status_label ? t(idea.status_label) : statusLabel(idea.status));
     if (badge) {
-      if (idea.status === "merged" && idea.merged_into_title) badge += " into " + idea.merged_into_title;
+      if (idea.status === "merged" && idea.merged_into_title) badge = t("Merged into %(title)s", { title: idea.merged_into_title });
       badges.appendChild(document.createTextNode(" "));
       badges.appendChild(el("span", { className: "engage-badge engage-badge-" + idea.status, text: badge }));
     }
     if (idea.winner) {
       badges.appendChild(document.createTextNode(" "));
-      badges.appendChild(el("span", { className: "engage-badge engage-badge-winner", text: "Winner" }));
+      badges.appendChild(el("span", { className: "engage-badge engage-badge-winner", text: t("Winner") }));
     }
     var item = el("li", { className: "engage-idea" + (idea.voted_by_me ? " engage-idea--mine" : "") }, [
       el("h3", { className: "engage-idea-title", text: idea.title }), badges
@@ -128,8 +136,9 @@ function upgradeJam(root) {
       item.appendChild(el("p", { className: "engage-actions" }, [el("button", {
         type: "button", className: "engage-button engage-vote" + (idea.voted_by_me ? " engage-button--quiet" : ""),
         "data-idea": idea.id, "aria-pressed": idea.voted_by_me ? "true" : "false",
-        "aria-label": (idea.voted_by_me ? "Take back my vote for " : "Vote for ") + idea.title,
-        disabled: out, text: idea.voted_by_me ? "Take back my vote" : "Vote"
+        "aria-label": idea.voted_by_me ? t("Take back my vote for %(title)s", { title: idea.title })
+          : t("Vote for %(title)s", { title: idea.title }),
+        disabled: out, text: idea.voted_by_me ? t("Take back my vote") : t("Vote")
       })]));
     }
     return item;
@@ -145,17 +154,17 @@ function upgradeJam(root) {
     root.setAttribute("data-engage-phase", data.phase);
     if (form) form.hidden = !canSubmit(data);
     if (phaseText && data.phase !== root.getAttribute("data-engage-built-phase")) {
-      phaseText.textContent = data.phase === "closed" ? "This jam has closed."
-        : data.phase === "vote" ? "Voting is open now." : "Sharing ideas now.";
+      phaseText.textContent = data.phase === "closed" ? t("This jam has closed.")
+        : data.phase === "vote" ? t("Voting is open now.") : t("Sharing ideas now.");
     }
     clear(list);
     // The block shows the top ideas only; the whole list is paged on /jams/ID.
     var ideas = (data.ideas || []).slice(0, BLOCK_IDEAS);
     var count = typeof data.idea_count === "number" ? data.idea_count : ideas.length;
     var header = el("div", { className: "engage-ideas-head" }, [
-      el("h3", { className: "engage-subtitle", text: plural(count, "idea", "ideas") + " so far" }),
-      el("div", { className: "engage-sorts", role: "group", "aria-label": "Sort ideas" }, [
-        sortButton("top", "Most votes"), sortButton("new", "Newest")
+      el("h3", { className: "engage-subtitle", text: tn("%(n)s idea so far", "%(n)s ideas so far", count) }),
+      el("div", { className: "engage-sorts", role: "group", "aria-label": t("Sort ideas") }, [
+        sortButton("top", t("Most votes")), sortButton("new", t("Newest"))
       ])
     ]);
     list.appendChild(header);
@@ -165,11 +174,11 @@ function upgradeJam(root) {
         return ideaItem(idea, data);
       })));
     } else {
-      list.appendChild(el("p", { className: "engage-note", text: "No ideas yet. Be the first!" }));
+      list.appendChild(el("p", { className: "engage-note", text: t("No ideas yet. Be the first!") }));
     }
     if (count > ideas.length) {
       list.appendChild(el("p", { className: "engage-more" }, [el("a", {
-        href: "/jams/" + encodeURIComponent(id) + "?sort=" + sort, text: "See all " + plural(count, "idea", "ideas")
+        href: "/jams/" + encodeURIComponent(id) + "?sort=" + sort, text: tn("See all %(n)s idea", "See all %(n)s ideas", count)
       })]));
     }
     list.hidden = false;
@@ -211,9 +220,9 @@ function upgradeJam(root) {
       .then(function (result) {
         if (result.ok && result.data && result.data.ideas) {
           render(result.data, ideaId);
-          say(root, (undo ? "Vote taken back. " : "Vote counted. ") + votesLeftText(result.data));
+          say(root, (undo ? t("Vote taken back.") : t("Vote counted.")) + " " + votesLeftText(result.data));
           if (undo) withdrawOffer(ideaId);
-          else offerFollow(ideaId, "Tell me what happens to \u201c" + ideaTitle + "\u201d: your e-mail address");
+          else offerFollow(ideaId, t("Tell me what happens to “%(title)s”: your e-mail address", { title: ideaTitle }));
           return;
         }
         busy(target, false);
@@ -233,9 +242,9 @@ function upgradeJam(root) {
     similar.hidden = !found.length;
     if (!found.length) return;
     similar.appendChild(el("p", { className: "engage-note",
-      text: "Similar ideas are already here. If one says what you mean, vote for it instead:" }));
+      text: t("Similar ideas are already here. If one says what you mean, vote for it instead:") }));
     similar.appendChild(el("ul", {}, found.map(function (idea) {
-      return el("li", {}, [el("strong", { text: idea.title }), " (" + plural(idea.votes, "vote", "votes") + ")"]);
+      return el("li", {}, [el("strong", { text: idea.title }), " (" + tn("%(n)s vote", "%(n)s votes", idea.votes) + ")"]);
     })));
   }
 
@@ -251,12 +260,12 @@ function upgradeJam(root) {
       var title = form.elements.title.value.replace(/\s+/g, " ").trim();
       var body = form.elements.body.value.trim();
       if (title.length < 4 || title.length > 120) {
-        say(root, "Give your idea a title of 4 to 120 characters.", "error");
+        say(root, t("Give your idea a title of 4 to 120 characters."), "error");
         form.elements.title.focus();
         return;
       }
       if (body.length > 2000) {
-        say(root, "Please keep the details under 2,000 characters.", "error");
+        say(root, t("Please keep the details under 2,000 characters."), "error");
         form.elements.body.focus();
         return;
       }
@@ -271,14 +280,14 @@ function upgradeJam(root) {
           lastSimilar = "";
           showSimilar();
           var text = result.data.status === "pending"
-            ? "Thanks — your idea is awaiting review. It will appear here once our team has read it."
-            : "Thanks — your idea is published.";
+            ? t("Thanks — your idea is awaiting review. It will appear here once our team has read it.")
+            : t("Thanks — your idea is published.");
           say(root, text, "ok", true);
           var reward = rewardNode(result.data.reward);
           if (reward) statusSlot(root).appendChild(reward);
           /* Only a published idea can be followed; one awaiting review cannot yet. */
           if (result.data.status === "published" && result.data.id && result.data.id !== "0") {
-            offerFollow(String(result.data.id), "Tell me what happens to your idea: your e-mail address");
+            offerFollow(String(result.data.id), t("Tell me what happens to your idea: your e-mail address"));
           }
           load();
           return;

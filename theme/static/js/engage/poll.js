@@ -2,7 +2,7 @@
  * table and, after a vote, offers to tell the reader the result (follow.js). Loaded only on
  * pages holding a poll block.
  */
-import { api, busy, clear, el, errorCode, errorText, plural, rewardNode, say, shareLine, upgradeAll } from "./shared.js";
+import { api, busy, clear, el, errorCode, errorText, rewardNode, say, shareLine, t, tn, upgradeAll } from "./shared.js";
 import { followWidget } from "./follow.js";
 
 var SVG = "http://www.w3.org/2000/svg";
@@ -25,7 +25,7 @@ function bar(percent) {
 }
 
 /* A real table: answers, counts and shares as text, the bar only decorates. */
-function resultsTable(poll, caption) {
+function resultsTable(poll, final) {
   var results = poll.results;
   var mine = poll.my_vote || [];
   var counts = poll.options.map(function (o) { return results.counts[o.key] || 0; });
@@ -37,7 +37,7 @@ function resultsTable(poll, caption) {
     var label = el("th", { scope: "row" }, [option.label]);
     if (mine.indexOf(option.key) !== -1) {
       label.appendChild(document.createTextNode(" "));
-      label.appendChild(el("span", { className: "engage-badge", text: "your vote" }));
+      label.appendChild(el("span", { className: "engage-badge", text: t("your vote") }));
     }
     body.appendChild(el("tr", { className: top > 0 && n === top ? "engage-leading" : null }, [
       label,
@@ -48,10 +48,11 @@ function resultsTable(poll, caption) {
     ]));
   });
   return el("table", { className: "engage-results-table" }, [
-    el("caption", { text: caption + ": " + plural(results.total, "person", "people") + " voted" }),
+    el("caption", { text: final ? tn("Final results: %(n)s person voted", "Final results: %(n)s people voted", results.total)
+      : tn("Results so far: %(n)s person voted", "Results so far: %(n)s people voted", results.total) }),
     el("thead", {}, [el("tr", {}, [
-      el("th", { scope: "col", text: "Answer" }), el("th", { scope: "col", text: "Votes" }),
-      el("th", { scope: "col", text: "Share" })
+      el("th", { scope: "col", text: t("Answer") }), el("th", { scope: "col", text: t("Votes") }),
+      el("th", { scope: "col", text: t("Share") })
     ])]),
     body
   ]);
@@ -76,17 +77,17 @@ function upgradePoll(root) {
       input.checked = voted && data.my_vote.indexOf(input.value) !== -1;
     });
     fieldset.disabled = locked;
-    button.textContent = voted && data.changeable ? "Change my vote" : "Vote";
+    button.textContent = voted && data.changeable ? t("Change my vote") : t("Vote");
     root.setAttribute("data-engage-state", data.state || (data.open ? "open" : "closed"));
     clear(live);
     if (data.results) {
-      live.appendChild(resultsTable(data, data.open ? "Results so far" : "Final results"));
+      live.appendChild(resultsTable(data, !data.open));
     } else if (voted && data.results_visibility === "after-close") {
-      live.appendChild(el("p", { className: "engage-note", text: "Results are published when the poll closes." }));
+      live.appendChild(el("p", { className: "engage-note", text: t("Results are published when the poll closes.") }));
     }
     var reward = rewardNode(data.reward);
     if (reward) live.appendChild(reward);
-    if (voted && data.open) live.appendChild(followWidget("poll", id, null, "Tell me the result: your e-mail address"));
+    if (voted && data.open) live.appendChild(followWidget("poll", id, null, t("Tell me the result: your e-mail address")));
     live.hidden = !live.firstChild;
   }
 
@@ -102,12 +103,12 @@ function upgradePoll(root) {
     var choices = inputs.filter(function (i) { return i.checked; }).map(function (i) { return i.value; });
     var max = poll ? poll.max_choices : parseInt(root.getAttribute("data-engage-max-choices"), 10) || 1;
     if (!choices.length) {
-      say(root, max > 1 ? "Please choose at least one answer." : "Please choose an answer.", "error");
+      say(root, max > 1 ? t("Please choose at least one answer.") : t("Please choose an answer."), "error");
       inputs[0].focus();
       return;
     }
     if (choices.length > max) {
-      say(root, "Please choose at most " + plural(max, "answer", "answers") + ".", "error");
+      say(root, tn("Please choose at most %(n)s answer.", "Please choose at most %(n)s answers.", max), "error");
       return;
     }
     busy(button, true);
@@ -115,7 +116,7 @@ function upgradePoll(root) {
       busy(button, false);
       if (result.ok && result.data) {
         render(result.data);
-        say(root, "Thank you, your vote is counted.", "ok", fieldset.disabled);
+        say(root, t("Thank you, your vote is counted."), "ok", fieldset.disabled);
         shareLine(root);
         return;
       }
@@ -134,7 +135,7 @@ function upgradeClosedPoll(root, url) {
   if (!pending) return;
   api("GET", url).then(function (result) {
     if (result.ok && result.data && result.data.results) {
-      pending.parentNode.replaceChild(resultsTable(result.data, "Final results"), pending);
+      pending.parentNode.replaceChild(resultsTable(result.data, true), pending);
     }
   });
 }

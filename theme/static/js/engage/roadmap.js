@@ -1,10 +1,10 @@
 /* engage/roadmap.js: the baked roadmap board, redrawn from /api/roadmap with the same
  * markup, so a status changed since the build shows at once. Loaded only on /roadmap.
  */
-import { api, clear, el, plural, upgradeAll } from "./shared.js";
+import { api, clear, el, t, tn, upgradeAll } from "./shared.js";
 
 function roadmapCard(card, meaning) {
-  var meta = (card.author ? "by " + card.author + " · " : "") + plural(card.votes, "vote", "votes") +
+  var meta = (card.author ? t("by %(author)s", { author: card.author }) + " · " : "") + tn("%(n)s vote", "%(n)s votes", card.votes) +
     " · " + card.jam_title;
   var metaNode = el("p", { className: "roadmap-card__meta" }, [meta]);
   if (card.changed_at) {
@@ -17,7 +17,7 @@ function roadmapCard(card, meaning) {
   ];
   if (card.note) {
     children.push(el("p", { className: "roadmap-card__note",
-      text: (meaning === "closed" ? "Why: " : "") + card.note }));
+      text: (meaning === "closed" ? t("Why:") + " " : "") + card.note }));
   }
   (card.articles || []).forEach(function (a) {
     children.push(el("p", { className: "roadmap-card__news" }, [el("a", { href: a.url, text: a.title })]));
@@ -32,16 +32,16 @@ function upgradeRoadmap(root) {
     clear(root);
     if (!sections.some(function (s) { return s.ideas.length; })) {
       root.appendChild(el("p", { className: "roadmap__empty",
-        text: "No idea has moved along the roadmap yet. Send one in any open idea jam." }));
+        text: t("No idea has moved along the roadmap yet. Send one in any open idea jam.") }));
     }
     sections.forEach(function (s) {
       var heading = el("h2", { id: "rm-" + s.key }, [
         el("span", { className: "status-badge " + s.css, text: s.label }), " ",
-        el("span", { className: "roadmap__count", text: plural(s.ideas.length, "idea", "ideas") })
+        el("span", { className: "roadmap__count", text: tn("%(n)s idea", "%(n)s ideas", s.ideas.length) })
       ]);
       var body = s.ideas.length
         ? el("ul", { className: "roadmap__cards" }, s.ideas.map(function (c) { return roadmapCard(c, s.meaning); }))
-        : el("p", { className: "roadmap__none", text: "Nothing here right now." });
+        : el("p", { className: "roadmap__none", text: t("Nothing here right now.") });
       root.appendChild(el("section", { className: "roadmap__section roadmap__section--" + s.meaning,
         "aria-labelledby": "rm-" + s.key }, [heading, body]));
     });

@@ -9,6 +9,60 @@
  * a reader wrote is put on the page with textContent, never innerHTML.
  */
 
+/* ---- words: the page language's catalogue ---------------------------------------- */
+
+/* Every word a widget shows comes from the catalogue the build writes for the page's
+   language (output/engage/i18n/<lang>.json, plugins/languages/widgets.py): t("English
+   msgid", {name: value}) and tn("one", "other", n, {...}) for plurals, picked with CLDR's
+   rules (Intl.PluralRules). A missing catalogue or string shows the English text. */
+var LANG = (document.documentElement.getAttribute("lang") || "en").toLowerCase();
+var words = { messages: {}, plurals: {} };
+var pluralRules = null;
+try { pluralRules = new Intl.PluralRules(LANG); } catch (error) { pluralRules = null; }
+
+var wordsReady = LANG === "en" || !window.fetch ? Promise.resolve() :
+  fetch("/engage/i18n/" + encodeURIComponent(LANG) + ".json", { credentials: "same-origin" })
+    .then(function (response) { return response.ok ? response.json() : null; })
+    .then(function (data) { if (data && data.messages) words = data; }, function () {});
+
+function fill(text, values) {
+  return String(text).replace(/%\((\w+)\)s/g, function (whole, name) {
+    return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
+  });
+}
+
+export function t(msgid, values) {
+  return fill(words.messages[msgid] || msgid, values);
+}
+
+export function tn(one, other, n, values) {
+  var forms = words.plurals[one];
+  var category = pluralRules ? pluralRules.select(n) : (n === 1 ? "one" : "other");
+  var text = forms ? (forms[category] || forms.other) : (n === 1 ? one : other);
+  var all = { n: n };
+  Object.keys(values || {}).forEach(function (name) { all[name] = values[name]; });
+  return fill(text, all);
+}
+
+/* A translated text with links in it (<a href="%(name)s">words</a>, trusted: it comes from the
+   .po file), built as text nodes and links: never innerHTML. */
+export function linked(text, hrefs) {
+  var nodes = [], last = 0, found;
+  var link = /<a href="%\((\w+)\)s">([^<]*)<\/a>/g;
+  while ((found = link.exec(text)) !== null) {
+    nodes.push(text.slice(last, found.index));
+    nodes.push(el("a", { href: hrefs[found[1]] || "#", text: found[2] }));
+    last = link.lastIndex;
+  }
+  nodes.push(text.slice(last));
+  return nodes.filter(function (node) { return node !== ""; });
+}
+
+/* The page's language, for APIs that answer in it. */
+export function pageLang() {
+  return LANG;
+}
+
 /* ---- small helpers ---------------------------------------------------------------- */
 
 export function el(tag, attrs, children) {
@@ -109,7 +163,7 @@ export function shareLine(root) {
   shareLink().then(function (url) {
     if (!url || root.querySelector(".engage-share-link")) return;
     root.appendChild(el("p", { className: "engage-share-link" }, [
-      "Share this with a friend: ", el("a", { href: url, text: url })
+      t("Share this with a friend:") + " ", el("a", { href: url, text: url })
     ]));
   });
 }
@@ -136,7 +190,7 @@ export function api(method, url, body) {
 function send(method, url, body) {
   var options = {
     method: method, credentials: API_BASE ? "include" : "same-origin",
-    headers: { Accept: "application/json" }
+    headers: { Accept: "application/json", "Accept-Language": LANG }
   };
   if (url.charAt(0) === "/") url = API_BASE + url;  /* form actions are already absolute */
   var via = method !== "GET" && !wrote ? viaToken() : null;
@@ -166,20 +220,30 @@ export function errorCode(result) {
 export function errorText(result, subject) {
   var error = (result.data && result.data.error) || {};
   var wait = parseInt(result.retryAfter, 10);
+  var jam = subject === "jam", survey = subject === "survey";
   switch (error.code) {
-    case "already_voted": return "You have already voted in this " + subject + ".";
-    case "poll_closed": return error.message || "This " + subject + " has closed.";
-    case "poll_not_open": return error.message || "This " + subject + " is not open yet.";
-    case "invalid_choice": return error.message || "Please pick from the answers shown.";
+    case "already_voted":
+      return jam ? t("You have already voted in this jam.") : survey ? t("You have already voted in this survey.")
+        : t("You have already voted in this poll.");
+    case "poll_closed":
+      return error.message || (jam ? t("This jam has closed.") : survey ? t("This survey has closed.")
+        : t("This poll has closed."));
+    case "poll_not_open":
+      return error.message || (jam ? t("This jam is not open yet.") : survey ? t("This survey is not open yet.")
+        : t("This poll is not open yet."));
+    case "invalid_choice": return error.message || t("Please pick from the answers shown.");
     case "no_votes_left":
-      return "You have used all your votes. Take a vote back from another idea to vote for this one.";
+      return t("You have used all your votes. Take a vote back from another idea to vote for this one.");
     case "rate_limited":
-      return "That was a lot of tries in a short time. Please wait " +
-        (wait > 0 ? plural(wait, "second", "seconds") : "a moment") + " and try again.";
-    case "not_found": return "This " + subject + " is not available right now.";
+      return wait > 0 ? tn("That was a lot of tries in a short time. Please wait %(n)s second and try again.",
+        "That was a lot of tries in a short time. Please wait %(n)s seconds and try again.", wait)
+        : t("That was a lot of tries in a short time. Please wait a moment and try again.");
+    case "not_found":
+      return jam ? t("This jam is not available right now.") : survey ? t("This survey is not available right now.")
+        : t("This poll is not available right now.");
     default:
-      if (result.status === 0) return "We could not reach the server. Check your connection and try again.";
-      return error.message || "Something went wrong on our side. Please try again in a moment.";
+      if (result.status === 0) return t("We could not reach the server. Check your connection and try again.");
+      return error.message || t("Something went wrong on our side. Please try again in a moment.");
   }
 }
 
@@ -212,13 +276,13 @@ export function rewardNode(reward) {
   if (!reward) return null;
   if (reward.code) {
     return el("p", { className: "engage-reward" }, [
-      (reward.message || "Thanks for taking part! Here is your code.") + " ",
+      (reward.message || t("Thanks for taking part! Here is your code.")) + " ",
       el("code", { text: reward.code })
     ]);
   }
   if (reward.status === "empty" || reward.status === "limited") {
     return el("p", { className: "engage-reward",
-      text: reward.message || "Thanks for taking part! The reward codes have all been given out." });
+      text: reward.message || t("Thanks for taking part! The reward codes have all been given out.") });
   }
   return null;
 }
@@ -230,15 +294,17 @@ export function rewardNode(reward) {
    keep the forms that post. */
 export function upgradeAll(kind, upgrade) {
   if (!window.fetch || !window.JSON) return;
-  var nodes = document.querySelectorAll('[data-engage-kind="' + kind + '"]');
-  Array.prototype.forEach.call(nodes, function (node) {
-    if (node.getAttribute("data-engage-ready")) return;
-    node.setAttribute("data-engage-ready", "true");
-    try {
-      upgrade(node);
-    } catch (error) {
-      /* One broken block must not stop the others; the no-JS form still works. */
-      if (window.console) window.console.error("engage:", error);
-    }
+  wordsReady.then(function () {  /* the page's words first (at once in English) */
+    var nodes = document.querySelectorAll('[data-engage-kind="' + kind + '"]');
+    Array.prototype.forEach.call(nodes, function (node) {
+      if (node.getAttribute("data-engage-ready")) return;
+      node.setAttribute("data-engage-ready", "true");
+      try {
+        upgrade(node);
+      } catch (error) {
+        /* One broken block must not stop the others; the no-JS form still works. */
+        if (window.console) window.console.error("engage:", error);
+      }
+    });
   });
 }

@@ -3,7 +3,7 @@
  * roadmap and the reader's own page: surveys have no follow of their own. Loaded only on
  * pages holding a survey block.
  */
-import { api, busy, clear, el, errorText, rewardNode, say, serverUrl, upgradeAll } from "./shared.js";
+import { api, busy, clear, el, errorText, linked, rewardNode, say, serverUrl, t, upgradeAll } from "./shared.js";
 
 function category(score) {
   return score >= 9 ? "promoter" : score >= 7 ? "passive" : "detractor";
@@ -20,17 +20,14 @@ function upgradeSurvey(root) {
   root.addEventListener("change", function (event) {
     if (event.target.name !== "score" || !label) return;
     var followup = root.getAttribute("data-engage-followup-" + category(parseInt(event.target.value, 10)));
-    label.textContent = followup ? followup + " (optional)" : defaultLabel;
+    label.textContent = followup ? t("%(question)s (optional)", { question: followup }) : defaultLabel;
   });
 
   /* There is no follow for a survey: point at what happens with what readers say instead. */
   function nextSteps() {
-    return el("p", { className: "engage-next" }, [
-      "See what we are doing with what you tell us on ",
-      el("a", { href: "/roadmap", text: "the roadmap" }),
-      ", and keep track of everything you took part in on ",
-      el("a", { href: serverUrl("/me"), text: "your page" }), "."
-    ]);
+    return el("p", { className: "engage-next" }, linked(t(
+      "See what we are doing with what you tell us on <a href=\"%(roadmap)s\">the roadmap</a>, and keep track of everything you took part in on <a href=\"%(me)s\">your page</a>."),
+      { roadmap: "/roadmap", me: serverUrl("/me") }));
   }
 
   function links(list) {
@@ -46,7 +43,7 @@ function upgradeSurvey(root) {
     if (reviews && Array.isArray(invite.review_links) && invite.review_links.length) {
       clear(reviews);
       invite.review_links.forEach(function (link) {
-        reviews.appendChild(el("li", {}, [el("a", { href: link.url, rel: "noopener external", text: "Review us on " + link.name })]));
+        reviews.appendChild(el("li", {}, [el("a", { href: link.url, rel: "noopener external", text: t("Review us on %(site)s", { site: link.name }) })]));
       });
     }
     var share = thanks.querySelector(".engage-share");
@@ -54,7 +51,7 @@ function upgradeSurvey(root) {
       clear(share);
       share.hidden = !invite.share;
       if (invite.share) {
-        share.appendChild(el("p", { text: "Recommend us to a friend, in your own words:" }));
+        share.appendChild(el("p", { text: t("Recommend us to a friend, in your own words:") }));
         if (invite.share.text) share.appendChild(el("blockquote", { className: "engage-quote", text: invite.share.text }));
         share.appendChild(links(invite.share.links || []));
       }
@@ -82,7 +79,7 @@ function upgradeSurvey(root) {
     } else if (data.state === "closed") {
       root.querySelector("fieldset").disabled = true;
       busy(button, true);
-      say(root, "This survey has closed. Thank you to everyone who answered.", "ok");
+      say(root, t("This survey has closed. Thank you to everyone who answered."), "ok");
     }
   });
 
@@ -90,7 +87,7 @@ function upgradeSurvey(root) {
     event.preventDefault();
     var chosen = root.querySelector("input[name=score]:checked");
     if (!chosen) {
-      say(root, "Please pick a number from 0 to 10.", "error");
+      say(root, t("Please pick a number from 0 to 10."), "error");
       root.querySelector("input[name=score]").focus();
       return;
     }
