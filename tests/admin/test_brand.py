@@ -57,7 +57,7 @@ def test_without_a_build_the_public_host_stands_in(tmp_path):
 def test_the_private_feed_is_titled_with_the_brand(client, store):
     token = store.feed_token("v1", "tok-brand")
     feed = client.get(f"/me/updates/{token}.atom").get_data(as_text=True)
-    assert f"<title>{BRAND}: what happened to what you took part in</title>" in feed
+    assert f"<title>{BRAND}: What happened to what you took part in</title>" in feed
     assert "valuehub" not in feed.split("<id>")[0].lower()
 
 

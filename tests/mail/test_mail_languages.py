@@ -34,10 +34,10 @@ def test_a_follower_who_followed_from_the_german_page_gets_german_mail(app, clie
     run = sender(store, url, clock)
     assert run.run_once() == 3
     german = inbox.to("de@example.org")[0]
-    assert german["Subject"] == "Bitte bestätigen: eine Idee in \u201cBetter app\u201d verfolgen"
+    assert german["Subject"] == "Hub: bitte bestätigen: eine Idee in \u201cBetter app\u201d verfolgen"
     assert "Jemand (hoffentlich du)" in text_of(german)
-    assert inbox.to("form@example.org")[0]["Subject"].startswith("Bitte bestätigen")
-    assert inbox.to("en@example.org")[0]["Subject"].startswith("Please confirm: follow")
+    assert inbox.to("form@example.org")[0]["Subject"].startswith("Hub: bitte bestätigen")
+    assert inbox.to("en@example.org")[0]["Subject"].startswith("Hub: please confirm: follow")
     for address in ("de@example.org", "en@example.org"):
         follows.confirm(store, confirm_link(inbox.to(address)[0]).rsplit("/", 1)[1], at=clock.now)
 
@@ -45,7 +45,7 @@ def test_a_follower_who_followed_from_the_german_page_gets_german_mail(app, clie
     mark_planned(store, idea, note="Kommt im Mai", at=clock.now)
     assert run.run_once() == 2
     [news] = inbox.to("de@example.org")[1:]
-    assert news["Subject"].startswith("\u201cDark mode\u201d ist jetzt ")
+    assert news["Subject"].startswith("Hub: \u201cDark mode\u201d ist jetzt ")
     assert "Die Redaktion schreibt: Kommt im Mai" in text_of(news)
     assert "Ein Klick beendet diese Mails" in text_of(news)
     assert "Hier ansehen" in text_of(news) and "Du bekommst diese Mail" in html_of(news)
