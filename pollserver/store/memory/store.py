@@ -25,6 +25,7 @@ from pollserver.store.memory import (
     rewards,
     roadmap,
     surveys,
+    tokens,
     voters,
     webhooks,
 )
@@ -133,3 +134,8 @@ class MemoryStore(Store):
 
     status_history = roadmap.status_history
     status_changes = roadmap.status_changes
+
+    add_token = tokens.add_token
+    list_tokens = tokens.list_tokens
+    revoke_token = tokens.revoke_token
+    find_token = tokens.find_token
