@@ -4,6 +4,8 @@ token's name; an unknown or revoked token gets a 401 JSON error."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -123,3 +125,20 @@ def test_a_token_is_refused_on_admin_pages_and_taken_names_are_refused(data_dir)
         assert page.status_code == 302  # admin pages take a signed-in session only
     finally:
         services_of(app).store.close()
+
+
+def test_the_readme_has_a_bearer_curl_example_for_every_editor_endpoint():
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Scripts: editor API tokens", 1)[1].split("\n### ", 1)[0]
+    curls = [line for line in section.splitlines() if line.startswith("curl -H \"$T\"")]
+    spec = json.loads((root / "pollserver/api/openapi.json").read_text(encoding="utf-8"))
+    for path, item in spec["paths"].items():
+        if not path.startswith("/api/admin"):
+            continue
+        pattern = re.compile(re.sub(r"\\\{[a-z_]+\\\}", "[^/ ]+", re.escape(path)) + r"(\s|$)")
+        for method in ("get", "post", "delete"):
+            if method in item:
+                flag = "" if method == "get" else f"-X {method.upper()} "
+                assert any(flag in c and pattern.search(c) for c in curls), (method, path)
+                assert {"bearerToken": []} in item[method]["security"], (method, path)
