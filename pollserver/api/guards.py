@@ -21,6 +21,7 @@ from pollserver.web.cors import site_origin
 from pollserver.web.errors import respond
 from pollserver.web.inputs import has_body
 from pollserver.web.newvoters import writing_to
+from pollserver.web.outcomes import failed_outcome, outcome_anchor, page_url
 from pollserver.web.security import check_same_origin
 
 __all__ = ["is_form", "parse_body", "reply", "state_changing"]
@@ -56,21 +57,29 @@ def parse_body() -> dict[str, Any] | MultiDict[str, str]:
     return _body()
 
 
-def _back_to(kind: str, item_id: str, anchor: str | None = None) -> str:
+def _back_to(kind: str, item_id: str, anchor: str | None = None,
+             outcome: str | None = None) -> str:
     item = get_store().get_item(kind, item_id)
     if item is None:
         # Never echo the caller's id into the Location header: it may hold a CR/LF.
         return "/"
-    url = item.url if item.url.startswith("/") else "/"
-    # A form posted from the static site on another host goes back to that host.
-    return f"{site_origin() or ''}{url}#{anchor or f'{kind}-{item.id}'}"
+    origin = site_origin()
+    if origin is None:
+        url = item.url if item.url.startswith("/") else "/"
+        return f"{url}#{anchor or f'{kind}-{item.id}'}"
+    # A form posted from the static site on another host goes back to that host, to the page
+    # of its language the manifest names (never the Referer); the static page cannot read
+    # this host's cookie, so the outcome travels in the fragment its CSS shows (:target).
+    url = page_url(item, request.form.get("lang"))
+    return f"{origin}{url}#{outcome_anchor(kind, item.id, outcome) if outcome else anchor}"
 
 
 def reply(kind: str, item_id: str, payload: dict[str, Any], *, status: int = 200,
-          message: str, anchor: str | None = None) -> Response:
-    """Answer JSON to fetch, or 303 back to the article with a flash message to a form."""
+          message: str, anchor: str | None = None, outcome: str | None = None) -> Response:
+    """Answer JSON to fetch, or 303 back to the article with a flash message to a form
+    (``outcome``: the baked message the static page shows on another origin)."""
     if is_form():
-        response = redirect(_back_to(kind, item_id, anchor), code=303)
+        response = redirect(_back_to(kind, item_id, anchor, outcome), code=303)
         return flash.store(response, kind, item_id, ok=True, message=message)
     response = jsonify(payload)
     response.status_code = status
@@ -111,7 +120,8 @@ def state_changing(
                     url, flash_kind, flash_id = back(body)
                     return respond(error, form=(flash_kind, flash_id, url))
                 item = str(item_id or "")
-                return respond(error, form=(kind, item, _back_to(kind, item)))
+                url = _back_to(kind, item, outcome=failed_outcome(kind, error.code))
+                return respond(error, form=(kind, item, url))
 
         return wrapped
 

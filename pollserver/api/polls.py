@@ -32,4 +32,4 @@ def vote(poll_id: str, body: Any) -> Response:
                       reward=reward_gate)
     return reply("poll", spec.id, poll_view(reader(done.voter), item, spec, done.choices,
                                             tally=done.tally, state=done.state),
-                 message="Thanks, your vote counted.")
+                 message="Thanks, your vote counted.", outcome="voted")
