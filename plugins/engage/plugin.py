@@ -39,6 +39,7 @@ from .hubwide import SiteBlocks, note
 from .manifest import Entry
 from .markdown_ext import EngageExtension
 from .origins import rewrite_output
+from .outcomes import bake_outcomes
 from .render import render_block, render_key
 from .results import ResultsError, load_results
 from .roadmap import roadmap_context
@@ -214,7 +215,7 @@ def process(generators) -> None:
                                         lang=lang, catalogues=catalogues)
 
                 html, _found = rewrite_blocks(content._content or "", render)
-                html = point_forms_at(html, api)
+                html = bake_outcomes(point_forms_at(html, api), api, lang, catalogues)
                 if html != content._content:
                     content._content = html
                     touched.add(id(content))

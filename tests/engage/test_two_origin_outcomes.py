@@ -126,3 +126,12 @@ def test_same_origin_posts_are_unchanged(built):
     assert voted.status_code == 303
     assert voted.headers["Location"] == f"{en_url}#poll-roast-day"
     assert "vh_flash=" in voted.headers.get("Set-Cookie", "")
+
+
+def test_a_one_origin_build_bakes_no_outcomes(site):
+    site.write("pages/say.md", PAGE_EN)
+    build = site.build(**THEMED)
+    assert build.process.returncode == 0, build.log
+    html = (build.output / "pages" / "say.html").read_text(encoding="utf-8")
+    assert "<!-- engage-status poll roast-day -->" in html
+    assert "engage-outcome" not in html  # its outcome comes from pollserver's flash cookie
