@@ -59,16 +59,16 @@ def open_app(data_dir: Path) -> Iterator[Callable[[], Flask]]:
 
 
 def test_add_list_revoke_and_use_a_token(data_dir, open_app):
-    services_of(open_app()).store.close()  # the data dir holds a jam
+    app = open_app()  # a running pollserver on the data dir: it sees what the CLI writes
+    client = app.test_client()
     printed = _cli(data_dir, "add", "deploy-bot").splitlines()
     token = printed[-1]
     assert token.startswith("vht_") and len(token) > 40
     listing = _cli(data_dir, "list")
     assert listing.startswith("deploy-bot ") and token not in listing
 
-    app = open_app()
-    client = app.test_client()
-    assert token not in str(services_of(app).store.export_tables())  # only its hash is kept
+    store = services_of(app).store
+    assert token not in str(store.export_tables())  # only its hash is kept
     bearer = {"Authorization": f"Bearer {token}"}
     read = client.get(JAM, headers=bearer)
     assert read.status_code == 200 and read.get_json()["id"] == "build-next"
@@ -76,7 +76,6 @@ def test_add_list_revoke_and_use_a_token(data_dir, open_app):
     closed = client.post(f"{JAM}/close", json={}, headers=bearer)
     assert closed.status_code == 200, closed.get_data(as_text=True)
     assert "set-cookie" not in {k.lower() for k in closed.headers.keys()}
-    store = services_of(app).store
     assert store.get_item("jam", "build-next").closed_at is not None
     assert [(e.actor, e.action) for e in store.list_audit() if e.action == "jam.close"] == [
         ("deploy-bot", "jam.close")]
@@ -88,12 +87,11 @@ def test_add_list_revoke_and_use_a_token(data_dir, open_app):
 
     assert _cli(data_dir, "revoke", "deploy-bot") == "token deploy-bot revoked\n"
     assert _cli(data_dir, "list") == ""
-    app = open_app()
     refused = app.test_client().post(f"{JAM}/close", json={}, headers=bearer)
     assert refused.status_code == 401
     assert refused.get_json()["error"]["code"] == "unauthorized"
-    assert services_of(app).store.get_item("jam", "build-next").closed_at is None
-    actions = [(e.actor, e.action) for e in services_of(app).store.list_audit()]
+    assert store.get_item("jam", "build-next").closed_at is None
+    actions = [(e.actor, e.action) for e in store.list_audit()]
     assert ("cli", "token.add") in actions and ("cli", "token.revoke") in actions
 
 
