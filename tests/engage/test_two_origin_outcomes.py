@@ -84,6 +84,9 @@ def test_each_block_bakes_its_outcomes_in_the_pages_language(built):
     assert ">Danke, deine Stimme zählt.</p>" in german
     assert ">Du hast bei dieser Umfrage schon abgestimmt.</p>" in german
     assert '<input type="hidden" name="lang" value="de">' in german
+    # Baked into the written page only: no summary or description carries them.
+    description = re.search(r'<meta name="description" content="([^"]*)"', english)
+    assert description is None or "Thanks" not in description.group(1)
     css = next(build.output.rglob("engage*.css")).read_text(encoding="utf-8")
     assert ".engage-outcome:not(:target)" in css
 
@@ -135,3 +138,13 @@ def test_a_one_origin_build_bakes_no_outcomes(site):
     html = (build.output / "pages" / "say.html").read_text(encoding="utf-8")
     assert "<!-- engage-status poll roast-day -->" in html
     assert "engage-outcome" not in html  # its outcome comes from pollserver's flash cookie
+
+
+def test_the_messages_stay_out_of_an_articles_description(site):
+    site.write("news/a.md", "Title: Roast\nDate: 2026-11-02 09:00\nSlug: roast\n\nShort intro.\n"
+               + BLOCKS)
+    build = site.build(ENGAGE_API_URL=API, **THEMED)
+    assert build.process.returncode == 0, build.log
+    html = next(build.output.rglob("roast.html")).read_text(encoding="utf-8")
+    [description] = re.findall(r'<meta name="description" content="([^"]*)"', html)
+    assert "Thanks" not in description and 'id="poll-roast-day-voted"' in html
