@@ -39,6 +39,7 @@ from .hubwide import SiteBlocks, note
 from .manifest import Entry
 from .markdown_ext import EngageExtension
 from .origins import rewrite_output
+from .outcomes import bake_output
 from .render import render_block, render_key
 from .results import ResultsError, load_results
 from .roadmap import roadmap_context
@@ -243,6 +244,9 @@ def link_server_pages(pelican) -> None:
     (``/me``, ``/jams/...``) at its origin (``origins.py``)."""
     api = str(pelican.settings.get("ENGAGE_API_URL") or "").rstrip("/")
     rewrite_output(Path(pelican.output_path), api)
+    # ... and bake the no-JS outcome messages a form post comes back to (outcomes.py).
+    bake_output(Path(pelican.output_path), api, catalogue_folder(pelican.settings),
+                str(pelican.settings.get("DEFAULT_LANG") or "en"))
 
 
 def register() -> None:

@@ -22,6 +22,7 @@ from pollserver.web.errors import respond
 from pollserver.web.inputs import has_body
 from pollserver.web.locale import current_lang
 from pollserver.web.newvoters import writing_to
+from pollserver.web.outcomes import failed_outcome, outcome_anchor
 from pollserver.web.security import check_same_origin
 from pollserver.web.texts import url_in
 
@@ -58,22 +59,30 @@ def parse_body() -> dict[str, Any] | MultiDict[str, str]:
     return _body()
 
 
-def _back_to(kind: str, item_id: str, anchor: str | None = None) -> str:
+def _back_to(kind: str, item_id: str, anchor: str | None = None,
+             outcome: str | None = None) -> str:
     item = get_store().get_item(kind, item_id)
     if item is None:
         # Never echo the caller's id into the Location header: it may hold a CR/LF.
         return "/"
-    url = item.url if item.url.startswith("/") else "/"
+    url = item.url if item.url.startswith("/") and not item.url.startswith("//") else "/"
     url = url_in(kind, item.id, current_lang(), url)  # the page in the form's language
-    # A form posted from the static site on another host goes back to that host.
-    return f"{site_origin() or ''}{url}#{anchor or f'{kind}-{item.id}'}"
+    origin = site_origin()
+    if origin is None:
+        return f"{url}#{anchor or f'{kind}-{item.id}'}"
+    # A form posted from the static site on another host goes back to that host, to the page
+    # of its language the manifest names (never the Referer); the static page cannot read
+    # this host's cookie, so the outcome travels in the fragment its CSS shows (:target).
+    fragment = outcome_anchor(kind, item.id, outcome) if outcome else anchor
+    return f"{origin}{url}#{fragment or f'{kind}-{item.id}'}"
 
 
 def reply(kind: str, item_id: str, payload: dict[str, Any], *, status: int = 200,
-          message: str, anchor: str | None = None) -> Response:
-    """Answer JSON to fetch, or 303 back to the article with a flash message to a form."""
+          message: str, anchor: str | None = None, outcome: str | None = None) -> Response:
+    """Answer JSON to fetch, or 303 back to the article with a flash message to a form
+    (``outcome``: the baked message the static page shows on another origin)."""
     if is_form():
-        response = redirect(_back_to(kind, item_id, anchor), code=303)
+        response = redirect(_back_to(kind, item_id, anchor, outcome), code=303)
         return flash.store(response, kind, item_id, ok=True, message=message)
     response = jsonify(payload)
     response.status_code = status
@@ -114,7 +123,8 @@ def state_changing(
                     url, flash_kind, flash_id = back(body)
                     return respond(error, form=(flash_kind, flash_id, url))
                 item = str(item_id or "")
-                return respond(error, form=(kind, item, _back_to(kind, item)))
+                url = _back_to(kind, item, outcome=failed_outcome(kind, error.code))
+                return respond(error, form=(kind, item, url))
 
         return wrapped
 

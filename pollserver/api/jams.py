@@ -98,13 +98,17 @@ def submit_idea(jam_id: str, body: Any) -> Response:
                "status": moderation, "similar": [_brief(i) for i in done.similar]}
     if done.idea is None:
         return reply("jam", spec.id, {"id": "0", **payload}, status=201,
-                     message=_submitted_message(moderation))
+                     message=_submitted_message(moderation), outcome=_outcome(moderation))
     # The jam page lists the new idea; the article's block does not, so a form posted there
     # comes back to the block itself, where the message is.
     listed = moderation == "published" and next_path(request.form.get("next")) is not None
     return reply("jam", spec.id, {"id": done.idea.id, **payload}, status=201,
                  message=_submitted_message(moderation),
-                 anchor=f"idea-{done.idea.id}" if listed else None)
+                 anchor=f"idea-{done.idea.id}" if listed else None, outcome=_outcome(moderation))
+
+
+def _outcome(moderation: str) -> str:
+    return "pending" if moderation == "pending" else "sent"
 
 
 def _submitted_message(moderation: str) -> str:

@@ -35,4 +35,4 @@ def vote(poll_id: str, body: Any) -> Response:
     view = poll_view(reader(done.voter), item, spec, done.choices, tally=done.tally,
                      state=done.state)
     return reply("poll", spec.id, in_language(view, current_lang()),
-                 message="Thanks, your vote counted.")
+                 message="Thanks, your vote counted.", outcome="voted")

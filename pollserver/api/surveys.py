@@ -59,4 +59,4 @@ def answer(survey_id: str, body: Any) -> Response:
         "reward": reward_view(reader(done.voter), spec.reward, took_part=True),
     }
     return reply("survey", spec.id, payload, status=201, message=THANKS[done.category],
-                 anchor=f"survey-{spec.id}-thanks")
+                 anchor=f"survey-{spec.id}-thanks", outcome="thanks")

@@ -46,7 +46,10 @@ def load_manifest(path: Path) -> list[Item]:
                 spec = spec_from_manifest(kind, entry)
             except (SpecError, KeyError, TypeError) as error:
                 raise SyncError(f"{source}: {kind} {entry.get('id', '?')!r}: {error}") from None
-            items.append(Item(kind=kind, id=spec.id, spec=spec_to_manifest(spec),
+            stored = spec_to_manifest(spec)
+            if isinstance(entry.get("texts"), dict):  # translations' words and page URLs
+                stored["texts"] = entry["texts"]
+            items.append(Item(kind=kind, id=spec.id, spec=stored,
                               source=source, url=str(entry.get("url", ""))))
     if "statuses" in data:  # the site's ENGAGE_STATUSES, kept as one item of its own
         try:

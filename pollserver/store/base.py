@@ -6,7 +6,7 @@ item and voter, vote budgets, one reward code per voter and pool) are enforced h
 the store, so parallel requests can never count twice.
 
 **The whole interface, and its size** (``tests/store/test_interface.py`` keeps these numbers
-true): 69 abstract methods in six modules of this folder, called flat (``store.tally(p)``):
+true): 73 abstract methods in six modules of this folder, called flat (``store.tally(p)``):
 
 ==========================================================  ================  =======
 part                                                        module            methods
@@ -18,6 +18,7 @@ webhook endpoints and attempts                              ``webhooks.py``     
 champion grants and profile rules                           ``champions.py``        6
 status history                                              ``roadmap.py``          2
 share tokens and friends' credits                           ``shares.py``           5
+editor API tokens                                           ``tokens.py``           4
 ==========================================================  ================  =======
 
 Optional, with defaults here: ``recent_item``, ``idea_voters``, ``record_vote_and_tally``,
@@ -56,7 +57,7 @@ A module passing 400 lines is split the same way (``tests/test_module_size.py``)
 **Two ways to a new backend.** The cheap one is an *engine* under the memory store
 (``memory/engine.py``: ``commit(op)``, ``reading()``, ``compact()``, three methods): the
 state machine keeps every rule, and the engine only makes its operations durable or shared;
-the TinyDB store is exactly that (``tinydb/``). The other is a ``Store`` subclass with all 64
+the TinyDB store is exactly that (``tinydb/``). The other is a ``Store`` subclass with all 68
 methods, each a query of the new database (``postgres/``). Either way, add the backend to
 ``open_store`` (``__init__.py``) and to the ``backend`` fixture of ``tests/store/conftest.py``,
 and the contract suites in ``tests/store/`` run on it.
@@ -74,6 +75,7 @@ from pollserver.store.champions import Champions
 from pollserver.store.outbox import Outbox
 from pollserver.store.roadmap import Roadmap
 from pollserver.store.shares import Shares
+from pollserver.store.tokens import Tokens
 from pollserver.store.webhooks import Webhooks
 
 __all__ = ["Store", "Tables"]
@@ -82,7 +84,7 @@ __all__ = ["Store", "Tables"]
 Tables = dict[str, dict[str, dict[str, Any]]]
 
 
-class Store(Champions, Webhooks, Outbox, Roadmap, Shares, ABC):
+class Store(Champions, Webhooks, Outbox, Roadmap, Shares, Tokens, ABC):
     """Persistent state of pollserver: the methods below, and the parts it is composed of
     (see the table above)."""
 

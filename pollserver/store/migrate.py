@@ -42,6 +42,7 @@ COMPARED: dict[str, tuple[str, ...]] = {
                          "status", "duration_ms", "error", "body"),
     "status_history": ("idea", "status", "at", "note"),
     "editor_sessions": ("session", "username", "at"),
+    "api_tokens": ("name", "hash", "at", "by"),
 }
 #: Tables whose order is part of their meaning (event order, history order).
 _ORDERED = ("events", "status_history", "webhook_attempts")

@@ -6,6 +6,11 @@ form and every editor JSON call carries a per-session CSRF token (form field ``c
 or header ``X-CSRF-Token``); SameSite alone is not trusted because older browsers ignore it.
 Both the admin pages and the editor JSON API guard their views with :func:`editor_required`;
 the login and logout pages live in :mod:`pollserver.admin.auth`.
+
+Scripts use the editor JSON API (``/api/admin/...``) with a token from ``pollserver tokens
+add`` instead: ``Authorization: Bearer <token>``. A bearer token is never sent by a browser on
+its own, so it needs no CSRF token; an unknown or revoked one is a 401, and the token's name is
+the actor the audit log records. Admin pages take sessions only.
 """
 
 from __future__ import annotations
@@ -22,13 +27,14 @@ from urllib.parse import urlsplit
 from flask import Flask, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 
+from pollserver.domain.tokens import hash_token
 from pollserver.errors import CsrfFailed, ForbiddenOrigin, Unauthorized
 from pollserver.web.context import get_store, now
 from pollserver.web.identity import is_https
 from pollserver.web.security import UNSAFE_METHODS, is_cross_site
 
-__all__ = ["LIFETIME", "check_csrf", "csrf_token", "current_editor", "editor_required",
-           "init_sessions"]
+__all__ = ["LIFETIME", "bearer_token", "check_csrf", "csrf_token", "current_editor",
+           "editor_required", "init_sessions"]
 
 LIFETIME = timedelta(hours=8)
 #: Largest form (in characters) kept across a re-login; bigger ones are dropped, not cut.
@@ -96,10 +102,24 @@ def session_hash(sid: str) -> str:
     return hashlib.sha256(f"valuehub editor session:{sid}".encode()).hexdigest()
 
 
+def bearer_token() -> str | None:
+    """Return the ``Authorization: Bearer`` token of an editor API call, else ``None``."""
+    if not request.path.startswith("/api/admin"):
+        return None
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
 def current_editor() -> str | None:
-    """Return the signed-in editor's username, or ``None`` (no session, it expired, or it
-    was revoked by logging out or signing out everywhere)."""
+    """Return the signed-in editor's username (or, on the editor API, the name of the bearer
+    token), or ``None`` (no session, it expired, or it was revoked by logging out or signing
+    out everywhere; an unknown or revoked token)."""
     if "editor_checked" in g:
+        return g.editor_checked
+    token = bearer_token()
+    if token is not None:
+        found = get_store().find_token(hash_token(token)) if token else None
+        g.editor_checked = found.name if found is not None else None
         return g.editor_checked
     name = session.get("editor")
     since = session.get("since", 0)
@@ -141,7 +161,10 @@ def editor_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
+        bearer = bearer_token() is not None
         if current_editor() is None:
+            if bearer:
+                raise Unauthorized("The bearer token is unknown or has been revoked.")
             if _is_api():
                 raise Unauthorized("Sign in as an editor at /admin/login first.")
             target = request.full_path.rstrip("?")
@@ -152,7 +175,7 @@ def editor_required(view: Callable[..., Any]) -> Callable[..., Any]:
                 _keep_form()
                 target = _came_from()
             return redirect(url_for("admin.login", next=target))
-        if request.method in UNSAFE_METHODS:
+        if request.method in UNSAFE_METHODS and not bearer:
             # A page of another site never acts for the editor, token or not; a script with
             # no Origin at all proves itself with the session's CSRF token.
             if is_cross_site():

@@ -84,8 +84,13 @@ def test_vote_with_javascript_off_comes_back_to_the_site(browser, two_origins):
     page.goto(site + SUPPORT_PAGE)
     form = page.locator(SUPPORT_POLL + " form")
     assert (form.get_attribute("action") or "").startswith("http://localhost:")
+    outcome = page.locator(SUPPORT_POLL + "-voted")
+    expect(outcome).to_be_hidden()  # baked in the page, shown only when targeted
     form.get_by_label("Partly, it is better").check()
     form.get_by_role("button", name="Vote").click()
-    page.wait_for_url(site + SUPPORT_PAGE + SUPPORT_POLL)
+    page.wait_for_url(site + SUPPORT_PAGE + SUPPORT_POLL + "-voted")
+    expect(outcome).to_be_visible()
+    expect(outcome).to_have_text("Thanks, your vote counted.")
+    expect(page.locator(SUPPORT_POLL + "-error")).to_be_hidden()  # only the one targeted
     assert store.tally("sour-or-bitter-solved").total == 1
     context.close()

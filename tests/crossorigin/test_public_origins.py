@@ -63,7 +63,7 @@ def test_no_js_form_goes_back_to_the_site_host(client, poll, store):
     posted = client.post("/api/polls/p/vote", data={"choices": "monday"},
                          headers={"Origin": SITE})
     assert posted.status_code == 303
-    assert posted.headers["Location"] == f"{SITE}/news/poll.html#poll-p"
+    assert posted.headers["Location"] == f"{SITE}/news/poll.html#poll-p-voted"
     own = client.post("/api/polls/p/vote", data={"choices": "friday"},
                       headers={"Origin": "http://localhost"})
     assert own.status_code == 303 and own.headers["Location"] == "/news/poll.html#poll-p"

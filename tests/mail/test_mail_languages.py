@@ -34,7 +34,8 @@ def test_a_follower_who_followed_from_the_german_page_gets_german_mail(app, clie
     run = sender(store, url, clock)
     assert run.run_once() == 3
     german = inbox.to("de@example.org")[0]
-    assert german["Subject"] == "Hub: bitte bestätigen: eine Idee in \u201cBetter app\u201d verfolgen"
+    assert german["Subject"] == ("Hub: bitte bestätigen: eine Idee in \u201cBetter app\u201d"
+                                 " verfolgen")
     assert "Jemand (hoffentlich du)" in text_of(german)
     assert inbox.to("form@example.org")[0]["Subject"].startswith("Hub: bitte bestätigen")
     assert inbox.to("en@example.org")[0]["Subject"].startswith("Hub: please confirm: follow")

@@ -1,7 +1,8 @@
 """``migrate`` carries the second stage too: follows, events, deliveries, feed tokens, webhook
-endpoints and their log, status history and editor sessions, into PostgreSQL and back into an
-embedded data dir, and each copy behaves as the source did (same feed, the follower hears of
-the next change, the endpoint signs with its old secret, a pending retry is still due)."""
+endpoints and their log, status history, editor sessions and API tokens, into PostgreSQL and
+back into an embedded data dir, and each copy behaves as the source did (same feed, the
+follower hears of the next change, the endpoint signs with its old secret, a pending retry is
+still due)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pollserver.actions.follows import updates_for
 from pollserver.domain.errors import Conflict
 from pollserver.domain.outbox import CONFIRM, MAIL
 from pollserver.domain.publish import PUBLISH
+from pollserver.domain.tokens import ApiToken, hash_token
 from pollserver.domain.webhooks import WEBHOOK
 from pollserver.editor import jams as editor
 from pollserver.editor import webhooks as hooks
@@ -57,6 +59,7 @@ def fill(store: Store, smtp_url: str, hook: Receiver, clock: Clock) -> tuple[str
     hook.answers = [500]
     assert _webhooks(store, hook, clock).run_once() == 0  # logged, to be retried
     store.add_editor_session(EDITOR_SESSION, "ed", at=AT)
+    store.add_token(ApiToken("bot", hash_token("vht_bot"), AT, "cli"))
     return idea, endpoint.secret
 
 
@@ -77,6 +80,8 @@ def seen(store: Store, idea: str) -> dict[str, object]:
                      for a in store.list_attempts(endpoint.id)],
         "history": store.status_history(idea),
         "session": store.editor_session(EDITOR_SESSION),
+        "token": store.find_token(hash_token("vht_bot")),
+        "tokens": store.list_tokens(),
     }
 
 

@@ -19,6 +19,7 @@ from pollserver.store.memory.outbox import load_outbox, outbox_tables
 from pollserver.store.memory.roadmap import load_roadmap, roadmap_tables
 from pollserver.store.memory.shares import load_shares, share_tables
 from pollserver.store.memory.state import State
+from pollserver.store.memory.tokens import load_tokens, token_tables
 from pollserver.store.memory.webhooks import load_webhooks, webhook_tables
 
 __all__ = ["from_tables", "iter_tables", "to_tables"]
@@ -57,6 +58,7 @@ def iter_tables(state: State, meta: dict[str, Any]
     yield from webhook_tables(state)
     yield from champion_tables(state)
     yield from share_tables(state)
+    yield from token_tables(state)
 
 
 def _code_rows(state: State) -> Iterator[dict[str, Any]]:
@@ -118,4 +120,5 @@ def from_tables(tables: dict[str, dict[str, dict[str, Any]]]) -> tuple[State, di
     load_webhooks(state, tables)
     load_champions(state, tables)
     load_shares(state, tables)
+    load_tokens(state, tables)
     return state, meta

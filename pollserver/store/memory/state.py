@@ -29,6 +29,7 @@ from pollserver.store.memory import erasure
 from pollserver.store.memory.champions import ChampionState
 from pollserver.store.memory.roadmap import RoadmapState
 from pollserver.store.memory.shares import ShareState
+from pollserver.store.memory.tokens import TokenState
 from pollserver.store.memory.webhooks import WebhookState
 
 __all__ = ["OPERATIONS", "State"]
@@ -48,7 +49,7 @@ def _ts(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-class State(WebhookState, RoadmapState, ChampionState, ShareState):
+class State(WebhookState, RoadmapState, ChampionState, ShareState, TokenState):
     """Everything pollserver knows, indexed for O(1) votes and reads."""
 
     def __init__(self) -> None:
@@ -79,6 +80,7 @@ class State(WebhookState, RoadmapState, ChampionState, ShareState):
         self.init_webhooks()
         self.init_champions()
         self.init_shares()
+        self.init_tokens()
 
     # -- applying ----------------------------------------------------------------------
 
@@ -352,4 +354,6 @@ OPERATIONS: dict[str, Callable[[State, dict[str, Any]], Any]] = {
     # share tokens and credits (shares.py)
     "share-token": State._op_share_token, "share-credit": State._op_share_credit,
     "share-erase": State._op_share_erase,
+    # editor API tokens (tokens.py)
+    "token-add": State._op_token_add, "token-revoke": State._op_token_revoke,
 }

@@ -26,6 +26,7 @@ from pollserver.store.memory import (
     roadmap,
     shares,
     surveys,
+    tokens,
     voters,
     webhooks,
 )
@@ -142,3 +143,8 @@ class MemoryStore(Store):
 
     status_history = roadmap.status_history
     status_changes = roadmap.status_changes
+
+    add_token = tokens.add_token
+    list_tokens = tokens.list_tokens
+    revoke_token = tokens.revoke_token
+    find_token = tokens.find_token

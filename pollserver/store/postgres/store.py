@@ -39,6 +39,7 @@ from pollserver.store.postgres import (
     roadmap,
     shares,
     surveys,
+    tokens,
     transfer,
     voters,
     webhooks,
@@ -257,3 +258,8 @@ class PostgresStore(Store):
 
     status_history = step(roadmap.status_history)
     status_changes = step(roadmap.status_changes)
+
+    add_token = step(tokens.add_token)
+    list_tokens = step(tokens.list_tokens)
+    revoke_token = step(tokens.revoke_token)
+    find_token = step(tokens.find_token)

@@ -17,7 +17,7 @@ from psycopg import Connection
 from psycopg.types.json import Json
 
 from pollserver.domain.errors import Conflict
-from pollserver.store.postgres import champions, roadmap, shares
+from pollserver.store.postgres import champions, roadmap, shares, tokens
 from pollserver.store.postgres.transfer_outbox import OUTBOX_TABLES, export_outbox, import_outbox
 
 __all__ = ["export_tables", "import_tables"]
@@ -25,7 +25,8 @@ __all__ = ["export_tables", "import_tables"]
 Tables = dict[str, dict[str, dict[str, Any]]]
 
 _DATA_TABLES = ("items", "poll_votes", "ideas", "responses", "codes", "admins", "audit",
-                "status_history", "champions", "profile_rules", "share_tokens", "share_credits")
+                "status_history", "champions", "profile_rules", "share_tokens", "share_credits",
+                "api_tokens")
 
 _DERIVE_COUNTERS = """
 INSERT INTO poll_totals (poll_id, shard, n)
@@ -123,7 +124,8 @@ def import_tables(conn: Connection, tables: Tables) -> dict[str, int]:
                   "items": len(items), "votes": len(votes), "ideas": len(ideas),
                   "idea_votes": len(idea_votes), "responses": len(responses),
                   "codes": len(codes), "admins": len(admins), "audit": len(audit),
-                  "status_history": history, **import_outbox(cur, tables)}
+                  "status_history": history, **import_outbox(cur, tables),
+                  "api_tokens": tokens.import_tokens(conn, tables)}
     return counts
 
 
@@ -179,6 +181,7 @@ def export_tables(conn: Connection) -> Tables:
         history = roadmap.export_history(conn)
         grants = champions.export_champions(conn)
         shared = shares.export_shares(conn)
+        api_tokens = tokens.export_tokens(conn)
         with conn.cursor() as cur:
             second = export_outbox(cur)
     return {
@@ -188,6 +191,7 @@ def export_tables(conn: Connection) -> Tables:
         "share_tokens": _rows(shared["share_tokens"]),
         "share_credits": _rows(shared["share_credits"]),
         "status_history": _rows(history),
+        "api_tokens": _rows(api_tokens),
         "_meta": {"1": {"seq": seq}},
         "items": _rows(items), "votes": _rows(votes), "ideas": _rows(ideas),
         "idea_votes": _rows(idea_votes), "responses": _rows(responses),
