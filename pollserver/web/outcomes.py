@@ -11,8 +11,6 @@ manifest knows for the item (its own URL, or a translation's for the form's ``la
 
 from __future__ import annotations
 
-from pollserver.domain.records import Item
-
 __all__ = ["OUTCOMES", "failed_outcome", "outcome_anchor"]
 
 #: Every outcome a block bakes a message for, by kind (keep in step with the templates).
