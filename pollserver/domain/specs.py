@@ -94,7 +94,13 @@ class JamSpec:
     moderation: str = "post"
     reward: str | None = None
     max_winners: int = 3
+    topics: tuple[str, ...] = ()
     kind: str = field(default="jam", init=False)
+
+    def topic_keys(self) -> dict[str, str]:
+        """Return ``key -> label`` for the jam's topics (the key is what ideas and ``?topic=``
+        carry, so relabelling "App" as "Our app" keeps the ideas' topics)."""
+        return {slugify_key(label): label for label in self.topics}
 
 
 @dataclass(frozen=True)
@@ -256,6 +262,9 @@ def parse_jam(data: dict[str, Any], item_id: str) -> JamSpec:
     for start, name in ((submit_from, "submit_from"), (vote_from, "vote_from")):
         if start and closes and closes <= start:
             raise SpecError(f"closes must be after {name} (move closes later)")
+    if vote_from and not closes:
+        raise SpecError("a board (a jam without closes) has no phases: remove vote_from "
+                        "or add closes")
     moderation = data.get("moderation", "post")
     if moderation not in MODERATION:
         raise SpecError("moderation must be pre or post")
@@ -264,7 +273,30 @@ def parse_jam(data: dict[str, Any], item_id: str) -> JamSpec:
                    submit_from=submit_from, vote_from=vote_from, closes=closes,
                    votes_per_person=_int(data, "votes_per_person", 3, 0, 100),
                    moderation=moderation, reward=_pool(data),
-                   max_winners=_int(data, "max_winners", 3, 1, 20))
+                   max_winners=_int(data, "max_winners", 3, 1, 20),
+                   topics=_topics(data.get("topics")))
+
+
+MAX_TOPICS = 50
+
+
+def _topics(raw: Any) -> tuple[str, ...]:
+    """Read a jam's ``topics:`` list: 0-50 distinct labels of 1-40 characters."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or len(raw) > MAX_TOPICS:
+        raise SpecError(f"topics must be a list of at most {MAX_TOPICS} labels")
+    labels: list[str] = []
+    for entry in raw:
+        if not isinstance(entry, str | int | float) or isinstance(entry, bool):
+            raise SpecError(f"topic {entry!r} must be text")
+        label = str(entry).strip()
+        if not 1 <= len(label) <= 40:
+            raise SpecError("each topic must be 1-40 characters")
+        if slugify_key(label) in {slugify_key(seen) for seen in labels}:
+            raise SpecError(f"duplicate topic {label!r}")
+        labels.append(label)
+    return tuple(labels)
 
 
 def parse_survey(data: dict[str, Any], item_id: str) -> SurveySpec:

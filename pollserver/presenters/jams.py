@@ -11,7 +11,8 @@ import json
 from collections.abc import Hashable
 from typing import Any
 
-from pollserver.domain import jams
+from pollserver.domain import boards, jams
+from pollserver.domain.events import idea_url
 from pollserver.domain.paging import PageRequest
 from pollserver.domain.records import Idea, Item
 from pollserver.domain.specs import JamSpec, iso_utc
@@ -47,6 +48,8 @@ def _public_row(idea: Idea, titles: dict[str, str],
         "merged_into": idea.merged_into,
         "merged_into_title": titles.get(idea.merged_into or ""),
         "created_at": iso_utc(idea.created_at),
+        "topics": list(idea.topics),
+        "url": idea_url(idea.jam_id, idea.id),
     }
     if labels and status in labels:
         row["status_label"] = labels[status]
@@ -72,6 +75,7 @@ class _JamIdeas:
         self.version = version
         self.statuses = statuses
         titles = {i.id: i.title for i in ideas}
+        self.ideas = {i.id: i for i in ideas}
         labels = {s.key: s.label for s in statuses}
         self.rows = {i.id: _public_row(i, titles, labels) for i in ideas}
         self.published = [i for i in ideas if i.moderation == "published"]
@@ -160,7 +164,11 @@ def _jam_head(reader: Reader, item: Item, spec: JamSpec, sort: str, entry: _JamI
         "closes": iso_utc(item.closed_at if closed_early else spec.closes),
         "moderation": spec.moderation,
         "votes_per_person": spec.votes_per_person,
-        "my_votes_left": jams.votes_left(spec.votes_per_person, len(mine_votes)),
+        "my_votes_left": boards.votes_left_on(spec, mine_votes, entry.ideas,
+                                              boards.finished_keys(entry.statuses)),
+        "board": boards.is_board(spec),
+        "topics": [{"key": k, "label": v} for k, v in spec.topic_keys().items()],
+        "statuses": [{"key": s.key, "label": s.label} for s in entry.statuses],
         "max_winners": spec.max_winners,
         "sort": sort,
         "ideas": None,
@@ -212,6 +220,6 @@ def jam_json(reader: Reader, item: Item, spec: JamSpec, sort: str = "top",
     ids, paging = page_of(entry, spec.id, voter, sort, page, reader.orders)
     body.update(paging)
     head = json.dumps(body, separators=(",", ":"))
-    first = page.cursor is None and not page.q
+    first = page.cursor is None and not page.filtered
     return b"".join((head[:-1].encode(), b',"ideas":[', entry.ideas_json(
         ids, voter, mine_votes, f"{sort}:{page.limit}" if first else None), b"]}\n"))
