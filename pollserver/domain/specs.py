@@ -94,13 +94,13 @@ class JamSpec:
     moderation: str = "post"
     reward: str | None = None
     max_winners: int = 3
-    topics: tuple[str, ...] = ()
+    topics: tuple[Option, ...] = ()
     kind: str = field(default="jam", init=False)
 
     def topic_keys(self) -> dict[str, str]:
         """Return ``key -> label`` for the jam's topics (the key is what ideas and ``?topic=``
-        carry, so relabelling "App" as "Our app" keeps the ideas' topics)."""
-        return {slugify_key(label): label for label in self.topics}
+        carry, so relabelling "App" as "Our app", or translating it, keeps the ideas' topics)."""
+        return {topic.key: topic.label for topic in self.topics}
 
 
 @dataclass(frozen=True)
@@ -280,23 +280,31 @@ def parse_jam(data: dict[str, Any], item_id: str) -> JamSpec:
 MAX_TOPICS = 50
 
 
-def _topics(raw: Any) -> tuple[str, ...]:
-    """Read a jam's ``topics:`` list: 0-50 distinct labels of 1-40 characters."""
+def _topics(raw: Any) -> tuple[Option, ...]:
+    """Read a jam's ``topics:`` list: at most 50 labels (``Coffee``) or ``{key, label}``
+    (a translation keeps the keys and changes the labels), each label 1-40 characters."""
     if raw is None:
         return ()
     if not isinstance(raw, list) or len(raw) > MAX_TOPICS:
         raise SpecError(f"topics must be a list of at most {MAX_TOPICS} labels")
-    labels: list[str] = []
+    topics: list[Option] = []
     for entry in raw:
-        if not isinstance(entry, str | int | float) or isinstance(entry, bool):
-            raise SpecError(f"topic {entry!r} must be text")
-        label = str(entry).strip()
+        if isinstance(entry, dict) and set(entry) <= {"key", "label"} and "label" in entry:
+            label = str(entry["label"]).strip()
+            key = str(entry.get("key") or slugify_key(label))
+        elif isinstance(entry, str | int | float) and not isinstance(entry, bool):
+            label = str(entry).strip()
+            key = slugify_key(label)
+        else:
+            raise SpecError(f"topic {entry!r} must be text or {{key, label}}")
         if not 1 <= len(label) <= 40:
             raise SpecError("each topic must be 1-40 characters")
-        if slugify_key(label) in {slugify_key(seen) for seen in labels}:
+        if not ID_RE.match(key):
+            raise SpecError(f"topic key {key!r} must be lowercase letters, digits and dashes")
+        if any(t.key == key for t in topics):
             raise SpecError(f"duplicate topic {label!r}")
-        labels.append(label)
-    return tuple(labels)
+        topics.append(Option(key=key, label=label))
+    return tuple(topics)
 
 
 def parse_survey(data: dict[str, Any], item_id: str) -> SurveySpec:
