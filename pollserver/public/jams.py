@@ -75,7 +75,7 @@ def jam_page(jam_id: str) -> Response:
     outcome = flash.read()
     if outcome and (outcome.get("k"), outcome.get("i")) != ("jam", spec.id):
         outcome = None
-    since = since_last_visit("vh_seen", subjects={f"jam:{spec.id}"})
+    since = since_last_visit("vh_seen", jam=spec.id)
     body = render_template(
         "public/jam.html", jam=jam, spec=spec, sort=sort, outcome=outcome, since=since,
         here=_here(spec.id, sort, page), search="".join(
