@@ -106,12 +106,19 @@ class _JamIdeas:
             order = self._orders[sort] = [i.id for i in jams.sort_ideas(self.published, sort)]
         return order
 
-    def json_heads(self) -> dict[str, str]:
-        """Return each row as JSON without its closing brace (the reader's fields go there)."""
+    def json_heads(self, ids: list[str]) -> dict[str, str]:
+        """Return these rows as JSON without their closing brace (the reader's fields go
+        there), with ``body_html`` (the sanitised Markdown the idea page shows, so the widget
+        shows the same); encoded when first listed, then kept for this version."""
         if self._json is None:
-            self._json = {key: json.dumps(row, separators=(",", ":"))[:-1]
-                          for key, row in self.rows.items()}
-        return self._json
+            self._json = {}
+        heads = self._json
+        for key in ids:
+            if key not in heads:
+                row = self.rows[key]
+                heads[key] = json.dumps({**row, "body_html": idea_html(row["body"])},
+                                        separators=(",", ":"))[:-1]
+        return heads
 
     def ideas_json(self, ids: list[str], voter: str | None, mine_votes: set[str],
                    shared: str | None = None) -> bytes:
@@ -124,10 +131,10 @@ class _JamIdeas:
         if not mine_votes and not own and shared is not None:
             plain = self._plain.get(shared)
             if plain is None:
-                tail, heads = _TAILS[(False, False)], self.json_heads()
+                tail, heads = _TAILS[(False, False)], self.json_heads(ids)
                 plain = self._plain[shared] = ",".join([heads[i] + tail for i in ids]).encode()
             return plain
-        heads = self.json_heads()
+        heads = self.json_heads(ids)
         return ",".join([heads[i] + _TAILS[(i in mine_votes, i in own)] for i in ids]).encode()
 
 
@@ -182,8 +189,8 @@ def jam_view(reader: Reader, item: Item, spec: JamSpec, sort: str = "top", *,
              html: bool = False, page: PageRequest | None = None) -> dict[str, Any]:
     """Build the jam's public JSON for the reader: phase, budget, ideas, winners.
 
-    ``html`` adds each idea's ``body_html`` (sanitised Markdown) for the server-rendered page;
-    the JSON API leaves it out (the jam widget, ``engage/jam.js``, shows ``body`` as text).
+    Each idea carries ``body_html`` (sanitised Markdown), for the server-rendered page and the
+    jam widget alike (``html`` is kept for callers that name it).
     """
     voter = reader.voter
     entry = _jam_ideas(reader, spec.id)
@@ -196,8 +203,7 @@ def jam_view(reader: Reader, item: Item, spec: JamSpec, sort: str = "top", *,
     for idea_id in ids:
         row = {**entry.rows[idea_id], "voted_by_me": idea_id in mine_votes,
                "mine": idea_id in own}
-        if html:
-            row["body_html"] = idea_html(row["body"])
+        row["body_html"] = idea_html(row["body"])
         ideas.append(row)
     body["ideas"] = ideas
     return body
