@@ -53,7 +53,7 @@ def test_get_jam_shape(client, jam, voter):
     assert {"id", "title", "body", "author", "votes", "status", "winner",
             "voted_by_me", "merged_into", "mine"} <= set(idea)
     # The widget shows the body as the idea page does: Markdown cleaned by nh3 on the server.
-    assert idea["body_html"] == "" and idea["url"] == f"/ideas/{jam}/{idea['id']}"
+    assert idea["body_html"] == "<p>Because.</p>" and idea["url"] == f"/ideas/{jam}/{idea['id']}"
     assert idea["status"] == "open" and idea["votes"] == 0 and idea["mine"] is True
 
 
