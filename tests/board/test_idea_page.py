@@ -85,3 +85,13 @@ def test_erased_idea_is_410(client, board, store):
 def test_unknown_idea_and_jam_are_404(client, board):
     assert _page(client, "999").status_code == 404
     assert client.get("/ideas/nope/1").status_code == 404
+
+
+def test_follow_from_me_and_jam_page_at_any_time(voter, board):
+    jam_page = voter.client.get(f"/jams/{BOARD}").get_data(as_text=True)
+    # Before any vote: the jam's follow form and a follow form under every idea.
+    assert jam_page.count('action="/api/follows"') == 1 + len(board)
+    assert voter.post(f"/api/jams/{BOARD}/ideas/{board[0]}/vote", json={}).status_code == 200
+    me = voter.client.get("/me").get_data(as_text=True)
+    assert 'name="kind" value="jam"' in me and f'name="id" value="{BOARD}"' in me
+    assert 'class="me-feed"' in me
