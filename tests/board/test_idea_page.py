@@ -95,3 +95,14 @@ def test_follow_from_me_and_jam_page_at_any_time(voter, board):
     me = voter.client.get("/me").get_data(as_text=True)
     assert 'name="kind" value="jam"' in me and f'name="id" value="{BOARD}"' in me
     assert 'class="me-feed"' in me
+
+
+def test_events_and_cards_link_to_the_idea_page(voter, board, store, client):
+    made = voter.post(f"/api/jams/{BOARD}/ideas", json={"title": "Refill station", "body": ""})
+    new_id = made.get_json()["id"]
+    [created] = [e for e in store.list_events(limit=20) if e.type == "idea.created"]
+    assert created.data["url"] == f"/ideas/{BOARD}/{new_id}"  # the webhook payload's url
+    jam = client.get(f"/api/jams/{BOARD}").get_json()
+    assert {i["url"] for i in jam["ideas"]} >= {f"/ideas/{BOARD}/{i}" for i in board}
+    html = client.get(f"/jams/{BOARD}").get_data(as_text=True)
+    assert f'<a href="/ideas/{BOARD}/{board[0]}">Oat milk flat white</a>' in html
