@@ -9,7 +9,7 @@ from pollserver.actions.names import check_display_name
 from pollserver.actions.rewards import claim_reward
 from pollserver.actions.voters import RewardGate, VoterSource, any_reward
 from pollserver.domain import boards, events, jams
-from pollserver.domain.errors import NotFound
+from pollserver.domain.errors import NotFound, NoVotesLeft
 from pollserver.domain.records import Idea, Item
 from pollserver.domain.specs import JamSpec
 from pollserver.store.base import Store
@@ -98,7 +98,16 @@ def vote_idea(store: Store, item: Item, spec: JamSpec, idea_id: str, voter: Vote
     """Spend one of the voter's votes on an idea (within the jam's budget)."""
     idea = _votable(store, item, spec, idea_id, at)
     who = voter()
-    store.vote_idea(spec.id, idea_id, who, budget=_budget(store, spec, idea, who), at=at)
+    budget = _budget(store, spec, idea, who)
+    try:
+        store.vote_idea(spec.id, idea_id, who, budget=budget, at=at)
+    except NoVotesLeft:
+        if budget == spec.votes_per_person:
+            raise
+        # The store counts the votes that came back; the reader knows their own budget.
+        raise NoVotesLeft(f"You have used all {spec.votes_per_person} of your votes on this "
+                          "board; one comes back when an idea you voted for is done or "
+                          "declined.") from None
     if spec.reward and reward(store, spec.reward, who):
         claim_reward(store, spec.reward, who, at=at)
     return IdeaVoted(spec.id, idea_id, who)

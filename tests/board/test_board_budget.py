@@ -64,3 +64,14 @@ def test_board_page_says_it_never_closes(client, board):
 def test_board_refuses_phases():
     with pytest.raises(SpecError, match="a board .* has no phases"):
         parse_jam({"id": "b", "title": "Board", "vote_from": "2026-12-01T00:00:00Z"}, "b")
+
+
+def test_refusal_names_the_readers_own_budget(voter, board, editor):
+    for idea_id in board[:2]:
+        assert voter.post(VOTE.format(idea_id), json={}).status_code == 200
+    _status(editor, board[0], "done")
+    third = voter.post(f"/api/jams/{BOARD}/ideas", json={"title": "Another fine idea"})
+    assert voter.post(VOTE.format(board[2]), json={}).status_code == 200
+    refused = voter.post(VOTE.format(third.get_json()["id"]), json={})
+    assert refused.status_code == 409
+    assert "all 2 of your votes on this board" in refused.get_json()["error"]["message"]
