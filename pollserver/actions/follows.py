@@ -118,15 +118,18 @@ def updates_for(store: Store, voter: str, *, after: datetime | None = None,
     """What happened to what the voter took part in (or to ``subjects``), newest first.
 
     Taking part in a jam (voting for or sharing one of its ideas) brings the jam's own news
-    (it closed, it reopened) and the news of *those* ideas, not of every idea in the jam.
+    (it closed, it reopened) and the news of *those* ideas, not of every idea in the jam;
+    what the reader asked to follow (an idea, a whole jam, a poll) comes whole.
     ``jam`` keeps only what concerns that jam (its page's "since your last visit"). Each
     event is listed once, however many of the reader's subjects it names.
     """
     mine = voter_subjects(store, voter) if subjects is None else subjects
+    followed = store.followed_by(voter) if subjects is None else set()
     if jam is not None:
-        mine = {s for s in mine if s == f"jam:{jam}"
-                or not s.startswith("jam:")}
-    own = {s for s in mine if not s.startswith("jam:")}
+        mine = {s for s in mine if s == f"jam:{jam}" or not s.startswith("jam:")}
+        followed = {s for s in followed if s == f"jam:{jam}" or not s.startswith("jam:")}
+    # What the reader follows comes whole (a followed jam: every idea's news).
+    own = {s for s in mine if not s.startswith("jam:")} | followed
     jams = mine - own
     found = {e.id: e for e in store.list_events(subjects=own, voter=voter, after=after,
                                                  types=FEED_TYPES, limit=limit)}

@@ -60,3 +60,17 @@ def test_jam_news_reaches_voters_once_however_many_ideas_they_backed(store, boar
         other.id, winner=True)
     found = [e.type for e in updates_for(store, "reader")]
     assert found == ["idea.won", "jam.closed"]  # each once; not the idea they did not back
+
+
+def test_a_followed_jam_brings_every_ideas_news(voter, board, editor, clock):
+    clock.now = AT
+    answer = voter.client.post("/api/follows", data={"kind": "jam", "id": BOARD,
+                                                     "email": "reader@example.org"},
+                               headers={"Origin": "http://localhost"})
+    assert answer.status_code == 303
+    me = voter.client.get("/me").get_data(as_text=True)
+    [feed_url] = re.findall(r'href="(/me/updates/[^"]+\.atom)"', me)
+    clock.now = AT + timedelta(minutes=5)
+    _status(editor, board[1], "planned", "Someone else's idea, but I follow the board")
+    feed = voter.client.get(feed_url).get_data(as_text=True)
+    assert feed.count("<entry>") == 1 and "Faster delivery" in feed

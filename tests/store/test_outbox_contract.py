@@ -307,3 +307,14 @@ def test_parallel_claimers_never_share_a_row(jam_store):
         thread.join()
     claimed = [d for ids in got.values() for d in ids]
     assert len(claimed) == 30 and len(set(claimed)) == 30
+
+
+def test_followed_by_lists_the_voters_own_follows(jam_store):
+    store = jam_store
+    follow(store, "ann@example.org", voter="v1")
+    follow(store, "ann@example.org", "jam", "j", voter="v1", confirm=False)
+    follow(store, "bob@example.org", "poll", "p", voter="v2")
+    assert store.followed_by("v1") == {"idea:1", "jam:j"}
+    assert store.followed_by("v3") == set()
+    store.erase_follows("v1")
+    assert store.followed_by("v1") == set()
