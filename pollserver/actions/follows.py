@@ -111,9 +111,36 @@ def voter_subjects(store: Store, voter: str) -> set[str]:
     return subjects
 
 
+#: Feed events about a whole jam (no idea of its own): a voter in the jam hears of them.
+JAM_WIDE_TYPES = frozenset(t for t in FEED_TYPES if t.startswith("jam."))
+
+
 def updates_for(store: Store, voter: str, *, after: datetime | None = None,
-                subjects: set[str] | None = None, limit: int = 50) -> list[Event]:
-    """What happened to what the voter took part in (or to ``subjects``), newest first."""
+                subjects: set[str] | None = None, jam: str | None = None,
+                limit: int = 50) -> list[Event]:
+    """What happened to what the voter took part in (or to ``subjects``), newest first.
+
+    Taking part in a jam (voting for or sharing one of its ideas) brings the jam's own news
+    (it closed, it reopened) and the news of *those* ideas, not of every idea in the jam;
+    what the reader asked to follow (an idea, a whole jam, a poll) comes whole.
+    ``jam`` keeps only what concerns that jam (its page's "since your last visit"). Each
+    event is listed once, however many of the reader's subjects it names.
+    """
     mine = voter_subjects(store, voter) if subjects is None else subjects
-    return store.list_events(subjects=mine, voter=voter, after=after, types=FEED_TYPES,
-                             limit=limit)
+    followed = store.followed_by(voter) if subjects is None else set()
+    if jam is not None:
+        mine = {s for s in mine if s == f"jam:{jam}" or not s.startswith("jam:")}
+        followed = {s for s in followed if s == f"jam:{jam}" or not s.startswith("jam:")}
+    # What the reader follows comes whole (a followed jam: every idea's news).
+    own = {s for s in mine if not s.startswith("jam:")} | followed
+    jams = mine - own
+    found = {e.id: e for e in store.list_events(subjects=own, voter=voter, after=after,
+                                                 types=FEED_TYPES, limit=limit)}
+    if jams:
+        for event in store.list_events(subjects=jams, voter=None, after=after,
+                                       types=set(JAM_WIDE_TYPES), limit=limit):
+            found.setdefault(event.id, event)
+    events = [e for e in found.values()
+              if jam is None or f"jam:{jam}" in e.subjects or e.voter == voter]
+    events.sort(key=lambda e: e.created_at, reverse=True)
+    return events[:limit]

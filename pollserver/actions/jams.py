@@ -8,11 +8,12 @@ from datetime import datetime
 from pollserver.actions.names import check_display_name
 from pollserver.actions.rewards import claim_reward
 from pollserver.actions.voters import RewardGate, VoterSource, any_reward
-from pollserver.domain import events, jams
-from pollserver.domain.errors import NotFound
+from pollserver.domain import boards, events, jams
+from pollserver.domain.errors import NotFound, NoVotesLeft
 from pollserver.domain.records import Idea, Item
 from pollserver.domain.specs import JamSpec
 from pollserver.store.base import Store
+from pollserver.store.roadmap import site_statuses
 
 __all__ = ["HONEYPOT", "IdeaSubmitted", "IdeaUnvoted", "IdeaVoted", "submit_idea",
            "unvote_idea", "vote_idea"]
@@ -73,19 +74,40 @@ def submit_idea(store: Store, item: Item, spec: JamSpec, voter: VoterSource, *, 
     return IdeaSubmitted(spec.id, idea, clean, moderation, similar)
 
 
-def _votable(store: Store, item: Item, spec: JamSpec, idea_id: str, at: datetime) -> None:
+def _votable(store: Store, item: Item, spec: JamSpec, idea_id: str, at: datetime) -> Idea:
     idea = store.get_idea(idea_id)
     if idea is None or idea.jam_id != spec.id:
         raise NotFound(f"There is no idea {idea_id[:20]!r} in this jam.")
     jams.check_can_vote(jams.jam_state(spec, item.closed_at, at, archived=item.archived))
+    return idea
+
+
+def _budget(store: Store, spec: JamSpec, idea: Idea, who: str) -> int:
+    """The budget for this vote: on a board, votes on finished ideas come back."""
+    if not boards.is_board(spec) or spec.votes_per_person == 0:
+        return spec.votes_per_person
+    finished = boards.finished_keys(site_statuses(store))
+    boards.check_board_vote(spec, idea, finished)
+    mine = store.idea_votes_of(spec.id, who)
+    ideas = {i: found for i in mine if (found := store.get_idea(i)) is not None}
+    return boards.budget_for(spec, mine, ideas, finished)
 
 
 def vote_idea(store: Store, item: Item, spec: JamSpec, idea_id: str, voter: VoterSource, *,
               at: datetime, reward: RewardGate = any_reward) -> IdeaVoted:
     """Spend one of the voter's votes on an idea (within the jam's budget)."""
-    _votable(store, item, spec, idea_id, at)
+    idea = _votable(store, item, spec, idea_id, at)
     who = voter()
-    store.vote_idea(spec.id, idea_id, who, budget=spec.votes_per_person, at=at)
+    budget = _budget(store, spec, idea, who)
+    try:
+        store.vote_idea(spec.id, idea_id, who, budget=budget, at=at)
+    except NoVotesLeft:
+        if budget == spec.votes_per_person:
+            raise
+        # The store counts the votes that came back; the reader knows their own budget.
+        raise NoVotesLeft(f"You have used all {spec.votes_per_person} of your votes on this "
+                          "board; one comes back when an idea you voted for is done or "
+                          "declined.") from None
     if spec.reward and reward(store, spec.reward, who):
         claim_reward(store, spec.reward, who, at=at)
     return IdeaVoted(spec.id, idea_id, who)

@@ -30,6 +30,7 @@ def init_app(app: Flask) -> None:
     # isort: off
     from pollserver.admin import auth, dashboard, answers, rewards, downloads, moderation  # noqa: F401
     from pollserver.admin import mail, webhooks, champions  # noqa: F401
+    from pollserver.admin import ideas  # noqa: F401
     # isort: on
     from pollserver.web.editors import init_sessions
 

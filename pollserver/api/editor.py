@@ -14,6 +14,7 @@ from pollserver.api import bp
 from pollserver.domain.errors import BadRequest
 from pollserver.domain.records import Idea
 from pollserver.domain.specs import iso_utc
+from pollserver.editor import ideas as corrections
 from pollserver.editor import jams as actions
 from pollserver.presenters.jams import jam_view
 from pollserver.presenters.markup import idea_html
@@ -27,7 +28,8 @@ def editor_idea(idea: Idea) -> dict[str, Any]:
     return {"id": idea.id, "jam": idea.jam_id, "title": idea.title, "body": idea.body,
             "body_html": idea_html(idea.body), "author": idea.author, "votes": idea.votes,
             "moderation": idea.moderation, "status": idea.status, "winner": idea.winner,
-            "merged_into": idea.merged_into, "created_at": iso_utc(idea.created_at)}
+            "merged_into": idea.merged_into, "created_at": iso_utc(idea.created_at),
+            "topics": list(idea.topics)}
 
 
 def _json() -> dict[str, Any]:
@@ -61,7 +63,8 @@ _MODERATE = {"approve": actions.approve, "reject": actions.reject, "hide": actio
 @bp.post("/admin/jams/<jam_id>/ideas/<idea_id>/<action>")
 @editor_required
 def editor_idea_action(jam_id: str, idea_id: str, action: str) -> Response:
-    """Approve, reject, hide, set the status of, or merge one idea."""
+    """Approve, reject, hide, set the status of, merge, correct (``edit``: ``{title, body}``)
+    or give topics to (``topics``: ``{topics: [keys]}``) one idea."""
     load("jam", jam_id)
     data = _json()
     store, at = get_store(), now()
@@ -80,9 +83,17 @@ def editor_idea_action(jam_id: str, idea_id: str, action: str) -> Response:
         if not isinstance(into, str | int) or isinstance(into, bool):
             raise BadRequest("Name the idea to merge into as 'into'.", field="into")
         idea = actions.merge(store, _actor(), idea_id, str(into), at=at, jam_id=jam_id)
+    elif action == "edit":  # a correction: the old words go to the audit log, nobody is told
+        idea = corrections.edit_idea(store, _actor(), jam_id, idea_id, title=data.get("title"),
+                                     body=data.get("body"), at=at)
+    elif action == "topics":
+        topics = data.get("topics")
+        if not isinstance(topics, list):
+            raise BadRequest("topics must be a list of topic keys.", field="topics")
+        idea = corrections.set_topics(store, _actor(), jam_id, idea_id, topics, at=at)
     else:
         raise BadRequest(f"Unknown action {action[:20]!r}; use approve, reject, hide, "
-                         "status or merge.")
+                         "status, merge, edit or topics.")
     return jsonify({"idea": editor_idea(idea)})
 
 

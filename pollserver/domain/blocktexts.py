@@ -9,7 +9,8 @@ would vote in two different polls under one id.
 The words of a block (:data:`TEXT_FIELDS`):
 
 * poll: ``question`` and each option's ``label`` (the options' keys and order are shared);
-* jam: ``title`` and ``prompt``;
+* jam: ``title``, ``prompt`` and each topic's ``label`` (the topics' keys and order are
+  shared, so a filter or an idea's topic means the same in every language);
 * survey: ``question``, the ``followups`` questions (for the same categories),
   ``share_text``, and the links a reader follows (``support_url``, ``review_links``), which
   may lead to pages in the reader's language;
@@ -30,10 +31,12 @@ __all__ = ["TEXT_FIELDS", "differences", "localized", "shared_part", "texts_of"]
 
 TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "poll": ("question", "options"),
-    "jam": ("title", "prompt"),
+    "jam": ("title", "prompt", "topics"),
     "survey": ("question", "followups", "share_text", "support_url", "review_links"),
     "claim": (),  # an offer's claim has no words of its own: the article's text says it all
 }
+#: Text fields that are lists of ``{key, label}``: only the labels are words.
+LABELLED = {("poll", "options"), ("jam", "topics")}
 #: Manifest fields that say where a block is, not what it is.
 PLACE_FIELDS = ("id", "source", "url", "lang", "texts")
 
@@ -46,7 +49,7 @@ def texts_of(kind: str, item: dict[str, Any]) -> dict[str, Any]:
         if name not in item:
             continue
         value = item[name]
-        if kind == "poll" and name == "options":
+        if (kind, name) in LABELLED:
             value = {str(o["key"]): str(o["label"]) for o in value or ()}
         texts[name] = copy.deepcopy(value)
     return texts
@@ -58,6 +61,8 @@ def shared_part(kind: str, item: dict[str, Any]) -> dict[str, Any]:
               if k not in TEXT_FIELDS[kind] and k not in PLACE_FIELDS}
     if kind == "poll":
         shared["option keys"] = [str(o["key"]) for o in item.get("options") or ()]
+    if kind == "jam" and item.get("topics"):
+        shared["topic keys"] = [str(o["key"]) for o in item.get("topics") or ()]
     if kind == "survey":
         shared["followup categories"] = sorted(item.get("followups") or {})
     return shared
@@ -91,9 +96,9 @@ def localized(kind: str, item: dict[str, Any], lang: str) -> dict[str, Any]:
     for name, value in texts.items():
         if name not in TEXT_FIELDS[kind]:
             continue
-        if kind == "poll" and name == "options":
-            shown["options"] = [dict(o, label=value.get(o["key"], o["label"]))
-                                for o in shown.get("options") or ()]
+        if (kind, name) in LABELLED:
+            shown[name] = [dict(o, label=value.get(o["key"], o["label"]))
+                           for o in shown.get(name) or ()]
         else:
             shown[name] = copy.deepcopy(value)
     return shown

@@ -109,8 +109,8 @@ def jam_url(jam_id: str) -> str:
 
 
 def idea_url(jam_id: str, idea_id: str) -> str:
-    """The idea on its jam's page."""
-    return f"{jam_url(jam_id)}#idea-{idea_id}"
+    """The idea's own page (served by pollserver), where a reader can vote and follow it."""
+    return f"/ideas/{jam_id}/{idea_id}"
 
 
 def _idea_subjects(idea: Idea) -> list[str]:
@@ -129,7 +129,8 @@ def quote(text: object) -> str:
 def idea_created(jam_id: str, title: str, moderation: str, *, at: datetime) -> dict[str, Any]:
     """A reader submitted an idea (its id is filled in by the store)."""
     return new_event("idea.created", ["idea:*", f"jam:{jam_id}"], {
-        "jam": jam_id, "title": title, "moderation": moderation, "url": jam_url(jam_id)}, at=at)
+        "jam": jam_id, "title": title, "moderation": moderation,
+        "url": idea_url(jam_id, "*")}, at=at)
 
 
 @event("idea.published", WEBHOOK, FEED)

@@ -120,6 +120,8 @@ def complete_event(raw: dict[str, Any], result: Any) -> dict[str, Any] | None:
     data = dict(raw["data"])
     if made is not None and "id" not in data and any(s.endswith(":*") for s in raw["subjects"]):
         data["id"] = str(made)
+    if made is not None and str(data.get("url", "")).endswith("/*"):
+        data["url"] = str(data["url"])[:-1] + str(made)  # the new idea's own page
     return dict(raw, subjects=subjects, data=data)
 
 

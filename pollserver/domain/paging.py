@@ -51,6 +51,13 @@ class PageRequest:
     limit: int = DEFAULT_LIMIT
     q: str = ""
     cursor: Cursor | None = None
+    topic: str = ""  # a topic key of the jam (``?topic=``), or every topic
+    status: str = ""  # a status key (``?status=``), or every status
+
+    @property
+    def filtered(self) -> bool:
+        """Whether the listing is narrowed (search, topic or status): totals are counted."""
+        return bool(self.q or self.topic or self.status)
 
 
 def encode_cursor(cursor: Cursor) -> str:
@@ -84,7 +91,7 @@ def search_terms(q: str) -> list[str]:
 
 
 def parse_page_request(args: Callable[[str], str | None]) -> PageRequest:
-    """Check ``limit`` (1 to 100, default 50), ``q`` and ``cursor`` from a query string."""
+    """Check ``limit`` (1 to 100, default 50), ``q``, ``cursor``, ``topic`` and ``status``."""
     raw_limit = args("limit")
     limit = DEFAULT_LIMIT
     if raw_limit not in (None, ""):
@@ -97,7 +104,18 @@ def parse_page_request(args: Callable[[str], str | None]) -> PageRequest:
         raise BadRequest(f"q must be at most {Q_MAX} characters of text.", field="q")
     raw_cursor = args("cursor")
     cursor = decode_cursor(raw_cursor) if raw_cursor else None
-    return PageRequest(limit=limit, q=q, cursor=cursor)
+    topic, status = (_key(args(name), name) for name in ("topic", "status"))
+    return PageRequest(limit=limit, q=q, cursor=cursor, topic=topic, status=status)
+
+
+def _key(value: str | None, name: str) -> str:
+    """Check a filter's key: lower-case letters, digits and dashes (or nothing)."""
+    value = (value or "").strip()
+    if value and (len(value) > 64 or not all(c.isascii() and (c.isalnum() or c == "-")
+                                              for c in value) or value.lower() != value):
+        raise BadRequest(f"{name} must be a key of lower-case letters, digits and dashes.",
+                         field=name)
+    return value
 
 
 class OrderCache:
@@ -137,7 +155,7 @@ def cut_page(order: Sequence[str], request: PageRequest, *, token: str | None,
     """
     cursor = request.cursor
     ids: list[str]
-    if cursor is None and not request.q:  # the common first page: nothing to filter
+    if cursor is None and not request.filtered:  # the common first page: nothing to filter
         ids = list(order[:request.limit])
         if len(order) <= request.limit:
             return ids, None, len(order)
@@ -159,8 +177,8 @@ def cut_page(order: Sequence[str], request: PageRequest, *, token: str | None,
         if shown(base[end]):
             ids.append(base[end])
         end += 1
-    # Without a search the listing is today's order (every id in it is shown).
-    total = sum(1 for i in base if shown(i)) if request.q else len(order)
+    # Without a search or filter the listing is today's order (every id in it is shown).
+    total = sum(1 for i in base if shown(i)) if request.filtered else len(order)
     if not ids or not any(shown(i) for i in base[end:]):
         return ids, None, total
     if cursor is None and token is not None:

@@ -23,7 +23,7 @@ __all__ = [
 #: Whether others can see an idea: pre-moderated ideas start ``pending``.
 MODERATION_STATES = ("pending", "published", "rejected", "hidden")
 #: The fields of an idea an update may change (every backend refuses any other).
-IDEA_CHANGES = ("moderation", "status", "winner", "title", "body", "author")
+IDEA_CHANGES = ("moderation", "status", "winner", "title", "body", "author", "topics")
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,7 @@ class Idea:
     winner: bool = False
     merged_into: str | None = None
     votes: int = 0
+    topics: tuple[str, ...] = ()  # topic keys an editor gave it (``JamSpec.topic_keys``)
 
 
 @dataclass(frozen=True)

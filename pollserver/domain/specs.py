@@ -98,7 +98,13 @@ class JamSpec:
     reward: str | None = None
     max_winners: int = 3
     share_reward: str | None = None
+    topics: tuple[Option, ...] = ()
     kind: str = field(default="jam", init=False)
+
+    def topic_keys(self) -> dict[str, str]:
+        """Return ``key -> label`` for the jam's topics (the key is what ideas and ``?topic=``
+        carry, so relabelling "App" as "Our app", or translating it, keeps the ideas' topics)."""
+        return {topic.key: topic.label for topic in self.topics}
 
 
 @dataclass(frozen=True)
@@ -273,6 +279,9 @@ def parse_jam(data: dict[str, Any], item_id: str) -> JamSpec:
     for start, name in ((submit_from, "submit_from"), (vote_from, "vote_from")):
         if start and closes and closes <= start:
             raise SpecError(f"closes must be after {name} (move closes later)")
+    if vote_from and not closes:
+        raise SpecError("a board (a jam without closes) has no phases: remove vote_from "
+                        "or add closes")
     moderation = data.get("moderation", "post")
     if moderation not in MODERATION:
         raise SpecError("moderation must be pre or post")
@@ -282,7 +291,38 @@ def parse_jam(data: dict[str, Any], item_id: str) -> JamSpec:
                    votes_per_person=_int(data, "votes_per_person", 3, 0, 100),
                    moderation=moderation, reward=_pool(data),
                    max_winners=_int(data, "max_winners", 3, 1, 20),
-                   share_reward=_pool(data, "share_reward"))
+                   share_reward=_pool(data, "share_reward"),
+                   topics=_topics(data.get("topics")))
+
+
+MAX_TOPICS = 50
+
+
+def _topics(raw: Any) -> tuple[Option, ...]:
+    """Read a jam's ``topics:`` list: at most 50 labels (``Coffee``) or ``{key, label}``
+    (a translation keeps the keys and changes the labels), each label 1-40 characters."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or len(raw) > MAX_TOPICS:
+        raise SpecError(f"topics must be a list of at most {MAX_TOPICS} labels")
+    topics: list[Option] = []
+    for entry in raw:
+        if isinstance(entry, dict) and set(entry) <= {"key", "label"} and "label" in entry:
+            label = str(entry["label"]).strip()
+            key = str(entry.get("key") or slugify_key(label))
+        elif isinstance(entry, str | int | float) and not isinstance(entry, bool):
+            label = str(entry).strip()
+            key = slugify_key(label)
+        else:
+            raise SpecError(f"topic {entry!r} must be text or {{key, label}}")
+        if not 1 <= len(label) <= 40:
+            raise SpecError("each topic must be 1-40 characters")
+        if not ID_RE.match(key):
+            raise SpecError(f"topic key {key!r} must be lowercase letters, digits and dashes")
+        if any(t.key == key for t in topics):
+            raise SpecError(f"duplicate topic {label!r}")
+        topics.append(Option(key=key, label=label))
+    return tuple(topics)
 
 
 def parse_survey(data: dict[str, Any], item_id: str) -> SurveySpec:

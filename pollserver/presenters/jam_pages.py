@@ -39,6 +39,10 @@ def page_of(entry: Listing, jam_id: str, voter: str | None, sort: str, page: Pag
         row = rows.get(idea_id)
         if row is None or (row["moderation"] != "published" and idea_id not in own):
             return False
+        if page.topic and page.topic not in row["topics"]:
+            return False
+        if page.status and row["status"] != page.status:
+            return False
         if not terms:
             return True
         text = f"{row['title']}\n{row['body']}\n{row['author'] or ''}".casefold()
@@ -51,5 +55,6 @@ def page_of(entry: Listing, jam_id: str, voter: str | None, sort: str, page: Pag
     ids, next_cursor, total = cut_page(
         order, page, token=token, kept=kept, shown=shown,
         keep=lambda: orders.keep(jam_id, token, order) if token else None)
-    return ids, {"limit": page.limit, "q": page.q, "idea_count": total,
+    return ids, {"limit": page.limit, "q": page.q, "topic": page.topic or None,
+                 "status": page.status or None, "idea_count": total,
                  "next_cursor": next_cursor}

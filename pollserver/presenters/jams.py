@@ -11,7 +11,8 @@ import json
 from collections.abc import Hashable
 from typing import Any
 
-from pollserver.domain import jams
+from pollserver.domain import boards, jams
+from pollserver.domain.events import idea_url
 from pollserver.domain.paging import PageRequest
 from pollserver.domain.records import Idea, Item
 from pollserver.domain.specs import JamSpec, iso_utc
@@ -47,6 +48,8 @@ def _public_row(idea: Idea, titles: dict[str, str],
         "merged_into": idea.merged_into,
         "merged_into_title": titles.get(idea.merged_into or ""),
         "created_at": iso_utc(idea.created_at),
+        "topics": list(idea.topics),
+        "url": idea_url(idea.jam_id, idea.id),
     }
     if labels and status in labels:
         row["status_label"] = labels[status]
@@ -72,6 +75,7 @@ class _JamIdeas:
         self.version = version
         self.statuses = statuses
         titles = {i.id: i.title for i in ideas}
+        self.ideas = {i.id: i for i in ideas}
         labels = {s.key: s.label for s in statuses}
         self.rows = {i.id: _public_row(i, titles, labels) for i in ideas}
         self.published = [i for i in ideas if i.moderation == "published"]
@@ -102,12 +106,19 @@ class _JamIdeas:
             order = self._orders[sort] = [i.id for i in jams.sort_ideas(self.published, sort)]
         return order
 
-    def json_heads(self) -> dict[str, str]:
-        """Return each row as JSON without its closing brace (the reader's fields go there)."""
+    def json_heads(self, ids: list[str]) -> dict[str, str]:
+        """Return these rows as JSON without their closing brace (the reader's fields go
+        there), with ``body_html`` (the sanitised Markdown the idea page shows, so the widget
+        shows the same); encoded when first listed, then kept for this version."""
         if self._json is None:
-            self._json = {key: json.dumps(row, separators=(",", ":"))[:-1]
-                          for key, row in self.rows.items()}
-        return self._json
+            self._json = {}
+        heads = self._json
+        for key in ids:
+            if key not in heads:
+                row = self.rows[key]
+                heads[key] = json.dumps({**row, "body_html": idea_html(row["body"])},
+                                        separators=(",", ":"))[:-1]
+        return heads
 
     def ideas_json(self, ids: list[str], voter: str | None, mine_votes: set[str],
                    shared: str | None = None) -> bytes:
@@ -120,10 +131,10 @@ class _JamIdeas:
         if not mine_votes and not own and shared is not None:
             plain = self._plain.get(shared)
             if plain is None:
-                tail, heads = _TAILS[(False, False)], self.json_heads()
+                tail, heads = _TAILS[(False, False)], self.json_heads(ids)
                 plain = self._plain[shared] = ",".join([heads[i] + tail for i in ids]).encode()
             return plain
-        heads = self.json_heads()
+        heads = self.json_heads(ids)
         return ",".join([heads[i] + _TAILS[(i in mine_votes, i in own)] for i in ids]).encode()
 
 
@@ -160,7 +171,11 @@ def _jam_head(reader: Reader, item: Item, spec: JamSpec, sort: str, entry: _JamI
         "closes": iso_utc(item.closed_at if closed_early else spec.closes),
         "moderation": spec.moderation,
         "votes_per_person": spec.votes_per_person,
-        "my_votes_left": jams.votes_left(spec.votes_per_person, len(mine_votes)),
+        "my_votes_left": boards.votes_left_on(spec, mine_votes, entry.ideas,
+                                              boards.finished_keys(entry.statuses)),
+        "board": boards.is_board(spec),
+        "topics": [{"key": k, "label": v} for k, v in spec.topic_keys().items()],
+        "statuses": [{"key": s.key, "label": s.label} for s in entry.statuses],
         "max_winners": spec.max_winners,
         "sort": sort,
         "ideas": None,
@@ -174,8 +189,8 @@ def jam_view(reader: Reader, item: Item, spec: JamSpec, sort: str = "top", *,
              html: bool = False, page: PageRequest | None = None) -> dict[str, Any]:
     """Build the jam's public JSON for the reader: phase, budget, ideas, winners.
 
-    ``html`` adds each idea's ``body_html`` (sanitised Markdown) for the server-rendered page;
-    the JSON API leaves it out (the jam widget, ``engage/jam.js``, shows ``body`` as text).
+    Each idea carries ``body_html`` (sanitised Markdown), for the server-rendered page and the
+    jam widget alike (``html`` is kept for callers that name it).
     """
     voter = reader.voter
     entry = _jam_ideas(reader, spec.id)
@@ -188,8 +203,7 @@ def jam_view(reader: Reader, item: Item, spec: JamSpec, sort: str = "top", *,
     for idea_id in ids:
         row = {**entry.rows[idea_id], "voted_by_me": idea_id in mine_votes,
                "mine": idea_id in own}
-        if html:
-            row["body_html"] = idea_html(row["body"])
+        row["body_html"] = idea_html(row["body"])
         ideas.append(row)
     body["ideas"] = ideas
     return body
@@ -212,6 +226,6 @@ def jam_json(reader: Reader, item: Item, spec: JamSpec, sort: str = "top",
     ids, paging = page_of(entry, spec.id, voter, sort, page, reader.orders)
     body.update(paging)
     head = json.dumps(body, separators=(",", ":"))
-    first = page.cursor is None and not page.q
+    first = page.cursor is None and not page.filtered
     return b"".join((head[:-1].encode(), b',"ideas":[', entry.ideas_json(
         ids, voter, mine_votes, f"{sort}:{page.limit}" if first else None), b"]}\n"))

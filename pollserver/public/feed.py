@@ -31,17 +31,27 @@ from pollserver.web.locale import gettext as _
 
 __all__ = ["atom_feed", "entry_view", "feed_token_of"]
 
+#: Events whose first line says what the subject says: an entry shows it once.
+RESTATED = frozenset({"idea.status_changed", "idea.won", "jam.closed", "poll.closed"})
+
 
 def _absolute(path: str) -> str:
     return path if path.startswith(("http://", "https://")) else request.host_url.rstrip("/") \
         + path
 
 
-def entry_view(event: Event) -> dict[str, str]:
-    """One happening as a page shows it: title, text, link, time."""
+def entry_view(event: Event, *, once: bool = False) -> dict[str, str]:
+    """One happening as a page shows it: title, text, link, time.
+
+    ``once``: a page lists "title: text" on one line, where the first line of most events
+    restates the title ("X is now Planned" / "The idea X is now Planned."): say it once,
+    then what only the lines add (the editors' note, the winners). A feed entry keeps its
+    full text under its title, as feed readers show them apart.
+    """
     with speaking(current_lang()):
         letter = describe(event)
-    return {"title": letter.subject, "text": " ".join(letter.lines), "url": letter.link,
+    lines = letter.lines[1:] if once and event.type in RESTATED else letter.lines
+    return {"title": letter.subject, "text": " ".join(lines), "url": letter.link,
             "at": event.created_at.isoformat()}
 
 

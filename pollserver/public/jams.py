@@ -41,9 +41,15 @@ def when(iso: str | None) -> str:
     return f"{format_date(moment, 'long', locale=lang)}, {moment:%H:%M} UTC"
 
 
+def _narrowing(page: PageRequest) -> dict[str, str]:
+    """Return the search and filters this page keeps in its links (sort and paging aside)."""
+    return {name: value for name, value in
+            (("q", page.q), ("topic", page.topic), ("status", page.status)) if value}
+
+
 def _here(jam_id: str, sort: str, page: PageRequest) -> str:
     """Return this page's address, for forms to come back to the same ideas."""
-    args = {"sort": sort, **({"q": page.q} if page.q else {})}
+    args = {"sort": sort, **_narrowing(page)}
     if page.cursor is not None:
         args["cursor"] = encode_cursor(page.cursor)
     here = f"/jams/{jam_id}?{urlencode(args)}{lang_query('&')}"
@@ -79,10 +85,11 @@ def jam_page(jam_id: str) -> Response:
     outcome = flash.read()
     if outcome and (outcome.get("k"), outcome.get("i")) != ("jam", spec.id):
         outcome = None
-    since = since_last_visit("vh_seen", subjects={f"jam:{spec.id}"})
+    since = since_last_visit("vh_seen", jam=spec.id)
     body = render_template(
         "public/jam.html", jam=jam, spec=spec, sort=sort, outcome=outcome, since=since,
-        here=_here(spec.id, sort, page), search=f"&q={quote(page.q)}" if page.q else "",
+        here=_here(spec.id, sort, page), search="".join(
+            f"&{name}={quote(value)}" for name, value in _narrowing(page).items()),
         later=page.cursor is not None, honeypot=HONEYPOT, when=when,
         limits={"title_min": TITLE_MIN, "title_max": TITLE_MAX, "body_max": BODY_MAX,
                 "author_max": AUTHOR_MAX})

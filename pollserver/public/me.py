@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from flask import Response, redirect, render_template, request
 
@@ -32,6 +33,7 @@ def me_page() -> str:
         site = services().settings.public_origin or request.host_url
         share = f"{site.rstrip('/')}/?via={token}"
     body = render_template("public/me.html", data=data, outcome=outcome, feed=feed, share=share,
+                           followable=_jams_of(data),
                            since=since_last_visit("vh_seen") if voter else [],
                            pretty=json.dumps(data, indent=2) if data else "")
     response = Response(body, mimetype="text/html")
@@ -39,6 +41,19 @@ def me_page() -> str:
     response.headers["Referrer-Policy"] = "same-origin"  # the feed address stays here
     remember_visit(response, "vh_seen", "/me")
     return flash.clear(response) if outcome else response
+
+
+def _jams_of(data: dict[str, Any] | None) -> list[dict[str, str]]:
+    """The jams and boards the reader took part in (voted or shared an idea), to follow."""
+    if not data:
+        return []
+    ids = set(data.get("idea_votes") or {}) | {str(i.get("jam")) for i in data.get("ideas") or []}
+    found = []
+    for jam_id in sorted(ids):
+        item = get_store().get_item("jam", jam_id)
+        if item is not None and not item.archived:
+            found.append({"id": item.id, "title": str(item.spec.get("title") or item.id)})
+    return found
 
 
 @bp.post("/me/erase")

@@ -21,7 +21,7 @@ __all__ = ["remember_visit", "since_last_visit"]
 YEAR = int(timedelta(days=365).total_seconds())
 
 
-def since_last_visit(cookie: str, *, subjects: set[str] | None = None) -> list[dict[str, str]]:
+def since_last_visit(cookie: str, *, jam: str | None = None) -> list[dict[str, str]]:
     """Entries newer than the visit recorded in ``cookie`` (newest first, at most 20)."""
     voter = current_voter()
     raw = request.cookies.get(cookie, "")
@@ -33,8 +33,8 @@ def since_last_visit(cookie: str, *, subjects: set[str] | None = None) -> list[d
         return []
     if after.tzinfo is None:
         return []
-    events = updates_for(get_store(), voter, after=after, subjects=subjects, limit=20)
-    return [entry_view(e) for e in events]
+    events = updates_for(get_store(), voter, after=after, jam=jam, limit=20)
+    return [entry_view(e, once=True) for e in events]
 
 
 def remember_visit(response: Response, cookie: str, path: str) -> Response:

@@ -125,6 +125,11 @@ class Outbox(ABC):
     def follower_counts(self) -> dict[str, int]:
         """Return ``{subject: confirmed followers}`` for every followed subject."""
 
+    @abstractmethod
+    def followed_by(self, voter_id: str) -> set[str]:
+        """Return the subjects (``idea:12``, ``jam:j``) this voter asked to follow, confirmed
+        or not: their private feed holds them too."""
+
     # -- feeds -------------------------------------------------------------------------
 
     @abstractmethod

@@ -52,7 +52,8 @@ def test_get_jam_shape(client, jam, voter):
     (idea,) = body["ideas"]
     assert {"id", "title", "body", "author", "votes", "status", "winner",
             "voted_by_me", "merged_into", "mine"} <= set(idea)
-    assert "body_html" not in idea  # not in the contract: engage.js shows ``body`` as text
+    # The widget shows the body as the idea page does: Markdown cleaned by nh3 on the server.
+    assert idea["body_html"] == "<p>Because.</p>" and idea["url"] == f"/ideas/{jam}/{idea['id']}"
     assert idea["status"] == "open" and idea["votes"] == 0 and idea["mine"] is True
 
 

@@ -197,8 +197,8 @@ def test_no_js_form_comes_back_to_the_jam_page_with_a_message(client, arranged):
                                                  "email": "ann@example.org"},
                            headers={"Origin": ORIGIN})
     assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"/jams/{JAM}#idea-{arranged}")
-    page = client.get(f"/jams/{JAM}").get_data(as_text=True)
+    assert response.headers["Location"].endswith(f"/ideas/{JAM}/{arranged}")
+    page = client.get(f"/ideas/{JAM}/{arranged}").get_data(as_text=True)
     assert "press the button in it to confirm" in page
     bad = client.post("/api/follows", data={"kind": "jam", "id": JAM, "email": "nope"},
                       headers={"Origin": ORIGIN})
@@ -222,7 +222,7 @@ def test_private_feed_shows_what_happened_to_what_i_voted_for(client, voter, sto
     assert not parsed.bozo, parsed.get("bozo_exception")
     [entry] = parsed.entries
     assert "is now Planned" in entry.title and "Coming in May" in entry.summary
-    assert entry.link.endswith(f"/jams/{JAM}#idea-{arranged}")
+    assert entry.link.endswith(f"/ideas/{JAM}/{arranged}")
     # "Since your last visit" on /me: the change came after the first visit above.
     assert "Since your last visit" in client.get("/me").get_data(as_text=True)
     assert "Since your last visit" not in client.get("/me").get_data(as_text=True)

@@ -56,7 +56,7 @@ def test_double_opt_in_then_one_mail_for_the_status_change(store, smtp_server):
     mail = inbox.messages[-1]
     assert mail["Subject"] == "Hub: \u201cDark mode\u201d is now In progress"
     assert "Started today" in text_of(mail) and "Started today" in html_of(mail)
-    assert "https://hub.example/jams/j#idea-1" in text_of(mail)
+    assert "https://hub.example/ideas/j/1" in text_of(mail)  # the idea's own page
     assert "because you asked" in text_of(mail)
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     unsubscribe = mail["List-Unsubscribe"].strip("<>")

@@ -46,6 +46,8 @@ BROKEN = {
                     "question: Q?\noptions: [Only]\n```\n"),
     "news/first.md": SAY.format(title="First", poll_id="same-id"),
     "news/second.md": SAY.format(title="Second", poll_id="same-id"),
+    "news/topics.md": ("Title: Topics\nDate: 2026-11-01 09:00\n\n```jam\nid: topical\n"
+                       "title: T\ntopics: [App, Shops, app]\n```\n"),
     "events/over.md": ("Title: Already over\nDate: 2026-11-20 09:00\nStarts: 2026-11-10 18:00\n"
                        "Location: Roastery\n\nText.\n"),
 }
@@ -57,6 +59,7 @@ EXPECTED = [
     "content/news/jam.md:12: poll 'one-option': options must have 2-12 entries",
     "content/news/second.md:6: poll 'same-id': duplicate id, already used at "
     "content/news/first.md:6 (give one of them another id)",
+    "content/news/topics.md:4: jam 'topical': duplicate topic 'app'",
     "content/news/untitled.md:1: missing required metadata: title (start the file with "
     "`Title: A clear headline`)",
     "content/offers/inverted.md:3: starts (2026-12-10 00:00) is not before expires "
@@ -70,7 +73,7 @@ EXPECTED = [
     "content/events/over.md:3: warning: the event ended (2026-11-10 20:00) before the article "
     "is published (2026-11-20 09:00) (check starts/ends and Date, or add `Recap: yes` to a "
     "report)",
-    "9 problems in 6 files",
+    "10 problems in 7 files",
 ]
 
 

@@ -195,7 +195,7 @@ def test_a_block_in_two_translations_is_one_item_with_its_words_per_language(sit
     assert list(german["options"]) == [o["key"] for o in poll["options"]]
     shown = localized("poll", poll, "de")
     assert shown["question"] == german["question"] and shown["closes"] == poll["closes"]
-    assert {j["id"] for j in manifest["jams"]} == {"build-next", "september-jam"}
+    assert {j["id"] for j in manifest["jams"]} == {"build-next", "september-jam", "improve"}
     [survey] = manifest["surveys"]
     assert survey["texts"]["de"]["support_url"] == "/de/support/"
     # pollserver reads the manifest as before: one item, so one tally, per block.

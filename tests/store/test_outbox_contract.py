@@ -320,3 +320,14 @@ def test_a_follow_keeps_the_language_it_was_asked_in_until_erased(jam_store):
     assert follow(store, "en@example.org").lang == ""  # older follows: the main language
     assert store.erase_follows("v9") == 1
     assert store.get_follow(made.id) is None
+
+
+def test_followed_by_lists_the_voters_own_follows(jam_store):
+    store = jam_store
+    follow(store, "ann@example.org", voter="v1")
+    follow(store, "ann@example.org", "jam", "j", voter="v1", confirm=False)
+    follow(store, "bob@example.org", "poll", "p", voter="v2")
+    assert store.followed_by("v1") == {"idea:1", "jam:j"}
+    assert store.followed_by("v3") == set()
+    store.erase_follows("v1")
+    assert store.followed_by("v1") == set()

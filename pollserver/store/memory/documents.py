@@ -86,7 +86,8 @@ def from_tables(tables: dict[str, dict[str, dict[str, Any]]]) -> tuple[State, di
         state.apply({"op": "vote", "poll": doc["poll"], "voter": doc["voter"],
                      "choices": doc["choices"], "replace": False})
     for doc in tables.get("ideas", {}).values():
-        idea = Idea(**dict(doc, created_at=datetime.fromisoformat(doc["created_at"])))
+        idea = Idea(**dict(doc, created_at=datetime.fromisoformat(doc["created_at"]),
+                           topics=tuple(doc.get("topics") or ())))
         state.ideas[idea.id] = idea
         state.jam_ideas[idea.jam_id].append(idea.id)
     for doc in tables.get("idea_votes", {}).values():

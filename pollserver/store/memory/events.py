@@ -19,9 +19,9 @@ if TYPE_CHECKING:
     from pollserver.store.memory.store import MemoryStore
 
 __all__ = ["add_events", "claim_deliveries", "confirm_follow", "erase_follows", "feed_token",
-           "feed_voter", "finish_delivery", "follow_addresses", "follower_counts", "get_follow",
-           "list_deliveries",
-           "list_events", "purge_follows", "request_follow", "unsubscribe"]
+           "feed_voter", "finish_delivery", "follow_addresses", "follower_counts", "followed_by",
+           "get_follow", "list_deliveries", "list_events", "purge_follows", "request_follow",
+           "unsubscribe"]
 
 
 
@@ -80,6 +80,11 @@ def follower_counts(store: MemoryStore) -> dict[str, int]:
             if follow.confirmed_at is not None:
                 counts[follow.subject] = counts.get(follow.subject, 0) + 1
         return dict(sorted(counts.items()))
+
+
+def followed_by(store: MemoryStore, voter_id: str) -> set[str]:
+    with store.reading() as state:
+        return {f.subject for f in state.follows.values() if f.voter_id == voter_id}
 
 
 def feed_token(store: MemoryStore, voter_id: str, token: str) -> str:

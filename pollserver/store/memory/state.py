@@ -205,6 +205,8 @@ class State(WebhookState, RoadmapState, ChampionState, ShareState, TokenState):
             # Hiding or rejecting an idea hands its votes back for the voters to spend again.
             for voter in self.idea_voters.pop(idea.id, set()):
                 self.voter_ideas[(idea.jam_id, voter)].discard(idea.id)
+        if "topics" in changes:  # a journal replays JSON lists
+            changes = {**changes, "topics": tuple(changes["topics"])}
         self.ideas[idea.id] = replace(idea, **changes)
         if changes.get("status", idea.status) != idea.status:
             self.record_status(idea.id, changes["status"], op.get("at"), op.get("note", ""))

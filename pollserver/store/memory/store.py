@@ -112,6 +112,7 @@ class MemoryStore(Store):
     erase_follows = events.erase_follows
     purge_follows = events.purge_follows
     follower_counts = events.follower_counts
+    followed_by = events.followed_by
     feed_token = events.feed_token
     feed_voter = events.feed_voter
     claim_deliveries = events.claim_deliveries

@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 IDEA_COLUMNS = ("id, jam_id, title, body, author, voter_id, created_at, moderation, status,"
-                " winner, merged_into, votes")
+                " winner, merged_into, votes, topics")
 # Spending a vote: the upsert locks the (jam, voter) row and its WHERE guard refuses to go past
 # the budget, so checking and spending are one step however many requests race.
 _SPEND = """
@@ -61,7 +61,8 @@ def idea_from_row(row: Sequence[Any]) -> Idea:
     """Build an :class:`Idea` from a row selected with :data:`IDEA_COLUMNS`."""
     return Idea(id=row[0], jam_id=row[1], title=row[2], body=row[3], author=row[4],
                 voter_id=row[5], created_at=row[6], moderation=row[7], status=row[8],
-                winner=row[9], merged_into=row[10], votes=int(row[11]))
+                winner=row[9], merged_into=row[10], votes=int(row[11]),
+                topics=tuple(row[12] or ()))
 
 
 def _not_found(idea_id: str) -> NotFound:
@@ -181,6 +182,8 @@ def update_idea(conn: Connection, idea_id: str, *, at: datetime | None = None, n
                 conn.execute("UPDATE ideas SET votes = 0 WHERE id = %s", (idea_id,))
         if changes.get("status", found[2]) != found[2]:
             roadmap.record_status(conn, idea_id, changes["status"], at, note)
+        if "topics" in changes:
+            changes = {**changes, "topics": list(changes["topics"])}
         if changes:
             # Column names come from the whitelist above, never from the caller's text.
             assignments = sql.SQL(", ").join(

@@ -227,6 +227,7 @@ class PostgresStore(Store):
     erase_follows = step(outbox.erase_follows)
     purge_follows = step(outbox.purge_follows)
     follower_counts = step(outbox.follower_counts)
+    followed_by = step(outbox.followed_by)
     feed_token = step(outbox.feed_token)
     feed_voter = step(outbox.feed_voter)
     claim_deliveries = step(outbox.claim_deliveries)

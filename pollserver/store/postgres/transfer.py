@@ -90,11 +90,12 @@ def import_tables(conn: Connection, tables: Tables) -> dict[str, int]:
         ideas = _numbered(_docs(tables, "ideas"), seq)
         cur.executemany(
             "INSERT INTO ideas (id, seq, jam_id, title, body, author, voter_id, created_at,"
-            " moderation, status, winner, merged_into)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            " moderation, status, winner, merged_into, topics)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             [(str(d["id"]), n, d["jam_id"], d["title"], d["body"], d.get("author"),
               d.get("voter_id"), _ts(d["created_at"]), d.get("moderation", "published"),
-              d.get("status", "open"), bool(d.get("winner")), d.get("merged_into"))
+              d.get("status", "open"), bool(d.get("winner")), d.get("merged_into"),
+              list(d.get("topics") or ()))
              for n, d in ideas])
         idea_votes = [(str(d["idea"]), d["voter"], d["jam"]) for d in _docs(tables, "idea_votes")]
         cur.executemany("INSERT INTO idea_votes (idea_id, voter_id, jam_id) VALUES (%s, %s, %s)",
@@ -153,11 +154,12 @@ def export_tables(conn: Connection) -> Tables:
             "SELECT poll_id, voter_id, choices FROM poll_votes ORDER BY poll_id, voter_id")]
         ideas = [{"id": i, "jam_id": jam, "title": title, "body": body, "author": author,
                   "voter_id": voter, "created_at": _iso(at), "moderation": mod,
-                  "status": status, "winner": winner, "merged_into": merged, "votes": 0}
-                 for i, jam, title, body, author, voter, at, mod, status, winner, merged
+                  "status": status, "winner": winner, "merged_into": merged, "votes": 0,
+                  "topics": list(topics or ())}
+                 for i, jam, title, body, author, voter, at, mod, status, winner, merged, topics
                  in conn.execute(
                      "SELECT id, jam_id, title, body, author, voter_id, created_at, moderation,"
-                     " status, winner, merged_into FROM ideas ORDER BY seq")]
+                     " status, winner, merged_into, topics FROM ideas ORDER BY seq")]
         idea_votes = [{"jam": jam, "voter": voter, "idea": idea}
                       for jam, voter, idea in conn.execute(
                           "SELECT v.jam_id, v.voter_id, v.idea_id FROM idea_votes v"

@@ -4,8 +4,8 @@
  * me when the winners are picked", a form the build renders so it posts without JavaScript
  * too). Loaded only on pages holding a jam block.
  */
-import { api, busy, clear, el, errorText, rewardNode, say, statusSlot, t, textWithBreaks, tn,
-  upgradeAll } from "./shared.js";
+import { api, busy, clear, el, errorText, rewardNode, say, serverUrl, statusSlot, t,
+  textWithBreaks, tn, upgradeAll } from "./shared.js";
 import { followWidget, upgradeFollowForm } from "./follow.js";
 
 // Ideas a block shows before it links to the whole list at /jams/ID.
@@ -110,6 +110,15 @@ function upgradeJam(root) {
       data.votes_per_person, { left: data.my_votes_left });
   }
 
+  /* An idea's body as the server cleaned it (nh3: a few tags, links with http(s)/mailto only),
+     parsed in an inert document (nothing in it runs) and moved into the page. */
+  function cleanedHtml(html) {
+    var wrapper = el("div", { className: "engage-idea-body prose" });
+    var parsed = new DOMParser().parseFromString(String(html), "text/html");
+    while (parsed.body.firstChild) wrapper.appendChild(document.adoptNode(parsed.body.firstChild));
+    return wrapper;
+  }
+
   function ideaItem(idea, data) {
     var badges = el("p", { className: "engage-idea-meta" }, [
       el("span", { className: "engage-idea-author", text: idea.author ? t("by %(author)s", { author: idea.author }) : t("Anonymous") }),
@@ -127,10 +136,19 @@ function upgradeJam(root) {
       badges.appendChild(document.createTextNode(" "));
       badges.appendChild(el("span", { className: "engage-badge engage-badge-winner", text: t("Winner") }));
     }
+    /* The idea's own page (vote, follow, history) once it is published. */
+    var heading = idea.url && idea.moderation === "published" && idea.status !== "merged"
+      ? el("h3", { className: "engage-idea-title" }, [el("a", { href: serverUrl(idea.url), text: idea.title })])
+      : el("h3", { className: "engage-idea-title", text: idea.title });
     var item = el("li", { className: "engage-idea" + (idea.voted_by_me ? " engage-idea--mine" : "") }, [
-      el("h3", { className: "engage-idea-title", text: idea.title }), badges
+      heading, badges
     ]);
-    if (idea.body) item.appendChild(textWithBreaks(idea.body));
+    if (idea.body_html) {
+      /* Markdown rendered and cleaned by the server (nh3), exactly as the idea page shows it. */
+      item.appendChild(cleanedHtml(idea.body_html));
+    } else if (idea.body) {
+      item.appendChild(textWithBreaks(idea.body));
+    }
     if (canVote(data)) {
       var out = data.votes_per_person && data.my_votes_left <= 0 && !idea.voted_by_me;
       item.appendChild(el("p", { className: "engage-actions" }, [el("button", {

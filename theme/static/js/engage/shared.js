@@ -6,7 +6,8 @@
  * that hold one. They all import this one module, so a page runs it once and its state (the
  * first-write hold below) is shared by every widget on the page. No framework, no inline
  * handlers (CSP script-src 'self'), no style attributes (CSP style-src 'self'), and everything
- * a reader wrote is put on the page with textContent, never innerHTML.
+ * a reader wrote is put on the page with textContent, never innerHTML (an idea's body comes
+ * as HTML the server cleaned with nh3 and is parsed in an inert document: jam.js).
  */
 
 /* ---- words: the page language's catalogue ---------------------------------------- */
