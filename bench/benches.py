@@ -197,14 +197,15 @@ class ServedJam:
 
 @contextmanager
 def served_jam(name: str, args: list[str], *, ideas: int, votes: int,
-               logs: Path | None) -> Iterator[ServedJam]:
+               logs: Path | None, poll_votes: int = 0) -> Iterator[ServedJam]:
     """Start both servers for the jam benchmarks (the baseline answers with the exact bytes
     pollserver sent, so the two differ only in the work behind them)."""
     work = _workdir(None)
     logs = logs or work
     try:
         data_dir = work / "var"
-        prefill.prefill_tinydb(data_dir, jam_ideas=ideas, jam_votes=votes)
+        prefill.prefill_tinydb(data_dir, jam_ideas=ideas, jam_votes=votes,
+                               poll_votes=poll_votes)
         path = f"/api/jams/{prefill.JAM_ID}?sort=top"
         with running(POLLSERVER_APP, _pollserver_env(data_dir), args,
                      logs / f"{name}-pollserver.log", "/api/health") as subj:
