@@ -71,17 +71,22 @@ class Follower:
         self.read_tail()
         self.stale = False
 
-    def read_tail(self) -> None:
-        """Apply the complete journal lines after our offset."""
-        if self.writer.unread() < 0:  # cut back under us: start over from disk
+    def read_tail(self) -> int | None:
+        """Apply the complete journal lines after our offset; return the journal's size as
+        read (one ``fstat`` serves the whole step), or None after a reload."""
+        size = self.writer.current().size()
+        if size < self.writer.offset:  # cut back under us: start over from disk
             self.reload()
-            return
+            return None
+        if size == self.writer.offset:
+            return size
         state = self.memory.state
-        for n, op in self.writer.read_new():
+        for n, op in self.writer.read_new(size):
             try:
                 state.apply(op)
             except DomainError as exc:  # only valid ops are journaled; never fatal anyway
                 log.warning("journal op %d no longer applies: %s", n, exc)
+        return size
 
     def catch_up(self) -> None:
         """Bring the state up to what the files hold, following a rotation if there was one."""
@@ -98,8 +103,9 @@ class Follower:
                     self.reload()
                     return
             self.snap_id, self.snap_n = snap_id, int(meta.get("n", 0))
-        self.read_tail()
-        torn = self.writer.unread()
+        size = self.read_tail()
+        # Under the flock nobody else appends, so the size just read still holds.
+        torn = self.writer.unread() if size is None else size - self.writer.offset
         if torn > 0:
             # Bytes after the last newline are a torn append of a crashed process (nobody
             # else is writing: we hold the lock). Cut them so our append starts a clean line.
