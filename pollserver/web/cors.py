@@ -26,10 +26,15 @@ def site_origin() -> str | None:
 
 
 def _cors(response: Response) -> Response:
-    if not request.path.startswith("/api/") or request.path.startswith("/api/admin"):
+    path = request.path
+    if not path.startswith("/api/") or path.startswith("/api/admin"):
         return response
     origin = site_origin()
-    response.vary.add("Origin")
+    headers = response.headers
+    if "Vary" in headers:
+        response.vary.add("Origin")
+    else:  # the usual case, without building a header set (this runs on every API answer)
+        headers["Vary"] = "Origin"
     if origin is None:
         return response
     response.headers["Access-Control-Allow-Origin"] = origin

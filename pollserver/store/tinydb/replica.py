@@ -37,6 +37,9 @@ class Follower:
     def __init__(self, data_dir: Path, memory: Memory, writer: JournalWriter) -> None:
         self.data_dir = data_dir
         self.snapshot_path = data_dir / snapshot.FILENAME
+        #: The same as a str: ``os.stat`` of a ``Path`` converts it first, which costs more
+        #: than the stat itself (the check runs once per batch; docs/benchmarks.md).
+        self._snapshot_str = str(self.snapshot_path)
         self.memory = memory
         self.writer = writer
         #: The snapshot file we have seen, and the last operation it holds.
@@ -61,7 +64,7 @@ class Follower:
         self.stale = True
         self.memory.reset()  # drop the old copy first: a reload must not need twice the RAM
         self.writer.close()
-        self.snap_id = snapshot.file_id(self.snapshot_path)
+        self.snap_id = snapshot.file_id(self._snapshot_str)
         meta: dict[str, Any] = {}
         if self.snap_id is not None:
             state, meta = snapshot.load(self.snapshot_path)
@@ -92,7 +95,7 @@ class Follower:
         """Bring the state up to what the files hold, following a rotation if there was one."""
         if self.stale or self.writer.journal is None:
             self.reload()
-        snap_id = snapshot.file_id(self.snapshot_path)
+        snap_id = snapshot.file_id(self._snapshot_str)
         if snap_id != self.snap_id:
             meta = snapshot.read_meta(self.snapshot_path) if snap_id else {}
             if int(meta.get("generation", 0)) != self.writer.gen:
@@ -114,7 +117,7 @@ class Follower:
 
     def adopt(self, n: int) -> None:
         """Take the snapshot file now in place (our own rotation wrote it) as covering ``n``."""
-        self.snap_id, self.snap_n = snapshot.file_id(self.snapshot_path), n
+        self.snap_id, self.snap_n = snapshot.file_id(self._snapshot_str), n
 
     def behind(self) -> bool:
         """Cheaply tell whether the files changed since we last looked (usually one fstat)."""
@@ -128,6 +131,6 @@ class Follower:
             if now < self._snap_check_at:
                 return False
             self._snap_check_at = now + SNAPSHOT_CHECK
-            return snapshot.file_id(self.snapshot_path) != self.snap_id
+            return snapshot.file_id(self._snapshot_str) != self.snap_id
         except OSError:
             return True
