@@ -2,9 +2,10 @@
 
 The ceiling is bare Flask doing one INSERT of a new voter's vote through the same psycopg
 pool class and settings (``bench/baseline_app.py`` ``/insert``), on the same gunicorn layout.
-Both run in alternating rounds (ceiling, pollserver, ceiling, ...) in a database of their
-own. Each round's ratio is printed, and the spread between rounds is a goal of its own; to
-tell *why* a round fell, every run records what PostgreSQL and the machine did meanwhile:
+Both run in alternating rounds (ceiling, pollserver, ceiling, ..., ceiling) in a database
+of their own; each pollserver run is compared with the mean of the ceiling runs on either
+side of it. Each round's ratio is printed, and the spread between rounds is a goal of its
+own; to tell *why* a round fell, every run records what PostgreSQL and the machine did meanwhile:
 checkpoints, autovacuum/autoanalyze runs, WAL written, other databases' active sessions
 (the server is shared) and the load average.
 """
@@ -32,6 +33,7 @@ from bench.benches import (
 from bench.goals import VOTE_BODY, alternate, no_wrk, vote_headers
 from bench.loadgen import LoadResult
 from bench.servers import gunicorn_args, running
+from bench.wrk import run_wrk
 
 __all__ = ["bench_pg_vote", "spread_points"]
 
@@ -84,12 +86,17 @@ def _delta(entry: dict[str, Any]) -> dict[str, Any]:
             "loadavg": after.get("loadavg")}
 
 
-def _rounds_table(per_round: list[list[LoadResult]],
-                  watched: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _rounds_table(per_round: list[list[LoadResult]], watched: list[dict[str, Any]],
+                  closing: LoadResult | None = None) -> list[dict[str, Any]]:
+    """Each round's figures. A round's pollserver run is compared with the mean of the
+    ceiling runs just before and just after it (the next round's, or ``closing``), so a
+    machine that speeds up or slows down during the bench moves both sides of the ratio."""
     out = []
     for n, (base, subj) in enumerate(per_round):
-        ratio = subj.rate / base.rate if base.rate else 0.0
-        out.append({"round": n + 1, "ceiling": round(base.rate, 1),
+        after = per_round[n + 1][0] if n + 1 < len(per_round) else closing
+        ceiling = (base.rate + after.rate) / 2 if after is not None else base.rate
+        ratio = subj.rate / ceiling if ceiling else 0.0
+        out.append({"round": n + 1, "ceiling": round(ceiling, 1),
                     "pollserver": round(subj.rate, 1), "ratio": round(ratio, 3),
                     "ceiling_run": _delta(watched[2 * n]),
                     "pollserver_run": _delta(watched[2 * n + 1])})
@@ -145,10 +152,13 @@ def bench_pg_vote(*, seconds: float = 8.0, warmup: float = 2.0, rounds: int = 3,
                          "body": VOTE_BODY, "headers": vote_headers(subj.port)})],
                 rounds=rounds, seconds=seconds, warmup=warmup, connections=connections,
                 per_round=per_round, watch=watch, watched=watched)
+            closing = run_wrk(base.port, "/insert", method="POST", body=VOTE_BODY,
+                              headers=vote_headers(base.port), connections=connections,
+                              seconds=seconds, warmup=warmup)
         pgbench = find_pgbench()
         pg = (_pgbench(pgbench, url, work, clients=8, seconds=pgbench_seconds)
               if pgbench else None)
-        table = _rounds_table(per_round, watched)
+        table = _rounds_table(per_round, watched, closing)
         ratios = [r["ratio"] for r in table]
         row = _row("2. vote POST (postgres) vs Flask + one INSERT", s_res, b_res, 0.8,
                    cpu=(s_cpu, b_cpu))
