@@ -89,7 +89,7 @@ def _row(metric: str, subject: LoadResult, baseline: LoadResult | None, target: 
     if p99_limit is not None:
         target_text.append(f"p99 <= {p99_limit:g} ms")
         ok = ok and subject.percentile(99) <= p99_limit
-    if subject.errors:
+    if subject.errors or not subject.requests:  # nothing answered: never a pass
         ok = False
     row = {"metric": metric, "value": round(subject.rate, 1), "unit": "req/s",
            "p50_ms": round(subject.percentile(50), 2), "p99_ms": round(subject.percentile(99), 2),
