@@ -217,7 +217,7 @@ wrk:
 	else echo "The benchmarks need Debian's wrk: run 'sudo apt-get install -y wrk'."; exit 1; fi
 
 bench: install-test chromium wrk
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(if $(filter-out 0,$(BENCH_QUICK)),--quick) $(BENCH_ARGS)
 
 lock:
 	$(PY) -m pip freeze --exclude-editable | sed '1i # The lock: every package pinned. Regenerate with make lock.' > constraints.txt

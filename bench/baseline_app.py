@@ -6,6 +6,7 @@
   big pollserver response is compared with bare Flask serialising the same JSON.
 - ``POST /insert``: the same, plus one INSERT of a new voter's vote through the psycopg pool
   pollserver's PostgreSQL store opens (same class, same settings) on ``BENCH_DATABASE_URL``.
+- ``GET /raw``: the bytes of ``BENCH_RAW_FILE`` as an HTML page (a server page's ceiling).
 - ``GET /health``: readiness.
 
 Run with ``gunicorn bench.baseline_app:app``.
@@ -77,6 +78,15 @@ def poll():  # noqa: ANN201
 @app.get("/payload")
 def payload():  # noqa: ANN201
     return jsonify(PAYLOAD)
+
+
+_RAW_FILE = os.environ.get("BENCH_RAW_FILE")
+
+
+@app.get("/raw")
+def raw():  # noqa: ANN201
+    with open(_RAW_FILE or os.devnull, "rb") as fh:  # read per request, as a view renders
+        return fh.read(), 200, {"Content-Type": "text/html; charset=utf-8"}
 
 
 @app.get("/health")

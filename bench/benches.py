@@ -89,7 +89,7 @@ def _row(metric: str, subject: LoadResult, baseline: LoadResult | None, target: 
     if p99_limit is not None:
         target_text.append(f"p99 <= {p99_limit:g} ms")
         ok = ok and subject.percentile(99) <= p99_limit
-    if subject.errors:
+    if subject.errors or not subject.requests:  # nothing answered: never a pass
         ok = False
     row = {"metric": metric, "value": round(subject.rate, 1), "unit": "req/s",
            "p50_ms": round(subject.percentile(50), 2), "p99_ms": round(subject.percentile(99), 2),
@@ -197,14 +197,15 @@ class ServedJam:
 
 @contextmanager
 def served_jam(name: str, args: list[str], *, ideas: int, votes: int,
-               logs: Path | None) -> Iterator[ServedJam]:
+               logs: Path | None, poll_votes: int = 0) -> Iterator[ServedJam]:
     """Start both servers for the jam benchmarks (the baseline answers with the exact bytes
     pollserver sent, so the two differ only in the work behind them)."""
     work = _workdir(None)
     logs = logs or work
     try:
         data_dir = work / "var"
-        prefill.prefill_tinydb(data_dir, jam_ideas=ideas, jam_votes=votes)
+        prefill.prefill_tinydb(data_dir, jam_ideas=ideas, jam_votes=votes,
+                               poll_votes=poll_votes)
         path = f"/api/jams/{prefill.JAM_ID}?sort=top"
         with running(POLLSERVER_APP, _pollserver_env(data_dir), args,
                      logs / f"{name}-pollserver.log", "/api/health") as subj:

@@ -62,11 +62,15 @@ def _sentence(rng: random.Random, lo: int, hi: int) -> str:
 
 
 def prefill_tinydb(data_dir: Path, *, poll_votes: int = 0, jam_ideas: int = 0,
-                   jam_votes: int = 0, votes_per_person: int = 5, seed: int = 7) -> int:
+                   jam_votes: int = 0, votes_per_person: int = 5, seed: int = 7,
+                   pending_every: int = 0, audit_entries: int = 0,
+                   admins: dict[str, str] | None = None) -> int:
     """Create ``data_dir`` holding the bench poll (and jam) with the given numbers of votes.
 
     Voter ids are real ones (``secrets.token_urlsafe(16)``), so memory use is realistic.
-    Returns the number of operations the snapshot covers.
+    Every ``pending_every``-th idea waits for moderation; ``audit_entries`` editor actions
+    fill the audit log; ``admins`` maps editor names to password hashes. Returns the
+    number of operations the snapshot covers.
     """
     rng = random.Random(seed)
     at = datetime.now(UTC).isoformat()
@@ -87,9 +91,11 @@ def prefill_tinydb(data_dir: Path, *, poll_votes: int = 0, jam_ideas: int = 0,
     for n in range(jam_ideas):
         idea = state.apply({"op": "idea", "jam": JAM_ID, "title": _sentence(rng, 3, 8),
                             "body": _sentence(rng, 15, 60) + ".", "author": f"Reader {n}",
-                            "voter": secrets.token_urlsafe(16), "moderation": "published",
-                            "at": at})
-        idea_ids.append(idea.id)
+                            "voter": secrets.token_urlsafe(16), "at": at,
+                            "moderation": "pending" if pending_every and n % pending_every == 0
+                            else "published"})
+        if idea.moderation == "published":
+            idea_ids.append(idea.id)
         ops += 1
     left = jam_votes if idea_ids else 0
     while left > 0:
@@ -103,6 +109,13 @@ def prefill_tinydb(data_dir: Path, *, poll_votes: int = 0, jam_ideas: int = 0,
                          "budget": votes_per_person, "at": at})
             ops += 1
         left -= want
+    for name, password_hash in (admins or {}).items():
+        state.apply({"op": "admin", "username": name, "hash": password_hash})
+        ops += 1
+    for n in range(audit_entries):
+        state.apply({"op": "audit", "at": at, "actor": "editor:bench", "action": "idea.approve",
+                     "target": f"idea:{n}", "details": {"jam": JAM_ID}})
+        ops += 1
     data_dir.mkdir(parents=True, exist_ok=True)
     tmp = data_dir.parent / f".{data_dir.name}-prefill.json"
     meta = {"format": getattr(snapshot, "FORMAT", 1), "generation": 0, "base": None, "n": ops}

@@ -6,10 +6,10 @@ ratios measured side by side do. Targets are informative (PASS/MISS); the exit c
 unless a benchmark crashed. Results go to ``bench/results/latest.json`` (git-ignored), server
 logs to ``bench/results/logs/``. Every server is stopped on exit, Ctrl-C or SIGTERM.
 
-    bench/run.py                 # the five goals: vote, pgvote, jampage, assets, build
+    bench/run.py                 # issue 30's five goals: vote, pgvote, reads, admin, embed
+    bench/run.py jampage assets build  # issue 17's other goals, by name
     bench/run.py polls jams postgres   # the first stage's benches
-    bench/run.py polls           # one of them
-    bench/run.py --quick         # small sizes and short runs: checks the scripts work
+    bench/run.py --quick         # small sizes and short runs (also BENCH_QUICK=1)
     bench/run.py --seconds 15 --rounds 3 --workers 2 --threads 8
 """
 
@@ -31,14 +31,18 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.admingoal import bench_admin  # noqa: E402
 from bench.benches import BENCHES, EMBEDDED, SCALE_OUT  # noqa: E402
-from bench.goals import bench_jam_page, bench_pg_vote, bench_vote  # noqa: E402
+from bench.embedgoal import bench_embed  # noqa: E402
+from bench.goals import bench_jam_page, bench_reads, bench_vote  # noqa: E402
+from bench.pggoal import bench_pg_vote  # noqa: E402
 from bench.sitegoals import bench_assets, bench_build  # noqa: E402
 
-#: Issue 17's five goals, in its order; ``make bench`` runs these (the older benches by name).
-GOALS = {"vote": bench_vote, "pgvote": bench_pg_vote, "jampage": bench_jam_page,
-         "assets": bench_assets, "build": bench_build}
-BENCHES = {**GOALS, **BENCHES}
+#: Issue 30's five goals, in its order; ``make bench`` runs these (the older benches by name).
+GOALS = {"vote": bench_vote, "pgvote": bench_pg_vote, "reads": bench_reads,
+         "admin": bench_admin, "embed": bench_embed}
+BENCHES = {**GOALS, "jampage": bench_jam_page, "assets": bench_assets, "build": bench_build,
+           **BENCHES}
 from bench.servers import gunicorn_args, stop_all  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -131,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="tiny sizes and 1-second runs: proves the scripts work")
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
     opts = parser.parse_args(argv)
+    opts.quick = opts.quick or os.environ.get("BENCH_QUICK", "") not in ("", "0")
     names = opts.names or list(GOALS)
     unknown = [n for n in names if n not in BENCHES]
     if unknown:
@@ -149,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
         sizes = {"polls": {"votes": 2000}, "jams": {"ideas": 100, "votes": 2000},
                  "postgres": {"pgbench_seconds": 2}, "vote": {"votes": 2000},
                  "pgvote": {"pgbench_seconds": 1}, "jampage": {"ideas": 100, "votes": 2000},
+                 "reads": {"ideas": 100, "votes": 2000, "poll_votes": 2000},
+                 "admin": {"items": 500}, "embed": {"samples": 10},
                  "build": {"articles": 20}}
 
     info = machine()

@@ -118,15 +118,16 @@ class Server:
                 total += (int(fields[11]) + int(fields[12])) / tick
         return total
 
-    def stop(self) -> None:
-        """SIGTERM the process group, then SIGKILL it if it lingers."""
+    def stop(self, grace: float = 30.0) -> None:
+        """SIGTERM the process group, then SIGKILL it if it lingers ``grace`` seconds (at
+        once when ``grace`` is 0: a worker stuck in a runaway request)."""
         if self in _live:
             _live.remove(self)
         if self.proc.poll() is None:
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGTERM)
+                os.killpg(self.proc.pid, signal.SIGTERM if grace > 0 else signal.SIGKILL)
             try:
-                self.proc.wait(timeout=30)
+                self.proc.wait(timeout=max(grace, 1.0))
             except subprocess.TimeoutExpired:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(self.proc.pid, signal.SIGKILL)

@@ -65,8 +65,31 @@ def create_app(settings: Settings | None = None) -> Flask:
     admin.init_app(app)
     site.init_app(app)
     sitefiles.init_app(app)
+    _remember_sync(app)
     if settings.trusted_proxies > 0:  # outermost, so WhiteNoise sees the client's scheme too
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     return app
 
+
+def _remember_sync(app: Flask) -> None:
+    """Ask whether a hook or view is a coroutine function once per function, not on every
+    request: Flask's ``ensure_sync`` runs ``inspect.iscoroutinefunction`` for each of the
+    half-dozen hooks of every request (a measurable part of a vote; docs/benchmarks.md)."""
+    plain = app.ensure_sync
+    seen: dict[object, object] = {}
+
+    def ensure_sync(func: object) -> object:
+        try:
+            return seen[func]
+        except (KeyError, TypeError):  # new, or unhashable: ask Flask
+            pass
+        out = plain(func)  # type: ignore[arg-type]
+        if len(seen) < 1024:  # hooks and views are few; never grow without bound
+            try:
+                seen[func] = out
+            except TypeError:
+                pass
+        return out
+
+    app.ensure_sync = ensure_sync  # type: ignore[method-assign,assignment]

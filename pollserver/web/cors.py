@@ -27,11 +27,16 @@ def site_origin() -> str | None:
 
 
 def _cors(response: Response) -> Response:
-    if not request.path.startswith("/api/") or request.path.startswith("/api/admin"):
+    path = request.path
+    if not path.startswith("/api/") or path.startswith("/api/admin"):
         return response
     origin = site_origin()
-    response.vary.add("Origin")
-    embedded = origin is None and embeddable(request.path)
+    headers = response.headers
+    if "Vary" in headers:
+        response.vary.add("Origin")
+    else:  # the usual case, without building a header set (this runs on every API answer)
+        headers["Vary"] = "Origin"
+    embedded = origin is None and embeddable(path)
     if embedded:  # an embed on a listed site: its token header, no cookie (web/embed.py)
         origin = embed_origin()
     if origin is None:

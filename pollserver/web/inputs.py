@@ -73,20 +73,23 @@ def _json_body() -> Any:
 
 
 def _check_request() -> None:
-    if problem_of(request.path, allow_cr=False) is not None:
+    req = request._get_current_object()  # one proxy look-up: this runs on every request
+    if problem_of(req.path, allow_cr=False) is not None:
         # No poll, jam, idea or page has such a name: nothing is at this address.
         raise NotFound("There is nothing at this address.")
-    if request.method not in _BODY_METHODS:
+    if req.method not in _BODY_METHODS:
         return  # reads: views validate the few query values they use (sort, next, title)
-    for name, value in request.args.items(multi=True):
-        check_value(name, "query")
-        check_value(value, name[:40])
-    if not (request.is_json or request.mimetype in _FORM_TYPES) or not has_body():
+    if req.environ.get("QUERY_STRING"):
+        for name, value in req.args.items(multi=True):
+            check_value(name, "query")
+            check_value(value, name[:40])
+    is_json = req.is_json
+    if not (is_json or req.mimetype in _FORM_TYPES) or not has_body():
         return  # other bodies (the editor's upload) are checked by their view
-    if request.is_json:
+    if is_json:
         check_value(_json_body(), "")
     else:
-        for name, value in request.form.items(multi=True):
+        for name, value in req.form.items(multi=True):
             check_value(name, "form")
             check_value(value, name[:40])
 

@@ -44,3 +44,23 @@ def test_jam_page_goal_reports_a_first_page(tmp_path: Path) -> None:
 def test_build_goal_compares_with_plain_pelican(tmp_path: Path) -> None:
     result = sitegoals.bench_build(articles=3, logs=tmp_path)
     assert [r["value"] > 0 and r["baseline"] > 0 for r in result["rows"]] == [True, True]
+
+
+def test_admin_goal_signs_in_and_measures_every_page(tmp_path: Path) -> None:
+    from bench import admingoal
+
+    result = admingoal.bench_admin(items=40, logs=tmp_path, **TINY)
+    assert not result.get("error") and not result.get("skipped")
+    assert len(result["rows"]) == len(admingoal.PAGES)
+    assert all(str(r["value"]).startswith("HTTP") is False for r in result["rows"])
+    assert not _live
+
+
+def test_embed_goal_reports_size_or_missing_and_the_round_trip(tmp_path: Path) -> None:
+    from bench import embedgoal
+
+    result = embedgoal.bench_embed(samples=3, logs=tmp_path)
+    size, trip = result["rows"]
+    assert size["value"] == "missing" or size["value"] > 0
+    assert trip["value"] > 0 and len(result["raw"]["round_trip_ms"]) == 3
+    assert not _live

@@ -27,7 +27,6 @@ methods.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
@@ -40,7 +39,13 @@ from pollserver.domain.errors import DomainError, StoreUnavailable
 from pollserver.store.memory.engine import Memory
 from pollserver.store.memory.state import State
 from pollserver.store.tinydb.flock import FileLock
-from pollserver.store.tinydb.journal import JournalWriter, decode_op, encode, intern_op
+from pollserver.store.tinydb.journal import (
+    JournalWriter,
+    decode_op,
+    dumps_op,
+    encode,
+    intern_op,
+)
 from pollserver.store.tinydb.replica import Follower
 from pollserver.store.tinydb.rotation import Snapshots
 
@@ -90,7 +95,7 @@ def unavailable(exc: OSError) -> StoreUnavailable:
     return StoreUnavailable(f"The store cannot save right now ({reason}); please try again.")
 
 
-def _as_replayed(op: dict[str, Any], op_json: str) -> dict[str, Any]:
+def _as_replayed(op: dict[str, Any], op_json: bytes) -> dict[str, Any]:
     """Return the op as replay will see it: ``op`` itself when JSON cannot change it."""
     for key, value in op.items():
         if type(key) is not str or (type(value) not in _PLAIN and not (
@@ -209,7 +214,7 @@ class GroupCommit:
                     for i, item in enumerate(batch):
                         op = item.op
                         try:
-                            op_json = json.dumps(op, separators=(",", ":"))
+                            op_json = dumps_op(op)
                         except (TypeError, ValueError) as exc:
                             item.finish(error=exc)
                             continue

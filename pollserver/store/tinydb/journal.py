@@ -30,8 +30,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Journal", "JournalWriter", "decode_op", "encode", "fsync_dir", "generations",
-           "intern_op", "journal_path", "marker"]
+import orjson
+
+__all__ = ["Journal", "JournalWriter", "decode_op", "dumps_op", "encode", "fsync_dir",
+           "generations", "intern_op", "journal_path", "loads_line", "marker"]
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +61,38 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def encode(n: int, op_json: str) -> bytes:
+#: orjson writes what the standard encoder writes (compact) for every plain op; anything it
+#: would treat differently (a subclass, a datetime, a dataclass) it refuses, and so does
+#: anything it cannot encode (a lone surrogate, an int past 64 bits): those go to ``json``.
+_ORJSON = (orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_SUBCLASS
+           | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS)
+
+
+def dumps_op(op: dict[str, Any]) -> bytes:
+    """Return ``op`` as compact JSON (UTF-8); ``TypeError``/``ValueError`` if it is not JSON.
+
+    orjson does it in a fraction of the time (a vote: ~1.6 µs against ~13 µs, measured in
+    docs/benchmarks.md); whatever it refuses is left to the standard encoder, so what can be
+    journaled is exactly what could be before."""
+    try:
+        return orjson.dumps(op, option=_ORJSON)
+    except TypeError:
+        return json.dumps(op, separators=(",", ":")).encode()
+
+
+def loads_line(data: bytes | str) -> Any:
+    """Parse one JSON document: orjson, or the standard parser for what orjson refuses
+    (``NaN``, a lone surrogate escape, an int past 64 bits), so every line that parsed
+    before still parses."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data)
+
+
+def encode(n: int, op_json: bytes) -> bytes:
     """Return the journal line of operation number ``n`` (``op_json`` is already JSON)."""
-    return b'{"n": %d, "op": %s}\n' % (n, op_json.encode())
+    return b'{"n": %d, "op": %s}\n' % (n, op_json)
 
 
 def marker(next_generation: int) -> bytes:
@@ -79,7 +110,7 @@ def intern_op(op: dict[str, Any]) -> dict[str, Any]:
 
 def decode_op(op_json: str | bytes) -> dict[str, Any]:
     """Parse an operation the way replay will see it (lists, not tuples; shared keys)."""
-    return intern_op(json.loads(op_json))
+    return intern_op(loads_line(op_json))
 
 
 class Journal:
@@ -103,13 +134,16 @@ class Journal:
         """Return the file size in bytes (one ``fstat``, the cheap "anything new?" check)."""
         return os.fstat(self.fd).st_size
 
-    def read_from(self, offset: int) -> Iterator[tuple[int, int, dict[str, Any] | None]]:
-        """Yield ``(end_offset, n, op)`` for each complete line after ``offset``.
+    def read_from(self, offset: int, size: int | None = None
+                  ) -> Iterator[tuple[int, int, dict[str, Any] | None]]:
+        """Yield ``(end_offset, n, op)`` for each complete line between ``offset`` and
+        ``size`` (the file's size now when not given: one ``fstat``).
 
         ``op`` is ``None`` for a complete line that does not decode (it is skipped). The
         torn tail after the last newline is not yielded.
         """
-        size = self.size()
+        if size is None:
+            size = self.size()
         pending = b""
         while offset + len(pending) < size:
             chunk = os.pread(self.fd, min(CHUNK, size - offset - len(pending)),
@@ -121,7 +155,7 @@ class Journal:
             for line in pending[:cut].splitlines(keepends=True):
                 offset += len(line)
                 try:
-                    doc = json.loads(line)
+                    doc = loads_line(line)
                     if "next" in doc and "op" not in doc:  # a marker: nothing to apply
                         yield offset, -1, None
                         continue
@@ -213,10 +247,11 @@ class JournalWriter:
         """Return how many bytes follow our offset (a negative count: cut back under us)."""
         return self.current().size() - self.offset
 
-    def read_new(self) -> Iterator[tuple[int, dict[str, Any]]]:
-        """Yield ``(n, op)`` for each complete line after our offset that we did not apply;
-        ``n`` counts as applied once the caller asks for the next one."""
-        for end, n, op in self.current().read_from(self.offset):
+    def read_new(self, size: int | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
+        """Yield ``(n, op)`` for each complete line after our offset (up to ``size``, when
+        the caller has just read it) that we did not apply; ``n`` counts as applied once the
+        caller asks for the next one."""
+        for end, n, op in self.current().read_from(self.offset, size):
             self.offset = end
             if op is None or n <= self.n:
                 continue

@@ -37,6 +37,9 @@ class Follower:
     def __init__(self, data_dir: Path, memory: Memory, writer: JournalWriter) -> None:
         self.data_dir = data_dir
         self.snapshot_path = data_dir / snapshot.FILENAME
+        #: The same as a str: ``os.stat`` of a ``Path`` converts it first, which costs more
+        #: than the stat itself (the check runs once per batch; docs/benchmarks.md).
+        self._snapshot_str = str(self.snapshot_path)
         self.memory = memory
         self.writer = writer
         #: The snapshot file we have seen, and the last operation it holds.
@@ -61,7 +64,7 @@ class Follower:
         self.stale = True
         self.memory.reset()  # drop the old copy first: a reload must not need twice the RAM
         self.writer.close()
-        self.snap_id = snapshot.file_id(self.snapshot_path)
+        self.snap_id = snapshot.file_id(self._snapshot_str)
         meta: dict[str, Any] = {}
         if self.snap_id is not None:
             state, meta = snapshot.load(self.snapshot_path)
@@ -71,23 +74,28 @@ class Follower:
         self.read_tail()
         self.stale = False
 
-    def read_tail(self) -> None:
-        """Apply the complete journal lines after our offset."""
-        if self.writer.unread() < 0:  # cut back under us: start over from disk
+    def read_tail(self) -> int | None:
+        """Apply the complete journal lines after our offset; return the journal's size as
+        read (one ``fstat`` serves the whole step), or None after a reload."""
+        size = self.writer.current().size()
+        if size < self.writer.offset:  # cut back under us: start over from disk
             self.reload()
-            return
+            return None
+        if size == self.writer.offset:
+            return size
         state = self.memory.state
-        for n, op in self.writer.read_new():
+        for n, op in self.writer.read_new(size):
             try:
                 state.apply(op)
             except DomainError as exc:  # only valid ops are journaled; never fatal anyway
                 log.warning("journal op %d no longer applies: %s", n, exc)
+        return size
 
     def catch_up(self) -> None:
         """Bring the state up to what the files hold, following a rotation if there was one."""
         if self.stale or self.writer.journal is None:
             self.reload()
-        snap_id = snapshot.file_id(self.snapshot_path)
+        snap_id = snapshot.file_id(self._snapshot_str)
         if snap_id != self.snap_id:
             meta = snapshot.read_meta(self.snapshot_path) if snap_id else {}
             if int(meta.get("generation", 0)) != self.writer.gen:
@@ -98,8 +106,9 @@ class Follower:
                     self.reload()
                     return
             self.snap_id, self.snap_n = snap_id, int(meta.get("n", 0))
-        self.read_tail()
-        torn = self.writer.unread()
+        size = self.read_tail()
+        # Under the flock nobody else appends, so the size just read still holds.
+        torn = self.writer.unread() if size is None else size - self.writer.offset
         if torn > 0:
             # Bytes after the last newline are a torn append of a crashed process (nobody
             # else is writing: we hold the lock). Cut them so our append starts a clean line.
@@ -108,7 +117,7 @@ class Follower:
 
     def adopt(self, n: int) -> None:
         """Take the snapshot file now in place (our own rotation wrote it) as covering ``n``."""
-        self.snap_id, self.snap_n = snapshot.file_id(self.snapshot_path), n
+        self.snap_id, self.snap_n = snapshot.file_id(self._snapshot_str), n
 
     def behind(self) -> bool:
         """Cheaply tell whether the files changed since we last looked (usually one fstat)."""
@@ -122,6 +131,6 @@ class Follower:
             if now < self._snap_check_at:
                 return False
             self._snap_check_at = now + SNAPSHOT_CHECK
-            return snapshot.file_id(self.snapshot_path) != self.snap_id
+            return snapshot.file_id(self._snapshot_str) != self.snap_id
         except OSError:
             return True

@@ -55,7 +55,7 @@ FORMAT = 1
 FileId = tuple[int, int, int]
 
 
-def file_id(path: Path) -> FileId | None:
+def file_id(path: Path | str) -> FileId | None:
     """Return the identity of the current snapshot file (a rename changes it), or ``None``."""
     try:
         st = os.stat(path)
