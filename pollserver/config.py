@@ -133,6 +133,16 @@ SETTINGS = (
             "says when the site is behind"),
     Setting("POLLSERVER_PUBLISH_QUIET", "publish_quiet", "30", int,
             "seconds without a new change before the publish command runs (debounce)"),
+    Setting("POLLSERVER_PROOF", "proof", "on", str,
+            "`on`: ideas, follow requests and survey comments need a proof of work (solved by "
+            "the widgets) or, from a plain form, a signed render time; `off` for a private "
+            "deployment (also off while `POLLSERVER_RATE_LIMITS=off`)"),
+    Setting("POLLSERVER_PROOF_DIFFICULTY", "proof_difficulty", "50000", int,
+            "the proof of work's largest number (the work is half of it on average); a client "
+            "or an item under a burst gets twenty times more"),
+    Setting("POLLSERVER_BURST_QUEUE", "burst_queue", "60", int,
+            "minutes every new idea on an item waits for an editor after a suspicious burst "
+            "of new voters on it (`0`: never; off while `POLLSERVER_RATE_LIMITS=off`)"),
 )
 
 _BY_FIELD = {s.field: s for s in SETTINGS if s.field}
@@ -177,6 +187,9 @@ class Settings:
     publish_command: str | None = _default("publish_command")
     public_origins: tuple[str, ...] = _default("public_origins")
     publish_quiet: int = _default("publish_quiet")
+    proof: str = _default("proof")
+    proof_difficulty: int = _default("proof_difficulty")
+    burst_queue: int = _default("burst_queue")
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod

@@ -27,7 +27,8 @@ from pollserver.domain.errors import (
 
 __all__ = ["AlreadyVoted", "BadRequest", "Conflict", "CsrfFailed", "DomainError", "Forbidden",
            "ForbiddenOrigin", "Gone", "InvalidChoice", "InvalidEmail", "NoVotesLeft", "NotFound",
-           "ItemClosed", "ItemNotOpen", "RateLimited", "StoreUnavailable", "Unauthorized"]
+           "ItemClosed", "ItemNotOpen", "ProofRequired", "RateLimited", "StoreUnavailable",
+           "Unauthorized"]
 
 
 class Unauthorized(DomainError):
@@ -58,3 +59,11 @@ class RateLimited(DomainError):
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class ProofRequired(DomainError):
+    """An anonymous costly write came without a valid, unused proof of work (or, from a
+    plain form, without a plausible signed render time)."""
+
+    code = "proof_required"
+    status = 400

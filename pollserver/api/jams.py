@@ -29,6 +29,7 @@ from pollserver.presenters.leaderboard import hub_champions
 from pollserver.web.context import get_store, load, now, reader
 from pollserver.web.identity import current_voter, ensure_voter
 from pollserver.web.newvoters import reward_gate
+from pollserver.web.proof import must_wait
 
 __all__ = ["next_path"]
 
@@ -85,14 +86,14 @@ def _brief(idea: Idea) -> dict[str, Any]:
 
 @bp.post("/jams/<jam_id>/ideas")
 @follow_next
-@state_changing("jam", limit="idea")
+@state_changing("jam", limit="idea", proof=lambda body: True)
 def submit_idea(jam_id: str, body: Any) -> Response:
     """Store a reader's idea: published at once, or pending under pre-moderation."""
     item, spec = load("jam", jam_id)
     done = actions.submit_idea(get_store(), item, spec, ensure_voter, title=body.get("title"),
                                body=body.get("body"), author=body.get("author"),
                                robot=bool(body.get(HONEYPOT)), at=now(),
-                               reward=reward_gate)
+                               reward=reward_gate, hold=must_wait(f"jam:{spec.id}"))
     clean, moderation = done.clean, done.moderation
     payload = {"title": clean.title, "body": clean.body, "author": clean.author,
                "status": moderation, "similar": [_brief(i) for i in done.similar]}

@@ -35,7 +35,7 @@ __all__ = [
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 RESULTS_VISIBILITY = ("always", "after-vote", "after-close")
-MODERATION = ("pre", "post")
+MODERATION = ("pre", "post", "first")
 DEFAULT_SURVEY_QUESTION = "How likely are you to recommend us to a friend?"
 MAX_OPTIONS = 12
 
@@ -258,7 +258,7 @@ def parse_jam(data: dict[str, Any], item_id: str) -> JamSpec:
             raise SpecError(f"closes must be after {name} (move closes later)")
     moderation = data.get("moderation", "post")
     if moderation not in MODERATION:
-        raise SpecError("moderation must be pre or post")
+        raise SpecError("moderation must be pre, post or first")
     return JamSpec(id=item_id, title=_text(data, "title", required=True),
                    prompt=_text(data, "prompt", required=False, limit=2000),
                    submit_from=submit_from, vote_from=vote_from, closes=closes,

@@ -30,6 +30,7 @@ from pollserver.config import Settings
 from pollserver.domain.records import AuditEntry
 from pollserver.errors import RateLimited
 from pollserver.store.base import Store
+from pollserver.web.bursts import BURST_ACTION
 from pollserver.web.context import get_store, now, services, services_of
 from pollserver.web.identity import client_ip_hash
 
@@ -38,8 +39,6 @@ __all__ = ["BURST_ACTION", "NewVoterLimits", "init_app", "reward_allowed", "rewa
 
 log = logging.getLogger("pollserver")
 
-#: Audit action of a suspicious burst; ``target`` is ``kind:item``.
-BURST_ACTION = "suspicious.new_voters"
 _MINUTE = RateLimitItemPerSecond(1_000_000, 60)  # a counter only: never refuses
 
 
