@@ -140,6 +140,9 @@ SETTINGS = (
     Setting("POLLSERVER_PROOF_DIFFICULTY", "proof_difficulty", "50000", int,
             "the proof of work's largest number (the work is half of it on average); a client "
             "or an item under a burst gets twenty times more"),
+    Setting("POLLSERVER_HOLD_NEW_VOTERS", "hold_new_voters", "3", int,
+            "from this many new voters of one client address on one item within an hour, "
+            "their ideas wait for an editor (`0`: never)"),
     Setting("POLLSERVER_BURST_QUEUE", "burst_queue", "60", int,
             "minutes every new idea on an item waits for an editor after a suspicious burst "
             "of new voters on it (`0`: never; off while `POLLSERVER_RATE_LIMITS=off`)"),
@@ -190,6 +193,7 @@ class Settings:
     proof: str = _default("proof")
     proof_difficulty: int = _default("proof_difficulty")
     burst_queue: int = _default("burst_queue")
+    hold_new_voters: int = _default("hold_new_voters")
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod

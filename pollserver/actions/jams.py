@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -53,20 +54,24 @@ class IdeaUnvoted:
 
 def submit_idea(store: Store, item: Item, spec: JamSpec, voter: VoterSource, *, title: object,
                 body: object, author: object, robot: bool, at: datetime,
-                reward: RewardGate = any_reward, hold: bool = False) -> IdeaSubmitted:
+                reward: RewardGate = any_reward,
+                hold: Callable[[], bool] | None = None) -> IdeaSubmitted:
     """Store a reader's idea: published at once, or pending under pre-moderation (the jam's
-    ``moderation: pre``, a new voter's first idea under ``moderation: first``, or ``hold``:
-    a plain form or an item under a burst, which the web layer decides)."""
+    ``moderation: pre``, a new voter's first idea under ``moderation: first``, or ``hold()``,
+    asked once the voter is known: a plain form, a suspect new voter or an item under a
+    burst, which the web layer decides)."""
     jams.check_can_submit(jams.jam_state(spec, item.closed_at, at, archived=item.archived))
     clean = jams.validate_idea(title, body or "", author)
     check_display_name(store, clean.author)
-    moderation = "pending" if spec.moderation == "pre" or hold else "published"
+    moderation = "pending" if spec.moderation == "pre" else "published"
     similar = jams.similar_ideas(clean.title, store.list_ideas(spec.id))
     if robot:
         # A robot filled the hidden field: look successful, keep nothing.
         return IdeaSubmitted(spec.id, None, clean, moderation, similar)
     who = voter()
-    if spec.moderation == "first" and not _has_published(store, spec.id, who):
+    if hold is not None and hold():
+        moderation = "pending"
+    elif spec.moderation == "first" and not _has_published(store, spec.id, who):
         moderation = "pending"
     created = events.idea_created(spec.id, clean.title, moderation, at=at)
     idea = store.emit(created).add_idea(spec.id, title=clean.title, body=clean.body,

@@ -93,7 +93,7 @@ def submit_idea(jam_id: str, body: Any) -> Response:
     done = actions.submit_idea(get_store(), item, spec, ensure_voter, title=body.get("title"),
                                body=body.get("body"), author=body.get("author"),
                                robot=bool(body.get(HONEYPOT)), at=now(),
-                               reward=reward_gate, hold=must_wait(f"jam:{spec.id}"))
+                               reward=reward_gate, hold=lambda: must_wait(f"jam:{spec.id}"))
     clean, moderation = done.clean, done.moderation
     payload = {"title": clean.title, "body": clean.body, "author": clean.author,
                "status": moderation, "similar": [_brief(i) for i in done.similar]}

@@ -53,6 +53,7 @@ class NewVoterLimits:
         self.new_voters: list[RateLimitItem] = parse_many(settings.new_voters)
         self.rewards = parse(settings.rewards_per_address)
         self.suspicious = max(1, settings.suspicious_new_voters)
+        self.hold_after = max(0, settings.hold_new_voters)
 
     @property
     def strategy(self) -> Any:
@@ -100,7 +101,14 @@ class NewVoterLimits:
             return
         minute = now().strftime("%Y-%m-%dT%H:%M")
         count = self.limiter.storage.incr(f"watch/{kind}/{item}/{address}/{minute}", 120)
-        if count == self.suspicious:
+        # Spread out slowly (a patient bot under the first-write limit), the hour tells:
+        # from the ``hold_after``-th new voter of an address on an item, ideas wait for an
+        # editor (``web/proof.must_wait``); at ``suspicious`` in the hour the item is flagged.
+        hourly = self.limiter.storage.incr(
+            f"watch-hour/{kind}/{item}/{address}/{now().strftime('%Y-%m-%dT%H')}", 3700)
+        if self.hold_after and hourly >= self.hold_after:
+            g.suspect_new_voter = True
+        if count == self.suspicious or hourly == self.suspicious:
             store = get_store()
             store.add_audit(AuditEntry(
                 at=now(), actor="rate-limits", action=BURST_ACTION, target=f"{kind}:{item}",

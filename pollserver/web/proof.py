@@ -138,8 +138,9 @@ def check_proof(body: Any, target: str, *, form: bool) -> None:
 
 def must_wait(target: str) -> bool:
     """Tell whether this request's new idea waits for an editor: it came from a plain form,
-    or its item had a burst of new voters lately (both off with the rate limits)."""
-    if g.get("proof_held"):
+    from one of many new voters of one address on this item (``POLLSERVER_HOLD_NEW_VOTERS``),
+    or its item had a burst of new voters lately (the last two off with the rate limits)."""
+    if g.get("proof_held") or g.get("suspect_new_voter"):
         return True
     if not services().new_voters.enabled:
         return False

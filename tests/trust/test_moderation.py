@@ -44,3 +44,15 @@ def test_a_burst_of_new_voters_sends_new_ideas_to_the_queue_for_a_while(guarded:
     assert challenge["maxNumber"] == 2000 * 20
     clock.now += timedelta(minutes=61)  # type: ignore[attr-defined]
     assert _send(reader, "After the burst", "j").get_json()["status"] == "published"
+
+
+def test_many_new_voters_from_one_address_wait_for_an_editor(guarded: Flask) -> None:
+    # POLLSERVER_HOLD_NEW_VOTERS (3): the third new voter of one address on an item waits.
+    statuses = [_send(VoterActions(guarded.test_client()), f"Fresh voter idea {n}", "j")
+                .get_json()["status"] for n in range(4)]
+    assert statuses == ["published", "published", "pending", "pending"]
+    elsewhere = VoterActions(guarded.test_client())
+    sent = elsewhere.post("/api/jams/j/ideas", json={
+        "title": "From another address", "altcha": solve(elsewhere.client, "jam:j")},
+        environ_base={"REMOTE_ADDR": "127.0.0.7"})
+    assert sent.get_json()["status"] == "published"
