@@ -3,9 +3,10 @@
     .venv/bin/python bench/spam_run.py [--ideas 1000] [--addresses 20]
 
 For each mode (``raw``: posts without a proof; ``solving``: fetches and solves a challenge per
-idea, as a patient bot would; on a jam with ``moderation: post`` and one with ``first``) a fresh ``gunicorn -w 2`` on the embedded store is started with
-the shipped defaults (rate limits, proof, burst queue on) and one trusted proxy, so the
-addresses come from ``X-Forwarded-For``. Every bot request is a new browser (no cookie). After
+idea, as a patient bot would; on a jam with ``moderation: post`` and one with ``first``) a
+fresh ``gunicorn -w 2`` on the embedded store is started with the shipped defaults (rate
+limits, proof, burst queue on) and one trusted proxy, so the addresses come from
+``X-Forwarded-For``. Every bot request is a new browser (no cookie). After
 the bots, one legitimate reader (its own address) sends an idea with a solved proof. Printed:
 ideas accepted, ideas visible (published), where the reader's idea went, the server's CPU
 seconds (master and workers, from /proc) and the bots' own solve seconds. Only 127.0.0.1 is
@@ -101,7 +102,8 @@ def run(mode: str, moderation: str, ideas: int, addresses: int) -> dict[str, Any
     for code, _, _ in results:
         codes[str(code)] = codes.get(str(code), 0) + 1
     return {
-        "mode": mode, "moderation": moderation, "ideas_sent": ideas, "addresses": addresses, "answers": codes,
+        "mode": mode, "moderation": moderation, "ideas_sent": ideas, "addresses": addresses,
+        "answers": codes,
         "accepted": sum(1 for code, _, _ in results if code == 201),
         "published_by_bots": sum(1 for _, status, _ in results if status == "published"),
         "visible_ideas": len(jam.get("ideas") or []),
