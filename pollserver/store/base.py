@@ -6,7 +6,7 @@ item and voter, vote budgets, one reward code per voter and pool) are enforced h
 the store, so parallel requests can never count twice.
 
 **The whole interface, and its size** (``tests/store/test_interface.py`` keeps these numbers
-true): 64 abstract methods in five modules of this folder, called flat (``store.tally(p)``):
+true): 67 abstract methods in six modules of this folder, called flat (``store.tally(p)``):
 
 ==========================================================  ================  =======
 part                                                        module            methods
@@ -17,6 +17,7 @@ events, follows, feeds, deliveries                          ``outbox.py``       
 webhook endpoints and attempts                              ``webhooks.py``         9
 champion grants and profile rules                           ``champions.py``        6
 status history                                              ``roadmap.py``          2
+verified customers                                          ``customers.py``        3
 ==========================================================  ================  =======
 
 Optional, with defaults here: ``recent_item``, ``record_vote_and_tally``, ``jam_version``,
@@ -69,6 +70,7 @@ from typing import Any
 
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport, Tally
 from pollserver.store.champions import Champions
+from pollserver.store.customers import Customers
 from pollserver.store.outbox import Outbox
 from pollserver.store.roadmap import Roadmap
 from pollserver.store.webhooks import Webhooks
@@ -79,7 +81,7 @@ __all__ = ["Store", "Tables"]
 Tables = dict[str, dict[str, dict[str, Any]]]
 
 
-class Store(Champions, Webhooks, Outbox, Roadmap, ABC):
+class Store(Champions, Customers, Webhooks, Outbox, Roadmap, ABC):
     """Persistent state of pollserver: the methods below, and the parts it is composed of
     (see the table above)."""
 

@@ -27,6 +27,7 @@ from pollserver.domain.records import (
 )
 from pollserver.store.memory import erasure
 from pollserver.store.memory.champions import ChampionState
+from pollserver.store.memory.customers import CustomerState
 from pollserver.store.memory.roadmap import RoadmapState
 from pollserver.store.memory.webhooks import WebhookState
 
@@ -47,7 +48,7 @@ def _ts(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-class State(WebhookState, RoadmapState, ChampionState):
+class State(WebhookState, RoadmapState, ChampionState, CustomerState):
     """Everything pollserver knows, indexed for O(1) votes and reads."""
 
     def __init__(self) -> None:
@@ -77,6 +78,7 @@ class State(WebhookState, RoadmapState, ChampionState):
         self.init_roadmap()
         self.init_webhooks()
         self.init_champions()
+        self.init_customers()
 
     # -- applying ----------------------------------------------------------------------
 
@@ -347,4 +349,5 @@ OPERATIONS: dict[str, Callable[[State, dict[str, Any]], Any]] = {
     # champion grants and profile rules (champions.py)
     "champion-grant": State._op_champion_grant, "champion-revoke": State._op_champion_revoke,
     "profile-rule": State._op_profile_rule,
+    "verify": State._op_verify,
 }

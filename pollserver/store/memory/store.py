@@ -17,6 +17,7 @@ from typing import Any
 from pollserver.store.base import Store, Tables
 from pollserver.store.memory import (
     champions,
+    customers,
     editors,
     events,
     items,
@@ -130,6 +131,10 @@ class MemoryStore(Store):
     list_champions = champions.list_champions
     set_profile_rule = champions.set_profile_rule
     profile_rules = champions.profile_rules
+
+    mark_verified = customers.mark_verified
+    is_verified = customers.is_verified
+    verified_voters = customers.verified_voters
 
     status_history = roadmap.status_history
     status_changes = roadmap.status_changes

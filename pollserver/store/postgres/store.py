@@ -31,6 +31,7 @@ from pollserver.store.base import Store, Tables
 from pollserver.store.breaker import Breaker
 from pollserver.store.postgres import (
     champions,
+    customers,
     editors,
     jams,
     outbox,
@@ -245,6 +246,10 @@ class PostgresStore(Store):
     list_champions = step(champions.list_champions)
     set_profile_rule = step(champions.set_profile_rule)
     profile_rules = step(champions.profile_rules)
+
+    mark_verified = step(customers.mark_verified)
+    is_verified = step(customers.is_verified)
+    verified_voters = step(customers.verified_voters)
 
     status_history = step(roadmap.status_history)
     status_changes = step(roadmap.status_changes)

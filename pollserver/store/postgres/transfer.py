@@ -17,7 +17,7 @@ from psycopg import Connection
 from psycopg.types.json import Json
 
 from pollserver.domain.errors import Conflict
-from pollserver.store.postgres import champions, roadmap
+from pollserver.store.postgres import champions, customers, roadmap
 from pollserver.store.postgres.transfer_outbox import OUTBOX_TABLES, export_outbox, import_outbox
 
 __all__ = ["export_tables", "import_tables"]
@@ -25,7 +25,7 @@ __all__ = ["export_tables", "import_tables"]
 Tables = dict[str, dict[str, dict[str, Any]]]
 
 _DATA_TABLES = ("items", "poll_votes", "ideas", "responses", "codes", "admins", "audit",
-                "status_history", "champions", "profile_rules")
+                "status_history", "champions", "profile_rules", "customers")
 
 _DERIVE_COUNTERS = """
 INSERT INTO poll_totals (poll_id, shard, n)
@@ -123,7 +123,8 @@ def import_tables(conn: Connection, tables: Tables) -> dict[str, int]:
                   "items": len(items), "votes": len(votes), "ideas": len(ideas),
                   "idea_votes": len(idea_votes), "responses": len(responses),
                   "codes": len(codes), "admins": len(admins), "audit": len(audit),
-                  "status_history": history, **import_outbox(cur, tables)}
+                  "status_history": history, **import_outbox(cur, tables),
+                  "customers": customers.import_customers(conn, tables)}
     return counts
 
 
@@ -178,6 +179,7 @@ def export_tables(conn: Connection) -> Tables:
                      "SELECT at, actor, action, target, details FROM audit ORDER BY id")]
         history = roadmap.export_history(conn)
         grants = champions.export_champions(conn)
+        marks = customers.export_customers(conn)
         with conn.cursor() as cur:
             second = export_outbox(cur)
     return {
@@ -185,6 +187,7 @@ def export_tables(conn: Connection) -> Tables:
         "champions": _rows(grants["champions"]),
         "profile_rules": _rows(grants["profile_rules"]),
         "status_history": _rows(history),
+        "customers": _rows(marks),
         "_meta": {"1": {"seq": seq}},
         "items": _rows(items), "votes": _rows(votes), "ideas": _rows(ideas),
         "idea_votes": _rows(idea_votes), "responses": _rows(responses),
