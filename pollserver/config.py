@@ -133,6 +133,9 @@ SETTINGS = (
             "says when the site is behind"),
     Setting("POLLSERVER_PUBLISH_QUIET", "publish_quiet", "30", int,
             "seconds without a new change before the publish command runs (debounce)"),
+    Setting("POLLSERVER_VERIFY_KEY", "verify_key", "", _optional,
+            "verified customers: the brand's HS256 secret, or its RS256/ES256 public key "
+            "(PEM), that signs the tokens `POST /api/verify` takes (unset: verification off)"),
     Setting("POLLSERVER_PROOF", "proof", "on", str,
             "`on`: ideas, follow requests and survey comments need a proof of work (solved by "
             "the widgets) or, from a plain form, a signed render time; `off` for a private "
@@ -194,6 +197,7 @@ class Settings:
     proof_difficulty: int = _default("proof_difficulty")
     burst_queue: int = _default("burst_queue")
     hold_new_voters: int = _default("hold_new_voters")
+    verify_key: str | None = _default("verify_key")
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod

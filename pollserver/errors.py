@@ -28,7 +28,7 @@ from pollserver.domain.errors import (
 __all__ = ["AlreadyVoted", "BadRequest", "Conflict", "CsrfFailed", "DomainError", "Forbidden",
            "ForbiddenOrigin", "Gone", "InvalidChoice", "InvalidEmail", "NoVotesLeft", "NotFound",
            "ItemClosed", "ItemNotOpen", "ProofRequired", "RateLimited", "StoreUnavailable",
-           "Unauthorized"]
+           "Unauthorized", "VerificationRequired"]
 
 
 class Unauthorized(DomainError):
@@ -67,3 +67,10 @@ class ProofRequired(DomainError):
 
     code = "proof_required"
     status = 400
+
+
+class VerificationRequired(Forbidden):
+    """Only voters the brand's own site vouched for may take part here (``voters:
+    verified``); ``/verify`` explains how."""
+
+    code = "verification_required"

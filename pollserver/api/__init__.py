@@ -14,7 +14,7 @@ def init_app(app: Flask) -> None:
     # Imported for their routes, in the order the url_map lists them.
     # isort: off
     from pollserver.api import health, polls, me, jams, editor, surveys, openapi  # noqa: F401
-    from pollserver.api import follows, roadmap, champions, proof  # noqa: F401
+    from pollserver.api import follows, roadmap, champions, proof, verify  # noqa: F401
     # isort: on
 
     app.register_blueprint(bp)

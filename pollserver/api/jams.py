@@ -20,6 +20,7 @@ from pollserver.actions import jams as actions
 from pollserver.actions.jams import HONEYPOT
 from pollserver.api import bp
 from pollserver.api.guards import is_form, reply, state_changing
+from pollserver.api.verify import require_verified
 from pollserver.domain import jams
 from pollserver.domain.paging import parse_page_request
 from pollserver.domain.paths import local_path
@@ -90,6 +91,7 @@ def _brief(idea: Idea) -> dict[str, Any]:
 def submit_idea(jam_id: str, body: Any) -> Response:
     """Store a reader's idea: published at once, or pending under pre-moderation."""
     item, spec = load("jam", jam_id)
+    require_verified(spec)
     done = actions.submit_idea(get_store(), item, spec, ensure_voter, title=body.get("title"),
                                body=body.get("body"), author=body.get("author"),
                                robot=bool(body.get(HONEYPOT)), at=now(),
@@ -130,6 +132,7 @@ def vote_idea(jam_id: str, idea_id: str, body: Any) -> Response:
         message = ("Your vote was taken back." if taken.taken
                    else "You had not voted for that idea.")
     else:
+        require_verified(spec)
         voter = actions.vote_idea(get_store(), item, spec, idea_id, ensure_voter,
                                   at=now(), reward=reward_gate).voter
         message = "Thanks, your vote counted."

@@ -36,6 +36,9 @@ __all__ = [
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 RESULTS_VISIBILITY = ("always", "after-vote", "after-close")
 MODERATION = ("pre", "post", "first")
+#: Who may vote (``voters``) and how verified customers' votes show (``verified``).
+VOTERS = ("all", "verified")
+VERIFIED = ("off", "badge")
 DEFAULT_SURVEY_QUESTION = "How likely are you to recommend us to a friend?"
 MAX_OPTIONS = 12
 
@@ -73,6 +76,8 @@ class PollSpec:
     results: str = "after-vote"
     changeable: bool = False
     reward: str | None = None
+    voters: str = "all"
+    verified: str = "off"
     kind: str = field(default="poll", init=False)
 
     def option_keys(self) -> tuple[str, ...]:
@@ -94,6 +99,8 @@ class JamSpec:
     moderation: str = "post"
     reward: str | None = None
     max_winners: int = 3
+    voters: str = "all"
+    verified: str = "off"
     kind: str = field(default="jam", init=False)
 
 
@@ -241,7 +248,8 @@ def parse_poll(data: dict[str, Any], item_id: str) -> PollSpec:
         raise SpecError(f"results must be one of {', '.join(RESULTS_VISIBILITY)}")
     return PollSpec(id=item_id, question=question, options=options, max_choices=max_choices,
                     opens=opens, closes=closes, results=results,
-                    changeable=_bool(data, "changeable"), reward=_pool(data))
+                    changeable=_bool(data, "changeable"), reward=_pool(data),
+                    **_customers(data))
 
 
 def parse_jam(data: dict[str, Any], item_id: str) -> JamSpec:
@@ -264,7 +272,17 @@ def parse_jam(data: dict[str, Any], item_id: str) -> JamSpec:
                    submit_from=submit_from, vote_from=vote_from, closes=closes,
                    votes_per_person=_int(data, "votes_per_person", 3, 0, 100),
                    moderation=moderation, reward=_pool(data),
-                   max_winners=_int(data, "max_winners", 3, 1, 20))
+                   max_winners=_int(data, "max_winners", 3, 1, 20), **_customers(data))
+
+
+def _customers(data: dict[str, Any]) -> dict[str, str]:
+    """``voters: all | verified`` and ``verified: off | badge`` (verified customers)."""
+    voters, verified = data.get("voters", "all"), data.get("verified", "off")
+    if voters not in VOTERS:
+        raise SpecError("voters must be all or verified")
+    if verified not in VERIFIED:
+        raise SpecError("verified must be off or badge")
+    return {"voters": voters, "verified": verified}
 
 
 def parse_survey(data: dict[str, Any], item_id: str) -> SurveySpec:
