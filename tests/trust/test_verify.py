@@ -109,3 +109,29 @@ def test_an_rs256_public_key(tmp_path: Path) -> None:
     good = token(app, key=private, algorithm="RS256")  # type: ignore[arg-type]
     assert actor.post("/api/verify", json={"token": good}).status_code == 200
     services_of(app).store.close()
+
+
+def test_the_readme_example_makes_a_link_that_verifies(shop: Flask) -> None:
+    """README's ten-line Python example, run as written (its hub and secret swapped in)."""
+    import re
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Verified customers", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)  # type: ignore[union-attr]
+    code = code.replace('"https://hub.example"', repr(AUDIENCE)).replace(
+        '"the same value as POLLSERVER_VERIFY_KEY"', repr(SECRET))
+    # The example signs with the wall clock, as the shop's server would; here its clock is
+    # the hub's (the instant under test), so the test never reads the machine's date.
+    now = services_of(shop).clock()  # type: ignore[operator]
+    code = code.replace("int(time.time())", str(int(now.timestamp())))
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own example
+    link = namespace["verify_link"]("customer-7")
+    client = shop.test_client()
+    page = client.get(link.removeprefix(AUDIENCE)).get_data(as_text=True)
+    posted = re.search(r'name="token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    actor = VoterActions(client)
+    assert _vote(actor).status_code == 403
+    assert actor.client.post("/api/verify", data={"token": posted},
+                             headers={"Origin": ORIGIN}).status_code == 303
+    assert _vote(actor).status_code == 200
