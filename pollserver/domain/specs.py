@@ -36,9 +36,8 @@ __all__ = [
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 RESULTS_VISIBILITY = ("always", "after-vote", "after-close")
 MODERATION = ("pre", "post", "first")
-#: Who may vote (``voters``) and how verified customers' votes show (``verified``).
+#: Who may vote (``voters``): everyone, or verified customers only.
 VOTERS = ("all", "verified")
-VERIFIED = ("off", "badge")
 DEFAULT_SURVEY_QUESTION = "How likely are you to recommend us to a friend?"
 MAX_OPTIONS = 12
 
@@ -77,7 +76,6 @@ class PollSpec:
     changeable: bool = False
     reward: str | None = None
     voters: str = "all"
-    verified: str = "off"
     kind: str = field(default="poll", init=False)
 
     def option_keys(self) -> tuple[str, ...]:
@@ -100,7 +98,6 @@ class JamSpec:
     reward: str | None = None
     max_winners: int = 3
     voters: str = "all"
-    verified: str = "off"
     kind: str = field(default="jam", init=False)
 
 
@@ -276,13 +273,11 @@ def parse_jam(data: dict[str, Any], item_id: str) -> JamSpec:
 
 
 def _customers(data: dict[str, Any]) -> dict[str, str]:
-    """``voters: all | verified`` and ``verified: off | badge`` (verified customers)."""
-    voters, verified = data.get("voters", "all"), data.get("verified", "off")
+    """``voters: all | verified`` (verified customers only)."""
+    voters = data.get("voters", "all")
     if voters not in VOTERS:
         raise SpecError("voters must be all or verified")
-    if verified not in VERIFIED:
-        raise SpecError("verified must be off or badge")
-    return {"voters": voters, "verified": verified}
+    return {"voters": voters}
 
 
 def parse_survey(data: dict[str, Any], item_id: str) -> SurveySpec:
