@@ -117,9 +117,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ideas", type=int, default=1000)
     parser.add_argument("--addresses", type=int, default=20)
+    parser.add_argument("--modes", default="raw:post,solving:post,solving:first",
+                        help="mode:moderation pairs, comma separated")
     args = parser.parse_args()
-    for mode, moderation in (("raw", "post"), ("solving", "post"), ("solving", "first")):
-        print(json.dumps(run(mode, moderation, args.ideas, args.addresses)), flush=True)
+    for pair in args.modes.split(","):
+        mode, _, moderation = pair.partition(":")
+        print(json.dumps(run(mode, moderation or "post", args.ideas, args.addresses)),
+              flush=True)
 
 
 if __name__ == "__main__":

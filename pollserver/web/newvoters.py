@@ -104,7 +104,7 @@ class NewVoterLimits:
         # Spread out slowly (a patient bot under the first-write limit), the hour tells:
         # from the ``hold_after``-th new voter of an address on an item, ideas wait for an
         # editor (``web/proof.must_wait``); at ``suspicious`` in the hour the item is flagged.
-        hourly = self.limiter.storage.incr(
+        hourly = self._shared_incr(
             f"watch-hour/{kind}/{item}/{address}/{now().strftime('%Y-%m-%dT%H')}", 3700)
         if self.hold_after and hourly >= self.hold_after:
             g.suspect_new_voter = True
@@ -114,6 +114,17 @@ class NewVoterLimits:
                 at=now(), actor="rate-limits", action=BURST_ACTION, target=f"{kind}:{item}",
                 details={"address_hash": address[:12], "minute": minute,
                          "new_voters": count}))
+
+    def _shared_incr(self, key: str, expiry: int) -> int:
+        """Count in the counters every worker shares (Redis or the data dir's limits file)
+        when there are; else in the limiter's own storage."""
+        shared = services().limits.shared
+        if shared is not None:
+            try:
+                return int(shared.storage.incr(key, expiry))
+            except Exception:  # noqa: BLE001 - a failing file or Redis: count here
+                log.warning("new-voter watch counted per process", exc_info=True)
+        return int(self.limiter.storage.incr(key, expiry))
 
     def reward_allowed(self, pool: str) -> bool:
         """Tell whether this address may still receive a code from ``pool`` (counts one)."""
