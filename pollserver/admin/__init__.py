@@ -31,6 +31,7 @@ def init_app(app: Flask) -> None:
     from pollserver.admin import auth, dashboard, answers, rewards, downloads, moderation  # noqa: F401
     from pollserver.admin import mail, webhooks, champions  # noqa: F401
     # isort: on
+    from pollserver.admin import duplicates
     from pollserver.web.editors import init_sessions
 
     init_sessions(app)
@@ -38,3 +39,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["admin_nav"] = lambda: [
         (endpoint, label) for endpoint, label in NAV if endpoint in app.view_functions]
     app.jinja_env.globals["admin_endpoints"] = app.view_functions
+    duplicates.init_app(app)
