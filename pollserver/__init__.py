@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         limits,
         locale,
         newvoters,
+        proof,
         security,
     )
 
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     cors.init_app(app)
     limits.init_app(app, settings)
     newvoters.init_app(app, settings)
+    proof.init_app(app, settings)
     errors.init_app(app)
     api.init_app(app)
     public.init_app(app)

@@ -157,6 +157,22 @@ SETTINGS = (
             "origins whose pages may embed polls, jams and surveys (`https://shop.brand.example`,"
             " comma separated): CORS for the embed's API calls and the iframe's "
             "`frame-ancestors`; every other origin is refused"),
+    Setting("POLLSERVER_VERIFY_KEY", "verify_key", "", _optional,
+            "verified customers: the brand's HS256 secret, or its RS256/ES256 public key "
+            "(PEM), that signs the tokens `POST /api/verify` takes (unset: verification off)"),
+    Setting("POLLSERVER_PROOF", "proof", "on", str,
+            "`on`: ideas, follow requests and survey comments need a proof of work (solved by "
+            "the widgets) or, from a plain form, a signed render time; `off` for a private "
+            "deployment (also off while `POLLSERVER_RATE_LIMITS=off`)"),
+    Setting("POLLSERVER_PROOF_DIFFICULTY", "proof_difficulty", "50000", int,
+            "the proof of work's largest number (the work is half of it on average); a client "
+            "or an item under a burst gets twenty times more"),
+    Setting("POLLSERVER_HOLD_NEW_VOTERS", "hold_new_voters", "3", int,
+            "from this many new voters of one client address on one item within an hour, "
+            "their ideas wait for an editor (`0`: never)"),
+    Setting("POLLSERVER_BURST_QUEUE", "burst_queue", "60", int,
+            "minutes every new idea on an item waits for an editor after a suspicious burst "
+            "of new voters on it (`0`: never; off while `POLLSERVER_RATE_LIMITS=off`)"),
 )
 
 _BY_FIELD = {s.field: s for s in SETTINGS if s.field}
@@ -206,6 +222,11 @@ class Settings:
     jobs: tuple[str, ...] = _default("jobs")
     now: str | None = _default("now")
     embed_origins: tuple[str, ...] = _default("embed_origins")
+    proof: str = _default("proof")
+    proof_difficulty: int = _default("proof_difficulty")
+    burst_queue: int = _default("burst_queue")
+    hold_new_voters: int = _default("hold_new_voters")
+    verify_key: str | None = _default("verify_key")
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod

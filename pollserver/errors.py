@@ -29,7 +29,8 @@ from pollserver.domain.errors import (
 __all__ = ["AlreadyVoted", "BadRequest", "ClaimGone", "Conflict", "CsrfFailed", "DomainError",
            "Forbidden",
            "ForbiddenOrigin", "Gone", "InvalidChoice", "InvalidEmail", "NoVotesLeft", "NotFound",
-           "ItemClosed", "ItemNotOpen", "RateLimited", "StoreUnavailable", "Unauthorized"]
+           "ItemClosed", "ItemNotOpen", "ProofRequired", "RateLimited", "StoreUnavailable",
+           "Unauthorized", "VerificationRequired"]
 
 
 class Unauthorized(DomainError):
@@ -60,3 +61,18 @@ class RateLimited(DomainError):
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class ProofRequired(DomainError):
+    """An anonymous costly write came without a valid, unused proof of work (or, from a
+    plain form, without a plausible signed render time)."""
+
+    code = "proof_required"
+    status = 400
+
+
+class VerificationRequired(Forbidden):
+    """Only voters the brand's own site vouched for may take part here (``voters:
+    verified``); ``/verify`` explains how."""
+
+    code = "verification_required"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -54,8 +55,12 @@ class IdeaUnvoted:
 
 def submit_idea(store: Store, item: Item, spec: JamSpec, voter: VoterSource, *, title: object,
                 body: object, author: object, robot: bool, at: datetime,
-                reward: RewardGate = any_reward) -> IdeaSubmitted:
-    """Store a reader's idea: published at once, or pending under pre-moderation."""
+                reward: RewardGate = any_reward,
+                hold: Callable[[], bool] | None = None) -> IdeaSubmitted:
+    """Store a reader's idea: published at once, or pending under pre-moderation (the jam's
+    ``moderation: pre``, a new voter's first idea under ``moderation: first``, or ``hold()``,
+    asked once the voter is known: a plain form, a suspect new voter or an item under a
+    burst, which the web layer decides)."""
     jams.check_can_submit(jams.jam_state(spec, item.closed_at, at, archived=item.archived))
     clean = jams.validate_idea(title, body or "", author)
     check_display_name(store, clean.author)
@@ -65,6 +70,10 @@ def submit_idea(store: Store, item: Item, spec: JamSpec, voter: VoterSource, *, 
         # A robot filled the hidden field: look successful, keep nothing.
         return IdeaSubmitted(spec.id, None, clean, moderation, similar)
     who = voter()
+    if hold is not None and hold():
+        moderation = "pending"
+    elif spec.moderation == "first" and not _has_published(store, spec.id, who):
+        moderation = "pending"
     created = events.idea_created(spec.id, clean.title, moderation, at=at)
     idea = store.emit(created).add_idea(spec.id, title=clean.title, body=clean.body,
                                         author=clean.author, voter_id=who,
@@ -72,6 +81,12 @@ def submit_idea(store: Store, item: Item, spec: JamSpec, voter: VoterSource, *, 
     if spec.reward and moderation == "published" and reward(store, spec.reward, who):
         claim_reward(store, spec.reward, who, at=at)
     return IdeaSubmitted(spec.id, idea, clean, moderation, similar)
+
+
+def _has_published(store: Store, jam_id: str, voter: str) -> bool:
+    """Tell whether the voter has an idea in this jam that an editor let through already."""
+    return any(idea.voter_id == voter and idea.moderation == "published"
+               for idea in store.list_ideas(jam_id))
 
 
 def _votable(store: Store, item: Item, spec: JamSpec, idea_id: str, at: datetime) -> Idea:

@@ -32,6 +32,7 @@ def init_app(app: Flask) -> None:
     from pollserver.admin import mail, webhooks, champions  # noqa: F401
     from pollserver.admin import ideas  # noqa: F401
     # isort: on
+    from pollserver.admin import duplicates
     from pollserver.web.editors import init_sessions
 
     init_sessions(app)
@@ -51,3 +52,4 @@ def init_app(app: Flask) -> None:
     from pollserver.admin.embeds import snippets_for
 
     app.jinja_env.globals["embed_snippets"] = snippets_for
+    duplicates.init_app(app)

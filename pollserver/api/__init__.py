@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     # isort: off
     from pollserver.api import health, polls, me, jams, editor, surveys, openapi  # noqa: F401
     from pollserver.api import follows, roadmap, champions, claims, sharing  # noqa: F401
+    from pollserver.api import proof, verify  # noqa: F401
     # isort: on
 
     app.register_blueprint(bp)

@@ -23,6 +23,7 @@ from pollserver.web.inputs import has_body
 from pollserver.web.locale import current_lang
 from pollserver.web.newvoters import writing_to
 from pollserver.web.outcomes import failed_outcome, outcome_anchor
+from pollserver.web.proof import check_proof
 from pollserver.web.security import check_same_origin
 from pollserver.web.texts import url_in
 
@@ -93,8 +94,18 @@ def reply(kind: str, item_id: str, payload: dict[str, Any], *, status: int = 200
 Back = Callable[[Any], tuple[str, str, str]]
 
 
+#: Whether a write needs a proof of work (``web/proof.py``), from its body.
+NeedsProof = Callable[[Any], bool]
+
+
+def _target(kind: str, item_id: object, body: Any) -> str:
+    if item_id is not None:
+        return f"{kind}:{item_id}"
+    return f"{str(body.get('kind', ''))[:16]}:{str(body.get('id', ''))[:64]}"
+
+
 def state_changing(
-    kind: str, limit: str, *, back: Back | None = None
+    kind: str, limit: str, *, back: Back | None = None, proof: NeedsProof | None = None
 ) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
     """Check the origin, parse the body into ``body=``, apply the ``limit`` group's rate
     limits, and turn errors into a 303 with a message for form posts: the one guard of every
@@ -102,7 +113,8 @@ def state_changing(
 
     A view whose URL names its item (``<kind>_id``) writes to that item (the first-write
     limits count per item) and a refused form goes back to the item's article; ``back``
-    says where it goes otherwise (a follow request names its item in the body).
+    says where it goes otherwise (a follow request names its item in the body). ``proof``
+    says whether a body needs a proof of work (or a plain form's signed render time).
     """
 
     def decorate(view: Callable[..., Response]) -> Callable[..., Response]:
@@ -115,6 +127,8 @@ def state_changing(
                 if item_id is not None:
                     writing_to(kind, str(item_id))
                 services().limits.check(limit)
+                if proof is not None and proof(body):
+                    check_proof(body, _target(kind, item_id, body), form=is_form())
                 return view(body=body, **kwargs)
             except DomainError as error:
                 if not is_form() or error.status in (403, 415):

@@ -20,6 +20,7 @@ from pollserver.actions import jams as actions
 from pollserver.actions.jams import HONEYPOT
 from pollserver.api import bp
 from pollserver.api.guards import is_form, reply, state_changing
+from pollserver.api.verify import require_verified
 from pollserver.domain import jams
 from pollserver.domain.paging import parse_page_request
 from pollserver.domain.paths import local_path
@@ -29,6 +30,7 @@ from pollserver.presenters.leaderboard import hub_champions
 from pollserver.web.context import get_store, load, now, reader
 from pollserver.web.identity import current_voter, ensure_voter
 from pollserver.web.newvoters import reward_gate
+from pollserver.web.proof import must_wait
 
 __all__ = ["next_path"]
 
@@ -85,14 +87,15 @@ def _brief(idea: Idea) -> dict[str, Any]:
 
 @bp.post("/jams/<jam_id>/ideas")
 @follow_next
-@state_changing("jam", limit="idea")
+@state_changing("jam", limit="idea", proof=lambda body: True)
 def submit_idea(jam_id: str, body: Any) -> Response:
     """Store a reader's idea: published at once, or pending under pre-moderation."""
     item, spec = load("jam", jam_id)
+    require_verified(spec)
     done = actions.submit_idea(get_store(), item, spec, ensure_voter, title=body.get("title"),
                                body=body.get("body"), author=body.get("author"),
                                robot=bool(body.get(HONEYPOT)), at=now(),
-                               reward=reward_gate)
+                               reward=reward_gate, hold=lambda: must_wait(f"jam:{spec.id}"))
     clean, moderation = done.clean, done.moderation
     payload = {"title": clean.title, "body": clean.body, "author": clean.author,
                "status": moderation, "similar": [_brief(i) for i in done.similar]}
@@ -133,6 +136,7 @@ def vote_idea(jam_id: str, idea_id: str, body: Any) -> Response:
         message = ("Your vote was taken back." if taken.taken
                    else "You had not voted for that idea.")
     else:
+        require_verified(spec)
         voter = actions.vote_idea(get_store(), item, spec, idea_id, ensure_voter,
                                   at=now(), reward=reward_gate).voter
         message = "Thanks, your vote counted."

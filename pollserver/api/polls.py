@@ -9,6 +9,7 @@ from flask import Response, jsonify
 from pollserver.actions import polls
 from pollserver.api import bp
 from pollserver.api.guards import reply, state_changing
+from pollserver.api.verify import require_verified
 from pollserver.presenters.polls import poll_view
 from pollserver.web.context import get_store, load, now, reader
 from pollserver.web.identity import current_voter, ensure_voter
@@ -29,6 +30,7 @@ def get_poll(poll_id: str) -> Response:
 def vote(poll_id: str, body: Any) -> Response:
     """Record a vote; one per voter, changeable only when the editor allowed it."""
     item, spec = load("poll", poll_id)
+    require_verified(spec)
     raw = body.getlist("choices") if hasattr(body, "getlist") else body.get("choices")
     done = polls.vote(get_store(), item, spec, raw, ensure_voter, at=now(),
                       reward=reward_gate)

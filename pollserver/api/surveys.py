@@ -43,7 +43,8 @@ def get_survey(survey_id: str) -> Response:
 
 
 @bp.post("/surveys/<survey_id>/responses")
-@state_changing("survey", limit="answer")
+@state_changing("survey", limit="answer",
+                proof=lambda body: bool(str(body.get("comment") or "").strip()))
 def answer(survey_id: str, body: Any) -> Response:
     """Record one answer per voter and return the same review invitation for every score."""
     item, spec = load("survey", survey_id)

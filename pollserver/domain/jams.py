@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pollserver.domain.errors import BadRequest, Conflict, ItemClosed, ItemNotOpen
+from pollserver.domain.likeness import trigram_similarity, trigrams
 from pollserver.domain.points import Facts, points_of
 from pollserver.domain.records import Idea
 from pollserver.domain.specs import JamSpec
@@ -190,10 +191,12 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def similar_ideas(title: str, ideas: Iterable[Idea], *, threshold: float = 0.5,
-                  limit: int = 5) -> list[Idea]:
-    """Return published, unmerged ideas whose titles share most meaningful words with
-    ``title``, most similar first (at least two shared words unless a title has one)."""
+                  limit: int = 5, letters: float = 0.5) -> list[Idea]:
+    """Return published, unmerged ideas like ``title``, most alike first: sharing most
+    meaningful words (at least two unless a title has one), or at least ``letters`` of their
+    letter trigrams (a typo, a joined word, another inflection: ``domain/likeness.py``)."""
     words = title_words(title)
+    grams = trigrams(title)
     scored = []
     for idea in ideas:
         if idea.moderation != "published" or idea.status == "merged":
@@ -201,8 +204,11 @@ def similar_ideas(title: str, ideas: Iterable[Idea], *, threshold: float = 0.5,
         other = title_words(idea.title)
         shared = len(words & other)
         score = similarity(words, other)
-        if score >= threshold and (shared >= 2 or min(len(words), len(other)) == 1):
-            scored.append((-score, -idea.votes, idea.created_at, idea))
+        by_words = score >= threshold and (shared >= 2 or min(len(words), len(other)) == 1)
+        by_letters = trigram_similarity(grams, trigrams(idea.title))
+        if by_words or (words and by_letters >= letters):
+            best = max(score if by_words else 0.0, by_letters)
+            scored.append((-round(best, 1), -idea.votes, idea.created_at, idea))
     scored.sort(key=lambda row: row[:3])
     return [row[3] for row in scored[:limit]]
 

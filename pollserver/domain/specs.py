@@ -37,7 +37,9 @@ __all__ = [
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 RESULTS_VISIBILITY = ("always", "after-vote", "after-close")
-MODERATION = ("pre", "post")
+MODERATION = ("pre", "post", "first")
+#: Who may vote (``voters``): everyone, or verified customers only.
+VOTERS = ("all", "verified")
 DEFAULT_SURVEY_QUESTION = "How likely are you to recommend us to a friend?"
 MAX_OPTIONS = 12
 
@@ -76,6 +78,7 @@ class PollSpec:
     changeable: bool = False
     reward: str | None = None
     share_reward: str | None = None
+    voters: str = "all"
     kind: str = field(default="poll", init=False)
 
     def option_keys(self) -> tuple[str, ...]:
@@ -99,6 +102,7 @@ class JamSpec:
     max_winners: int = 3
     share_reward: str | None = None
     topics: tuple[Option, ...] = ()
+    voters: str = "all"
     kind: str = field(default="jam", init=False)
 
     def topic_keys(self) -> dict[str, str]:
@@ -264,7 +268,7 @@ def parse_poll(data: dict[str, Any], item_id: str) -> PollSpec:
     return PollSpec(id=item_id, question=question, options=options, max_choices=max_choices,
                     opens=opens, closes=closes, results=results,
                     changeable=_bool(data, "changeable"), reward=_pool(data),
-                    share_reward=_pool(data, "share_reward"))
+                    share_reward=_pool(data, "share_reward"), **_customers(data))
 
 
 def parse_jam(data: dict[str, Any], item_id: str) -> JamSpec:
@@ -284,7 +288,7 @@ def parse_jam(data: dict[str, Any], item_id: str) -> JamSpec:
                         "or add closes")
     moderation = data.get("moderation", "post")
     if moderation not in MODERATION:
-        raise SpecError("moderation must be pre or post")
+        raise SpecError("moderation must be pre, post or first")
     return JamSpec(id=item_id, title=_text(data, "title", required=True),
                    prompt=_text(data, "prompt", required=False, limit=2000),
                    submit_from=submit_from, vote_from=vote_from, closes=closes,
@@ -292,37 +296,21 @@ def parse_jam(data: dict[str, Any], item_id: str) -> JamSpec:
                    moderation=moderation, reward=_pool(data),
                    max_winners=_int(data, "max_winners", 3, 1, 20),
                    share_reward=_pool(data, "share_reward"),
-                   topics=_topics(data.get("topics")))
-
-
-MAX_TOPICS = 50
+                   topics=_topics(data.get("topics")), **_customers(data))
 
 
 def _topics(raw: Any) -> tuple[Option, ...]:
-    """Read a jam's ``topics:`` list: at most 50 labels (``Coffee``) or ``{key, label}``
-    (a translation keeps the keys and changes the labels), each label 1-40 characters."""
-    if raw is None:
-        return ()
-    if not isinstance(raw, list) or len(raw) > MAX_TOPICS:
-        raise SpecError(f"topics must be a list of at most {MAX_TOPICS} labels")
-    topics: list[Option] = []
-    for entry in raw:
-        if isinstance(entry, dict) and set(entry) <= {"key", "label"} and "label" in entry:
-            label = str(entry["label"]).strip()
-            key = str(entry.get("key") or slugify_key(label))
-        elif isinstance(entry, str | int | float) and not isinstance(entry, bool):
-            label = str(entry).strip()
-            key = slugify_key(label)
-        else:
-            raise SpecError(f"topic {entry!r} must be text or {{key, label}}")
-        if not 1 <= len(label) <= 40:
-            raise SpecError("each topic must be 1-40 characters")
-        if not ID_RE.match(key):
-            raise SpecError(f"topic key {key!r} must be lowercase letters, digits and dashes")
-        if any(t.key == key for t in topics):
-            raise SpecError(f"duplicate topic {label!r}")
-        topics.append(Option(key=key, label=label))
-    return tuple(topics)
+    from pollserver.domain.topics import parse_topics  # it builds on this module's Option
+
+    return parse_topics(raw)
+
+
+def _customers(data: dict[str, Any]) -> dict[str, str]:
+    """``voters: all | verified`` (verified customers only)."""
+    voters = data.get("voters", "all")
+    if voters not in VOTERS:
+        raise SpecError("voters must be all or verified")
+    return {"voters": voters}
 
 
 def parse_survey(data: dict[str, Any], item_id: str) -> SurveySpec:

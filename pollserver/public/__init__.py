@@ -14,7 +14,7 @@ def init_app(app: Flask) -> None:
     """Import the page modules (each registers its routes on ``bp``), register ``bp``."""
     # Imported for their routes, in the order the url_map lists them.
     # isort: off
-    from pollserver.public import me, jams, follows, ideas, profiles  # noqa: F401
+    from pollserver.public import me, jams, follows, ideas, profiles, verify  # noqa: F401
     from pollserver.public import embed, newsletter  # noqa: F401
     # isort: on
 

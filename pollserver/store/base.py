@@ -6,7 +6,7 @@ item and voter, vote budgets, one reward code per voter and pool) are enforced h
 the store, so parallel requests can never count twice.
 
 **The whole interface, and its size** (``tests/store/test_interface.py`` keeps these numbers
-true): 74 abstract methods in eight modules of this folder, called flat (``store.tally(p)``):
+true): 77 abstract methods in nine modules of this folder, called flat (``store.tally(p)``):
 
 ==========================================================  ================  =======
 part                                                        module            methods
@@ -19,6 +19,7 @@ champion grants and profile rules                           ``champions.py``    
 status history                                              ``roadmap.py``          2
 share tokens and friends' credits                           ``shares.py``           5
 editor API tokens                                           ``tokens.py``           4
+verified customers                                          ``customers.py``        3
 ==========================================================  ================  =======
 
 Optional, with defaults here: ``recent_item``, ``idea_voters``, ``record_vote_and_tally``,
@@ -72,6 +73,7 @@ from typing import Any
 
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse, SyncReport, Tally
 from pollserver.store.champions import Champions
+from pollserver.store.customers import Customers
 from pollserver.store.outbox import Outbox
 from pollserver.store.roadmap import Roadmap
 from pollserver.store.shares import Shares
@@ -84,7 +86,7 @@ __all__ = ["Store", "Tables"]
 Tables = dict[str, dict[str, dict[str, Any]]]
 
 
-class Store(Champions, Webhooks, Outbox, Roadmap, Shares, Tokens, ABC):
+class Store(Champions, Customers, Webhooks, Outbox, Roadmap, Shares, Tokens, ABC):
     """Persistent state of pollserver: the methods below, and the parts it is composed of
     (see the table above)."""
 

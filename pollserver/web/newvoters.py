@@ -30,6 +30,7 @@ from pollserver.config import Settings
 from pollserver.domain.records import AuditEntry
 from pollserver.errors import RateLimited
 from pollserver.store.base import Store
+from pollserver.web.bursts import BURST_ACTION
 from pollserver.web.context import get_store, now, services, services_of
 from pollserver.web.identity import client_ip_hash
 
@@ -38,8 +39,6 @@ __all__ = ["BURST_ACTION", "NewVoterLimits", "init_app", "reward_allowed", "rewa
 
 log = logging.getLogger("pollserver")
 
-#: Audit action of a suspicious burst; ``target`` is ``kind:item``.
-BURST_ACTION = "suspicious.new_voters"
 _MINUTE = RateLimitItemPerSecond(1_000_000, 60)  # a counter only: never refuses
 
 
@@ -54,6 +53,7 @@ class NewVoterLimits:
         self.new_voters: list[RateLimitItem] = parse_many(settings.new_voters)
         self.rewards = parse(settings.rewards_per_address)
         self.suspicious = max(1, settings.suspicious_new_voters)
+        self.hold_after = max(0, settings.hold_new_voters)
 
     @property
     def strategy(self) -> Any:
@@ -104,12 +104,24 @@ class NewVoterLimits:
             return
         minute = now().strftime("%Y-%m-%dT%H:%M")
         count = self.strategy.storage.incr(f"watch/{kind}/{item}/{address}/{minute}", 120)
-        if count == self.suspicious:
+        # Spread out slowly (a patient bot under the first-write limit), the hour tells:
+        # from the ``hold_after``-th new voter of an address on an item, ideas wait for an
+        # editor (``web/proof.must_wait``); at ``suspicious`` in the hour the item is flagged.
+        hourly = self._shared_incr(
+            f"watch-hour/{kind}/{item}/{address}/{now().strftime('%Y-%m-%dT%H')}", 3700)
+        if self.hold_after and hourly >= self.hold_after:
+            g.suspect_new_voter = True
+        if count == self.suspicious or hourly == self.suspicious:
             store = get_store()
             store.add_audit(AuditEntry(
                 at=now(), actor="rate-limits", action=BURST_ACTION, target=f"{kind}:{item}",
                 details={"address_hash": address[:12], "minute": minute,
                          "new_voters": count}))
+
+    def _shared_incr(self, key: str, expiry: int) -> int:
+        """Count in the counters every worker shares (Redis or the data dir's limits file;
+        ``strategy`` falls back to this process's memory when they fail)."""
+        return int(self.strategy.storage.incr(key, expiry))
 
     def reward_allowed(self, pool: str) -> bool:
         """Tell whether this address may still receive a code from ``pool`` (counts one)."""

@@ -79,6 +79,8 @@ class Services:
     limits: RateLimits = field(init=False)
     #: The limits on new identities (``web/newvoters.py``); ``None`` until set up.
     new_voters: Any = None
+    #: The proof of work and form time check (``web/proof.py``); ``None`` until set up.
+    proof: Any = None
     #: The voter-cookie signer (``web/identity.py``), made on first use.
     signer: Any = None
     specs: SpecCache = field(default_factory=SpecCache)

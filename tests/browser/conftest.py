@@ -79,14 +79,15 @@ def axe_script() -> Path:
 class Hub:
     """A running pollserver (memory store) serving the built sample site."""
 
-    def __init__(self, output: Path, data_dir: Path, clock=lambda: TEST_NOW) -> None:
+    def __init__(self, output: Path, data_dir: Path, clock=lambda: TEST_NOW,
+                 **settings: object) -> None:
         from pollserver import create_app
         from pollserver.config import Settings
         from pollserver.ops.sync import load_manifest, sync_manifest
 
         # The memory store: these tests look at pages and widgets, not at restarts.
-        self.app = create_app(Settings(data_dir=data_dir, site_dir=output, rate_limits="off",
-                                       extra={"store": "memory"}))
+        base: dict = {"rate_limits": "off", "extra": {"store": "memory"}, **settings}
+        self.app = create_app(Settings(data_dir=data_dir, site_dir=output, **base))
         self.store = services_of(self.app).store
         sync_manifest(self.store, load_manifest(output / "engage" / "manifest.json"))
         services_of(self.app).clock = clock
@@ -123,8 +124,8 @@ def serve_hub(built_site, tmp_path_factory):
     clock defaults to the instant under test, never the machine's."""
     hubs: list[Hub] = []
 
-    def start(clock=lambda: TEST_NOW) -> Hub:
-        hub = Hub(built_site, tmp_path_factory.mktemp("hub-var"), clock)
+    def start(clock=lambda: TEST_NOW, **settings: object) -> Hub:
+        hub = Hub(built_site, tmp_path_factory.mktemp("hub-var"), clock, **settings)
         hubs.append(hub)
         return hub
 

@@ -52,7 +52,7 @@ def test_a_page_without_a_block_fetches_no_engage_module(browser, site_url):
 
 def test_a_poll_only_page_fetches_the_poll_module_and_its_imports_only(browser, site_url):
     page, fetched, errors = _open(browser, site_url + POLL_ONLY)
-    assert sorted(fetched) == [("follow", 200), ("poll", 200), ("shared", 200)]
+    assert sorted(fetched) == [("follow", 200), ("poll", 200), ("proof", 200), ("shared", 200)]
     poll = page.locator("[data-engage-kind=poll]")
     expect(poll).to_have_attribute("data-engage-ready", "true")  # the module ran
     assert errors == []
@@ -61,7 +61,8 @@ def test_a_poll_only_page_fetches_the_poll_module_and_its_imports_only(browser, 
 
 def test_a_page_with_two_kinds_fetches_the_shared_module_once(browser, site_url):
     page, fetched, errors = _open(browser, site_url + ARTICLE)
-    assert sorted(fetched) == [("follow", 200), ("jam", 200), ("poll", 200), ("shared", 200)]
+    assert sorted(fetched) == [("follow", 200), ("jam", 200), ("poll", 200), ("proof", 200),
+                              ("shared", 200)]
     for kind in ("poll", "jam"):
         expect(page.locator(f"[data-engage-kind={kind}]")).to_have_attribute(
             "data-engage-ready", "true")
@@ -166,7 +167,7 @@ def test_the_jam_follow_form_posts_without_javascript(browser, serve_hub):
 
 def test_after_answering_the_survey_the_thanks_point_at_the_roadmap_and_me(browser, site_url):
     page, fetched, errors = _open(browser, site_url + "/pages/how-are-we-doing.html")
-    assert sorted(fetched) == [("shared", 200), ("survey", 200)]
+    assert sorted(fetched) == [("proof", 200), ("shared", 200), ("survey", 200)]
     survey = page.locator("#survey-how-are-we-doing")
     survey.locator("label[for=survey-how-are-we-doing-score-8]").click()
     survey.get_by_role("button", name="Send my answer").click()

@@ -238,7 +238,8 @@ def test_idea_limit_holds_across_workers(tmp_path: Path) -> None:
     # alone proves nothing: then try again on a fresh server (on a busy box the kernel may
     # hand a whole burst to the one worker that is awake, so allow a few tries).
     for attempt in range(6):
-        server = _start(tmp_path / str(attempt), POLLSERVER_RATE_LIMITS="on")
+        server = _start(tmp_path / str(attempt), POLLSERVER_RATE_LIMITS="on",
+                        POLLSERVER_PROOF="off")
         try:
             # Both workers booted and answering before the burst (on a loaded box the second
             # may still be importing the app when the first already answers health checks).

@@ -251,7 +251,7 @@ def limited(tmp_path):
     # The first-write burst limit (one cookie-less write per address and item in a few
     # seconds) is widened here: these tests are about the limits of follow requests.
     app = create_app(Settings(data_dir=tmp_path / "rl", site_dir=None, rate_limits="on",
-                              secret_key="k", first_write_burst=100,
+                              secret_key="k", first_write_burst=100, proof="off",
                               extra={"store": "memory"}))
     store = services_of(app).store
     store.sync_items([make_item("jam", id=JAM, title="What next?")])

@@ -32,7 +32,7 @@ def limited(tmp_path: Path) -> Iterator[Callable[..., Flask]]:
     opened: list[tuple[Flask, str | None]] = []
 
     def make(backend: str = "memory", **changes: object) -> Flask:
-        changes = {"rate_limits": "on", **changes}
+        changes = {"rate_limits": "on", "proof": "off", "burst_queue": 0, **changes}
         settings, schema = make_settings(backend, tmp_path / str(len(opened)), **changes)
         app = create_app(settings)
         opened.append((app, schema))

@@ -85,7 +85,8 @@ def test_no_raw_ip_in_store_exports_or_logs(tmp_path, start_server) -> None:
     # (tested in test_first_write.py) would refuse them, so it is widened here.
     env = server_env(data_dir, POLLSERVER_LOG_LEVEL="DEBUG", POLLSERVER_FIRST_WRITE_BURST="100",
                      POLLSERVER_NEW_VOTERS="100/minute",
-                     POLLSERVER_SECRET_KEY="no-raw-ip", POLLSERVER_RATE_LIMITS="on")
+                     POLLSERVER_SECRET_KEY="no-raw-ip", POLLSERVER_RATE_LIMITS="on",
+                     POLLSERVER_PROOF="off")
     sync = subprocess.run([sys.executable, "-m", "pollserver.cli", "sync", "--manifest",
                            str(write_manifest(tmp_path / "manifest.json"))],
                           cwd=ROOT, env=env, capture_output=True, text=True, check=True)

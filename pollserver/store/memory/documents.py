@@ -15,6 +15,7 @@ from typing import Any
 
 from pollserver.domain.records import AuditEntry, Idea, Item, SurveyResponse
 from pollserver.store.memory.champions import champion_tables, load_champions
+from pollserver.store.memory.customers import customer_tables, load_customers
 from pollserver.store.memory.outbox import load_outbox, outbox_tables
 from pollserver.store.memory.roadmap import load_roadmap, roadmap_tables
 from pollserver.store.memory.shares import load_shares, share_tables
@@ -59,6 +60,7 @@ def iter_tables(state: State, meta: dict[str, Any]
     yield from champion_tables(state)
     yield from share_tables(state)
     yield from token_tables(state)
+    yield from customer_tables(state)
 
 
 def _code_rows(state: State) -> Iterator[dict[str, Any]]:
@@ -122,4 +124,5 @@ def from_tables(tables: dict[str, dict[str, dict[str, Any]]]) -> tuple[State, di
     load_champions(state, tables)
     load_shares(state, tables)
     load_tokens(state, tables)
+    load_customers(state, tables)
     return state, meta

@@ -36,6 +36,7 @@ def voter_ids(state: State) -> set[str]:
     for claims in state.claims.values():
         ids.update(claims)
     ids.update(state.champions)
+    ids.update(state.customers)
     return ids
 
 
@@ -53,6 +54,7 @@ def erase(state: State, op: dict[str, Any]) -> dict[str, int]:
     if voter is None:
         return counts
     state.champions.pop(voter, None)  # early access ends with the identity it was given to
+    state.customers.pop(voter, None)  # and so does the brand's word for them
     anon = erased_id(op.get("salt", "x"))
     open_polls, open_jams = set(op["polls"]), set(op["jams"])
     for poll, votes in state.votes.items():

@@ -27,6 +27,7 @@ from pollserver.domain.records import (
 )
 from pollserver.store.memory import erasure
 from pollserver.store.memory.champions import ChampionState
+from pollserver.store.memory.customers import CustomerState
 from pollserver.store.memory.roadmap import RoadmapState
 from pollserver.store.memory.shares import ShareState
 from pollserver.store.memory.tokens import TokenState
@@ -49,7 +50,7 @@ def _ts(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-class State(WebhookState, RoadmapState, ChampionState, ShareState, TokenState):
+class State(WebhookState, RoadmapState, ChampionState, ShareState, TokenState, CustomerState):
     """Everything pollserver knows, indexed for O(1) votes and reads."""
 
     def __init__(self) -> None:
@@ -81,6 +82,7 @@ class State(WebhookState, RoadmapState, ChampionState, ShareState, TokenState):
         self.init_champions()
         self.init_shares()
         self.init_tokens()
+        self.init_customers()
 
     # -- applying ----------------------------------------------------------------------
 
@@ -358,4 +360,6 @@ OPERATIONS: dict[str, Callable[[State, dict[str, Any]], Any]] = {
     "share-erase": State._op_share_erase,
     # editor API tokens (tokens.py)
     "token-add": State._op_token_add, "token-revoke": State._op_token_revoke,
+    # verified customers (customers.py)
+    "verify": State._op_verify,
 }

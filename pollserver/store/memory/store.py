@@ -17,6 +17,7 @@ from typing import Any
 from pollserver.store.base import Store, Tables
 from pollserver.store.memory import (
     champions,
+    customers,
     editors,
     events,
     items,
@@ -141,6 +142,9 @@ class MemoryStore(Store):
     credit_share = shares.credit_share
     friends_brought = shares.friends_brought
     erase_shares = shares.erase_shares
+    mark_verified = customers.mark_verified
+    is_verified = customers.is_verified
+    verified_voters = customers.verified_voters
 
     status_history = roadmap.status_history
     status_changes = roadmap.status_changes

@@ -31,6 +31,7 @@ from pollserver.store.base import Store, Tables
 from pollserver.store.breaker import Breaker
 from pollserver.store.postgres import (
     champions,
+    customers,
     editors,
     jams,
     outbox,
@@ -256,6 +257,9 @@ class PostgresStore(Store):
     credit_share = step(shares.credit_share)
     friends_brought = step(shares.friends_brought)
     erase_shares = step(shares.erase_shares)
+    mark_verified = step(customers.mark_verified)
+    is_verified = step(customers.is_verified)
+    verified_voters = step(customers.verified_voters)
 
     status_history = step(roadmap.status_history)
     status_changes = step(roadmap.status_changes)

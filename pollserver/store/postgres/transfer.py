@@ -17,7 +17,7 @@ from psycopg import Connection
 from psycopg.types.json import Json
 
 from pollserver.domain.errors import Conflict
-from pollserver.store.postgres import champions, roadmap, shares, tokens
+from pollserver.store.postgres import champions, customers, roadmap, shares, tokens
 from pollserver.store.postgres.transfer_outbox import OUTBOX_TABLES, export_outbox, import_outbox
 
 __all__ = ["export_tables", "import_tables"]
@@ -26,7 +26,7 @@ Tables = dict[str, dict[str, dict[str, Any]]]
 
 _DATA_TABLES = ("items", "poll_votes", "ideas", "responses", "codes", "admins", "audit",
                 "status_history", "champions", "profile_rules", "share_tokens", "share_credits",
-                "api_tokens")
+                "api_tokens", "customers")
 
 _DERIVE_COUNTERS = """
 INSERT INTO poll_totals (poll_id, shard, n)
@@ -126,7 +126,8 @@ def import_tables(conn: Connection, tables: Tables) -> dict[str, int]:
                   "idea_votes": len(idea_votes), "responses": len(responses),
                   "codes": len(codes), "admins": len(admins), "audit": len(audit),
                   "status_history": history, **import_outbox(cur, tables),
-                  "api_tokens": tokens.import_tokens(conn, tables)}
+                  "api_tokens": tokens.import_tokens(conn, tables),
+                  "customers": customers.import_customers(conn, tables)}
     return counts
 
 
@@ -184,6 +185,7 @@ def export_tables(conn: Connection) -> Tables:
         grants = champions.export_champions(conn)
         shared = shares.export_shares(conn)
         api_tokens = tokens.export_tokens(conn)
+        marks = customers.export_customers(conn)
         with conn.cursor() as cur:
             second = export_outbox(cur)
     return {
@@ -194,6 +196,7 @@ def export_tables(conn: Connection) -> Tables:
         "share_credits": _rows(shared["share_credits"]),
         "status_history": _rows(history),
         "api_tokens": _rows(api_tokens),
+        "customers": _rows(marks),
         "_meta": {"1": {"seq": seq}},
         "items": _rows(items), "votes": _rows(votes), "ideas": _rows(ideas),
         "idea_votes": _rows(idea_votes), "responses": _rows(responses),

@@ -124,4 +124,5 @@ def erase(conn: Connection, voter_id: str, *, withdraw_polls: Sequence[str],
             " WHERE voter_id = %s", (voter_id,)).rowcount
         conn.execute("UPDATE codes SET voter_id = %s WHERE voter_id = %s", (anon, voter_id))
         conn.execute("DELETE FROM champions WHERE voter_id = %s", (voter_id,))
+        conn.execute("DELETE FROM customers WHERE voter_id = %s", (voter_id,))
     return counts

@@ -4,11 +4,19 @@
  * poll and jam modules; on its own it upgrades nothing.
  */
 import { api, busy, el, errorCode, errorText, t } from "./shared.js";
+import { prepareOn, withProof } from "./proof.js";
+
+/* The item a follow request's proof of work is made for (as the server reads it). */
+function target(body) {
+  return body.kind + ":" + body.id;
+}
 
 /* Send one follow request and put the outcome in "note" (a live region from then on). */
 function request(body, button, note) {
   busy(button, true);
-  return api("POST", "/api/follows", body).then(function (result) {
+  return withProof(target(body), body).then(function (sent) {
+    return api("POST", "/api/follows", sent);
+  }).then(function (result) {
     busy(button, false);
     note.textContent = result.ok ? t("Thank you. We sent you a mail: press the button in it to confirm.")
       : errorCode(result) === "invalid_email" ? t("That does not look like an e-mail address.")
@@ -27,6 +35,7 @@ export function followWidget(kind, id, jam, label) {
   var form = el("form", { className: "engage-follow-form" }, [
     el("label", { text: label }), input, button, note]);
   form.querySelector("label").setAttribute("for", input.id);
+  prepareOn(form, function () { return kind + ":" + id; });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     event.stopPropagation();  // it may sit inside a widget's own form: never submit that one
@@ -42,6 +51,10 @@ export function followWidget(kind, id, jam, label) {
 export function upgradeFollowForm(form) {
   var button = form.querySelector("button[type=submit]");
   var note = form.querySelector(".engage-follow-note");
+  prepareOn(form, function () {
+    var kind = form.elements.namedItem("kind"), id = form.elements.namedItem("id");
+    return (kind ? kind.value : "") + ":" + (id ? id.value : "");
+  });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var field = function (name) {

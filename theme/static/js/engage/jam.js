@@ -7,6 +7,7 @@
 import { api, busy, clear, el, errorText, rewardNode, say, serverUrl, statusSlot, t,
   textWithBreaks, tn, upgradeAll } from "./shared.js";
 import { followWidget, upgradeFollowForm } from "./follow.js";
+import { prepareOn, withProof } from "./proof.js";
 
 // Ideas a block shows before it links to the whole list at /jams/ID.
 var BLOCK_IDEAS = 10;
@@ -269,6 +270,7 @@ function upgradeJam(root) {
   if (form) {
     var timer = null;
     if (similar) similar.setAttribute("aria-live", "polite");
+    prepareOn(form, function () { return "jam:" + id; });
     form.elements.title.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(showSimilar, 250);
@@ -291,7 +293,9 @@ function upgradeJam(root) {
       if (form.elements.website && form.elements.website.value) payload.website = form.elements.website.value;
       var button = form.querySelector("button[type=submit]");
       busy(button, true);
-      api("POST", form.getAttribute("action"), payload).then(function (result) {
+      withProof("jam:" + id, payload).then(function (body) {
+        return api("POST", form.getAttribute("action"), body);
+      }).then(function (result) {
         busy(button, false);
         if (result.status === 201 && result.data) {
           form.reset();

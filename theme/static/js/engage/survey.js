@@ -4,6 +4,7 @@
  * pages holding a survey block.
  */
 import { api, busy, clear, el, errorText, linked, rewardNode, say, serverUrl, t, upgradeAll } from "./shared.js";
+import { prepareOn, withProof } from "./proof.js";
 
 function category(score) {
   return score >= 9 ? "promoter" : score >= 7 ? "passive" : "detractor";
@@ -83,6 +84,7 @@ function upgradeSurvey(root) {
     }
   });
 
+  if (root.elements.comment) prepareOn(root.elements.comment, function () { return "survey:" + id; });
   root.addEventListener("submit", function (event) {
     event.preventDefault();
     var chosen = root.querySelector("input[name=score]:checked");
@@ -98,7 +100,10 @@ function upgradeSurvey(root) {
       consent_to_quote: !!(consent && consent.checked)
     };
     busy(button, true);
-    api("POST", root.getAttribute("action"), payload).then(function (result) {
+    var sent = payload.comment ? withProof("survey:" + id, payload) : Promise.resolve(payload);
+    sent.then(function (body) {
+      return api("POST", root.getAttribute("action"), body);
+    }).then(function (result) {
       busy(button, false);
       if (result.ok && result.data) {
         root.querySelector("fieldset").disabled = true;

@@ -1,0 +1,55 @@
+"""``POST /api/verify``: the brand's own site vouches for this reader (a signed token).
+
+The token comes from the brand's account page, through a link to ``/verify?token=...`` (a
+one-button form, works without JavaScript) or a ``postMessage`` the embedding page passes on
+to a ``fetch``. Also :func:`require_verified`, the check of ``voters: verified`` blocks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify, redirect, request
+
+from pollserver.actions.customers import verify_customer
+from pollserver.api import bp
+from pollserver.api.guards import is_form, state_changing
+from pollserver.domain.specs import JamSpec, PollSpec
+from pollserver.errors import VerificationRequired
+from pollserver.web.context import get_store, now, services
+from pollserver.web.cors import site_origin
+from pollserver.web.identity import current_voter, ensure_voter
+
+__all__ = ["engage_origins", "require_verified"]
+
+
+def engage_origins() -> list[str]:
+    """The audiences a token may name: this hub's public origin and the one asked."""
+    settings = services().settings
+    own = request.host_url.rstrip("/")
+    return [o for o in (settings.public_origin, own) if o]
+
+
+def require_verified(spec: PollSpec | JamSpec) -> None:
+    """Refuse a reader who is not a verified customer where the block says
+    ``voters: verified`` (403 ``verification_required``)."""
+    if spec.voters != "verified":
+        return
+    voter = current_voter()
+    if voter is None or not get_store().is_verified(voter):
+        raise VerificationRequired(
+            "Only verified customers can take part here. Sign in on our shop and follow "
+            "its \"verify\" link; /verify explains how.")
+
+
+@bp.post("/verify")
+@state_changing("verify", limit="me", back=lambda body: ("/verify", "verify", "verify"))
+def verify(body: Any) -> Response:
+    """Check the token and mark this browser's voter as a verified customer."""
+    settings = services().settings
+    verify_customer(get_store(), ensure_voter, key=settings.verify_key,
+                    secret=settings.resolved_secret_key(), token=body.get("token"),
+                    audiences=engage_origins(), at=now())
+    if is_form():
+        return redirect(f"{site_origin() or ''}/verify?done=1", code=303)
+    return jsonify({"verified": True})

@@ -1,0 +1,41 @@
+"""A jam's or board's topics: the ``topics:`` list of its block, read into ``Option`` pairs.
+
+Kept apart from ``specs.py`` (which calls it) so that module stays one screenful per kind.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pollserver.domain.specs import ID_RE, Option, SpecError, slugify_key
+
+__all__ = ["MAX_TOPICS", "parse_topics"]
+
+MAX_TOPICS = 50
+
+
+def parse_topics(raw: Any) -> tuple[Option, ...]:
+    """Read a jam's ``topics:`` list: at most 50 labels (``Coffee``) or ``{key, label}``
+    (a translation keeps the keys and changes the labels), each label 1-40 characters."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or len(raw) > MAX_TOPICS:
+        raise SpecError(f"topics must be a list of at most {MAX_TOPICS} labels")
+    topics: list[Option] = []
+    for entry in raw:
+        if isinstance(entry, dict) and set(entry) <= {"key", "label"} and "label" in entry:
+            label = str(entry["label"]).strip()
+            key = str(entry.get("key") or slugify_key(label))
+        elif isinstance(entry, str | int | float) and not isinstance(entry, bool):
+            label = str(entry).strip()
+            key = slugify_key(label)
+        else:
+            raise SpecError(f"topic {entry!r} must be text or {{key, label}}")
+        if not 1 <= len(label) <= 40:
+            raise SpecError("each topic must be 1-40 characters")
+        if not ID_RE.match(key):
+            raise SpecError(f"topic key {key!r} must be lowercase letters, digits and dashes")
+        if any(t.key == key for t in topics):
+            raise SpecError(f"duplicate topic {label!r}")
+        topics.append(Option(key=key, label=label))
+    return tuple(topics)
