@@ -7,9 +7,11 @@ nothing else is ever mailed to an address until its owner presses the confirm bu
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
-from pollserver.domain.errors import BadRequest, NotFound
+from pollserver.actions import shares
+from pollserver.domain.errors import BadRequest, DomainError, NotFound
 from pollserver.domain.events import FEED, follow_requested, idea_url, jam_url, types_for
 from pollserver.domain.outbox import (
     FOLLOW_KINDS,
@@ -21,8 +23,10 @@ from pollserver.domain.outbox import (
 )
 from pollserver.store.base import Store
 
-__all__ = ["FEED_TYPES", "confirm", "describe_follow", "request", "unsubscribe", "updates_for",
-           "voter_subjects"]
+log = logging.getLogger("pollserver")
+
+__all__ = ["FEED_TYPES", "confirm", "describe_follow", "kept_via", "request", "unsubscribe",
+           "updates_for", "voter_subjects"]
 
 
 def _target(store: Store, kind: str, item_id: str, jam_id: str | None
@@ -50,10 +54,12 @@ def _target(store: Store, kind: str, item_id: str, jam_id: str | None
 
 def request(store: Store, kind: object, item_id: object, email: object, *,
             jam_id: object = None, voter_id: str | None, at: datetime,
-            lang: str = "") -> Follow:
+            lang: str = "", via: str | None = None) -> Follow:
     """Store an unconfirmed follow and queue its confirmation mail; return the follow.
 
-    ``lang`` is the language of the page it was asked from: the mails will speak it."""
+    ``lang`` is the language of the page it was asked from: the mails will speak it.
+    ``via`` is the share token of a newcomer whose first write this is (``shares.keep_via``):
+    kept in the request's event data (erase empties it) until :func:`confirm` credits it."""
     if kind not in FOLLOW_KINDS:
         raise BadRequest("kind must be idea, jam or poll.", field="kind")
     assert isinstance(kind, str)
@@ -70,14 +76,33 @@ def request(store: Store, kind: object, item_id: object, email: object, *,
     # else: feeds and webhooks leave out follow.requested).
     event = follow_requested(follow.id, {
         "kind": kind, "id": str(item_id), "jam": jam, "title": title, "url": url,
-        "token": token}, at=at)
+        "token": token, **({"via": via} if via else {})}, at=at)
     store.request_follow(follow, event)
     return follow
 
 
-def confirm(store: Store, token: str, *, at: datetime) -> Follow:
-    """Confirm the follow whose link holds ``token``; ``Gone`` when unknown or expired."""
-    return store.confirm_follow(follow_id(token), at=at)
+def confirm(store: Store, token: str, *, at: datetime, client: str = "",
+            share_cap: int = 0) -> Follow:
+    """Confirm the follow whose link holds ``token``; ``Gone`` when unknown or expired.
+
+    A follow asked for as a newcomer's first write through a share link credits the sharer
+    now (once per newcomer: the store's credit key; never from the sharer's ``client``)."""
+    follow = store.confirm_follow(follow_id(token), at=at)
+    via = kept_via(store, follow.id)
+    if via:
+        try:
+            shares.credit_follow(store, follow, via, client=client, at=at, cap=share_cap)
+        except DomainError:  # the confirmation stands; a credit that cannot be stored is skipped
+            log.warning("share credit for a confirmed follow skipped", exc_info=True)
+    return follow
+
+
+def kept_via(store: Store, follow: str) -> str | None:
+    """The share token kept with this follow's request, if any."""
+    events = store.list_events(subjects={f"follow:{follow}"}, types={"follow.requested"},
+                               limit=1)
+    via = events[0].data.get("via") if events else None
+    return via if isinstance(via, str) else None
 
 
 def unsubscribe(store: Store, follow: str) -> int:

@@ -12,17 +12,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify, redirect
+from flask import Response, g, jsonify, redirect
 
-from pollserver.actions import follows
+from pollserver.actions import follows, shares
 from pollserver.api import bp
 from pollserver.api.guards import is_form, parse_body, state_changing
+from pollserver.api.sharing import via_of_request
 from pollserver.domain.errors import BadRequest
 from pollserver.domain.events import idea_url, jam_url
 from pollserver.domain.outbox import FOLLOW_SENT, check_email
 from pollserver.web import flash
-from pollserver.web.context import get_store, now
-from pollserver.web.identity import ensure_voter
+from pollserver.web.context import get_store, now, services
+from pollserver.web.identity import client_ip_hash, ensure_voter
 from pollserver.web.limits import check_address
 from pollserver.web.locale import current_lang, lang_query
 from pollserver.web.security import check_same_origin
@@ -55,9 +56,13 @@ def follow_request(body: Any) -> Response:
     """Store an unconfirmed follow and queue the mail that asks to confirm it."""
     check_address(check_email(body.get("email")))
     # A voter id ties the follow to this browser, so /me erase removes it too.
+    voter = ensure_voter()
+    # A newcomer's first write through a share link: the token waits for the confirmation.
+    via = (shares.keep_via(get_store(), via_of_request(), voter, client=client_ip_hash())
+           if g.get("set_voter_cookie") else None)
     follows.request(get_store(), body.get("kind"), body.get("id"), body.get("email"),
-                    jam_id=body.get("jam") or None, voter_id=ensure_voter(), at=now(),
-                    lang=current_lang())
+                    jam_id=body.get("jam") or None, voter_id=voter, at=now(),
+                    lang=current_lang(), via=via)
     if is_form():
         url, kind, item = _back(body)
         return flash.store(redirect(url, code=303), kind, item, ok=True, message=SENT)
@@ -74,5 +79,6 @@ def follow_confirm() -> Response:
     token = body.get("token")
     if not isinstance(token, str) or not token:
         raise BadRequest("Give the token from the mail.", field="token")
-    follow = follows.confirm(get_store(), token, at=now())
+    follow = follows.confirm(get_store(), token, at=now(), client=client_ip_hash(),
+                             share_cap=services().settings.share_rewards_per_day)
     return jsonify({"status": "confirmed", "kind": follow.kind, "id": follow.item})

@@ -17,17 +17,17 @@ from flask import Response, g, jsonify, request
 from pollserver.actions import shares
 from pollserver.api import bp
 from pollserver.domain.errors import DomainError, NotFound
-from pollserver.domain.kinds import spec_from_manifest
 from pollserver.web.context import get_store, now, services
 from pollserver.web.identity import client_ip_hash, current_voter
 
-__all__ = ["HEADER", "credit_after_first_write", "get_share"]
+__all__ = ["HEADER", "credit_after_first_write", "get_share", "via_of_request"]
 
 log = logging.getLogger("pollserver")
 
 #: The request header the widgets carry a share token in.
 HEADER = "X-Valuehub-Via"
-#: The kinds whose first write credits a sharer: a vote, an idea, a survey answer.
+#: The kinds whose first write credits a sharer at once: a vote, an idea, a survey answer
+#: (a follow credits when it is confirmed: ``api/follows.py``, ``actions/follows.confirm``).
 CREDITED = ("poll", "jam", "survey")
 
 
@@ -44,7 +44,8 @@ def get_share() -> Response:
     return response
 
 
-def _via() -> str | None:
+def via_of_request() -> str | None:
+    """The share token this write carries: the widgets' header or a no-JS form's field."""
     value = request.headers.get(HEADER)
     if value is None and request.mimetype == "application/x-www-form-urlencoded":
         value = request.form.get("via")
@@ -58,15 +59,13 @@ def credit_after_first_write(response: Response) -> Response:
     if (not g.get("set_voter_cookie") or response.status_code >= 400 or written is None
             or written[0] not in CREDITED):
         return response
-    via = _via()
+    via = via_of_request()
     if not via:
         return response
     store = get_store()
     try:
-        item = store.get_item(written[0], written[1])
-        spec = spec_from_manifest(item.kind, item.spec) if item else None
         shares.credit_newcomer(store, via, str(g.voter_id), client=client_ip_hash(), at=now(),
-                               pool=getattr(spec, "share_reward", None),
+                               pool=shares.share_pool(store, written[0], written[1]),
                                cap=services().settings.share_rewards_per_day)
     except DomainError:  # the write stands; a credit that cannot be stored now is skipped
         log.warning("share credit skipped", exc_info=True)

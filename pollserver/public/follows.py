@@ -18,7 +18,8 @@ from pollserver.domain.errors import Gone
 from pollserver.mail.compose import follow_target
 from pollserver.public import bp
 from pollserver.public.feed import atom_feed
-from pollserver.web.context import get_store, now
+from pollserver.web.context import get_store, now, services
+from pollserver.web.identity import client_ip_hash
 from pollserver.web.locale import current_lang
 from pollserver.web.locale import gettext as _
 from pollserver.web.security import check_same_origin
@@ -72,7 +73,8 @@ def confirm(token: str) -> Response:
     """Confirm the follow (an ordinary form post from the page above)."""
     check_same_origin()
     try:
-        follow = follows.confirm(get_store(), token, at=now())
+        follow = follows.confirm(get_store(), token, at=now(), client=client_ip_hash(),
+                                 share_cap=services().settings.share_rewards_per_day)
     except Gone:
         return _gone()
     return _page(_("Confirmed"), _("We will tell you what happens to %(what)s.",
