@@ -20,6 +20,7 @@ from pollserver.domain.errors import NotFound
 from pollserver.presenters.idea_page import idea_page as present
 from pollserver.public import bp
 from pollserver.public.jams import when
+from pollserver.public.via import mark_forms, share_link
 from pollserver.web import flash
 from pollserver.web.context import reader, services
 from pollserver.web.identity import current_voter
@@ -60,11 +61,14 @@ def idea_page(jam_id: str, idea_id: str) -> Response:
                                                                    ("follow", "")):
         outcome = None
     origin = services().settings.public_origin or request.host_url
-    address = origin.rstrip("/") + idea["url"]
+    # A reader who has taken part shares their own ?via= link (rewards for sharing).
+    address = share_link(idea["url"]) or origin.rstrip("/") + idea["url"]
     share = {"address": address,
              "mail": f"mailto:?subject={quote(idea['title'])}&body={quote(address)}"}
-    response = Response(render_template("public/idea.html", idea=idea, when=when,
-                                        outcome=outcome, share=share), mimetype="text/html")
+    response = Response(mark_forms(render_template("public/idea.html", idea=idea, when=when,
+                                                   outcome=outcome, share=share)),
+                        mimetype="text/html")
     # The page shows this reader's vote and budget: never cache it anywhere.
     response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "same-origin"  # share tokens stay on this site
     return flash.clear(response) if outcome else response

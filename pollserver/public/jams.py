@@ -22,6 +22,7 @@ from pollserver.presenters.jams import jam_view
 from pollserver.presenters.leaderboard import hub_champions
 from pollserver.public import bp
 from pollserver.public.since import remember_visit, since_last_visit
+from pollserver.public.via import mark_forms, share_link
 from pollserver.web import flash
 from pollserver.web.context import load, reader, services
 from pollserver.web.identity import current_voter
@@ -91,9 +92,12 @@ def jam_page(jam_id: str) -> Response:
         here=_here(spec.id, sort, page), search="".join(
             f"&{name}={quote(value)}" for name, value in _narrowing(page).items()),
         later=page.cursor is not None, honeypot=HONEYPOT, when=when,
+        share=share_link(f"/jams/{spec.id}{lang_query()}"),
         limits={"title_min": TITLE_MIN, "title_max": TITLE_MAX, "body_max": BODY_MAX,
                 "author_max": AUTHOR_MAX})
-    return remember_visit(_page(body, outcome), "vh_seen", f"/jams/{spec.id}")
+    response = _page(mark_forms(body), outcome)
+    response.headers["Referrer-Policy"] = "same-origin"  # share tokens stay on this site
+    return remember_visit(response, "vh_seen", f"/jams/{spec.id}")
 
 
 @bp.get("/champions")

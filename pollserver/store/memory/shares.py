@@ -94,6 +94,10 @@ def load_shares(state: ShareState, tables: dict[str, dict[str, dict[str, Any]]])
 
 
 def share_token(store: MemoryStore, voter_id: str, *, token: str, client: str) -> str:
+    with store.reading() as state:  # pages show the link on every view: no journal line then
+        held = state.share_tokens.get(voter_id)
+        if held and held[1] == client:
+            return held[0]
     return str(store.commit({"op": "share-token", "voter": voter_id, "token": token,
                              "client": client}))
 

@@ -4,7 +4,7 @@
  * me when the winners are picked", a form the build renders so it posts without JavaScript
  * too). Loaded only on pages holding a jam block.
  */
-import { api, busy, clear, el, errorText, rewardNode, say, serverUrl, statusSlot, t,
+import { api, busy, clear, el, errorText, rewardNode, say, serverUrl, shareLine, statusSlot, t,
   textWithBreaks, tn, upgradeAll } from "./shared.js";
 import { followWidget, upgradeFollowForm } from "./follow.js";
 import { prepareOn, withProof } from "./proof.js";
@@ -242,6 +242,7 @@ function upgradeJam(root) {
           say(root, (undo ? t("Vote taken back.") : t("Vote counted.")) + " " + votesLeftText(result.data));
           if (undo) withdrawOffer(ideaId);
           else offerFollow(ideaId, t("Tell me what happens to “%(title)s”: your e-mail address", { title: ideaTitle }));
+          if (!undo) shareLine(root);
           return;
         }
         busy(target, false);
@@ -311,6 +312,7 @@ function upgradeJam(root) {
           if (result.data.status === "published" && result.data.id && result.data.id !== "0") {
             offerFollow(String(result.data.id), t("Tell me what happens to your idea: your e-mail address"));
           }
+          shareLine(root);
           load();
           return;
         }

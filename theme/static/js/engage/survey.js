@@ -3,7 +3,7 @@
  * roadmap and the reader's own page: surveys have no follow of their own. Loaded only on
  * pages holding a survey block.
  */
-import { api, busy, clear, el, errorText, linked, rewardNode, say, serverUrl, t, upgradeAll } from "./shared.js";
+import { api, busy, clear, el, errorText, linked, rewardNode, say, serverUrl, shareLine, t, upgradeAll } from "./shared.js";
 import { prepareOn, withProof } from "./proof.js";
 
 function category(score) {
@@ -66,6 +66,7 @@ function upgradeSurvey(root) {
     var reward = rewardNode(data.reward);
     if (reward) thanks.appendChild(reward);
     if (!thanks.querySelector(".engage-next")) thanks.appendChild(nextSteps());
+    shareLine(thanks);  /* the reader's ?via= link, once they have taken part */
     thanks.classList.add("is-revealed");
     if (focus !== false) thanks.focus();
   }
