@@ -9,6 +9,7 @@ every context here connects from 127.0.0.1.
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import UTC, datetime
 
@@ -23,6 +24,8 @@ pytestmark = pytest.mark.browser
 ARTICLE = "/pages/have-your-say.html"
 POLL = "#poll-decaf-choice"
 JAM = "#jam-build-next"
+SURVEY_PAGE = "/pages/how-are-we-doing.html"
+SHARED = re.compile(r"\?via=[A-Za-z0-9_-]{16}$")
 SUBMIT_PHASE = datetime(2026, 11, 23, 12, tzinfo=UTC)
 
 
@@ -114,3 +117,28 @@ def test_a_friend_by_a_share_link_counts_once_and_never_oneself(browser, hub) ->
     assert friends_brought(sharer, url) == 1
     for context in (sharer, reader, friend, second):
         context.close()
+
+
+def test_the_jam_and_survey_widgets_show_the_share_link_after_a_write(browser, hub) -> None:
+    url, _store = hub
+    reader = person(browser, "198.51.100.4")
+    page = reader.new_page()
+    page.goto(url + ARTICLE)
+    jam = page.locator(JAM)
+    expect(jam.get_by_role("button", name="Share idea")).to_be_enabled()
+    expect(jam.locator(".engage-share-link")).to_have_count(0)
+    jam.get_by_label("Your idea in a few words").fill("Loyalty stamps in the app")
+    jam.get_by_role("button", name="Share idea").click()
+    expect(jam.locator(".engage-status")).to_contain_text("published")
+    link = jam.locator(".engage-share-link a")
+    expect(link).to_have_attribute("href", re.compile(re.escape(url + ARTICLE) + SHARED.pattern))
+
+    page.goto(url + SURVEY_PAGE)
+    survey = page.locator("#survey-how-are-we-doing")
+    survey.locator("label[for=survey-how-are-we-doing-score-9]").click()
+    survey.get_by_role("button", name="Send my answer").click()
+    thanks = page.locator("#survey-how-are-we-doing-thanks")
+    expect(thanks).to_be_visible()
+    expect(thanks.locator(".engage-share-link a")).to_have_attribute(
+        "href", re.compile(re.escape(url + SURVEY_PAGE) + SHARED.pattern))
+    reader.close()
