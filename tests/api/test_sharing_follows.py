@@ -92,3 +92,11 @@ def test_erase_before_confirming_forgets_the_token(app, sharer, store):
     assert confirm(link, app.test_client()).status_code == 410
     assert all("via" not in e.data for e in store.list_events(types={"follow.requested"}))
     assert friends(sharer) == 0
+
+
+def test_the_api_confirmation_credits_too(app, sharer, store):
+    follow(app.test_client(), token_of(sharer))
+    confirmed = app.test_client().post("/api/follows/confirm", json={"token": confirm_token(store)},
+                                       headers={"Origin": ORIGIN}, environ_base=FRIEND)
+    assert confirmed.status_code == 200
+    assert friends(sharer) == 1
