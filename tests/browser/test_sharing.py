@@ -142,3 +142,32 @@ def test_the_jam_and_survey_widgets_show_the_share_link_after_a_write(browser, h
     expect(thanks.locator(".engage-share-link a")).to_have_attribute(
         "href", re.compile(re.escape(url + SURVEY_PAGE) + SHARED.pattern))
     reader.close()
+
+
+def test_a_friend_whose_first_write_is_a_follow_counts_when_they_confirm(browser, hub) -> None:
+    url, store = hub
+    sharer = person(browser, "198.51.100.5")
+    page = sharer.new_page()
+    page.goto(url + ARTICLE)
+    vote_decaf(page)
+    share_url = page.locator(POLL).locator(".engage-share-link a").get_attribute("href") or ""
+    friend = person(browser, "198.51.100.6")
+    visit = friend.new_page()
+    visit.goto(share_url)
+    jam = visit.locator(JAM)
+    jam.get_by_label("Tell me when the winners are picked: your e-mail address").fill(
+        "friend@example.org")
+    jam.locator(".engage-follow-jam").get_by_role("button", name="Send me updates").click()
+    expect(jam.locator(".engage-follow-jam [role=status]")).to_contain_text("We sent you a mail")
+    assert friends_brought(sharer, url) == 0  # asking is not yet the write
+    [requested] = [e for e in store.list_events(types={"follow.requested"})
+                   if e.data.get("via")]
+    # The mail is opened in another browser: the page's GET changes nothing, its button does.
+    mailbox = person(browser, "198.51.100.7").new_page()
+    mailbox.goto(url + f"/follows/confirm/{requested.data['token']}")
+    assert friends_brought(sharer, url) == 0
+    mailbox.get_by_role("button", name="Yes, send me updates").click()
+    expect(mailbox.locator("h1")).to_have_text("Confirmed")
+    assert friends_brought(sharer, url) == 1
+    for context in (sharer, friend, mailbox.context):
+        context.close()
