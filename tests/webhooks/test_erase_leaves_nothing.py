@@ -36,7 +36,7 @@ AUTHOR = "Zelda Quokkaperson"
 def _settings_app(backend: str, tmp_path: Path) -> tuple[Flask, str | None]:
     from pollserver import create_app
 
-    settings, schema = stores.make_settings(backend, tmp_path, rate_limits="on")
+    settings, schema = stores.make_settings(backend, tmp_path, rate_limits="on", proof="off")
     app = create_app(settings)
     services_of(app).clock = Clock()
     return app, schema
