@@ -77,3 +77,9 @@ def test_the_cap_holds_under_parallel_credits(store: Store) -> None:
     # A seventh on the same day is credited without a code: the cap of two was used up.
     seventh = store.credit_share("s", "n7", at=TEST_NOW, reward_cap=2)
     assert seventh is not None and not seventh.rewarded
+
+
+def test_asking_again_from_the_same_client_keeps_the_token(store: Store) -> None:
+    assert store.share_token("v1", token="A" * 16, client="c1") == "A" * 16
+    assert store.share_token("v1", token="B" * 16, client="c1") == "A" * 16
+    assert store.sharer_of("A" * 16) == ("v1", "c1")

@@ -16,10 +16,15 @@ __all__ = ["credit_share", "erase_shares", "export_shares", "friends_brought",
 
 
 def share_token(conn: Connection, voter_id: str, *, token: str, client: str) -> str:
-    """Insert the voter's token (or keep theirs) and note their client hash; one upsert."""
+    """Insert the voter's token (or keep theirs) and note their client hash; one upsert that
+    writes no new row version when the client is unchanged (pages ask on every view)."""
     row = conn.execute("INSERT INTO share_tokens (voter_id, token, client) VALUES (%s, %s, %s)"
                        " ON CONFLICT (voter_id) DO UPDATE SET client = EXCLUDED.client"
+                       " WHERE share_tokens.client IS DISTINCT FROM EXCLUDED.client"
                        " RETURNING token", (voter_id, token, client)).fetchone()
+    if row is None:  # held already with this client
+        row = conn.execute("SELECT token FROM share_tokens WHERE voter_id = %s",
+                           (voter_id,)).fetchone()
     assert row is not None
     return str(row[0])
 
