@@ -101,6 +101,9 @@ def init_app(app: Flask) -> None:
     babel.domain_instance = _CatalogueDomain()  # type: ignore[misc]
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # as the extraction reads them
     app.jinja_env.globals.update(lang=current_lang, lang_query=lang_query)
+    # The domain's words (status labels, event descriptions) in the request's language too.
+    catalogues.install_ambient(
+        lambda: current_lang() if has_request_context() else catalogues.SOURCE_LANG)
 
     @app.after_request
     def _vary(response):  # type: ignore[no-untyped-def]
