@@ -52,6 +52,9 @@ def test_status_labels_on_the_page_and_in_the_api_follow_the_readers_language(ap
     page = client.get(f"/ideas/j/{idea}", headers={"Accept-Language": "de"}).get_data(True)
     assert "Geplant" in page
     assert "Geplant" not in client.get(f"/ideas/j/{idea}").get_data(as_text=True)
+    jam = client.get("/jams/j", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert '<span class="badge">Geplant</span>' in jam
+    assert '<span class="badge">Planned</span>' in client.get("/jams/j").get_data(as_text=True)
 
 
 def test_a_german_follower_reads_the_german_status_label(app, smtp_server):
