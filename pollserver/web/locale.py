@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, Domain, get_locale
 from flask_babel import gettext as _flask_gettext
 
@@ -89,6 +89,13 @@ def lang_query(sep: str = "?") -> str:
     return "" if lang == services().settings.language else f"{sep}lang={lang}"
 
 
+def _ambient() -> str:
+    """The domain's language outside ``speaking``: this app's request's, else English."""
+    if has_request_context() and "babel" in current_app.extensions:
+        return current_lang()
+    return catalogues.SOURCE_LANG
+
+
 def gettext(message: str, **values: object) -> str:
     """Translate ``message`` into the request's language (Flask-Babel's ``gettext``)."""
     return str(_flask_gettext(message, **values))
@@ -102,8 +109,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # as the extraction reads them
     app.jinja_env.globals.update(lang=current_lang, lang_query=lang_query)
     # The domain's words (status labels, event descriptions) in the request's language too.
-    catalogues.install_ambient(
-        lambda: current_lang() if has_request_context() else catalogues.SOURCE_LANG)
+    catalogues.install_ambient(_ambient)
 
     @app.after_request
     def _vary(response):  # type: ignore[no-untyped-def]
