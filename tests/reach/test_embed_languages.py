@@ -83,3 +83,21 @@ def test_the_widget_catalogue_is_readable_from_any_origin(client):
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     response.close()
 
+
+
+def test_a_german_newsletter_block_has_german_words_and_german_confirm_links(store, client):
+    from pollserver.domain.records import Item
+    from pollserver.ops.newsletter import newsletter_html
+    from pollserver.web import po  # noqa: F401 - the catalogues for `speaking`
+
+    poll = make_item("poll", id="p", question="Which day?", options=["Monday", "Friday"])
+    spec = {**poll.spec, "texts": {"de": {"question": "Welcher Tag?",
+                                          "options": {"monday": "Montag"}}}}
+    store.sync_items([Item(kind="poll", id="p", spec=spec, source=poll.source, url=poll.url)])
+    german = newsletter_html(store, "https://hub.example", "p", "*|UNIQID|*", "de")
+    assert "Welcher Tag?" in german and ">Montag</a>" in german and ">Friday</a>" in german
+    assert "/vote/poll/p?choice=monday&amp;lang=de&amp;r=*|UNIQID|*" in german
+    assert "Du bestätigst deine Stimme" in german
+    english = newsletter_html(store, "https://hub.example", "p")
+    assert "Which day?" in english and "lang=" not in english
+    assert "You confirm your vote on the page the link opens." in english
