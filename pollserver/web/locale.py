@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import Babel, Domain, get_locale
 from flask_babel import gettext as _flask_gettext
 
@@ -90,10 +90,8 @@ def lang_query(sep: str = "?") -> str:
 
 
 def _ambient() -> str:
-    """The domain's language outside ``speaking``: this app's request's, else English."""
-    if has_request_context() and "babel" in current_app.extensions:
-        return current_lang()
-    return catalogues.SOURCE_LANG
+    """The domain's language outside ``speaking``: the request's, else English."""
+    return current_lang() if has_request_context() else catalogues.SOURCE_LANG
 
 
 def gettext(message: str, **values: object) -> str:
