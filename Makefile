@@ -98,7 +98,7 @@ translations: install
 	  --width 100 --ignore-pot-creation-date
 
 # pollserver's words (pages, mails, API messages): gettext calls and the error types' messages.
-POLLSERVER_KEYWORDS := -k _ -k gettext -k ngettext:1,2 $(foreach e,BadRequest NotFound Conflict \
+POLLSERVER_KEYWORDS := -k _ -k N_ -k gettext -k ngettext:1,2 $(foreach e,BadRequest NotFound Conflict \
   AlreadyVoted InvalidChoice ItemClosed ItemNotOpen NoVotesLeft Gone InvalidEmail Forbidden \
   ForbiddenOrigin RateLimited StoreUnavailable,-k $(e):1)
 

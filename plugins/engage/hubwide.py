@@ -22,13 +22,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from languages import session
+from languages import catalogs, session
 
 from pollserver.domain.blocktexts import differences
 from pollserver.domain.phases import phase_of
 from pollserver.domain.problems import add
 from pollserver.domain.specs import PollSpec
-from pollserver.domain.statuses import Status, to_spec
+from pollserver.domain.statuses import Status, label_of, to_spec
 
 from .delivered import Announcement, announcements_json
 from .manifest import Entry, build_manifest, duplicate_ids, merge, write_manifest
@@ -106,6 +106,21 @@ def _announcements(sites: list[SiteBlocks]) -> dict[str, Any]:
     return {"announcements": dict(sorted(merged.items()))}
 
 
+def status_labels(sites: list[SiteBlocks]) -> dict[str, dict[str, str]]:
+    """Each other language's status labels: its site's ``ENGAGE_STATUSES`` label where it
+    renames the status, else the theme catalogue's translation of the main label (what the
+    widgets show), so the server words statuses as the pages do."""
+    main, found = sites[0], {}
+    for site in sites[1:]:
+        words = catalogs.translations(catalogs.directory_of(site.settings), site.lang)
+        labels = {}
+        for status in main.statuses:
+            own = label_of(site.statuses, status.key).label
+            labels[status.key] = own if own != status.label else words.gettext(status.label)
+        found[site.lang] = labels
+    return found
+
+
 def _offers_once(sites: list[SiteBlocks]) -> list[tuple[str, Any]]:
     """Every site's articles, a translated offer once (in the first language that has it)."""
     seen: set[str] = set()
@@ -134,7 +149,8 @@ def write_outputs(build: session.Session) -> None:
     # with it (never the software's name).
     brand = {"site": {"name": str(main.settings.get("SITENAME") or "")}}
     write_manifest(output / "manifest.json",
-                   {**manifest, **to_spec(main.statuses), **_announcements(sites), **brand})
+                   {**manifest, **to_spec(main.statuses, status_labels(sites)),
+                    **_announcements(sites), **brand})
     _write_csvs(output / "polls", [own for own, _t in merge(entries, langs)], main.now,
                 main.results)
     for site in sites:

@@ -50,6 +50,7 @@ SOURCES = (
     ("plugins/engage/roadmap.py", "python"),
     ("plugins/engage/plugin.py", "python"),
     ("{theme}/static/js/**/*.js", "javascript"),
+    ("pollserver/public/static/embed.js", "javascript"),  # the embeds read the same catalogue
 )
 #: Jinja's ``{% trans %}`` blocks are trimmed (whitespace folded), in the build and here.
 JINJA_OPTIONS = {"trimmed": "true", "extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}

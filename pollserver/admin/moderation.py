@@ -63,13 +63,13 @@ def run_action(jam_id: str, work: Callable[[], str]) -> Response | tuple[str, in
 
 def _status_labels() -> dict[str, str]:
     """Every status key with the site's label ("Brewing", not ``in-progress``)."""
-    statuses = site_statuses(get_store())
+    statuses = site_statuses(get_store(), main=True)
     return {status.key: status.label for status in statuses}
 
 
 def _status_choices() -> list[tuple[str, str]]:
     """The statuses an editor may set, as ``(key, the site's label)`` for the form."""
-    statuses = site_statuses(get_store())
+    statuses = site_statuses(get_store(), main=True)
     return [(key, label_of(statuses, key).label) for key in settable(statuses)]
 
 @bp.get("/jams/<jam_id>")

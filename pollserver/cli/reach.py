@@ -41,14 +41,18 @@ def embed(kind: str, item_id: str, origin: str | None) -> None:
 @click.option("--origin", default=None, help=_ORIGIN_HELP)
 @click.option("--merge-tag", default=None,
               help="the newsletter tool's per-recipient tag, e.g. '*|UNIQID|*'")
-def newsletter(kind: str, item_id: str, origin: str | None, merge_tag: str | None) -> None:
+@click.option("--lang", default=None,
+              help="the newsletter's language, e.g. 'de': the poll's words and the confirm page")
+def newsletter(kind: str, item_id: str, origin: str | None, merge_tag: str | None,
+               lang: str | None) -> None:
     """Print e-mail-safe HTML for a poll: one link per answer, confirmed on the hub."""
     from pollserver.ops.newsletter import newsletter_html
+    from pollserver.web import po  # noqa: F401 - installs the catalogues for `speaking`
 
     store = open_store_from_env()
     try:
         html = newsletter_html(store, origin or site_origin(Settings.from_env()), item_id,
-                               merge_tag)
+                               merge_tag, lang)
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     finally:

@@ -19,18 +19,25 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from gettext import NullTranslations
 
-__all__ = ["SOURCE_LANG", "current", "gettext", "install", "ngettext", "speaking"]
+__all__ = ["SOURCE_LANG", "current", "gettext", "install", "install_ambient", "ngettext",
+           "speaking"]
 
 #: The language the msgids are written in: it needs no catalogue.
 SOURCE_LANG = "en"
 
-_current: ContextVar[str] = ContextVar("pollserver_lang", default=SOURCE_LANG)
+_current: ContextVar[str | None] = ContextVar("pollserver_lang", default=None)
 _loader: list[Callable[[str], NullTranslations]] = [lambda lang: NullTranslations()]
+_ambient: list[Callable[[], str]] = [lambda: SOURCE_LANG]
 
 
 def install(loader: Callable[[str], NullTranslations]) -> None:
     """Use ``loader(lang)`` for every language's translations (the ``.po`` files)."""
     _loader[0] = loader
+
+
+def install_ambient(language: Callable[[], str]) -> None:
+    """Use ``language()`` outside :func:`speaking` (the web layer: the request's language)."""
+    _ambient[0] = language
 
 
 @contextmanager
@@ -44,17 +51,17 @@ def speaking(lang: str | None) -> Iterator[None]:
 
 
 def current() -> str:
-    """The language :func:`speaking` set (the source language otherwise)."""
-    return _current.get()
+    """The language :func:`speaking` set, else the ambient one (a request's), else English."""
+    return _current.get() or _ambient[0]()
 
 
 def gettext(message: str, **values: object) -> str:
     """Translate ``message`` into the current language, then fill its ``%(name)s`` values."""
-    text = _loader[0](_current.get()).gettext(message)
+    text = _loader[0](current()).gettext(message)
     return text % values if values else text
 
 
 def ngettext(singular: str, plural: str, n: int, **values: object) -> str:
     """Translate a message with a plural form (``n`` picks it and is ``%(n)s``)."""
-    text = _loader[0](_current.get()).ngettext(singular, plural, n)
+    text = _loader[0](current()).ngettext(singular, plural, n)
     return text % {"n": n, **values}

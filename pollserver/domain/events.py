@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pollserver.domain.catalogues import current
 from pollserver.domain.catalogues import gettext as _
 from pollserver.domain.outbox import CONFIRM, MAIL, Event
 from pollserver.domain.records import Idea
@@ -151,18 +152,26 @@ def _status_words(data: dict[str, Any], title: str) -> tuple[str, tuple[str, ...
 
 @event("idea.status_changed", WEBHOOK, MAIL, FEED, PUBLISH, words=_status_words)
 def status_changed(idea: Idea, before: str, *, note: str, notify: bool,
-                   at: datetime, label: str | None = None) -> dict[str, Any]:
+                   at: datetime, label: str | None = None,
+                   labels: dict[str, str] | None = None) -> dict[str, Any]:
     """An editor moved an idea to a new status (with a note for its followers).
 
     ``label`` is what readers call the status on this site ("Brewing" for ``in-progress``);
-    mails and feeds say it, integrations keep the stable ``status`` key. ``notify`` false
+    mails and feeds say it (``labels``: in the site's other languages, for followers who
+    follow in them), integrations keep the stable ``status`` key. ``notify`` false
     keeps it out of mail (the editor's choice); feeds and webhooks still see it.
     """
     return new_event("idea.status_changed", _idea_subjects(idea), {
         "id": idea.id, "jam": idea.jam_id, "title": idea.title, "before": before,
         "status": idea.status, "status_label": label or idea.status, "note": note,
-        "url": idea_url(idea.jam_id, idea.id)},
+        "url": idea_url(idea.jam_id, idea.id),
+        **_languages({lang: {"status_label": text} for lang, text in (labels or {}).items()})},
         at=at, notify=notify)
+
+
+def _languages(words: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """``{"languages": words}`` when there are any (events stay as they were otherwise)."""
+    return {"languages": words} if words else {}
 
 
 def _merged_words(data: dict[str, Any], title: str) -> tuple[str, tuple[str, ...]]:
@@ -224,11 +233,15 @@ def _poll_closed_words(data: dict[str, Any], title: str) -> tuple[str, tuple[str
 
 @event("poll.closed", WEBHOOK, MAIL, FEED, PUBLISH, words=_poll_closed_words)
 def poll_closed(poll_id: str, question: str, results: list[tuple[str, int]], url: str, *,
-                at: datetime) -> dict[str, Any]:
-    """A poll closed with these results (label, votes)."""
+                at: datetime, texts: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A poll closed with these results (label, votes).
+
+    ``texts`` are its words in the site's other languages (``{lang: {"title": question,
+    "results": [[label, votes], ...]}}``, the same counts): followers in them read those.
+    """
     return new_event("poll.closed", [f"poll:{poll_id}"], {
         "id": poll_id, "title": question, "results": [list(r) for r in results],
-        "url": url}, at=at)
+        "url": url, **_languages(texts or {})}, at=at)
 
 
 @event("idea.removed", PUBLISH)
@@ -315,9 +328,17 @@ class Letter:
     link: str
 
 
+def _in_language(data: dict[str, Any]) -> dict[str, Any]:
+    """The event's data with the words it carries for the language being spoken laid over
+    (``"languages": {"de": {"title": ..., "status_label": ...}}``), else unchanged."""
+    given = data.get("languages")
+    words = given.get(current()) if isinstance(given, dict) else None
+    return {**data, **words} if isinstance(words, dict) else data
+
+
 def describe(event: Event) -> Letter:
     """Say in a few words what the event means for someone following it."""
-    data: dict[str, Any] = event.data
+    data: dict[str, Any] = _in_language(event.data)
     title = quote(data.get("title") or data.get("id") or "")
     link = str(data.get("url") or "/")
     kind = EVENTS.get(event.type)

@@ -19,12 +19,20 @@ from pollserver.domain.shares import POINTS_FRIEND
 
 __all__ = ["BADGES", "Profile", "build_profile", "slug_of"]
 
-#: (key, label, rule text) of every badge, in the order a profile shows them.
+
+
+def N_(text: str) -> str:  # noqa: N802 - gettext's name for "extract, translate later"
+    """Mark ``text`` for the catalogues; it is translated where it is shown."""
+    return text
+
+
+#: (key, label, rule text) of every badge, in the order a profile shows them (English msgids:
+#: the presenter words them in the reader's language).
 BADGES = (
-    ("first-idea", "First idea", "shared a first idea that was published"),
-    ("first-winner", "First winner", "had an idea picked as a winner"),
-    ("three-winners", "Three winners", "had three winning ideas"),
-    ("hundred-votes", "100 votes received", "ideas that gathered 100 votes in all"),
+    ("first-idea", N_("First idea"), N_("shared a first idea that was published")),
+    ("first-winner", N_("First winner"), N_("had an idea picked as a winner")),
+    ("three-winners", N_("Three winners"), N_("had three winning ideas")),
+    ("hundred-votes", N_("100 votes received"), N_("ideas that gathered 100 votes in all")),
 )
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "StatusError",
     "from_spec",
     "label_of",
+    "labels_in",
     "parse_statuses",
     "roadmap_statuses",
     "settable",
@@ -117,9 +118,23 @@ def parse_statuses(raw: Any) -> tuple[Status, ...]:
     return found
 
 
-def to_spec(statuses: tuple[Status, ...]) -> dict[str, Any]:
-    """Return the list as the manifest (and store item) carries it."""
-    return {"statuses": [asdict(s) for s in statuses]}
+def to_spec(statuses: tuple[Status, ...],
+            labels: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
+    """Return the list as the manifest (and store item) carries it, with ``status_labels``
+    (``{lang: {key: label}}``) for the site's other languages when there are any."""
+    spec: dict[str, Any] = {"statuses": [asdict(s) for s in statuses]}
+    if labels:
+        spec["status_labels"] = labels
+    return spec
+
+
+def labels_in(spec: dict[str, Any] | None, lang: str) -> dict[str, str]:
+    """Return ``{key: label}`` in ``lang`` from a stored list (empty: the main language's)."""
+    found = (spec or {}).get("status_labels")
+    words = found.get(lang) if isinstance(found, dict) else None
+    if not isinstance(words, dict):
+        return {}
+    return {str(k): v.strip()[:40] for k, v in words.items() if isinstance(v, str) and v.strip()}
 
 
 def from_spec(spec: dict[str, Any] | None) -> tuple[Status, ...]:

@@ -18,7 +18,7 @@ from pollserver.domain.records import AuditEntry, Idea
 from pollserver.domain.specs import JamSpec
 from pollserver.domain.statuses import label_of, settable
 from pollserver.store.base import Store
-from pollserver.store.roadmap import site_statuses
+from pollserver.store.roadmap import site_statuses, status_labels
 
 __all__ = [
     "approve",
@@ -113,7 +113,7 @@ def set_status(store: Store, actor: str, idea_id: str, status: str, *, at: datet
     to the idea's followers with the change (and to its readers' feeds); ``notify`` false
     records the change without mailing anyone.
     """
-    statuses = site_statuses(store)
+    statuses = site_statuses(store, main=True)
     keys = settable(statuses)
     if status not in keys:
         raise BadRequest(f"status must be one of {', '.join(keys)}.", field="status")
@@ -128,9 +128,11 @@ def set_status(store: Store, actor: str, idea_id: str, status: str, *, at: datet
         # "is now planned" again nor add a step to the history: nothing changed.
         return idea
     changed = replace(idea, status=status)
+    labels = {lang: words[status] for lang, words in status_labels(store).items()
+              if isinstance(words, dict) and isinstance(words.get(status), str)}
     updated = store.emit(events.status_changed(
         changed, idea.status, note=note, notify=notify, at=at,
-        label=label_of(statuses, status).label)).update_idea(idea.id, status=status,
+        label=label_of(statuses, status).label, labels=labels)).update_idea(idea.id, status=status,
                                                                    at=at, note=note)
     _log(store, actor, "idea.status", f"idea:{idea.id}", at, jam=idea.jam_id,
          before=idea.status, after=status, notify=notify)

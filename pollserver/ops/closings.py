@@ -62,12 +62,29 @@ def _event(store: Store, item: Item, spec: Any, at: datetime) -> dict[str, Any]:
     if isinstance(spec, PollSpec):
         tally = store.tally(item.id)
         results = [(o.label, tally.counts.get(o.key, 0)) for o in spec.options]
-        raw = events.poll_closed(item.id, spec.question, results, item.url, at=at)
+        raw = events.poll_closed(item.id, spec.question, results, item.url, at=at,
+                                 texts=_poll_texts(item, spec, tally.counts))
     else:
         assert isinstance(spec, JamSpec)
         winners = [i.title for i in store.list_ideas(item.id) if i.winner]
         raw = events.jam_closed(item.id, spec.title, winners, at=at)
     return dict(raw, id=closing_event_id(item.kind, item.id))
+
+
+def _poll_texts(item: Item, spec: PollSpec, counts: dict[str, int]) -> dict[str, Any]:
+    """The poll's question and results in each language it was translated into (the
+    manifest's ``texts``, kept by sync), for followers who followed in that language."""
+    given = item.spec.get("texts")
+    found: dict[str, Any] = {}
+    for lang, words in (given.items() if isinstance(given, dict) else ()):
+        if not isinstance(words, dict):
+            continue
+        labels = words.get("options") if isinstance(words.get("options"), dict) else {}
+        found[str(lang)] = {
+            "title": str(words.get("question") or spec.question),
+            "results": [[str(labels.get(o.key) or o.label), counts.get(o.key, 0)]
+                        for o in spec.options]}
+    return found
 
 
 def _announced(store: Store, kind: str, item_id: str, seen: set[str]) -> bool:

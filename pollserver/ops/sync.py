@@ -53,7 +53,7 @@ def load_manifest(path: Path) -> list[Item]:
                               source=source, url=str(entry.get("url", ""))))
     if "statuses" in data:  # the site's ENGAGE_STATUSES, kept as one item of its own
         try:
-            spec = to_spec(parse_statuses(data["statuses"]))
+            spec = to_spec(parse_statuses(data["statuses"]), _labels(data))
         except StatusError as error:
             raise SyncError(f"{path}: {error}") from None
         items.append(Item(kind=SITE_ITEM[0], id=SITE_ITEM[1], spec=spec, source=str(path)))
@@ -61,6 +61,15 @@ def load_manifest(path: Path) -> list[Item]:
         items.append(Item(kind=ANNOUNCEMENTS[0], id=ANNOUNCEMENTS[1], source=str(path),
                           spec={"announcements": announcements(data["announcements"])}))
     return items
+
+
+def _labels(data: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """The statuses' labels in the site's other languages (``{lang: {key: label}}``)."""
+    raw = data.get("status_labels")
+    if not isinstance(raw, dict):
+        return {}
+    return {str(lang): {str(k): v for k, v in words.items() if isinstance(v, str)}
+            for lang, words in raw.items() if isinstance(words, dict)}
 
 
 def empty_pools(store: Store, items: list[Item]) -> list[Problem]:

@@ -11,7 +11,7 @@ import json
 from collections.abc import Hashable
 from typing import Any
 
-from pollserver.domain import boards, jams
+from pollserver.domain import boards, catalogues, jams
 from pollserver.domain.events import idea_url
 from pollserver.domain.paging import PageRequest
 from pollserver.domain.records import Idea, Item
@@ -145,10 +145,12 @@ def _jam_ideas(reader: Reader, jam_id: str) -> _JamIdeas:
     if version is None:
         return _JamIdeas(None, store.list_ideas(jam_id), statuses)
     cache: dict[str, _JamIdeas] = reader.listings
-    entry = cache.get(jam_id)
+    # Rows carry status labels, which are per language: one listing per jam and language.
+    key = f"{jam_id}\n{catalogues.current()}"
+    entry = cache.get(key)
     # A sync that renames a status must reach the cached rows as a change to the jam would.
     if entry is None or entry.version != version or entry.statuses != statuses:
-        entry = cache[jam_id] = _JamIdeas(version, store.list_ideas(jam_id), statuses)
+        entry = cache[key] = _JamIdeas(version, store.list_ideas(jam_id), statuses)
     return entry
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pollserver.domain.catalogues import gettext
 from pollserver.domain.champions import profile_target
 from pollserver.domain.errors import NotFound
 from pollserver.domain.profiles import build_profile, slug_of
@@ -46,7 +47,8 @@ def profile_view(store: Store, slug: str) -> dict[str, Any]:
         "wins": profile.wins, "votes_received": profile.votes_received,
         "friends_brought": profile.friends_brought,
         "joined": iso_utc(profile.joined) if profile.joined else None,
-        "badges": [{"key": k, "label": label, "rule": rule} for k, label, rule in profile.badges],
+        "badges": [{"key": k, "label": gettext(label), "rule": gettext(rule)}
+                   for k, label, rule in profile.badges],
         "ideas": [{"title": i.title, "votes": i.votes, "winner": i.winner,
                    "jam_title": str(jams[i.jam_id].spec.get("title", i.jam_id)),
                    "status": label_of(statuses, i.status), "url": idea_path(i.jam_id, i.id)}

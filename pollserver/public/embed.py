@@ -23,8 +23,11 @@ from pollserver.public import bp
 from pollserver.web.context import get_store, load, now, reader, services
 from pollserver.web.embed import embed_origin, frame_ancestors
 from pollserver.web.identity import current_voter, ensure_voter
+from pollserver.web.locale import current_lang, gettext
+from pollserver.web.messages import localized
 from pollserver.web.newvoters import reward_gate, writing_to
 from pollserver.web.security import check_same_origin
+from pollserver.web.texts import in_language, item_texts
 
 STATIC = Path(__file__).parent / "static"
 KINDS = ("poll", "jam", "survey")
@@ -69,11 +72,19 @@ def embed_style() -> Response:
 def _view(kind: str, item_id: str) -> dict[str, Any]:
     item, spec = load(kind, item_id)
     who = reader(current_voter())
+    lang = current_lang()
     if kind == "poll":
-        return poll_view(who, item, spec)
+        return in_language(poll_view(who, item, spec), lang)
     if kind == "survey":
-        return survey_view(who, item, spec)
-    return {"id": spec.id, "title": spec.title, "prompt": spec.prompt}
+        return {**survey_view(who, item, spec), **_words(kind, item_id, lang, ("question",))}
+    return {"id": spec.id, "title": spec.title, "prompt": spec.prompt,
+            **_words(kind, item_id, lang, ("title", "prompt"))}
+
+
+def _words(kind: str, item_id: str, lang: str, fields: tuple[str, ...]) -> dict[str, str]:
+    """The block's words in ``lang`` where its translation gave them (the manifest's texts)."""
+    texts = item_texts(kind, item_id, lang)
+    return {f: texts[f] for f in fields if isinstance(texts.get(f), str)}
 
 
 def _page(kind: str, item_id: str, *, message: str = "", ok: bool = True,
@@ -111,12 +122,13 @@ def embed_post(kind: str, item_id: str) -> Response:
         if kind == "poll":
             polls.vote(store, item, spec, form.getlist("choices"), ensure_voter, at=now(),
                        reward=reward_gate)
-            message = "Thank you, your vote is counted."
+            message = gettext("Thank you, your vote is counted.")
         else:
             surveys.answer(store, item, spec, ensure_voter, score=form.get("score"),
                            comment=form.get("comment"), consent_to_quote=None, at=now(),
                            reward=reward_gate)
-            message = "Thank you for your answer."
+            message = gettext("Thank you for your answer.")
     except DomainError as error:
-        return _page(kind, item_id, message=error.message, ok=False, status=error.status)
+        return _page(kind, item_id, message=localized(error.message, error.code), ok=False,
+                     status=error.status)
     return _page(kind, item_id, message=message)

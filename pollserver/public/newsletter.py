@@ -20,8 +20,11 @@ from pollserver.presenters.polls import poll_view
 from pollserver.public import bp
 from pollserver.web.context import get_store, load, now, reader, services
 from pollserver.web.identity import current_voter, ensure_voter
+from pollserver.web.locale import current_lang, gettext
+from pollserver.web.messages import localized
 from pollserver.web.newvoters import reward_gate, writing_to
 from pollserver.web.security import check_same_origin
+from pollserver.web.texts import in_language
 
 
 def _subscriber(raw: str | None) -> str | None:
@@ -38,7 +41,7 @@ def _subscriber(raw: str | None) -> str | None:
 def _page(poll_id: str, *, chosen: list[str], r: str, message: str = "", ok: bool = True,
           voted: bool = False, voter: str | None = None, status: int = 200) -> Response:
     item, spec = load("poll", poll_id)
-    view: dict[str, Any] = poll_view(reader(voter), item, spec)
+    view: dict[str, Any] = in_language(poll_view(reader(voter), item, spec), current_lang())
     body = render_template("public/newsletter_vote.html", poll=view, chosen=chosen, r=r,
                            message=message, ok=ok, voted=voted)
     response = Response(body, status=status, mimetype="text/html")
@@ -71,7 +74,8 @@ def newsletter_vote(poll_id: str) -> Response:
         source = (lambda: subscriber) if subscriber else ensure_voter
         done = polls.vote(get_store(), item, spec, chosen, source, at=now(), reward=reward_gate)
     except DomainError as error:
-        return _page(poll_id, chosen=chosen, r=r, message=error.message, ok=False,
+        return _page(poll_id, chosen=chosen, r=r, message=localized(error.message, error.code),
+                     ok=False,
                      voter=_subscriber(r) if error.field != "r" else None, status=error.status)
     return _page(poll_id, chosen=list(done.choices), r=r, voted=True, voter=done.voter,
-                 message="Thank you, your vote is counted.")
+                 message=gettext("Thank you, your vote is counted."))

@@ -37,6 +37,8 @@ from pollserver.web.security import DEFAULT_HEADERS, HSTS
 
 __all__ = ["SiteFiles", "init_app"]
 
+#: The build's widget catalogues (``/engage/i18n/<lang>.json``), readable by any origin.
+WORDS = "/engage/i18n/"
 #: Paths Flask owns: never looked up on disk.
 SERVER_PREFIXES = ("/api/", "/admin/", "/jams/", "/me/")
 SERVER_PAGES = frozenset({"/api", "/admin", "/me", "/champions"})
@@ -67,6 +69,10 @@ def _site_headers(headers: Any, path: str, url: str) -> None:
         headers["Cache-Control"] = REVALIDATE
     for name, value in DEFAULT_HEADERS:
         headers.setdefault(name, value)
+    if url.startswith(WORDS):
+        # The widgets' words (public, no cookie read): the embeds on other sites load them.
+        headers["Access-Control-Allow-Origin"] = "*"
+        headers["Cross-Origin-Resource-Policy"] = "cross-origin"
 
 
 def _scan(root: str) -> Iterator[tuple[str, os.stat_result]]:

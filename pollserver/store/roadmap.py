@@ -9,15 +9,18 @@ status (``ENGAGE_STATUSES``) keeps it.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from pollserver.domain import catalogues
 from pollserver.domain.roadmap import roadmap_cards
-from pollserver.domain.statuses import SITE_ITEM, Status, StatusChange, from_spec
+from pollserver.domain.statuses import SITE_ITEM, Status, StatusChange, from_spec, labels_in
 
 if TYPE_CHECKING:
     from pollserver.store.base import Store
 
-__all__ = ["HISTORY_LIMIT", "Roadmap", "roadmap_cards_of", "site_statuses"]
+__all__ = ["HISTORY_LIMIT", "Roadmap", "roadmap_cards_of", "site_statuses",
+           "status_labels"]
 
 #: How many recent status changes the roadmap reads (far more than a hub makes).
 HISTORY_LIMIT = 20_000
@@ -35,10 +38,26 @@ class Roadmap(ABC):
         """Return the latest status changes of every idea, newest first."""
 
 
-def site_statuses(store: Store) -> tuple[Status, ...]:
-    """Return the site's ``ENGAGE_STATUSES`` as the last sync stored them (or the defaults)."""
+def site_statuses(store: Store, lang: str | None = None, *,
+                  main: bool = False) -> tuple[Status, ...]:
+    """Return the site's ``ENGAGE_STATUSES`` as the last sync stored them (or the defaults),
+    labelled in ``lang`` (default: the language being spoken, the request's or the mail's)
+    where the build gave that language's labels (``main``: always the main language's, as
+    events and the admin keep them); keys, colours and meanings never change."""
     item = store.recent_item(*SITE_ITEM)
-    return from_spec(item.spec if item is not None else None)
+    spec = item.spec if item is not None else None
+    statuses = from_spec(spec)
+    words = {} if main else labels_in(spec, lang or catalogues.current())
+    if not words:
+        return statuses
+    return tuple(replace(s, label=words.get(s.key, s.label)) for s in statuses)
+
+
+def status_labels(store: Store) -> dict[str, dict[str, str]]:
+    """Return ``{lang: {key: label}}`` of the site's other languages (as the build gave)."""
+    item = store.recent_item(*SITE_ITEM)
+    found = (item.spec if item is not None else {}).get("status_labels")
+    return found if isinstance(found, dict) else {}
 
 
 def roadmap_cards_of(store: Store, statuses: tuple[Status, ...]) -> list[dict[str, Any]]:

@@ -89,6 +89,11 @@ def lang_query(sep: str = "?") -> str:
     return "" if lang == services().settings.language else f"{sep}lang={lang}"
 
 
+def _ambient() -> str:
+    """The domain's language outside ``speaking``: the request's, else English."""
+    return current_lang() if has_request_context() else catalogues.SOURCE_LANG
+
+
 def gettext(message: str, **values: object) -> str:
     """Translate ``message`` into the request's language (Flask-Babel's ``gettext``)."""
     return str(_flask_gettext(message, **values))
@@ -101,6 +106,8 @@ def init_app(app: Flask) -> None:
     babel.domain_instance = _CatalogueDomain()  # type: ignore[misc]
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # as the extraction reads them
     app.jinja_env.globals.update(lang=current_lang, lang_query=lang_query)
+    # The domain's words (status labels, event descriptions) in the request's language too.
+    catalogues.install_ambient(_ambient)
 
     @app.after_request
     def _vary(response):  # type: ignore[no-untyped-def]

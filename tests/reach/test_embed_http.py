@@ -109,7 +109,7 @@ def test_iframe_page_names_the_listed_framers(client, poll):
     assert f"frame-ancestors 'self' {LISTED}" in csp
     assert "script-src 'self'" in csp and UNLISTED not in csp
     assert "X-Frame-Options" not in page.headers
-    assert b'<valuehub-poll poll="p">' in page.data and b'name="choices"' in page.data
+    assert b'<valuehub-poll poll="p" lang="en">' in page.data and b'name="choices"' in page.data
 
 
 def test_other_pages_still_refuse_framing(client, poll):

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from pollserver.domain.blocktexts import localized
 from pollserver.ops.sync import load_manifest, sync_manifest
 from pollserver.store.memory import MemoryStore
+from pollserver.store.roadmap import site_statuses
 
 SITEURL = "http://127.0.0.1:8000"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -203,6 +204,11 @@ def test_a_block_in_two_translations_is_one_item_with_its_words_per_language(sit
     report = sync_manifest(store, load_manifest(site / "engage/manifest.json"))
     assert report is not None
     assert [i.id for i in store.list_items("poll")].count("decaf-choice") == 1
+    # The statuses' German labels (the German site's ENGAGE_STATUSES) reach the server.
+    assert manifest["status_labels"]["de"]["in-progress"] == "In der Röstung"
+    assert "en" not in manifest["status_labels"]
+    assert site_statuses(store, "de")[3].label == "In der Röstung"
+    assert site_statuses(store, "en")[3].label == "Brewing"
     store.close()
 
 

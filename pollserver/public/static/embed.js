@@ -8,6 +8,9 @@
  * hub's. It talks only to the origin it was loaded from, with no cookie: the voter token this
  * origin hands out is kept in the page's storage and sent as a header (see docs/reach.md).
  * No inline script or style, no HTML parsing: reader text goes in as text nodes.
+ * Words: the element's `lang` attribute, else the host page's <html lang>; its strings come from
+ * the build's widget catalogue (ORIGIN/engage/i18n/<lang>.json, English when unreachable) and the
+ * API is asked in that language (Accept-Language), so questions and messages match.
  */
 
 var ORIGIN = new URL(import.meta.url).origin;
@@ -38,6 +41,47 @@ var CSS = [
   "code{font-size:1.1em;background:#f1f3f4;padding:0 .3rem}"
 ].join("\n");
 
+/* ---- words ---------------------------------------------------------------------------- */
+
+var catalogues = {};
+
+function langOf(node) {
+  var given = node.getAttribute("lang") || document.documentElement.getAttribute("lang") || "en";
+  return given.toLowerCase().split("-")[0];
+}
+
+function catalogue(lang) {
+  if (lang === "en") return Promise.resolve(null);
+  if (!catalogues[lang]) {
+    catalogues[lang] = fetch(ORIGIN + "/engage/i18n/" + encodeURIComponent(lang) + ".json",
+      { credentials: "omit", mode: "cors" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) { return data && data.messages ? data : null; }, function () { return null; });
+  }
+  return catalogues[lang];
+}
+
+function fill(text, values) {
+  return String(text).replace(/%\((\w+)\)s/g, function (whole, name) {
+    return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
+  });
+}
+
+/* t("msgid", values, element) and tn("one", "other", n, values, element): the element's words. */
+function t(msgid, values, self) {
+  var words = self && self.words;
+  return fill((words && words.messages[msgid]) || msgid, values);
+}
+
+function tn(one, other, n, values, self) {
+  var words = self && self.words;
+  var forms = words && words.plurals[one];
+  var category = n === 1 ? "one" : "other";
+  try { category = new Intl.PluralRules(self.lang_).select(n); } catch (e) { /* English rule */ }
+  var text = forms ? (forms[category] || forms.other) : (n === 1 ? one : other);
+  return fill(text, Object.assign({ n: n }, values || {}));
+}
+
 /* ---- the voter token and the API ------------------------------------------------------ */
 
 function token() {
@@ -48,8 +92,8 @@ function keep(value) {
   try { localStorage.setItem(KEY, value); } catch (e) { /* storage refused: one visit */ }
 }
 
-function send(method, path, body) {
-  var headers = { Accept: "application/json" };
+function send(method, path, body, lang) {
+  var headers = { Accept: "application/json", "Accept-Language": lang || "en" };
   headers[HEADER] = token() || "-";
   if (body !== undefined) headers["Content-Type"] = "application/json";
   var options = { method: method, headers: headers, credentials: "omit", mode: "cors" };
@@ -67,18 +111,18 @@ function send(method, path, body) {
    otherwise each be handed a new voter id. */
 var queue = Promise.resolve();
 
-function api(method, path, body) {
-  if (method === "GET" || token()) return send(method, path, body);
-  var done = queue.then(function () { return send(method, path, body); });
+function api(method, path, body, lang) {
+  if (method === "GET" || token()) return send(method, path, body, lang);
+  var done = queue.then(function () { return send(method, path, body, lang); });
   queue = done.then(function () {}, function () {});
   return done;
 }
 
-function problem(result) {
+function problem(result, self) {
   var error = (result.data && result.data.error) || {};
-  if (error.code === "already_voted") return "You have already voted here.";
-  if (result.status === 0) return "We could not reach the server. Please try again.";
-  return error.message || "Something went wrong. Please try again in a moment.";
+  if (error.code === "already_voted") return t("You have already voted here.", null, self);
+  if (result.status === 0) return t("We could not reach the server. Please try again.", null, self);
+  return error.message || t("Something went wrong. Please try again in a moment.", null, self);
 }
 
 /* ---- DOM helpers ---------------------------------------------------------------------- */
@@ -127,7 +171,9 @@ class Embed extends HTMLElement {
     root.appendChild(this.body);
     root.appendChild(this.live);
     this.id_ = this.getAttribute(this.constructor.attr) || "";
-    this.refresh();
+    this.lang_ = langOf(this);
+    var self = this;
+    catalogue(this.lang_).then(function (words) { self.words = words; self.refresh(); });
   }
 
   say(text, bad, focus) {
@@ -142,9 +188,9 @@ class Embed extends HTMLElement {
 
   refresh() {
     var self = this;
-    return api("GET", this.path(this.constructor.query || "")).then(function (result) {
+    return api("GET", this.path(this.constructor.query || ""), undefined, this.lang_).then(function (result) {
       if (result.ok && result.data) self.draw(result.data);
-      else self.say(problem(result), true);
+      else self.say(problem(result, self), true);
     });
   }
 
@@ -152,9 +198,9 @@ class Embed extends HTMLElement {
   write(method, rest, body, button, thanks, redraw) {
     var self = this;
     if (button) button.disabled = true;
-    return api(method, this.path(rest), body).then(function (result) {
+    return api(method, this.path(rest), body, this.lang_).then(function (result) {
       if (button) button.disabled = false;
-      if (!result.ok) { self.say(problem(result), true, true); return self.refresh(); }
+      if (!result.ok) { self.say(problem(result, self), true, true); return self.refresh(); }
       if (redraw) self.draw(result.data); else self.refresh();
       self.say(typeof thanks === "function" ? thanks(result.data) : thanks, false, !redraw);
       return result;
@@ -173,7 +219,7 @@ class Poll extends Embed {
     var inputs = poll.options.map(function (o) {
       return el("input", { type: type, name: "choices", value: o.key, checked: mine.indexOf(o.key) !== -1 });
     });
-    var button = el("button", { type: "submit", text: mine.length && poll.changeable ? "Change my vote" : "Vote" });
+    var button = el("button", { type: "submit", text: mine.length && poll.changeable ? t("Change my vote", null, self) : t("Vote", null, self) });
     var fieldset = el("fieldset", { disabled: locked }, [el("legend", { text: poll.question })]
       .concat(poll.options.map(function (o, i) { return el("label", {}, [inputs[i], " " + o.label]); }))
       .concat([button]));
@@ -181,12 +227,12 @@ class Poll extends Embed {
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var choices = inputs.filter(function (i) { return i.checked; }).map(function (i) { return i.value; });
-      if (!choices.length) { self.say("Please choose an answer.", true); inputs[0].focus(); return; }
-      self.write("POST", "/vote", { choices: choices }, button, "Thank you, your vote is counted.", true);
+      if (!choices.length) { self.say(t("Please choose an answer.", null, self), true); inputs[0].focus(); return; }
+      self.write("POST", "/vote", { choices: choices }, button, t("Thank you, your vote is counted.", null, self), true);
     });
     this.body.textContent = "";
     this.body.appendChild(form);
-    if (poll.results) this.body.appendChild(results(poll));
+    if (poll.results) this.body.appendChild(results(poll, self));
     var reward = rewardLine(poll.reward);
     if (reward) this.body.appendChild(reward);
   }
@@ -194,7 +240,7 @@ class Poll extends Embed {
 Poll.attr = "poll";
 Poll.collection = "polls";
 
-function results(poll) {
+function results(poll, self) {
   var total = poll.results.total;
   var rows = poll.options.map(function (o) {
     var n = poll.results.counts[o.key] || 0;
@@ -202,9 +248,11 @@ function results(poll) {
       el("td", { text: (total ? Math.round(100 * n / total) : 0) + "%" })]);
   });
   return el("table", {}, [
-    el("caption", { text: (poll.open ? "Results so far: " : "Final results: ") + total + (total === 1 ? " person" : " people") + " voted" }),
-    el("thead", {}, [el("tr", {}, [el("th", { scope: "col", text: "Answer" }),
-      el("th", { scope: "col", text: "Votes" }), el("th", { scope: "col", text: "Share" })])]),
+    el("caption", { text: poll.open
+      ? tn("Results so far: %(n)s person voted", "Results so far: %(n)s people voted", total, null, self)
+      : tn("Final results: %(n)s person voted", "Final results: %(n)s people voted", total, null, self) }),
+    el("thead", {}, [el("tr", {}, [el("th", { scope: "col", text: t("Answer", null, self) }),
+      el("th", { scope: "col", text: t("Votes", null, self) }), el("th", { scope: "col", text: t("Share", null, self) })])]),
     el("tbody", {}, rows)
   ]);
 }
@@ -218,18 +266,19 @@ class Jam extends Embed {
     this.body.appendChild(el("h2", { text: jam.title }));
     if (jam.prompt) this.body.appendChild(el("p", { text: jam.prompt }));
     if (jam.vote_open && jam.votes_per_person) {
-      this.body.appendChild(el("p", { text: "Votes left: " + jam.my_votes_left }));
+      this.body.appendChild(el("p", { text: t("Votes left: %(n)s", { n: jam.my_votes_left }, self) }));
     }
     var list = el("ul");
     jam.ideas.forEach(function (idea) {
-      var item = el("li", {}, [el("strong", { text: idea.title }), " (" + idea.votes + (idea.votes === 1 ? " vote)" : " votes)")]);
+      var item = el("li", {}, [el("strong", { text: idea.title }), " (" + tn("%(n)s vote", "%(n)s votes", idea.votes, null, self) + ")"]);
       if (jam.vote_open && !idea.mine) {
         var on = !!idea.voted_by_me;
         var button = el("button", { type: "button", "aria-pressed": on ? "true" : "false",
-          "aria-label": (on ? "Voted for " : "Vote for ") + idea.title, text: on ? "Voted" : "Vote" });
+          "aria-label": on ? t("Voted for %(title)s", { title: idea.title }, self) : t("Vote for %(title)s", { title: idea.title }, self),
+          text: on ? t("Voted", null, self) : t("Vote", null, self) });
         button.addEventListener("click", function () {
           self.write(on ? "DELETE" : "POST", "/ideas/" + encodeURIComponent(idea.id) + "/vote", undefined,
-            button, on ? "Your vote is back in your hand." : "Thank you, your vote is counted.", false);
+            button, on ? t("Your vote is back in your hand.", null, self) : t("Thank you, your vote is counted.", null, self), false);
         });
         item.appendChild(document.createTextNode(" "));
         item.appendChild(button);
@@ -239,22 +288,23 @@ class Jam extends Embed {
     if (jam.ideas.length) this.body.appendChild(list);
     if (jam.submit_open) this.body.appendChild(this.ideaForm());
     this.body.appendChild(el("p", {}, [el("a", { href: ORIGIN + "/jams/" + encodeURIComponent(jam.id),
-      target: "_blank", rel: "noopener", text: "See every idea" })]));
+      target: "_blank", rel: "noopener", text: t("See every idea", null, self) })]));
   }
 
   ideaForm() {
     var self = this;
     var title = el("input", { type: "text", id: "vh-title", name: "title", required: true, maxlength: 120 });
     var body = el("textarea", { id: "vh-body", name: "body", rows: 3, maxlength: 2000 });
-    var button = el("button", { type: "submit", text: "Share my idea" });
+    var button = el("button", { type: "submit", text: t("Share my idea", null, self) });
     var form = el("form", {}, [
-      el("label", { for: "vh-title", text: "Your idea" }), title,
-      el("label", { for: "vh-body", text: "Tell us more (optional)" }), body, button]);
+      el("label", { for: "vh-title", text: t("Your idea", null, self) }), title,
+      el("label", { for: "vh-body", text: t("Tell us more (optional)", null, self) }), body, button]);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      if (!title.value.trim()) { self.say("Please give your idea a title.", true); title.focus(); return; }
+      if (!title.value.trim()) { self.say(t("Please give your idea a title.", null, self), true); title.focus(); return; }
       self.write("POST", "/ideas", { title: title.value, body: body.value }, button, function (idea) {
-        return idea && idea.status === "pending" ? "Thank you! Your idea shows once it is checked." : "Thank you, your idea is up.";
+        return idea && idea.status === "pending" ? t("Thank you! Your idea shows once it is checked.", null, self)
+          : t("Thank you, your idea is up.", null, self);
       }, false);
     });
     return form;
@@ -274,27 +324,28 @@ class Survey extends Embed {
     var radios = [];
     for (var n = 0; n <= 10; n++) radios.push(el("input", { type: "radio", name: "score", value: n }));
     var comment = el("textarea", { id: "vh-comment", rows: 3, maxlength: 2000 });
-    var button = el("button", { type: "submit", text: "Send" });
+    var button = el("button", { type: "submit", text: t("Send", null, self) });
     var form = el("form", {}, [
       el("fieldset", { class: "scale", disabled: !survey.open }, [el("legend", { text: survey.question })]
         .concat(radios.map(function (r, i) { return el("label", {}, [r, " " + i]); }))),
-      el("label", { for: "vh-comment", text: "Anything you would like to add? (optional)" }), comment, button]);
+      el("label", { for: "vh-comment", text: t("Anything you would like to add? (optional)", null, self) }), comment, button]);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var picked = radios.filter(function (r) { return r.checked; })[0];
-      if (!picked) { self.say("Please choose a score from 0 to 10.", true); radios[0].focus(); return; }
+      if (!picked) { self.say(t("Please choose a score from 0 to 10.", null, self), true); radios[0].focus(); return; }
       self.write("POST", "/responses", { score: Number(picked.value), comment: comment.value }, button,
-        "Thank you for your answer.", false);
+        t("Thank you for your answer.", null, self), false);
     });
     this.body.appendChild(form);
   }
 
   thanks(survey) {
+    var self = this;
     var links = survey.review_links || [];
-    this.body.appendChild(el("p", { text: "Thank you for your answer." }));
+    this.body.appendChild(el("p", { text: t("Thank you for your answer.", null, self) }));
     if (links.length) {
       this.body.appendChild(el("ul", {}, links.map(function (link) {
-        return el("li", {}, [el("a", { href: link.url, target: "_blank", rel: "noopener", text: "Review us on " + link.name })]);
+        return el("li", {}, [el("a", { href: link.url, target: "_blank", rel: "noopener", text: t("Review us on %(name)s", { name: link.name }, self) })]);
       })));
     }
     var reward = rewardLine(survey.reward);
