@@ -14,6 +14,7 @@ from flask import Response, g, jsonify, redirect, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import UnsupportedMediaType
 
+from pollserver.domain.records import Item
 from pollserver.errors import BadRequest, DomainError
 from pollserver.web import flash
 from pollserver.web.context import get_store, services
@@ -60,14 +61,28 @@ def parse_body() -> dict[str, Any] | MultiDict[str, str]:
     return _body()
 
 
+def _safe(url: object) -> str | None:
+    return url if isinstance(url, str) and url.startswith("/") and not url.startswith("//") \
+        else None
+
+
+def _page_in(item: Item, kind: str, lang: str) -> str:
+    """The item's page in ``lang``: from its stored spec (``sync`` keeps each translation's
+    words and page, so a pollserver without the built site knows them), else from the built
+    manifest, else the item's own page."""
+    texts = item.spec.get("texts") if isinstance(item.spec, dict) else None
+    entry = texts.get(lang) if isinstance(texts, dict) else None
+    own = _safe(entry.get("url")) if isinstance(entry, dict) else None
+    return own or url_in(kind, item.id, lang, _safe(item.url) or "/")
+
+
 def _back_to(kind: str, item_id: str, anchor: str | None = None,
              outcome: str | None = None) -> str:
     item = get_store().get_item(kind, item_id)
     if item is None:
         # Never echo the caller's id into the Location header: it may hold a CR/LF.
         return "/"
-    url = item.url if item.url.startswith("/") and not item.url.startswith("//") else "/"
-    url = url_in(kind, item.id, current_lang(), url)  # the page in the form's language
+    url = _page_in(item, kind, current_lang())  # the page in the form's language
     origin = site_origin()
     if origin is None:
         return f"{url}#{anchor or f'{kind}-{item.id}'}"

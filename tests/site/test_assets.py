@@ -25,7 +25,7 @@ def test_pages_link_hashed_assets_whose_names_match_their_content(site):
     page = (site / "pages" / "have-your-say.html").read_text()
     refs = HASHED_REF.findall(page)
     assert {Path(url).name.split(".")[0] for url, _ in refs} == {
-        "main", "engage", "site", "shared", "follow", "poll", "jam"}
+        "main", "engage", "site", "shared", "follow", "poll", "jam", "proof"}
     for url, digest in refs:
         data = (site / url.lstrip("/")).read_bytes()
         assert hashlib.sha256(data).hexdigest()[:10] == digest
@@ -37,7 +37,8 @@ def test_pages_link_hashed_assets_whose_names_match_their_content(site):
 def test_hashed_modules_import_the_hashed_copies_of_their_neighbours(site):
     manifest = json.loads((site / "theme" / "assets.json").read_text())
     hashed = {v for k, v in manifest.items() if k.startswith("/theme/js/engage/")}
-    assert len(hashed) == 7  # shared, follow, poll, jam, survey, roadmap, claim
+    # shared, follow, poll, jam, survey, roadmap, claim, proof and its worker
+    assert len(hashed) == 9
     for url in hashed:
         module = site / url.lstrip("/")
         for spec in IMPORT.findall(module.read_text()):
