@@ -16,6 +16,7 @@ from werkzeug.exceptions import UnsupportedMediaType
 
 from pollserver.errors import BadRequest, DomainError
 from pollserver.web import flash
+from pollserver.web.confirm import confirm_page, needs_confirm
 from pollserver.web.context import get_store, services
 from pollserver.web.cors import site_origin
 from pollserver.web.errors import respond
@@ -128,6 +129,8 @@ def state_changing(
                     writing_to(kind, str(item_id))
                 services().limits.check(limit)
                 if proof is not None and proof(body):
+                    if needs_confirm(body, is_form()):
+                        return confirm_page(body)
                     check_proof(body, _target(kind, item_id, body), form=is_form())
                 return view(body=body, **kwargs)
             except DomainError as error:
