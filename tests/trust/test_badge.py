@@ -67,6 +67,10 @@ def test_jam_ideas_show_verified_votes_and_authors(badged: Flask) -> None:
     assert [ideas[t]["verified_votes"] for t in ("From a customer", "From a guest")] == [1, 1]
     page = guest.client.get("/jams/bj").get_data(as_text=True)
     assert "Verified customer" in page and "1 from a verified customer" in page
+    ids = {i["title"]: i["id"] for i in ideas.values()}
+    mine = guest.client.get(f"/ideas/bj/{ids['From a customer']}").get_data(as_text=True)
+    theirs = guest.client.get(f"/ideas/bj/{ids['From a guest']}").get_data(as_text=True)
+    assert "Verified customer" in mine and "Verified customer" not in theirs
 
 
 def test_badge_off_counts_nothing_apart(badged: Flask) -> None:
