@@ -16,7 +16,7 @@ from werkzeug.exceptions import UnsupportedMediaType
 
 from pollserver.errors import BadRequest, DomainError
 from pollserver.web import flash
-from pollserver.web.confirm import confirm_page, needs_confirm
+from pollserver.web.confirm import SITE_FIELD, confirm_page, needs_confirm
 from pollserver.web.context import get_store, services
 from pollserver.web.cors import site_origin
 from pollserver.web.errors import respond
@@ -61,6 +61,17 @@ def parse_body() -> dict[str, Any] | MultiDict[str, str]:
     return _body()
 
 
+def _site() -> str | None:
+    """The listed site origin the form came from: its ``Origin``, or the one a confirm page
+    carried over (``_site``; only a listed origin counts, so it cannot redirect elsewhere)."""
+    origin = site_origin()
+    if origin is None and is_form():
+        carried = str(request.form.get(SITE_FIELD) or "").rstrip("/")
+        if carried and carried in services().settings.public_origins:
+            return carried
+    return origin
+
+
 def _back_to(kind: str, item_id: str, anchor: str | None = None,
              outcome: str | None = None) -> str:
     item = get_store().get_item(kind, item_id)
@@ -69,7 +80,7 @@ def _back_to(kind: str, item_id: str, anchor: str | None = None,
         return "/"
     url = item.url if item.url.startswith("/") and not item.url.startswith("//") else "/"
     url = url_in(kind, item.id, current_lang(), url)  # the page in the form's language
-    origin = site_origin()
+    origin = _site()
     if origin is None:
         return f"{url}#{anchor or f'{kind}-{item.id}'}"
     # A form posted from the static site on another host goes back to that host, to the page

@@ -16,10 +16,15 @@ from typing import Any
 from flask import Response, render_template, request
 
 from pollserver.web.context import services
+from pollserver.web.cors import site_origin
 from pollserver.web.locale import gettext as _
 from pollserver.web.proof import PROOF_FIELD, TIME_FIELD
 
-__all__ = ["confirm_page", "needs_confirm"]
+__all__ = ["SITE_FIELD", "confirm_page", "needs_confirm"]
+
+#: The static site's origin the form came from (a listed one), carried over the confirm page
+#: so the reader goes back to that site afterwards, not to this host.
+SITE_FIELD = "_site"
 
 #: The fields the reader wrote, shown for a second look: name and whether multi-line.
 SHOWN = (("title", False), ("body", True), ("author", False), ("comment", True),
@@ -46,6 +51,9 @@ def confirm_page(body: Any) -> Response:
              for name, multi in SHOWN if name in body]
     hidden = [(name, value) for name, values in body.lists()
               if name not in names and name != TIME_FIELD for value in values]
+    origin = site_origin()
+    if origin and SITE_FIELD not in body:
+        hidden.append((SITE_FIELD, origin))
     page = render_template("public/confirm.html", action=request.path, shown=shown,
                            hidden=hidden, shell=None,
                            waits=any(name in ("title", "comment") for name, *_ in shown))

@@ -88,3 +88,28 @@ def test_json_without_a_solution_still_gets_proof_required(guarded: Flask) -> No
                                           headers={"Origin": ORIGIN})
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "proof_required"
+
+
+def test_a_form_from_the_static_site_on_another_host_goes_back_there(tmp_path) -> None:
+    from pollserver import create_app
+    from tests.conftest import Clock, make_item
+    from tests.trust.conftest import proof_settings
+
+    site = "http://shop.example"
+    app = create_app(proof_settings(tmp_path / "var", public_origins=(site,)))
+    services_of(app).clock = Clock()
+    services_of(app).store.sync_items([make_item("jam", id="j", title="What next?")])
+    client = app.test_client()
+    data = MultiDict([("title", "From the shop's article"), ("lang", "en")])
+    page = client.post("/api/jams/j/ideas", data=data, headers={"Origin": site})
+    assert f'name="_site" value="{site}"' in page.get_data(as_text=True)
+    token = re.search(r'name="_t" value="([^"]+)"', page.get_data(as_text=True))
+    assert token
+    services_of(app).clock.now += timedelta(seconds=3)  # type: ignore[attr-defined]
+    sent = client.post("/api/jams/j/ideas", headers={"Origin": ORIGIN}, data=MultiDict(
+        [*data.items(multi=True), ("_site", site), ("_t", token.group(1))]))
+    assert sent.status_code == 303 and sent.headers["Location"].startswith(site + "/")
+    forged = client.post("/api/jams/j/ideas", headers={"Origin": ORIGIN}, data=MultiDict(
+        [("title", "Elsewhere please"), ("_site", "http://evil.example"), ("_t", "x")]))
+    assert not forged.headers.get("Location", "").startswith("http://evil.example")
+    services_of(app).store.close()
