@@ -167,12 +167,13 @@ SETTINGS = (
     Setting("POLLSERVER_PROOF_DIFFICULTY", "proof_difficulty", "50000", int,
             "the proof of work's largest number (the work is half of it on average); a client "
             "or an item under a burst gets twenty times more"),
-    Setting("POLLSERVER_HOLD_NEW_VOTERS", "hold_new_voters", "3", int,
+    Setting("POLLSERVER_HOLD_NEW_VOTERS", "hold_new_voters", "2", int,
             "from this many new voters of one client address on one item within an hour, "
-            "their ideas wait for an editor (`0`: never)"),
+            "their ideas wait for an editor (`0`: never; the first one never waits)"),
     Setting("POLLSERVER_BURST_QUEUE", "burst_queue", "60", int,
             "minutes every new idea on an item waits for an editor after a suspicious burst "
-            "of new voters on it (`0`: never; off while `POLLSERVER_RATE_LIMITS=off`)"),
+            "of new voters on it, and how far back its unbacked published ideas go back to "
+            "the queue (`0`: never; off while `POLLSERVER_RATE_LIMITS=off`)"),
 )
 
 _BY_FIELD = {s.field: s for s in SETTINGS if s.field}

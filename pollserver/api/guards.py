@@ -17,6 +17,7 @@ from werkzeug.exceptions import UnsupportedMediaType
 from pollserver.domain.records import Item
 from pollserver.errors import BadRequest, DomainError
 from pollserver.web import flash
+from pollserver.web.confirm import SITE_FIELD, confirm_page, needs_confirm
 from pollserver.web.context import get_store, services
 from pollserver.web.cors import site_origin
 from pollserver.web.errors import respond
@@ -74,6 +75,15 @@ def _page_in(item: Item, kind: str, lang: str) -> str:
     entry = texts.get(lang) if isinstance(texts, dict) else None
     own = _safe(entry.get("url")) if isinstance(entry, dict) else None
     return own or url_in(kind, item.id, lang, _safe(item.url) or "/")
+def _site() -> str | None:
+    """The listed site origin the form came from: its ``Origin``, or the one a confirm page
+    carried over (``_site``; only a listed origin counts, so it cannot redirect elsewhere)."""
+    origin = site_origin()
+    if origin is None and is_form():
+        carried = str(request.form.get(SITE_FIELD) or "").rstrip("/")
+        if carried and carried in services().settings.public_origins:
+            return carried
+    return origin
 
 
 def _back_to(kind: str, item_id: str, anchor: str | None = None,
@@ -83,7 +93,7 @@ def _back_to(kind: str, item_id: str, anchor: str | None = None,
         # Never echo the caller's id into the Location header: it may hold a CR/LF.
         return "/"
     url = _page_in(item, kind, current_lang())  # the page in the form's language
-    origin = site_origin()
+    origin = _site()
     if origin is None:
         return f"{url}#{anchor or f'{kind}-{item.id}'}"
     # A form posted from the static site on another host goes back to that host, to the page
@@ -143,6 +153,8 @@ def state_changing(
                     writing_to(kind, str(item_id))
                 services().limits.check(limit)
                 if proof is not None and proof(body):
+                    if needs_confirm(body, is_form()):
+                        return confirm_page(body)
                     check_proof(body, _target(kind, item_id, body), form=is_form())
                 return view(body=body, **kwargs)
             except DomainError as error:

@@ -40,6 +40,8 @@ RESULTS_VISIBILITY = ("always", "after-vote", "after-close")
 MODERATION = ("pre", "post", "first")
 #: Who may vote (``voters``): everyone, or verified customers only.
 VOTERS = ("all", "verified")
+#: Whether verified customers' votes are counted and shown apart (``verified``).
+VERIFIED = ("off", "badge")
 DEFAULT_SURVEY_QUESTION = "How likely are you to recommend us to a friend?"
 MAX_OPTIONS = 12
 
@@ -79,6 +81,7 @@ class PollSpec:
     reward: str | None = None
     share_reward: str | None = None
     voters: str = "all"
+    verified: str = "off"
     kind: str = field(default="poll", init=False)
 
     def option_keys(self) -> tuple[str, ...]:
@@ -103,6 +106,7 @@ class JamSpec:
     share_reward: str | None = None
     topics: tuple[Option, ...] = ()
     voters: str = "all"
+    verified: str = "off"
     kind: str = field(default="jam", init=False)
 
     def topic_keys(self) -> dict[str, str]:
@@ -306,11 +310,17 @@ def _topics(raw: Any) -> tuple[Option, ...]:
 
 
 def _customers(data: dict[str, Any]) -> dict[str, str]:
-    """``voters: all | verified`` (verified customers only)."""
+    """``voters: all | verified`` (verified customers only) and ``verified: off | badge``
+    (everyone votes; verified customers' votes counted and shown apart)."""
     voters = data.get("voters", "all")
     if voters not in VOTERS:
         raise SpecError("voters must be all or verified")
-    return {"voters": voters}
+    verified = data.get("verified", "off")
+    if verified is False:  # YAML reads a bare ``off`` as false
+        verified = "off"
+    if verified not in VERIFIED:
+        raise SpecError("verified must be off or badge")
+    return {"voters": voters, "verified": verified}
 
 
 def parse_survey(data: dict[str, Any], item_id: str) -> SurveySpec:

@@ -59,6 +59,7 @@ def idea_page(reader: Reader, jam_id: str, idea_id: str) -> IdeaPage:
         and idea.voter_id == reader.voter,
         my_votes_left=boards.votes_left_on(spec, mine, ideas, finished),
         votes_per_person=spec.votes_per_person,
+        author_verified=idea.voter_id is not None and store.is_verified(idea.voter_id),
         finished=boards.is_board(spec) and idea.status in finished,
         topics=[{"key": key, "label": labels[key]} for key in idea.topics if key in labels])
     return IdeaPage("shown", view=view, **back)

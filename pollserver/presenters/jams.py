@@ -26,8 +26,8 @@ from pollserver.web.services import Reader
 __all__ = ["idea_view", "jam_json", "jam_view"]
 
 
-def _public_row(idea: Idea, titles: dict[str, str],
-                labels: dict[str, str] | None = None) -> dict[str, Any]:
+def _public_row(idea: Idea, titles: dict[str, str], labels: dict[str, str] | None = None,
+                marks: _Marks | None = None) -> dict[str, Any]:
     """Return one idea as listed to everyone: all but the per-voter fields.
 
     ``status_label`` is the site's own word for the status ("Brewing"), so the widget shows
@@ -53,7 +53,23 @@ def _public_row(idea: Idea, titles: dict[str, str],
     }
     if labels and status in labels:
         row["status_label"] = labels[status]
+    if marks is not None:
+        marks.mark(row, idea)
     return row
+
+
+class _Marks:
+    """Verified customers on a jam's ideas: the author's mark always, and with
+    ``verified: badge`` how many of each idea's votes are verified customers'."""
+
+    def __init__(self, verified: frozenset[str], voters: dict[str, set[str]] | None) -> None:
+        self.verified = verified
+        self.voters = voters
+
+    def mark(self, row: dict[str, Any], idea: Idea) -> None:
+        row["author_verified"] = idea.voter_id is not None and idea.voter_id in self.verified
+        if self.voters is not None:
+            row["verified_votes"] = len(self.voters.get(idea.id, set()) & self.verified)
 
 
 def idea_view(idea: Idea, voter: str | None, mine_votes: set[str],
@@ -71,13 +87,15 @@ class _JamIdeas:
     """
 
     def __init__(self, version: Hashable | None, ideas: list[Idea],
-                 statuses: tuple[Status, ...] = ()) -> None:
+                 statuses: tuple[Status, ...] = (), marks: _Marks | None = None,
+                 badge: bool = False) -> None:
         self.version = version
         self.statuses = statuses
+        self.badge = badge
         titles = {i.id: i.title for i in ideas}
         self.ideas = {i.id: i for i in ideas}
         labels = {s.key: s.label for s in statuses}
-        self.rows = {i.id: _public_row(i, titles, labels) for i in ideas}
+        self.rows = {i.id: _public_row(i, titles, labels, marks) for i in ideas}
         self.published = [i for i in ideas if i.moderation == "published"]
         self.winners = [{"id": i.id, "title": i.title, "author": i.author, "votes": i.votes}
                         for i in jams.sort_ideas([i for i in self.published if i.winner], "top")]
@@ -138,19 +156,28 @@ class _JamIdeas:
         return ",".join([heads[i] + _TAILS[(i in mine_votes, i in own)] for i in ids]).encode()
 
 
-def _jam_ideas(reader: Reader, jam_id: str) -> _JamIdeas:
+def _marks(reader: Reader, jam_id: str, badge: bool) -> _Marks:
+    store = reader.store
+    return _Marks(store.verified_voters(), store.idea_voters(jam_id) if badge else None)
+
+
+def _jam_ideas(reader: Reader, jam_id: str, badge: bool = False) -> _JamIdeas:
     store = reader.store
     statuses = site_statuses(store)
     version = store.jam_version(jam_id)  # read before the ideas: may label newer, never older
     if version is None:
-        return _JamIdeas(None, store.list_ideas(jam_id), statuses)
+        return _JamIdeas(None, store.list_ideas(jam_id), statuses,
+                         _marks(reader, jam_id, badge), badge)
     cache: dict[str, _JamIdeas] = reader.listings
     # Rows carry status labels, which are per language: one listing per jam and language.
     key = f"{jam_id}\n{catalogues.current()}"
     entry = cache.get(key)
     # A sync that renames a status must reach the cached rows as a change to the jam would.
-    if entry is None or entry.version != version or entry.statuses != statuses:
-        entry = cache[key] = _JamIdeas(version, store.list_ideas(jam_id), statuses)
+    # (A reader verified since keeps the marks of this version until the jam next changes.)
+    if (entry is None or entry.version != version or entry.statuses != statuses
+            or entry.badge != badge):
+        entry = cache[key] = _JamIdeas(version, store.list_ideas(jam_id), statuses,
+                                       _marks(reader, jam_id, badge), badge)
     return entry
 
 
@@ -172,6 +199,7 @@ def _jam_head(reader: Reader, item: Item, spec: JamSpec, sort: str, entry: _JamI
         "vote_from": iso_utc(spec.vote_from),
         "closes": iso_utc(item.closed_at if closed_early else spec.closes),
         "moderation": spec.moderation,
+        "verified": spec.verified,
         "votes_per_person": spec.votes_per_person,
         "my_votes_left": boards.votes_left_on(spec, mine_votes, entry.ideas,
                                               boards.finished_keys(entry.statuses)),
@@ -195,7 +223,7 @@ def jam_view(reader: Reader, item: Item, spec: JamSpec, sort: str = "top", *,
     jam widget alike (``html`` is kept for callers that name it).
     """
     voter = reader.voter
-    entry = _jam_ideas(reader, spec.id)
+    entry = _jam_ideas(reader, spec.id, spec.verified == "badge")
     mine_votes = reader.store.idea_votes_of(spec.id, voter) if voter else set()
     body = _jam_head(reader, item, spec, sort, entry, mine_votes)
     own = entry.authored.get(voter, set()) if voter is not None else set()
@@ -220,7 +248,7 @@ def jam_json(reader: Reader, item: Item, spec: JamSpec, sort: str = "top",
              page: PageRequest | None = None) -> bytes:
     """Return :func:`jam_view` as JSON, reusing the jam's pre-encoded idea rows."""
     voter = reader.voter
-    entry = _jam_ideas(reader, spec.id)
+    entry = _jam_ideas(reader, spec.id, spec.verified == "badge")
     mine_votes = reader.store.idea_votes_of(spec.id, voter) if voter else set()
     body = _jam_head(reader, item, spec, sort, entry, mine_votes)
     del body["ideas"]

@@ -62,6 +62,8 @@ def poll_view(reader: Reader, item: Item, spec: PollSpec,
             tally = store.tally(spec.id)
         results = {"total": tally.total,
                    "counts": {key: tally.counts.get(key, 0) for key in spec.option_keys()}}
+        if spec.verified == "badge":  # how many of the voters are verified customers
+            results["verified"] = store.verified_poll_voters(spec.id)
     return {
         "id": spec.id,
         "question": spec.question,
@@ -73,6 +75,7 @@ def poll_view(reader: Reader, item: Item, spec: PollSpec,
         "state": state,
         "changeable": spec.changeable,
         "results_visibility": spec.results,
+        "verified": spec.verified,
         "results": results,
         "my_vote": list(mine) if mine is not None else None,
         "reward": reward_view(reader, spec.reward, took_part=mine is not None),

@@ -44,6 +44,7 @@ def profile_view(store: Store, slug: str) -> dict[str, Any]:
     statuses = site_statuses(store)
     return {
         "name": profile.name, "slug": profile.slug, "points": profile.points,
+        "verified": any(store.is_verified(v) for v in sorted(voters)),
         "wins": profile.wins, "votes_received": profile.votes_received,
         "friends_brought": profile.friends_brought,
         "joined": iso_utc(profile.joined) if profile.joined else None,

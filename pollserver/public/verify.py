@@ -24,5 +24,7 @@ def verify_page() -> Response:
         verified=bool(voter and get_store().is_verified(voter)))
     response = Response(body, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"  # the token stays here
+    # The token stays here (no other site sees it in a Referer); same-origin, not no-referrer:
+    # with no-referrer the browser sends "Origin: null" on the form post, which is refused.
+    response.headers["Referrer-Policy"] = "same-origin"
     return flash.clear(response) if outcome else response

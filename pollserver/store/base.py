@@ -6,7 +6,7 @@ item and voter, vote budgets, one reward code per voter and pool) are enforced h
 the store, so parallel requests can never count twice.
 
 **The whole interface, and its size** (``tests/store/test_interface.py`` keeps these numbers
-true): 77 abstract methods in nine modules of this folder, called flat (``store.tally(p)``):
+true): 78 abstract methods in nine modules of this folder, called flat (``store.tally(p)``):
 
 ==========================================================  ================  =======
 part                                                        module            methods
@@ -19,7 +19,7 @@ champion grants and profile rules                           ``champions.py``    
 status history                                              ``roadmap.py``          2
 share tokens and friends' credits                           ``shares.py``           5
 editor API tokens                                           ``tokens.py``           4
-verified customers                                          ``customers.py``        3
+verified customers                                          ``customers.py``        4
 ==========================================================  ================  =======
 
 Optional, with defaults here: ``recent_item``, ``idea_voters``, ``record_vote_and_tally``,

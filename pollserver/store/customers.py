@@ -27,3 +27,7 @@ class Customers(ABC):
     @abstractmethod
     def verified_voters(self) -> frozenset[str]:
         """Every verified voter id (for counting verified votes apart)."""
+
+    @abstractmethod
+    def verified_poll_voters(self, poll_id: str) -> int:
+        """How many of the poll's voters are verified customers (``verified: badge``)."""

@@ -30,7 +30,7 @@ from pollserver.config import Settings
 from pollserver.domain.records import AuditEntry
 from pollserver.errors import RateLimited
 from pollserver.store.base import Store
-from pollserver.web.bursts import BURST_ACTION
+from pollserver.web.bursts import BURST_ACTION, requeue_recent
 from pollserver.web.context import get_store, now, services, services_of
 from pollserver.web.identity import client_ip_hash
 
@@ -54,6 +54,7 @@ class NewVoterLimits:
         self.rewards = parse(settings.rewards_per_address)
         self.suspicious = max(1, settings.suspicious_new_voters)
         self.hold_after = max(0, settings.hold_new_voters)
+        self.burst_minutes = max(0, settings.burst_queue)
 
     @property
     def strategy(self) -> Any:
@@ -113,10 +114,14 @@ class NewVoterLimits:
             g.suspect_new_voter = True
         if count == self.suspicious or hourly == self.suspicious:
             store = get_store()
+            # The burst's earlier ideas (one per address, before any hold) go back to the
+            # queue; every flag repeats it, so one written beside the first flag is caught too.
+            requeued = (requeue_recent(store, item, now(), self.burst_minutes)
+                        if kind == "jam" else 0)
             store.add_audit(AuditEntry(
                 at=now(), actor="rate-limits", action=BURST_ACTION, target=f"{kind}:{item}",
                 details={"address_hash": address[:12], "minute": minute,
-                         "new_voters": count}))
+                         "new_voters": count, "requeued": requeued}))
 
     def _shared_incr(self, key: str, expiry: int) -> int:
         """Count in the counters every worker shares (Redis or the data dir's limits file;

@@ -108,9 +108,8 @@ class Proof:
         try:
             rendered = float(self.times.loads(str(token or "")))
         except (BadData, TypeError, ValueError):
-            raise ProofRequired("Please send this from the jam's own page on this site "
-                                "(/jams/...), or turn on JavaScript: a check against "
-                                "robots.") from None
+            raise ProofRequired("This form's check against robots is not valid; please "
+                                "reload the page and send it again.") from None
         age = now().timestamp() - rendered
         if age < FORM_MIN.total_seconds() or age > FORM_MAX.total_seconds():
             raise ProofRequired("This form was sent too fast or is too old; please reload "

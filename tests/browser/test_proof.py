@@ -4,6 +4,7 @@ up; a raw call without it is refused; the solve time a reader waits is measured.
 from __future__ import annotations
 
 import statistics
+from datetime import timedelta
 
 import pytest
 import requests
@@ -61,3 +62,29 @@ def test_solve_time_in_the_browser(page, guarded_hub, record_property):
     record_property("proof_solve_median_ms", round(median))
     print(f"proof of work: median {median:.0f} ms over {len(times)} (fetch + solve)")
     assert len(times) == 15
+
+
+def test_no_js_idea_from_the_article_goes_through_the_confirm_page(browser, serve_hub):
+    """JavaScript off: the static article's form has no signed time, so the server answers
+    with a confirm page (what was written, pre-filled); Send puts the idea in the queue."""
+    moments = [TEST_NOW]
+    hub = serve_hub(lambda: moments[0], rate_limits="100000/minute", proof="on",
+                    first_write_burst=1000, new_voters="100000/minute", burst_queue=0)
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(hub.url + ARTICLE)
+    form = page.locator(f"#jam-{JAM}-form")
+    form.get_by_label("Your idea in a few words").fill("Beans in a paper bag")
+    form.get_by_label("Tell us more").fill("No plastic.")
+    form.get_by_role("button", name="Share idea").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Please confirm")
+    expect(page.get_by_label("Title")).to_have_value("Beans in a paper bag")
+    expect(page.get_by_label("Details")).to_have_value("No plastic.")
+    assert hub.store.list_ideas(JAM) == [] or all(
+        i.title != "Beans in a paper bag" for i in hub.store.list_ideas(JAM))
+    moments[0] = TEST_NOW + timedelta(seconds=5)  # a person reads the page
+    page.get_by_role("button", name="Send").click()
+    expect(page).to_have_url(f"{hub.url}{ARTICLE}#jam-{JAM}")
+    (idea,) = [i for i in hub.store.list_ideas(JAM) if i.title == "Beans in a paper bag"]
+    assert idea.moderation == "pending"
+    context.close()

@@ -76,3 +76,11 @@ def test_error_keeps_its_parts():
         parse_block("jam", "id: next\n", SOURCE, 7)
     assert (caught.value.source, caught.value.line) == (SOURCE, 7)
     assert caught.value.message == "jam 'next': missing title"
+
+
+def test_verified_badge_is_a_block_key():
+    jam = parse_block("jam", "id: j\ntitle: T\nverified: badge\n", SOURCE, 3)
+    assert isinstance(jam, JamSpec) and jam.verified == "badge"
+    assert parse_block("poll", POLL + "verified: off\n", SOURCE, 3).verified == "off"
+    assert error("jam", "id: j\ntitle: T\nverified: yes\n", 3).startswith(f"{SOURCE}:")
+    assert "verified must be off or badge" in error("jam", "id: j\ntitle: T\nverified: yes\n")

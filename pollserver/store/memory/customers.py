@@ -58,3 +58,8 @@ def is_verified(store: MemoryStore, voter_id: str) -> bool:
 def verified_voters(store: MemoryStore) -> frozenset[str]:
     with store.reading() as state:
         return frozenset(state.customers)
+
+
+def verified_poll_voters(store: MemoryStore, poll_id: str) -> int:
+    with store.reading() as state:
+        return sum(1 for voter in state.votes.get(poll_id, {}) if voter in state.customers)

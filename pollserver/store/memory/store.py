@@ -145,6 +145,7 @@ class MemoryStore(Store):
     mark_verified = customers.mark_verified
     is_verified = customers.is_verified
     verified_voters = customers.verified_voters
+    verified_poll_voters = customers.verified_poll_voters
 
     status_history = roadmap.status_history
     status_changes = roadmap.status_changes

@@ -29,6 +29,13 @@ def verified_voters(conn: Connection) -> frozenset[str]:
     return frozenset(row[0] for row in conn.execute("SELECT voter_id FROM customers"))
 
 
+def verified_poll_voters(conn: Connection, poll_id: str) -> int:
+    """The poll's voters who are marked."""
+    row = conn.execute("SELECT count(*) FROM poll_votes v JOIN customers c USING (voter_id) "
+                       "WHERE v.poll_id = %s", (poll_id,)).fetchone()
+    return int(row[0]) if row else 0
+
+
 def import_customers(conn: Connection, tables: dict[str, dict[str, dict[str, Any]]]) -> int:
     """Copy a snapshot's ``customers`` rows (``pollserver migrate``)."""
     docs = list(tables.get("customers", {}).values())

@@ -260,6 +260,7 @@ class PostgresStore(Store):
     mark_verified = step(customers.mark_verified)
     is_verified = step(customers.is_verified)
     verified_voters = step(customers.verified_voters)
+    verified_poll_voters = step(customers.verified_poll_voters)
 
     status_history = step(roadmap.status_history)
     status_changes = step(roadmap.status_changes)

@@ -126,6 +126,15 @@ function upgradeJam(root) {
       " · ",
       el("span", { className: "engage-idea-votes", text: tn("%(n)s vote", "%(n)s votes", idea.votes) })
     ]);
+    /* Verified customers: the author's mark, and with verified: badge the votes apart. */
+    if (typeof idea.verified_votes === "number") {
+      badges.appendChild(el("span", { className: "engage-verified-votes",
+        text: " " + tn("(%(n)s from a verified customer)", "(%(n)s from verified customers)", idea.verified_votes) }));
+    }
+    if (idea.author_verified) {
+      badges.appendChild(document.createTextNode(" "));
+      badges.appendChild(el("span", { className: "engage-badge engage-verified-mark", text: t("Verified customer") }));
+    }
     /* The site's own word for the status ("Brewing") when the server gives one. */
     var badge = idea.status === "open" ? "" : (idea.status_label ? t(idea.status_label) : statusLabel(idea.status));
     if (badge) {

@@ -47,9 +47,14 @@ function resultsTable(poll, final) {
       ])
     ]));
   });
+  var caption = final ? tn("Final results: %(n)s person voted", "Final results: %(n)s people voted", results.total)
+    : tn("Results so far: %(n)s person voted", "Results so far: %(n)s people voted", results.total);
+  /* verified: badge - how many of the voters are verified customers, said apart. */
+  if (typeof results.verified === "number") {
+    caption += " " + tn("(%(n)s of them from a verified customer)", "(%(n)s of them from verified customers)", results.verified);
+  }
   return el("table", { className: "engage-results-table" }, [
-    el("caption", { text: final ? tn("Final results: %(n)s person voted", "Final results: %(n)s people voted", results.total)
-      : tn("Results so far: %(n)s person voted", "Results so far: %(n)s people voted", results.total) }),
+    el("caption", { text: caption }),
     el("thead", {}, [el("tr", {}, [
       el("th", { scope: "col", text: t("Answer") }), el("th", { scope: "col", text: t("Votes") }),
       el("th", { scope: "col", text: t("Share") })
