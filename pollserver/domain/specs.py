@@ -211,6 +211,18 @@ def _pool(data: dict[str, Any], name: str = "reward") -> str | None:
     return value
 
 
+def read_entry(entry: Any, what: str) -> tuple[str, str]:
+    """Return ``(key, label)`` of one ``options:`` or ``topics:`` entry: a label (its key made
+    from it) or ``{key, label}`` (a translation keeps the key and changes the label)."""
+    if isinstance(entry, dict) and set(entry) <= {"key", "label"} and "label" in entry:
+        label = str(entry["label"]).strip()
+        return str(entry.get("key") or slugify_key(label)), label
+    if isinstance(entry, str | int | float) and not isinstance(entry, bool):
+        label = str(entry).strip()
+        return slugify_key(label), label
+    raise SpecError(f"{what} {entry!r} must be text or {{key, label}}")
+
+
 def _options(raw: Any) -> tuple[Option, ...]:
     if not isinstance(raw, list):
         raise SpecError(f"options must be a list of 2-{MAX_OPTIONS} entries")
@@ -218,14 +230,7 @@ def _options(raw: Any) -> tuple[Option, ...]:
         raise SpecError(f"options must have 2-{MAX_OPTIONS} entries")
     options: list[Option] = []
     for entry in raw:
-        if isinstance(entry, dict) and set(entry) <= {"key", "label"} and "label" in entry:
-            label = str(entry["label"]).strip()
-            key = str(entry.get("key") or slugify_key(label))
-        elif isinstance(entry, str | int | float) and not isinstance(entry, bool):
-            label = str(entry).strip()
-            key = slugify_key(label)
-        else:
-            raise SpecError(f"option {entry!r} must be text or {{key, label}}")
+        key, label = read_entry(entry, "option")
         if not label:
             raise SpecError("options must not be empty")
         if not ID_RE.match(key):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pollserver.domain.specs import ID_RE, Option, SpecError, slugify_key
+from pollserver.domain.specs import ID_RE, Option, SpecError, read_entry
 
 __all__ = ["MAX_TOPICS", "parse_topics"]
 
@@ -23,14 +23,7 @@ def parse_topics(raw: Any) -> tuple[Option, ...]:
         raise SpecError(f"topics must be a list of at most {MAX_TOPICS} labels")
     topics: list[Option] = []
     for entry in raw:
-        if isinstance(entry, dict) and set(entry) <= {"key", "label"} and "label" in entry:
-            label = str(entry["label"]).strip()
-            key = str(entry.get("key") or slugify_key(label))
-        elif isinstance(entry, str | int | float) and not isinstance(entry, bool):
-            label = str(entry).strip()
-            key = slugify_key(label)
-        else:
-            raise SpecError(f"topic {entry!r} must be text or {{key, label}}")
+        key, label = read_entry(entry, "topic")
         if not 1 <= len(label) <= 40:
             raise SpecError("each topic must be 1-40 characters")
         if not ID_RE.match(key):
