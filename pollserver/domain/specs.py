@@ -8,12 +8,15 @@ kinds exist, and which parser reads which, is the registry's business: ``kinds.p
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, date, datetime
 from typing import Any
 
+from pollserver.domain.entries import ID_RE, Option, SpecError, read_entry, slugify_key
+from pollserver.domain.topics import parse_topics
+
 __all__ = [
+    "ID_RE",
     "DEFAULT_SURVEY_QUESTION",
     "ClaimSpec",
     "JamSpec",
@@ -26,6 +29,7 @@ __all__ = [
     "check_common",
     "iso_utc",
     "keys_of",
+    "read_entry",
     "parse_datetime",
     "parse_claim",
     "parse_jam",
@@ -35,7 +39,6 @@ __all__ = [
     "spec_to_manifest",
 ]
 
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 RESULTS_VISIBILITY = ("always", "after-vote", "after-close")
 MODERATION = ("pre", "post", "first")
 #: Who may vote (``voters``): everyone, or verified customers only.
@@ -44,18 +47,6 @@ VOTERS = ("all", "verified")
 VERIFIED = ("off", "badge")
 DEFAULT_SURVEY_QUESTION = "How likely are you to recommend us to a friend?"
 MAX_OPTIONS = 12
-
-
-class SpecError(ValueError):
-    """A block is malformed; the message is written for the editor."""
-
-
-@dataclass(frozen=True)
-class Option:
-    """One answer of a poll: a stable ``key`` for votes and the ``label`` readers see."""
-
-    key: str
-    label: str
 
 
 @dataclass(frozen=True)
@@ -148,12 +139,6 @@ Spec = PollSpec | JamSpec | SurveySpec | ClaimSpec
 FOLLOWUP_CATEGORIES = ("promoter", "passive", "detractor")
 
 
-def slugify_key(label: str) -> str:
-    """Turn an option label into a vote key: ``"Saturday morning"`` -> ``"saturday-morning"``."""
-    key = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
-    return key[:64] or "option"
-
-
 def parse_datetime(value: Any, name: str) -> datetime | None:
     """Read a YAML date, datetime or ISO string as an aware UTC datetime."""
     if value is None or value == "":
@@ -209,18 +194,6 @@ def _pool(data: dict[str, Any], name: str = "reward") -> str | None:
     if not isinstance(value, str) or not ID_RE.match(value):
         raise SpecError(f"{name} must be a pool name of lowercase letters, digits and dashes")
     return value
-
-
-def read_entry(entry: Any, what: str) -> tuple[str, str]:
-    """Return ``(key, label)`` of one ``options:`` or ``topics:`` entry: a label (its key made
-    from it) or ``{key, label}`` (a translation keeps the key and changes the label)."""
-    if isinstance(entry, dict) and set(entry) <= {"key", "label"} and "label" in entry:
-        label = str(entry["label"]).strip()
-        return str(entry.get("key") or slugify_key(label)), label
-    if isinstance(entry, str | int | float) and not isinstance(entry, bool):
-        label = str(entry).strip()
-        return slugify_key(label), label
-    raise SpecError(f"{what} {entry!r} must be text or {{key, label}}")
 
 
 def _options(raw: Any) -> tuple[Option, ...]:
@@ -305,13 +278,7 @@ def parse_jam(data: dict[str, Any], item_id: str) -> JamSpec:
                    moderation=moderation, reward=_pool(data),
                    max_winners=_int(data, "max_winners", 3, 1, 20),
                    share_reward=_pool(data, "share_reward"),
-                   topics=_topics(data.get("topics")), **_customers(data))
-
-
-def _topics(raw: Any) -> tuple[Option, ...]:
-    from pollserver.domain.topics import parse_topics  # it builds on this module's Option
-
-    return parse_topics(raw)
+                   topics=parse_topics(data.get("topics")), **_customers(data))
 
 
 def _customers(data: dict[str, Any]) -> dict[str, str]:

@@ -1,13 +1,13 @@
 """A jam's or board's topics: the ``topics:`` list of its block, read into ``Option`` pairs.
 
-Kept apart from ``specs.py`` (which calls it) so that module stays one screenful per kind.
+Kept apart from ``specs.py`` (which calls it), as a list of its own rules.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from pollserver.domain.specs import ID_RE, Option, SpecError, read_entry
+from pollserver.domain.entries import ID_RE, Option, SpecError, read_entry
 
 __all__ = ["MAX_TOPICS", "parse_topics"]
 
