@@ -11,6 +11,7 @@ from pollserver.admin.auth import editor_required
 from pollserver.admin.charts import bar_chart, trend_chart
 from pollserver.admin.mail import sent_summary
 from pollserver.admin.overview import overview
+from pollserver.admin.versioned import Versioned
 from pollserver.admin.webhooks import failing_endpoints
 from pollserver.domain.attention import collect
 from pollserver.domain.surveys import nps, trend
@@ -40,7 +41,7 @@ def dashboard() -> str:
     manifest = manifest_content(Path(site_dir) / "engage" / "manifest.json" if site_dir else None)
     settings = services().settings
     data["attention"] = (runtime_attention(get_store(), settings.data_dir, now())
-                         + collect(get_store(), manifest, now()))
+                         + collect(Versioned(get_store()), manifest, now()))
     data["jobs"] = jobs_health(settings.data_dir, settings.publish_command, now())
     return render_template("admin/dashboard.html", title="Dashboard",
                            bursts=suspicious_bursts(get_store()), **data, **sent_summary(),

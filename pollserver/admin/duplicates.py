@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from flask import Flask
 
+from pollserver.admin.versioned import per_version
 from pollserver.domain.duplicates import MergeSuggestion, merge_suggestions
-from pollserver.web.context import get_store
 
 __all__ = ["init_app"]
 
 
 def _suggestions(jam_id: str) -> list[MergeSuggestion]:
-    return merge_suggestions(get_store().list_ideas(jam_id))
+    return per_version(jam_id, "merge", merge_suggestions)
 
 
 def init_app(app: Flask) -> None:

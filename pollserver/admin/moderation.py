@@ -13,6 +13,7 @@ from flask import Response, redirect, render_template, request, url_for
 from pollserver.admin import bp
 from pollserver.admin.auth import current_editor, editor_required
 from pollserver.admin.overview import item_state
+from pollserver.admin.versioned import ideas_of, per_version
 from pollserver.domain.statuses import label_of, settable
 from pollserver.editor import jams as actions
 from pollserver.editor.champions import champion_ideas
@@ -31,10 +32,11 @@ DONE = {"approve": "published", "reject": "rejected", "hide": "hidden"}
 def _page(jam_id: str, status: int = 200, error: str = "", field: str | None = None
           ) -> tuple[str, int]:
     item, spec = load("jam", jam_id)
-    everything = get_store().list_ideas(jam_id)
-    view = moderation_page(everything, q=request.args.get("q", ""),
-                           state=request.args.get("state", ""),
-                           page=read_page(request.args.get("page")))
+    everything = ideas_of(jam_id)
+    q, state = request.args.get("q", "")[:200], request.args.get("state", "")[:20]
+    number = read_page(request.args.get("page"))
+    view = per_version(jam_id, f"page\n{q}\n{state}\n{number}",
+                       lambda ideas: moderation_page(ideas, q=q, state=state, page=number))
     shown = view.ideas + [w for w in view.winners if w not in view.ideas]
     return render_template(
         "admin/jam.html", title=f"Moderate: {spec.title}", item=item, spec=spec,

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from pollserver.admin.versioned import per_version
 from pollserver.domain.kinds import BY_NAME, KINDS
 from pollserver.domain.phases import phase_of
-from pollserver.domain.records import Item
+from pollserver.domain.records import Idea, Item
 from pollserver.store.base import Store
 from pollserver.web.context import get_store, now, spec_of
 
@@ -31,7 +32,10 @@ def _poll(store: Store, item: Item) -> dict[str, Any]:
 
 
 def _jam(store: Store, item: Item) -> dict[str, Any]:
-    ideas = store.list_ideas(item.id)
+    return per_version(item.id, "counts", _counts)
+
+
+def _counts(ideas: list[Idea]) -> dict[str, Any]:
     return {"ideas": len(ideas), "pending": sum(1 for i in ideas if i.moderation == "pending"),
             "votes": sum(i.votes for i in ideas), "winners": sum(1 for i in ideas if i.winner)}
 

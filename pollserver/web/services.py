@@ -88,6 +88,9 @@ class Services:
     #: (``presenters/jams.py``, ``presenters/jam_pages.py``).
     jam_listings: dict[str, Any] = field(default_factory=dict)
     jam_orders: OrderCache = field(default_factory=OrderCache)
+    #: A jam's ideas and what admin pages derive from them (counts, merge suggestions), kept
+    #: per version of the jam (``admin/versioned.py``).
+    admin_views: dict[str, Any] = field(default_factory=dict)
     #: The built site's frame for server pages (``public/shell.py``).
     shell: dict[str, Any] = field(default_factory=dict)
     #: Background jobs started for this app, by name (``web/rounds.py``).
