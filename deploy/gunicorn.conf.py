@@ -46,9 +46,10 @@ control_socket_disable = True
 # POLLSERVER_TRUSTED_PROXIES proxies; gunicorn only trusts X-Forwarded-Proto from nginx here.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 
-# Access log to stdout (journald) without raw client addresses, which are never logged.
+# Access log to stdout (journald) without raw client addresses, which are never logged, and
+# without query strings: a verify token, a newsletter merge tag or a share token rides in one.
 accesslog = "-"
-access_log_format = '"%(r)s" %(s)s %(b)s %(M)sms'
+access_log_format = '"%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
 loglevel = os.environ.get("POLLSERVER_LOG_LEVEL", "info").lower()
 

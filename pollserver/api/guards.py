@@ -14,6 +14,7 @@ from flask import Response, g, jsonify, redirect, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import UnsupportedMediaType
 
+from pollserver.domain.paths import local_path
 from pollserver.domain.records import Item
 from pollserver.errors import BadRequest, DomainError
 from pollserver.web import flash
@@ -62,19 +63,16 @@ def parse_body() -> dict[str, Any] | MultiDict[str, str]:
     return _body()
 
 
-def _safe(url: object) -> str | None:
-    return url if isinstance(url, str) and url.startswith("/") and not url.startswith("//") \
-        else None
-
-
 def _page_in(item: Item, kind: str, lang: str) -> str:
     """The item's page in ``lang``: from its stored spec (``sync`` keeps each translation's
     words and page, so a pollserver without the built site knows them), else from the built
     manifest, else the item's own page."""
     texts = item.spec.get("texts") if isinstance(item.spec, dict) else None
     entry = texts.get(lang) if isinstance(texts, dict) else None
-    own = _safe(entry.get("url")) if isinstance(entry, dict) else None
-    return own or url_in(kind, item.id, lang, _safe(item.url) or "/")
+    own = local_path(entry.get("url")) if isinstance(entry, dict) else None
+    return own or url_in(kind, item.id, lang, local_path(item.url) or "/")
+
+
 def _site() -> str | None:
     """The listed site origin the form came from: its ``Origin``, or the one a confirm page
     carried over (``_site``; only a listed origin counts, so it cannot redirect elsewhere)."""

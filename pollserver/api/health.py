@@ -42,8 +42,12 @@ def tag_worker(response: Response) -> Response:
 
 
 def _jobs() -> dict[str, dict[str, object]]:
+    """Each job's status and times; not its last error, which may name a recipient, a host
+    or an endpoint (editors read it on the dashboard)."""
     settings = services().settings
-    return jobs_health(settings.data_dir, settings.publish_command, now())
+    return {name: {key: value for key, value in job.items() if key != "last_error"}
+            for name, job in jobs_health(settings.data_dir, settings.publish_command,
+                                         now()).items()}
 
 
 @bp.get("/health")

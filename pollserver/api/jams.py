@@ -20,7 +20,6 @@ from pollserver.actions import jams as actions
 from pollserver.actions.jams import HONEYPOT
 from pollserver.api import bp
 from pollserver.api.guards import is_form, reply, state_changing
-from pollserver.api.verify import require_verified
 from pollserver.domain import jams
 from pollserver.domain.paging import parse_page_request
 from pollserver.domain.paths import local_path
@@ -31,6 +30,7 @@ from pollserver.web.context import get_store, load, now, reader
 from pollserver.web.identity import current_voter, ensure_voter
 from pollserver.web.newvoters import reward_gate
 from pollserver.web.proof import must_wait
+from pollserver.web.verified import require_verified
 
 __all__ = ["next_path"]
 

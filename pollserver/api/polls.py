@@ -9,13 +9,13 @@ from flask import Response, jsonify
 from pollserver.actions import polls
 from pollserver.api import bp
 from pollserver.api.guards import reply, state_changing
-from pollserver.api.verify import require_verified
 from pollserver.presenters.polls import poll_view
 from pollserver.web.context import get_store, load, now, reader
 from pollserver.web.identity import current_voter, ensure_voter
 from pollserver.web.locale import current_lang
 from pollserver.web.newvoters import reward_gate
 from pollserver.web.texts import in_language
+from pollserver.web.verified import require_verified
 
 
 @bp.get("/polls/<poll_id>")

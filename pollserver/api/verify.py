@@ -2,7 +2,7 @@
 
 The token comes from the brand's account page, through a link to ``/verify?token=...`` (a
 one-button form, works without JavaScript) or a ``postMessage`` the embedding page passes on
-to a ``fetch``. Also :func:`require_verified`, the check of ``voters: verified`` blocks.
+to a ``fetch``. (The check of ``voters: verified`` blocks is ``web/verified.py``.)
 """
 
 from __future__ import annotations
@@ -14,13 +14,11 @@ from flask import Response, jsonify, redirect, request
 from pollserver.actions.customers import verify_customer
 from pollserver.api import bp
 from pollserver.api.guards import is_form, state_changing
-from pollserver.domain.specs import JamSpec, PollSpec
-from pollserver.errors import VerificationRequired
 from pollserver.web.context import get_store, now, services
 from pollserver.web.cors import site_origin
-from pollserver.web.identity import current_voter, ensure_voter
+from pollserver.web.identity import ensure_voter
 
-__all__ = ["engage_origins", "require_verified"]
+__all__ = ["engage_origins"]
 
 
 def engage_origins() -> list[str]:
@@ -28,18 +26,6 @@ def engage_origins() -> list[str]:
     settings = services().settings
     own = request.host_url.rstrip("/")
     return [o for o in (settings.public_origin, own) if o]
-
-
-def require_verified(spec: PollSpec | JamSpec) -> None:
-    """Refuse a reader who is not a verified customer where the block says
-    ``voters: verified`` (403 ``verification_required``)."""
-    if spec.voters != "verified":
-        return
-    voter = current_voter()
-    if voter is None or not get_store().is_verified(voter):
-        raise VerificationRequired(
-            "Only verified customers can take part here. Sign in on our shop and follow "
-            "its \"verify\" link; /verify explains how.")
 
 
 @bp.post("/verify")

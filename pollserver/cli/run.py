@@ -36,8 +36,9 @@ def serve(host: str, port: int, workers: int, threads: int, sender: bool) -> Non
         sys.executable, "-m", "gunicorn", target,
         "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
         "--worker-class", "gthread", "--no-control-socket", "--graceful-timeout", "5",
-        # The access log never shows raw client addresses (see the privacy rules).
-        "--access-logfile", "-", "--access-logformat", '"%(r)s" %(s)s %(b)s %(M)sms',
+        # The access log never shows raw client addresses (see the privacy rules) nor query
+        # strings (a verify token, a newsletter merge tag or a share token rides in one).
+        "--access-logfile", "-", "--access-logformat", '"%(m)s %(U)s" %(s)s %(b)s %(M)sms',
     ]
     click.echo(f"valuehub: serving http://{host}:{port}/ (Ctrl-C to stop)")
     os.execv(sys.executable, args)

@@ -20,14 +20,17 @@ from pollserver.errors import DomainError
 from pollserver.presenters.polls import poll_view
 from pollserver.presenters.surveys import survey_view
 from pollserver.public import bp
+from pollserver.web.confirm import confirm_page, needs_confirm
 from pollserver.web.context import get_store, load, now, reader, services
 from pollserver.web.embed import embed_origin, frame_ancestors
 from pollserver.web.identity import current_voter, ensure_voter
 from pollserver.web.locale import current_lang, gettext
 from pollserver.web.messages import localized
 from pollserver.web.newvoters import reward_gate, writing_to
+from pollserver.web.proof import check_proof
 from pollserver.web.security import check_same_origin
 from pollserver.web.texts import in_language, item_texts
+from pollserver.web.verified import require_verified
 
 STATIC = Path(__file__).parent / "static"
 KINDS = ("poll", "jam", "survey")
@@ -120,10 +123,15 @@ def embed_post(kind: str, item_id: str) -> Response:
         services().limits.check("vote" if kind == "poll" else "answer")
         item, spec = load(kind, item_id)
         if kind == "poll":
+            require_verified(spec)
             polls.vote(store, item, spec, form.getlist("choices"), ensure_voter, at=now(),
                        reward=reward_gate)
             message = gettext("Thank you, your vote is counted.")
         else:
+            if str(form.get("comment") or "").strip():  # a comment costs what it costs on /api
+                if needs_confirm(form, True):
+                    return confirm_page(form)
+                check_proof(form, f"survey:{item_id}", form=True)
             surveys.answer(store, item, spec, ensure_voter, score=form.get("score"),
                            comment=form.get("comment"), consent_to_quote=None, at=now(),
                            reward=reward_gate)

@@ -25,6 +25,7 @@ from pollserver.web.messages import localized
 from pollserver.web.newvoters import reward_gate, writing_to
 from pollserver.web.security import check_same_origin
 from pollserver.web.texts import in_language
+from pollserver.web.verified import require_verified
 
 
 def _subscriber(raw: str | None) -> str | None:
@@ -71,6 +72,7 @@ def newsletter_vote(poll_id: str) -> Response:
         writing_to("poll", poll_id)
         services().limits.check("vote")
         item, spec = load("poll", poll_id)
+        require_verified(spec, subscriber)
         source = (lambda: subscriber) if subscriber else ensure_voter
         done = polls.vote(get_store(), item, spec, chosen, source, at=now(), reward=reward_gate)
     except DomainError as error:

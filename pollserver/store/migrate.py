@@ -32,7 +32,7 @@ __all__ = ["COMPARED", "MigrationError", "migrate", "migrate_to_dir", "tables_of
 COMPARED: dict[str, tuple[str, ...]] = {
     "events": ("id", "type", "subjects", "data", "created_at", "notify", "voter"),
     "follows": ("id", "kind", "item", "jam", "email", "voter_id", "created_at",
-                "confirmed_at"),
+                "confirmed_at", "lang"),
     "deliveries": ("id", "event_id", "consumer", "recipient", "address", "status",
                    "attempts", "next_attempt", "created_at", "claim", "last_error", "sent_at"),
     "feed_tokens": ("token", "voter"),
@@ -43,6 +43,9 @@ COMPARED: dict[str, tuple[str, ...]] = {
     "status_history": ("idea", "status", "at", "note"),
     "editor_sessions": ("session", "username", "at"),
     "api_tokens": ("name", "hash", "at", "by"),
+    "share_tokens": ("voter", "token", "client"),
+    "share_credits": ("sharer", "newcomer", "at", "rewarded"),
+    "customers": ("voter", "hash", "at"),
 }
 #: Tables whose order is part of their meaning (event order, history order).
 _ORDERED = ("events", "status_history", "webhook_attempts")

@@ -1,7 +1,8 @@
 """Each item's words and page in the site's other languages, from the built site's manifest.
 
-``pollserver sync`` stores only what counts votes (one item per id, the main language's
-block); the manifest's ``lang`` and ``texts`` (``pollserver/domain/blocktexts.py``) say
+``pollserver sync`` stores the main language's block (one item per id) with the translations'
+pages in its spec, which ``api/guards.py`` reads first for where a form goes back to; the
+manifest's ``lang`` and ``texts`` (``pollserver/domain/blocktexts.py``) say
 which language the block was written in and, per translation, its question, option labels
 and page (``url``). The server reads them here, re-read when the manifest changes, to send
 a no-JS form back to the page it came from and to label options in the reader's language.
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pollserver.domain.kinds import SECTIONS
+from pollserver.domain.paths import local_path
 from pollserver.web.context import services
 
 __all__ = ["in_language", "item_lang", "item_texts", "option_labels", "url_in"]
@@ -64,8 +66,7 @@ def item_texts(kind: str, item_id: str, lang: str) -> dict[str, Any]:
 
 def url_in(kind: str, item_id: str, lang: str, default: str) -> str:
     """The page that shows the item in ``lang``, else ``default`` (its main page)."""
-    url = item_texts(kind, item_id, lang).get("url")
-    return url if isinstance(url, str) and url.startswith("/") else default
+    return local_path(item_texts(kind, item_id, lang).get("url")) or default
 
 
 def option_labels(kind: str, item_id: str, lang: str) -> dict[str, str]:

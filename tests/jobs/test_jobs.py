@@ -186,3 +186,22 @@ def test_deliveries_nobody_tries_say_no_process_runs_the_job():
     assert notice.text.startswith("1 mail delivery has waited since 2026-03-02 09:00 UTC: "
                                   "no process runs the mail job")
     assert runtime_notices({}, AT + timedelta(seconds=24), untouched={"mail": [old]}) == []
+
+
+def test_health_shows_each_jobs_status_but_never_its_error_text(tmp_path):
+    """``/api/health`` is public: a failing job says "failing", and the error (which may
+    name a mail recipient or a database host) stays on the editors' dashboard."""
+    from pollserver import create_app
+    from pollserver.web.context import services_of
+
+    def fail():
+        raise RuntimeError("SMTP refused ann@example.org at db.internal:5432")
+
+    app = create_app(Settings(data_dir=tmp_path, rate_limits="off"))
+    services_of(app).clock = lambda: AT
+    with pytest.raises(RuntimeError):
+        recorded("mail", fail, tmp_path, lambda: AT, interval=5.0)()
+    answer = app.test_client().get("/api/health")
+    assert answer.get_json()["jobs"]["mail"]["status"] == "failing"
+    assert "ann@example.org" not in answer.get_data(as_text=True)
+    assert "db.internal" not in answer.get_data(as_text=True)

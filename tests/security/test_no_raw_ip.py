@@ -111,10 +111,22 @@ def test_no_raw_ip_in_store_exports_or_logs(tmp_path, start_server) -> None:
     logs = [direct.stdout_path, direct.stderr_path, proxied.stdout_path, proxied.stderr_path]
     log_text = "".join(p.read_text(errors="replace") for p in logs)
     # The control: the access log did record the requests (so an IP would have shown).
-    assert '"POST /api/polls/p/vote HTTP/1.1" 200' in log_text
+    assert '"POST /api/polls/p/vote" 200' in log_text
     assert f"Listening at: http://{SERVER_HOST}" in log_text
     stored = sorted(p for p in data_dir.rglob("*") if p.is_file())
     assert any(p.name.startswith(("journal", "store")) for p in stored)
     assert "Idea 0 from direct" in "".join(p.read_text(errors="replace") for p in stored)
     assert _leaks(stored + logs + [tmp_path / "results.json"]) == {}
     assert CLIENT_IP not in results.stdout + results.stderr + sync.stdout + sync.stderr
+
+
+def test_access_logs_never_carry_query_strings():
+    """A verify token, a newsletter merge tag or a share token rides in a query string: the
+    shipped gunicorn config, `pollserver serve` and the nginx sample log the path only."""
+    root = Path(__file__).resolve().parents[2]
+    conf = (root / "deploy" / "gunicorn.conf.py").read_text()
+    assert "access_log_format = '\"%(m)s %(U)s\"" in conf and "%(r)s" not in conf
+    assert "%(r)s" not in (root / "pollserver" / "cli" / "run.py").read_text()
+    nginx = (root / "deploy" / "nginx.conf").read_text()
+    assert "$request_uri" not in nginx.split("log_format", 1)[1].split(";", 1)[0]
+    assert "access_log /var/log/nginx/valuehub.access.log valuehub;" in nginx

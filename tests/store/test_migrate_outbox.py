@@ -109,6 +109,10 @@ def test_second_stage_survives_a_round_trip(kind: str, tmp_path: Path, new_pg, s
     url, _ = smtp_server
     source: Store = MemoryStore() if kind == "memory" else tinydb.TinyDBStore(tmp_path / "a")
     idea, secret = fill(source, url, receiver, Clock())
+    # Third-stage tables: a share token, a friend's credit, a verified customer's mark.
+    source.share_token("sharer", token="A" * 16, client="c1")
+    assert source.credit_share("sharer", "newcomer", at=Clock().now, reward_cap=3)
+    source.mark_verified("reader", "f" * 64, Clock().now)
     if kind == "tinydb":  # what a restart sees, as the CLI opens it
         source.close()
         source = tinydb.TinyDBStore(tmp_path / "a")

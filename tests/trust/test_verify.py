@@ -135,3 +135,16 @@ def test_the_readme_example_makes_a_link_that_verifies(shop: Flask) -> None:
     assert actor.client.post("/api/verify", data={"token": posted},
                              headers={"Origin": ORIGIN}).status_code == 303
     assert _vote(actor).status_code == 200
+
+
+def test_the_embed_and_newsletter_forms_are_verified_only_too(shop: Flask) -> None:
+    """Every way of voting checks ``voters: verified``: the iframe's plain form and the
+    newsletter's confirm page as well as the API."""
+    client = shop.test_client()
+    headers = {"Origin": AUDIENCE}
+    embed = client.post("/embed/poll/vp", data={"choices": "a"}, headers=headers)
+    assert embed.status_code == 403
+    letter = client.post("/vote/poll/vp", data={"choices": "a", "r": "subscriber-7"},
+                         headers=headers)
+    assert letter.status_code == 403
+    assert services_of(shop).store.tally("vp").total == 0

@@ -18,6 +18,7 @@ from flask import Flask
 
 from pollserver.editor import jams as editor
 from pollserver.editor import webhooks as hooks
+from pollserver.editor.ideas import edit_idea
 from pollserver.mail.service import build_sender
 from pollserver.web.context import services_of
 from pollserver.webhooks.sender import WebhookSender
@@ -82,6 +83,9 @@ def _take_part(app: Flask, receiver: Receiver) -> str:
     assert client.post("/api/follows/confirm", json={"token": token},
                        headers={"Origin": ORIGIN}).status_code in (200, 201)
     editor.set_status(store, "ed", idea_id, "planned", at=TEST_NOW, note="Soon")
+    # An editor's typo fix keeps the author's words before and after it in the audit log.
+    edit_idea(store, "ed", "j", idea_id, title=TITLE + " (fixed)", body=BODY + " fixed",
+              at=TEST_NOW)
     services_of(app).clock.now = TEST_NOW + timedelta(minutes=5)
     assert mailer.run_once() >= 1  # the status mail to the follower
     webhooks = WebhookSender(store=store, clock=lambda: TEST_NOW + timedelta(minutes=5),

@@ -102,11 +102,19 @@ def erase(state: State, op: dict[str, Any]) -> dict[str, int]:
     return counts
 
 
+#: What an audit entry may hold of a reader's words: a title, and an editor's correction's
+#: text before and after (``idea.edit``).
+_WORDS = {"title", "before", "after"}
+
+
 def _scrub_audit(state: State, targets: set[str]) -> None:
-    """Drop the erased ideas' titles from the audit log (the editors' actions stay)."""
+    """Drop the erased ideas' words from the audit log (the editors' actions stay)."""
     for n, entry in enumerate(state.audit):
-        if entry.target in targets and "title" in entry.details:
-            state.audit[n] = replace(entry, details={**entry.details, "title": ERASED_TITLE})
+        if entry.target in targets and _WORDS & set(entry.details):
+            details = {**entry.details, **{k: None for k in _WORDS & set(entry.details)}}
+            if "title" in entry.details:
+                details["title"] = ERASED_TITLE
+            state.audit[n] = replace(entry, details=details)
 
 
 def _scrub_events(state: State, targets: set[str]) -> None:

@@ -110,6 +110,11 @@ def erase(conn: Connection, voter_id: str, *, withdraw_polls: Sequence[str],
                 " jsonb_set(details::jsonb, '{title}', to_jsonb(%s::text))::json"
                 " WHERE target = ANY(%s) AND (details::jsonb) ? 'title'",
                 (ERASED_TITLE, [f"idea:{i}" for i in ideas]))
+            conn.execute(  # an editor's correction keeps the text before and after it
+                "UPDATE audit SET details = (details::jsonb"
+                " || jsonb_build_object('before', null, 'after', null))::json"
+                " WHERE target = ANY(%s) AND (details::jsonb) ?| array['before', 'after']",
+                ([f"idea:{i}" for i in ideas],))
             conn.execute(
                 "UPDATE events SET data ="
                 " jsonb_set(data::jsonb, '{title}', to_jsonb(%s::text))::json"
