@@ -243,7 +243,8 @@ def test_idea_limit_holds_across_workers(tmp_path: Path) -> None:
         try:
             # Both workers booted and answering before the burst (on a loaded box the second
             # may still be importing the app when the first already answers health checks).
-            assert len(_both(server, Counter())) == 2
+            if len(_both(server, Counter())) < 2:
+                continue  # the second worker is still starting: try a fresh server
             workers: Counter[str] = Counter()
             author = Client(server, workers)
             first = author.post("/api/jams/ideas/ideas", {"title": "First idea"})
